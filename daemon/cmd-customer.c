@@ -1,0 +1,149 @@
+/* CUSTOMER commands: the customer card every agent sees. */
+#include <string.h>
+
+#include "cmd.h"
+#include "conn.h"
+#include "log.h"
+#include "reply.h"
+#include "server.h"
+#include "store.h"
+
+#define CUSTOMER_MAX_ATTRS	64
+#define CUSTOMER_RECENT		20
+
+static void
+cmd_customer_set(struct conn *c, const struct cmd_args *a)
+{
+	struct customer_update	 up;
+	struct attr		 attrs[CUSTOMER_MAX_ATTRS];
+	struct actor		 who = cmd_actor(c);
+	char			 err[ENGINE_ERRMAX];
+	int			 i;
+
+	memset(&up, 0, sizeof up);
+	up.attrs = attrs;
+	for (i = 3; i < a->argc; i += 2) {
+		if (cmd_is(a->argv[i], "ATTR") && i + 2 < a->argc) {
+			if (up.nattrs == CUSTOMER_MAX_ATTRS) {
+				resp_add_error(&c->reply, "ERR at most %d "
+				    "attributes", CUSTOMER_MAX_ATTRS);
+				return;
+			}
+			attrs[up.nattrs].key = a->argv[i + 1];
+			attrs[up.nattrs].value = a->argv[i + 2];
+			up.nattrs++;
+			i++;
+			continue;
+		}
+		if (i + 1 >= a->argc)
+			goto syntax;
+		if (cmd_is(a->argv[i], "NAME"))
+			up.name = a->argv[i + 1];
+		else if (cmd_is(a->argv[i], "PHONE"))
+			up.phone = a->argv[i + 1];
+		else if (cmd_is(a->argv[i], "TIER"))
+			up.tier = a->argv[i + 1];
+		else if (cmd_is(a->argv[i], "SEGMENT"))
+			up.segment = a->argv[i + 1];
+		else if (cmd_is(a->argv[i], "MANAGER"))
+			up.manager = a->argv[i + 1];
+		else
+			goto syntax;
+	}
+	cmd_reply_engine(c, engine_customer_set(server.engine, server_now(),
+	    &who, a->argv[2], &up, err), err);
+	return;
+syntax:
+	resp_add_error(&c->reply, "ERR syntax error near '%.64s'; usage: "
+	    "CUSTOMER SET <id> [NAME n] [PHONE p] [TIER t] [SEGMENT s] "
+	    "[MANAGER agent] [ATTR k v]...", a->argv[i]);
+}
+
+struct customer_tickets {
+	struct resp_buf	*b;
+	size_t		 n;
+	int		 open;		/* which kind this pass writes */
+	int		 count_only;
+};
+
+static int
+ticket_is_open(const struct ticket *t)
+{
+	return (t->state != TICKET_RESOLVED && t->state != TICKET_CLOSED &&
+	    t->state != TICKET_ABANDONED);
+}
+
+static void
+customer_ticket(const struct ticket *stored, void *arg)
+{
+	struct customer_tickets	*ct = arg;
+	const struct ticket	*t;
+
+	/* The store has committed rows; the engine has the live state. */
+	t = engine_ticket_get(server.engine, stored->id);
+	if (t == NULL)
+		t = stored;
+	if (ticket_is_open(t) != ct->open)
+		return;
+	ct->n++;
+	if (ct->count_only)
+		return;
+	resp_add_map(ct->b, 8);
+	resp_add_field_int(ct->b, "id", (long long)t->id);
+	resp_add_field_str(ct->b, "state", ticket_state_name(t->state));
+	resp_add_field_str(ct->b, "queue", t->queue);
+	resp_add_field_str(ct->b, "tier", t->tier);
+	resp_add_field_str(ct->b, "subject", t->subject);
+	resp_add_field_str(ct->b, "agent", t->agent);
+	resp_add_field_str(ct->b, "disposition", t->disposition);
+	resp_add_field_int(ct->b, "created", t->created);
+}
+
+static void
+customer_tickets(struct conn *c, const char *id, int open)
+{
+	struct customer_tickets	ct;
+	char			err[STORE_ERRMAX];
+
+	memset(&ct, 0, sizeof ct);
+	ct.b = &c->reply;
+	ct.open = open;
+	ct.count_only = 1;
+	if (store_customer_tickets(server.store, id, CUSTOMER_RECENT,
+	    customer_ticket, &ct, err) != 0)
+		log_warnx("customer %s: %s", id, err);
+	resp_add_array(&c->reply, ct.n);
+	ct.n = 0;
+	ct.count_only = 0;
+	if (store_customer_tickets(server.store, id, CUSTOMER_RECENT,
+	    customer_ticket, &ct, err) != 0)
+		log_warnx("customer %s: %s", id, err);
+}
+
+/* The card and the story: open tickets and recent ones with outcome. */
+static void
+cmd_customer_get(struct conn *c, const struct cmd_args *a)
+{
+	const struct customer	*cu;
+
+	if ((cu = engine_customer_get(server.engine, a->argv[2])) == NULL) {
+		resp_add_error(&c->reply, "NOTFOUND no such customer '%.64s'",
+		    a->argv[2]);
+		return;
+	}
+	reply_customer(&c->reply, cu, 2);
+	resp_add_cstr(&c->reply, "open_tickets");
+	customer_tickets(c, cu->id, 1);
+	resp_add_cstr(&c->reply, "recent_tickets");
+	customer_tickets(c, cu->id, 0);
+}
+
+const struct cmd_entry cmd_customer_table[] = {
+	{ "CUSTOMER", "SET", -3, CMD_WRITE,
+	  ROLE_SUPERVISOR | ROLE_INTEGRATION | ROLE_ADMIN | ROLE_AGENT,
+	  "CUSTOMER SET <id> [NAME n] [PHONE p] [TIER t] [SEGMENT s] "
+	  "[MANAGER agent] [ATTR k v]...", cmd_customer_set },
+	{ "CUSTOMER", "GET", 3, 0, ROLE_ANY, "CUSTOMER GET <id>",
+	  cmd_customer_get },
+	{ NULL, NULL, 0, 0, 0, NULL, NULL }
+};

@@ -1,0 +1,198 @@
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cmd.h"
+#include "conn.h"
+#include "journal.h"
+#include "server.h"
+
+static const struct cmd_entry *cmd_tables[] = {
+	cmd_server_table,
+	cmd_ticket_table,
+	cmd_agent_table,
+	cmd_queue_table,
+	cmd_customer_table,
+	cmd_pubsub_table,
+	NULL
+};
+
+void
+cmd_foreach(void (*fn)(const struct cmd_entry *, void *), void *arg)
+{
+	const struct cmd_entry	**t, *e;
+
+	for (t = cmd_tables; *t != NULL; t++)
+		for (e = *t; e->name != NULL; e++)
+			fn(e, arg);
+}
+
+int
+cmd_is(const char *arg, const char *keyword)
+{
+	return (strcasecmp(arg, keyword) == 0);
+}
+
+/* Find the row for argv: a plain command, or a family and subcommand. */
+static const struct cmd_entry *
+cmd_lookup(const struct cmd_args *a, int *family)
+{
+	const struct cmd_entry	**t, *e;
+
+	*family = 0;
+	for (t = cmd_tables; *t != NULL; t++) {
+		for (e = *t; e->name != NULL; e++) {
+			if (strcasecmp(e->name, a->argv[0]) != 0)
+				continue;
+			if (e->sub == NULL)
+				return (e);
+			*family = 1;
+			if (a->argc > 1 && strcasecmp(e->sub, a->argv[1]) == 0)
+				return (e);
+		}
+	}
+	return (NULL);
+}
+
+static const char *
+cmd_roles_text(int roles)
+{
+	static char	buf[128];
+	int		bit;
+
+	buf[0] = '\0';
+	for (bit = ROLE_AGENT; bit <= ROLE_ADMIN; bit <<= 1) {
+		if ((roles & bit) == 0)
+			continue;
+		if (buf[0] != '\0')
+			strcat(buf, ", ");
+		strcat(buf, role_name(bit));
+	}
+	return (buf);
+}
+
+/*
+ * The one check before any handler: lookup, arity, authentication, role
+ * and mode. A reply that depends on a change is held for the commit.
+ */
+void
+cmd_dispatch(struct conn *c, const struct cmd_args *a)
+{
+	const struct cmd_entry	*e;
+	int			 family;
+	size_t			 start;
+	uint64_t		 before;
+
+	if (a->argc == 0)
+		return;
+	if ((e = cmd_lookup(a, &family)) == NULL) {
+		if (family && a->argc > 1)
+			resp_add_error(&c->reply, "ERR unknown subcommand "
+			    "'%.64s' for '%.32s'", a->argv[1], a->argv[0]);
+		else if (family)
+			resp_add_error(&c->reply, "ERR wrong number of "
+			    "arguments for '%.32s' command", a->argv[0]);
+		else
+			resp_add_error(&c->reply, "ERR unknown command "
+			    "'%.64s'", a->argv[0]);
+		return;
+	}
+	if ((e->arity > 0 && a->argc != e->arity) ||
+	    (e->arity < 0 && a->argc < -e->arity)) {
+		resp_add_error(&c->reply, "ERR wrong number of arguments for "
+		    "'%s%s%s' command; usage: %s", e->name, e->sub ? " " : "",
+		    e->sub ? e->sub : "", e->usage);
+		return;
+	}
+	if (!c->authed && (e->flags & CMD_NOAUTH) == 0) {
+		resp_add_error(&c->reply, "NOAUTH Authentication required.");
+		return;
+	}
+	if (c->authed && (e->flags & CMD_NOAUTH) == 0 &&
+	    (e->roles & c->role) == 0) {
+		resp_add_error(&c->reply, "NOPERM '%s%s%s' requires role %s; "
+		    "you are %s", e->name, e->sub ? " " : "",
+		    e->sub ? e->sub : "", cmd_roles_text(e->roles),
+		    role_name(c->role));
+		return;
+	}
+	if ((c->flags & CONN_PUBSUB) != 0 && (e->flags & CMD_PUBSUB) == 0) {
+		resp_add_error(&c->reply, "ERR only (P)SUBSCRIBE / "
+		    "(P)UNSUBSCRIBE / PING / QUIT are allowed in this context");
+		return;
+	}
+	start = c->reply.len;
+	before = journal_count(server.journal);
+	e->exec(c, a);
+	if (journal_count(server.journal) != before)
+		conn_mark_write(c, start);
+}
+
+struct actor
+cmd_actor(const struct conn *c)
+{
+	struct actor	a;
+
+	a.name = c->user;
+	a.role = c->role;
+	return (a);
+}
+
+void
+cmd_reply_engine(struct conn *c, int rc, const char *err)
+{
+	switch (rc) {
+	case ENGINE_OK:
+		resp_add_status(&c->reply, "OK");
+		break;
+	case ENGINE_NOTFOUND:
+		resp_add_error(&c->reply, "NOTFOUND %s", err);
+		break;
+	case ENGINE_BADSTATE:
+		resp_add_error(&c->reply, "BADSTATE %s", err);
+		break;
+	case ENGINE_NOPERM:
+		resp_add_error(&c->reply, "NOPERM %s", err);
+		break;
+	default:
+		resp_add_error(&c->reply, "ERR %s", err);
+		break;
+	}
+}
+
+int
+cmd_parse_int(struct conn *c, const char *s, long long min, long long max,
+    long long *out)
+{
+	char		*end;
+	long long	 v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0) {
+		resp_add_error(&c->reply, "ERR value '%.64s' is not an "
+		    "integer", s);
+		return (-1);
+	}
+	if (v < min || v > max) {
+		resp_add_error(&c->reply, "ERR value %lld out of range "
+		    "(%lld to %lld)", v, min, max);
+		return (-1);
+	}
+	*out = v;
+	return (0);
+}
+
+int
+cmd_parse_id(struct conn *c, const char *s, uint64_t *id)
+{
+	long long	v;
+
+	if (cmd_parse_int(c, s, 1, LLONG_MAX, &v) != 0)
+		return (-1);
+	*id = (uint64_t)v;
+	return (0);
+}

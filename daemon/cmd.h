@@ -1,0 +1,55 @@
+/*
+ * cmd.h: the command table. Each family (cmd-server.c, cmd-ticket.c, ...)
+ * exports a NULL-terminated array of rows; cmd_dispatch() is the one place
+ * that checks lookup, arity, authentication, role and mode before a handler
+ * runs. Handlers never repeat those checks.
+ */
+#ifndef HOTLINE_CMD_H
+#define HOTLINE_CMD_H
+
+#include <stddef.h>
+
+#include "engine.h"
+
+struct conn;
+
+#define CMD_NOAUTH	0x01	/* allowed before AUTH */
+#define CMD_WRITE	0x02	/* changes state: journaled */
+#define CMD_PUBSUB	0x04	/* allowed while subscribed */
+
+struct cmd_args {
+	int		 argc;
+	char		**argv;
+	size_t		*argvlen;
+};
+
+struct cmd_entry {
+	const char	*name;		/* "TICKET" */
+	const char	*sub;		/* "CREATE", or NULL */
+	int		 arity;		/* words with name and sub; <0: at least */
+	int		 flags;
+	int		 roles;		/* ROLE_* bits allowed */
+	const char	*usage;
+	void		(*exec)(struct conn *, const struct cmd_args *);
+};
+
+extern const struct cmd_entry cmd_server_table[];
+extern const struct cmd_entry cmd_ticket_table[];
+extern const struct cmd_entry cmd_agent_table[];
+extern const struct cmd_entry cmd_queue_table[];
+extern const struct cmd_entry cmd_customer_table[];
+extern const struct cmd_entry cmd_pubsub_table[];
+
+void	cmd_dispatch(struct conn *, const struct cmd_args *);
+/* Call fn for every row (tests, INFO, HELP). */
+void	cmd_foreach(void (*fn)(const struct cmd_entry *, void *), void *);
+
+/* Helpers shared by the handlers. */
+struct actor	cmd_actor(const struct conn *);
+void	cmd_reply_engine(struct conn *, int rc, const char *err);
+int	cmd_parse_id(struct conn *, const char *, uint64_t *);
+int	cmd_parse_int(struct conn *, const char *, long long min,
+	    long long max, long long *);
+int	cmd_is(const char *arg, const char *keyword);
+
+#endif

@@ -1,0 +1,86 @@
+/*
+ * config.h: hotline.conf, an INI file: [server], [limits], [routing],
+ * [tier NAME] (lowest first), [queue NAME] and [user NAME] sections.
+ */
+#ifndef HOTLINE_CONFIG_H
+#define HOTLINE_CONFIG_H
+
+#include <stddef.h>
+
+#include "engine.h"
+#include "log.h"
+
+#define CONFIG_MAX_TIERS	16
+#define CONFIG_MAX_QUEUES	256
+#define CONFIG_MAX_USERS	256
+#define CONFIG_ERRMAX		512
+
+enum durability {
+	DURABILITY_NORMAL,	/* WAL, synchronous=NORMAL: survives a process crash */
+	DURABILITY_FULL		/* WAL, synchronous=FULL: survives power loss */
+};
+
+/* A user defined in the config file: created at start if absent. */
+struct config_user {
+	char			name[ENGINE_NAME_MAX];
+	int			role;
+	char			password_hash[256];
+	struct skill		skills[ENGINE_MAX_SKILLS];
+	int			nskills;
+	char			groups[ENGINE_MAX_GROUPS][ENGINE_NAME_MAX];
+	int			ngroups;
+	int			capacity;
+};
+
+struct config {
+	char			path[1024];
+
+	/* [server] */
+	char			bind[256];
+	int			port;		/* 0: no TCP listener */
+	char			unixsocket[512];	/* "": none */
+	char			data_dir[512];
+	enum durability		durability;
+	enum log_level		log_level;
+	char			log_file[512];
+	char			pidfile[512];
+	int			daemonize;
+
+	/* [limits] */
+	size_t			max_clients;
+	size_t			max_inline;
+	size_t			max_args;
+	size_t			max_bulk;
+	size_t			output_limit;	/* bytes queued per connection */
+	size_t			pubsub_output_limit;
+	hl_ms			idle_timeout;	/* 0: never */
+
+	/* [routing] */
+	hl_ms			reject_cooldown;
+
+	struct tier_def		tiers[CONFIG_MAX_TIERS];
+	int			ntiers;
+	struct queue_def	queues[CONFIG_MAX_QUEUES];
+	int			nqueues;
+	struct config_user	users[CONFIG_MAX_USERS];
+	int			nusers;
+};
+
+void	config_defaults(struct config *);
+/* Parse path into cfg (after defaults); on error "file:line: reason". */
+int	config_load(struct config *, const char *path, char *err, size_t);
+int	config_load_string(struct config *, const char *name, const char *text,
+	    char *err, size_t);
+void	config_engine(const struct config *, struct engine_config *);
+
+/* Value parsers shared with the command handlers. */
+int	config_parse_duration(const char *, hl_ms *);	/* 250ms 20s 5m 1h */
+int	config_parse_size(const char *, size_t *);	/* 64kb 1mb 1gb */
+int	config_parse_bool(const char *, int *);
+int	config_parse_skills(const char *, struct skill *, int max, int *n);
+int	config_parse_groups(const char *, char (*)[ENGINE_NAME_MAX], int max,
+	    int *n);
+int	config_parse_ladder(const char *, struct ladder_step *, int max,
+	    int *n, char *err, size_t);
+
+#endif

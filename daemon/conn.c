@@ -1,0 +1,406 @@
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "cmd.h"
+#include "conn.h"
+#include "journal.h"
+#include "log.h"
+#include "pubsub.h"
+#include "server.h"
+#include "waiters.h"
+
+static void	conn_read_cb(struct bufferevent *, void *);
+static void	conn_write_cb(struct bufferevent *, void *);
+static void	conn_event_cb(struct bufferevent *, short, void *);
+
+static struct resp_limits
+conn_limits(void)
+{
+	struct resp_limits	l;
+
+	l.max_inline = server.cfg.max_inline;
+	l.max_args = server.cfg.max_args;
+	l.max_bulk = server.cfg.max_bulk;
+	return (l);
+}
+
+void
+conn_accept(int fd, const char *addr, int is_unix)
+{
+	static const char	 full[] = "-ERR max number of clients reached\r\n";
+	struct conn		*c;
+	struct resp_limits	 limits = conn_limits();
+	int			 one = 1;
+
+	server.stats.connections_received++;
+	if (server.nconns >= server.cfg.max_clients) {
+		server.stats.connections_rejected++;
+		if (write(fd, full, sizeof full - 1) < 0)
+			log_debug("reject %s: %s", addr, strerror(errno));
+		close(fd);
+		return;
+	}
+	if (!is_unix)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	if ((c = calloc(1, sizeof *c)) == NULL)
+		fatalx("out of memory");
+	c->id = ++server.next_conn_id;
+	c->fd = fd;
+	c->created = c->last_command = server_now();
+	snprintf(c->addr, sizeof c->addr, "%s", addr);
+	if (is_unix)
+		c->flags |= CONN_UNIX;
+	resp_buf_init(&c->reply);
+	if ((c->parser = resp_parser_new(&limits)) == NULL)
+		fatalx("out of memory");
+	c->bev = bufferevent_socket_new(server.base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (c->bev == NULL)
+		fatalx("bufferevent_socket_new failed");
+	bufferevent_setcb(c->bev, conn_read_cb, conn_write_cb, conn_event_cb, c);
+	conn_set_idle(c);
+	bufferevent_enable(c->bev, EV_READ);
+	TAILQ_INSERT_TAIL(&server.conns, c, entry);
+	server.nconns++;
+	log_debug("client %llu connected from %s", (unsigned long long)c->id,
+	    addr);
+}
+
+/* Idle clients are cut off, but not subscribers or blocked agents. */
+void
+conn_set_idle(struct conn *c)
+{
+	struct timeval	tv;
+
+	if (server.cfg.idle_timeout <= 0 ||
+	    (c->flags & (CONN_PUBSUB | CONN_BLOCKED)) != 0) {
+		bufferevent_set_timeouts(c->bev, NULL, NULL);
+		return;
+	}
+	tv.tv_sec = server.cfg.idle_timeout / 1000;
+	tv.tv_usec = (server.cfg.idle_timeout % 1000) * 1000;
+	bufferevent_set_timeouts(c->bev, &tv, NULL);
+}
+
+size_t
+conn_output_len(const struct conn *c)
+{
+	return (c->reply.len +
+	    evbuffer_get_length(bufferevent_get_output(c->bev)));
+}
+
+void
+conn_want_flush(struct conn *c)
+{
+	if ((c->flags & (CONN_IN_FLUSH | CONN_DEAD)) != 0)
+		return;
+	c->flags |= CONN_IN_FLUSH;
+	TAILQ_INSERT_TAIL(&server.flush, c, flush_entry);
+}
+
+static void
+conn_check_output(struct conn *c)
+{
+	size_t	limit = (c->flags & CONN_PUBSUB) ? server.cfg.pubsub_output_limit
+		    : server.cfg.output_limit;
+
+	if (conn_output_len(c) > limit) {
+		server.stats.output_limit_disconnects++;
+		log_warnx("client %llu (%s, user %s): output buffer over %zu "
+		    "bytes, disconnecting", (unsigned long long)c->id, c->addr,
+		    c->authed ? c->user : "-", limit);
+		conn_kill(c, "output limit");
+	}
+}
+
+void
+conn_process(struct conn *c)
+{
+	struct resp_cmd	cmd;
+	struct cmd_args	args;
+	int		rc;
+
+	while ((c->flags & (CONN_BLOCKED | CONN_CLOSE | CONN_DEAD)) == 0) {
+		rc = resp_parser_next(c->parser, &cmd);
+		if (rc == RESP_AGAIN)
+			break;
+		if (rc == RESP_ERROR) {
+			server.stats.protocol_errors++;
+			resp_add_error(&c->reply, "ERR Protocol error: %s",
+			    resp_parser_error(c->parser));
+			log_info("client %llu (%s): protocol error: %s",
+			    (unsigned long long)c->id, c->addr,
+			    resp_parser_error(c->parser));
+			c->flags |= CONN_CLOSE;
+			break;
+		}
+		c->commands++;
+		server.stats.commands_processed++;
+		c->last_command = server_now();
+		args.argc = cmd.argc;
+		args.argv = cmd.argv;
+		args.argvlen = cmd.argvlen;
+		cmd_dispatch(c, &args);
+		if (c->reply.len > server.cfg.output_limit) {
+			conn_check_output(c);
+			break;
+		}
+	}
+	conn_want_flush(c);
+}
+
+static void
+conn_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn		*c = arg;
+	struct evbuffer		*in = bufferevent_get_input(bev);
+	struct evbuffer_iovec	 v[16];
+	size_t			 total = 0;
+	int			 i, n;
+
+	if ((c->flags & (CONN_DEAD | CONN_CLOSE)) != 0) {
+		evbuffer_drain(in, evbuffer_get_length(in));
+		return;
+	}
+	while (evbuffer_get_length(in) > 0) {
+		n = evbuffer_peek(in, -1, NULL, v, 16);
+		if (n > 16)
+			n = 16;
+		for (total = 0, i = 0; i < n; i++) {
+			if (resp_parser_feed(c->parser, v[i].iov_base,
+			    v[i].iov_len) != 0)
+				fatalx("out of memory");
+			total += v[i].iov_len;
+		}
+		evbuffer_drain(in, total);
+	}
+	/* A blocked client may pipeline more; stop reading past a bound. */
+	if ((c->flags & CONN_BLOCKED) != 0 && resp_parser_pending(c->parser) >
+	    server.cfg.max_bulk + server.cfg.max_inline)
+		bufferevent_disable(bev, EV_READ);
+	conn_process(c);
+}
+
+static void
+conn_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn	*c = arg;
+
+	if ((c->flags & CONN_CLOSE) != 0 && c->reply.len == 0)
+		conn_kill(c, "closed after reply");
+}
+
+static void
+conn_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct conn	*c = arg;
+
+	if ((what & BEV_EVENT_TIMEOUT) != 0) {
+		server.stats.idle_disconnects++;
+		conn_kill(c, "idle timeout");
+	} else if ((what & BEV_EVENT_EOF) != 0)
+		conn_kill(c, "closed by client");
+	else if ((what & BEV_EVENT_ERROR) != 0)
+		conn_kill(c, strerror(EVUTIL_SOCKET_ERROR()));
+}
+
+/*
+ * Send what a connection is owed. When nothing is queued in the socket
+ * buffer, write directly: it saves a trip through the loop per reply.
+ */
+static void
+conn_flush(struct conn *c)
+{
+	struct evbuffer	*out = bufferevent_get_output(c->bev);
+	ssize_t		 n = 0;
+
+	if (c->reply.len > 0 && evbuffer_get_length(out) == 0) {
+		do
+			n = write(c->fd, c->reply.data, c->reply.len);
+		while (n < 0 && errno == EINTR);
+		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+			conn_kill(c, strerror(errno));
+			return;
+		}
+		if (n < 0)
+			n = 0;
+	}
+	if ((size_t)n < c->reply.len)
+		evbuffer_add(out, c->reply.data + n, c->reply.len - (size_t)n);
+	resp_buf_reset(&c->reply);
+	if ((c->flags & CONN_CLOSE) != 0 && evbuffer_get_length(out) == 0)
+		conn_kill(c, "closed after reply");
+	else
+		conn_check_output(c);
+}
+
+void
+conn_flush_all(void)
+{
+	struct conn	*c;
+
+	while ((c = TAILQ_FIRST(&server.flush)) != NULL) {
+		TAILQ_REMOVE(&server.flush, c, flush_entry);
+		c->flags &= ~CONN_IN_FLUSH;
+		c->nranges = 0;
+		if ((c->flags & CONN_DEAD) == 0)
+			conn_flush(c);
+	}
+}
+
+void
+conn_resume(struct conn *c)
+{
+	if ((c->flags & (CONN_IN_RESUME | CONN_DEAD)) != 0)
+		return;
+	c->flags |= CONN_IN_RESUME;
+	TAILQ_INSERT_TAIL(&server.resume, c, resume_entry);
+}
+
+void
+conn_resume_all(void)
+{
+	struct conn	*c;
+
+	while ((c = TAILQ_FIRST(&server.resume)) != NULL) {
+		TAILQ_REMOVE(&server.resume, c, resume_entry);
+		c->flags &= ~CONN_IN_RESUME;
+		if ((c->flags & CONN_DEAD) != 0)
+			continue;
+		bufferevent_enable(c->bev, EV_READ);
+		conn_process(c);
+	}
+}
+
+void
+conn_kill(struct conn *c, const char *why)
+{
+	if ((c->flags & CONN_DEAD) != 0)
+		return;
+	log_debug("client %llu (%s) closing: %s", (unsigned long long)c->id,
+	    c->addr, why);
+	c->flags |= CONN_DEAD;
+	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
+	if ((c->flags & CONN_IN_FLUSH) != 0) {
+		TAILQ_REMOVE(&server.flush, c, flush_entry);
+		c->flags &= ~CONN_IN_FLUSH;
+	}
+	if ((c->flags & CONN_IN_RESUME) != 0) {
+		TAILQ_REMOVE(&server.resume, c, resume_entry);
+		c->flags &= ~CONN_IN_RESUME;
+	}
+	waiters_remove(c);
+	pubsub_unsubscribe_all(c);
+	TAILQ_INSERT_TAIL(&server.dead, c, dead_entry);
+}
+
+size_t
+conn_count_user(const char *user, const struct conn *except)
+{
+	struct conn	*c;
+	size_t		 n = 0;
+
+	TAILQ_FOREACH(c, &server.conns, entry) {
+		if (c != except && c->authed && (c->flags & CONN_DEAD) == 0 &&
+		    strcmp(c->user, user) == 0)
+			n++;
+	}
+	return (n);
+}
+
+/*
+ * Free killed connections. This is the safe point: no handler of theirs
+ * is on the stack. An agent whose last connection closed goes offline, so
+ * no offer waits on a desk that is gone.
+ */
+void
+conn_free_dead(void)
+{
+	struct conn	*c;
+	char		 err[ENGINE_ERRMAX];
+	struct actor	 system = { "system", ROLE_ADMIN };
+	const struct agent *a;
+
+	while ((c = TAILQ_FIRST(&server.dead)) != NULL) {
+		TAILQ_REMOVE(&server.dead, c, dead_entry);
+		TAILQ_REMOVE(&server.conns, c, entry);
+		server.nconns--;
+		if (c->authed && (a = engine_agent_get(server.engine,
+		    c->user)) != NULL && a->status != AGENT_OFFLINE &&
+		    conn_count_user(c->user, c) == 0 &&
+		    engine_agent_logout(server.engine, server_now(), &system,
+		    c->user, err) != ENGINE_OK)
+			log_warnx("logout %s: %s", c->user, err);
+		if (c->block_timer != NULL)
+			event_free(c->block_timer);
+		bufferevent_free(c->bev);
+		resp_parser_free(c->parser);
+		resp_buf_free(&c->reply);
+		free(c->ranges);
+		free(c->channels);
+		free(c->patterns);
+		free(c);
+	}
+}
+
+void
+conn_mark_write(struct conn *c, size_t start)
+{
+	struct conn_range	*r;
+	size_t			 n;
+
+	if (c->nranges == c->cranges) {
+		n = c->cranges == 0 ? 8 : c->cranges * 2;
+		if ((r = realloc(c->ranges, n * sizeof *r)) == NULL)
+			fatalx("out of memory");
+		c->ranges = r;
+		c->cranges = n;
+	}
+	c->ranges[c->nranges].start = start;
+	c->ranges[c->nranges].end = c->reply.len;
+	c->nranges++;
+	conn_want_flush(c);
+}
+
+/* The commit failed: every reply that promised a change becomes an error. */
+void
+conn_fail_writes(const char *err)
+{
+	struct conn	*c;
+	struct resp_buf	 b;
+	size_t		 i, at;
+
+	TAILQ_FOREACH(c, &server.flush, flush_entry) {
+		if (c->nranges == 0)
+			continue;
+		resp_buf_init(&b);
+		for (at = 0, i = 0; i < c->nranges; i++) {
+			resp_add_raw(&b, c->reply.data + at,
+			    c->ranges[i].start - at);
+			resp_add_error(&b, "ERR not saved: %s", err);
+			at = c->ranges[i].end;
+		}
+		resp_add_raw(&b, c->reply.data + at, c->reply.len - at);
+		resp_buf_free(&c->reply);
+		c->reply = b;
+		c->nranges = 0;
+	}
+}
+
+void
+conn_clear_writes(void)
+{
+	struct conn	*c;
+
+	TAILQ_FOREACH(c, &server.flush, flush_entry)
+		c->nranges = 0;
+}

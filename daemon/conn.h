@@ -1,0 +1,88 @@
+/*
+ * conn.h: one client connection: its parser, the replies it is owed, its
+ * identity and its mode (normal, blocked in AGENT NEXT, subscribed).
+ */
+#ifndef HOTLINE_CONN_H
+#define HOTLINE_CONN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include "engine.h"
+#include "resp.h"
+
+#define CONN_IN_FLUSH	0x01	/* on server.flush */
+#define CONN_IN_RESUME	0x02	/* on server.resume */
+#define CONN_CLOSE	0x04	/* close once replies are sent */
+#define CONN_DEAD	0x08	/* freed at the safe point */
+#define CONN_PUBSUB	0x10	/* subscribed: only pub/sub commands */
+#define CONN_BLOCKED	0x20	/* waiting in AGENT NEXT */
+#define CONN_UNIX	0x40
+
+/* Byte ranges of replies that depend on the pending commit. */
+struct conn_range {
+	size_t	start;
+	size_t	end;
+};
+
+struct conn {
+	uint64_t		 id;
+	int			 fd;
+	int			 flags;
+	struct bufferevent	*bev;
+	char			 addr[128];
+	hl_ms			 created;
+	hl_ms			 last_command;
+	uint64_t		 commands;
+
+	struct resp_parser	*parser;
+	struct resp_buf		 reply;		/* not yet handed to the socket */
+	struct conn_range	*ranges;
+	size_t			 nranges, cranges;
+
+	int			 authed;
+	char			 user[ENGINE_NAME_MAX];
+	int			 role;
+	int			 auth_failures;
+
+	/* AGENT NEXT */
+	struct event		*block_timer;
+	TAILQ_ENTRY(conn)	 wait_entry;
+
+	/* SUBSCRIBE / PSUBSCRIBE */
+	char			**channels;
+	size_t			 nchannels;
+	char			**patterns;
+	size_t			 npatterns;
+
+	TAILQ_ENTRY(conn)	 entry;
+	TAILQ_ENTRY(conn)	 flush_entry;
+	TAILQ_ENTRY(conn)	 resume_entry;
+	TAILQ_ENTRY(conn)	 dead_entry;
+};
+
+void	conn_accept(int fd, const char *addr, int is_unix);
+/* Run the parsed commands the connection has, unless blocked. */
+void	conn_process(struct conn *);
+/* Queue the reply buffer for sending at the end of the iteration. */
+void	conn_want_flush(struct conn *);
+void	conn_flush_all(void);
+/* Unblocked: run its pipelined commands at the end of the iteration. */
+void	conn_resume(struct conn *);
+void	conn_resume_all(void);
+/* Mark for freeing at the safe point (end of the iteration). */
+void	conn_kill(struct conn *, const char *why);
+void	conn_free_dead(void);
+/* Record that the reply written since `start` waits on the commit. */
+void	conn_mark_write(struct conn *, size_t start);
+/* Replace every commit-dependent reply by an error (failed commit). */
+void	conn_fail_writes(const char *err);
+void	conn_clear_writes(void);
+/* Output bytes queued (reply buffer and socket buffer). */
+size_t	conn_output_len(const struct conn *);
+void	conn_set_idle(struct conn *);
+/* Connections authenticated as user, not counting except. */
+size_t	conn_count_user(const char *user, const struct conn *except);
+
+#endif

@@ -1,0 +1,1073 @@
+/*
+ * engine.c: the engine's lifecycle and configuration, the helpers every
+ * other file shares (lookups, events, counters), the timer dispatch and
+ * the read-only queries.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_internal.h"
+
+char eng_empty[] = "";
+
+/*
+ * The engine has no way to report an allocation failure from deep inside
+ * routing, and a half-routed state is worse than none: it aborts, as the
+ * daemon's fatal() would.
+ */
+void
+eng_oom(void)
+{
+	abort();
+}
+
+void *
+eng_alloc(size_t n)
+{
+	void	*p;
+
+	if ((p = calloc(1, n)) == NULL)
+		eng_oom();
+	return (p);
+}
+
+/* Empty strings share one static buffer: most subjects and dispositions. */
+char *
+eng_strdup(const char *s)
+{
+	char	*p;
+
+	if (s == NULL || *s == '\0')
+		return (eng_empty);
+	if ((p = strdup(s)) == NULL)
+		eng_oom();
+	return (p);
+}
+
+void
+eng_free_str(char *s)
+{
+	if (s != eng_empty)
+		free(s);
+}
+
+void
+eng_err(char *err, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (err == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, ENGINE_ERRMAX, fmt, ap);
+	va_end(ap);
+}
+
+/* Names are non-empty, shorter than ENGINE_NAME_MAX, without controls. */
+int
+eng_name_ok(const char *s, const char *what, char *err)
+{
+	const unsigned char	*p;
+
+	if (s == NULL || *s == '\0') {
+		eng_err(err, "empty %s", what);
+		return (-1);
+	}
+	if (strlen(s) >= ENGINE_NAME_MAX) {
+		eng_err(err, "%s too long (at most %d bytes)", what,
+		    ENGINE_NAME_MAX - 1);
+		return (-1);
+	}
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f) {
+			eng_err(err, "%s has a control character", what);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+const char *
+eng_actor(const struct actor *ac)
+{
+	return (ac != NULL && ac->name != NULL ? ac->name : "system");
+}
+
+static void
+eng_tick(struct engine *e, hl_ms now)
+{
+	if (now > e->clock)
+		e->clock = now;
+}
+
+static uint64_t
+ticket_key(const void *p)
+{
+	return (((const struct ticket_private *)p)->t.id);
+}
+
+static const char *
+agent_key(const void *p)
+{
+	return (((const struct agent_private *)p)->a.name);
+}
+
+static const char *
+customer_key(const void *p)
+{
+	return (((const struct customer_private *)p)->c.id);
+}
+
+static const char *
+desk_key(const void *p)
+{
+	return (((const struct desk *)p)->name);
+}
+
+static const char *
+group_key(const void *p)
+{
+	return (((const struct group *)p)->name);
+}
+
+struct ticket_private *
+eng_ticket(const struct engine *e, uint64_t id)
+{
+	return (hmap_u64_get(&e->tickets, id));
+}
+
+struct agent_private *
+eng_agent(const struct engine *e, const char *name)
+{
+	if (name == NULL || *name == '\0')
+		return (NULL);
+	return (hmap_str_get(&e->agents, name));
+}
+
+struct customer_private *
+eng_customer(const struct engine *e, const char *id)
+{
+	if (id == NULL)
+		return (NULL);
+	return (hmap_str_get(&e->customers, id));
+}
+
+struct queue *
+eng_queue(const struct engine *e, const char *name)
+{
+	int	i;
+
+	if (name == NULL)
+		return (NULL);
+	for (i = 0; i < e->nqueues; i++) {
+		if (strcmp(e->queues[i]->def.name, name) == 0)
+			return (e->queues[i]);
+	}
+	return (NULL);
+}
+
+static void
+eng_queue_link(struct queue *q, struct agent_private *a, int level)
+{
+	int	i;
+
+	for (i = 0; i < q->nagents; i++) {
+		if (q->agents[i].a == a)
+			return;
+	}
+	if (q->nagents == q->cagents) {
+		q->cagents = q->cagents != 0 ? q->cagents * 2 : 8;
+		q->agents = realloc(q->agents,
+		    (size_t)q->cagents * sizeof *q->agents);
+		if (q->agents == NULL)
+			eng_oom();
+	}
+	q->agents[q->nagents].a = a;
+	q->agents[q->nagents].level = level;
+	q->nagents++;
+}
+
+struct queue *
+eng_queue_make(struct engine *e, const struct queue_def *def)
+{
+	struct queue		*q = eng_alloc(sizeof *q);
+	struct queue		**v;
+	struct agent_private	*a;
+	size_t			 i;
+	int			 k;
+
+	q->def = *def;
+	theap_init(&q->heap, theap_before_route);
+	theap_init(&q->age, theap_before_age);
+	v = realloc(e->queues, (size_t)(e->nqueues + 1) * sizeof *v);
+	if (v == NULL)
+		eng_oom();
+	e->queues = v;
+	e->queues[e->nqueues++] = q;
+	for (i = 0; i < e->agents.cap; i++) {
+		if ((a = e->agents.v[i].p) == NULL)
+			continue;
+		for (k = 0; k < a->a.nskills; k++) {
+			if (strcmp(a->a.skills[k].queue, q->def.name) == 0) {
+				a->sq[k] = q;
+				eng_queue_link(q, a, a->a.skills[k].level);
+			}
+		}
+	}
+	return (q);
+}
+
+static void
+eng_queue_destroy(struct engine *e, struct queue *q)
+{
+	int	i, k;
+
+	for (i = 0; i < q->nagents; i++) {
+		for (k = 0; k < q->agents[i].a->a.nskills; k++) {
+			if (q->agents[i].a->sq[k] == q)
+				q->agents[i].a->sq[k] = NULL;
+		}
+	}
+	for (i = 0; i < e->nqueues; i++) {
+		if (e->queues[i] == q) {
+			memmove(&e->queues[i], &e->queues[i + 1],
+			    (size_t)(e->nqueues - i - 1) * sizeof *e->queues);
+			e->nqueues--;
+			break;
+		}
+	}
+	theap_free(&q->heap);
+	theap_free(&q->age);
+	free(q->agents);
+	free(q);
+}
+
+/* A retired queue lives until its last ticket leaves it. */
+void
+eng_queue_unref(struct engine *e, struct queue *q)
+{
+	if (--q->nrefs == 0 && q->retired)
+		eng_queue_destroy(e, q);
+}
+
+struct group *
+eng_group(struct engine *e, const char *name, bool create)
+{
+	struct group	*g;
+
+	if ((g = hmap_str_get(&e->groups, name)) != NULL || !create)
+		return (g);
+	g = eng_alloc(sizeof *g);
+	snprintf(g->name, sizeof g->name, "%s", name);
+	theap_init(&g->heap, theap_before_route);
+	hmap_str_put(&e->groups, g);
+	return (g);
+}
+
+struct desk *
+eng_desk(struct engine *e, const char *name, bool create)
+{
+	struct desk	*d;
+
+	if ((d = hmap_str_get(&e->desks, name)) != NULL || !create)
+		return (d);
+	d = eng_alloc(sizeof *d);
+	snprintf(d->name, sizeof d->name, "%s", name);
+	theap_init(&d->heap, theap_before_route);
+	hmap_str_put(&e->desks, d);
+	return (d);
+}
+
+/* Desks of names that are not agents go once nothing waits for them. */
+void
+eng_desk_release(struct engine *e, struct desk *d)
+{
+	if (d->agent != NULL || d->heap.n > 0)
+		return;
+	hmap_str_del(&e->desks, d->name);
+	theap_free(&d->heap);
+	free(d);
+}
+
+/* Index the agent in the queues it is skilled for and its groups. */
+void
+eng_links_agent(struct engine *e, struct agent_private *a)
+{
+	struct group	*g;
+	int		 i;
+
+	for (i = 0; i < a->a.nskills; i++) {
+		a->sq[i] = eng_queue(e, a->a.skills[i].queue);
+		if (a->sq[i] != NULL)
+			eng_queue_link(a->sq[i], a, a->a.skills[i].level);
+	}
+	for (i = 0; i < a->a.ngroups; i++) {
+		g = a->grp[i] = eng_group(e, a->a.groups[i], true);
+		if (g->nmem == g->cmem) {
+			g->cmem = g->cmem != 0 ? g->cmem * 2 : 8;
+			g->mem = realloc(g->mem, (size_t)g->cmem *
+			    sizeof *g->mem);
+			if (g->mem == NULL)
+				eng_oom();
+		}
+		g->mem[g->nmem++] = a;
+	}
+}
+
+void
+eng_unlink_agent(struct engine *e, struct agent_private *a)
+{
+	struct queue	*q;
+	struct group	*g;
+	int		 i, k;
+
+	for (i = 0; i < a->a.nskills; i++) {
+		if ((q = a->sq[i]) == NULL)
+			continue;
+		for (k = 0; k < q->nagents; k++) {
+			if (q->agents[k].a == a) {
+				q->agents[k] = q->agents[--q->nagents];
+				break;
+			}
+		}
+		a->sq[i] = NULL;
+	}
+	for (i = 0; i < a->a.ngroups; i++) {
+		if ((g = a->grp[i]) == NULL)
+			continue;
+		for (k = 0; k < g->nmem; k++) {
+			if (g->mem[k] == a) {
+				g->mem[k] = g->mem[--g->nmem];
+				break;
+			}
+		}
+		a->grp[i] = NULL;
+	}
+}
+
+int
+eng_tier_index(const struct engine *e, const char *name)
+{
+	int	i;
+
+	for (i = 0; name != NULL && i < e->ntiers; i++) {
+		if (strcmp(e->tiers[i].name, name) == 0)
+			return (i);
+	}
+	return (-1);
+}
+
+/* Resolve the ticket's tier name; an unknown tier works as the lowest. */
+void
+eng_ticket_tier(struct engine *e, struct ticket_private *t)
+{
+	int	i = eng_tier_index(e, t->t.tier);
+
+	t->tier = (int16_t)(i < 0 ? 0 : i);
+	route_rekey(e, t);
+}
+
+static void
+eng_count(size_t *n, int delta)
+{
+	if (delta > 0)
+		(*n)++;
+	else
+		(*n)--;
+}
+
+/* Keep the queue's counters in step: -1 before a change, +1 after. */
+void
+eng_qcount(struct ticket_private *t, int delta)
+{
+	struct queue	*q = t->q;
+
+	switch (t->t.state) {
+	case TICKET_QUEUED:
+		eng_count(&q->nwaiting, delta);
+		eng_count(&q->by_tier[t->tier], delta);
+		break;
+	case TICKET_OFFERED:
+		eng_count(&q->noffered, delta);
+		break;
+	case TICKET_ACTIVE:
+	case TICKET_PENDING:
+		eng_count(&q->nactive, delta);
+		break;
+	default:
+		break;
+	}
+}
+
+void
+eng_emit(struct engine *e, hl_ms now, const char *actor, const char *type,
+    uint64_t ticket, const char *agent, const char *customer,
+    const char *data)
+{
+	struct engine_event	ev;
+
+	if (e->emit == NULL)
+		return;
+	ev.time = now;
+	ev.type = type;
+	ev.ticket = ticket;
+	ev.agent = agent != NULL && *agent != '\0' ? agent : NULL;
+	ev.customer = customer != NULL && *customer != '\0' ? customer : NULL;
+	ev.actor = actor != NULL ? actor : "system";
+	ev.data = data != NULL ? data : "{}";
+	e->emit(e->emit_arg, &ev);
+}
+
+void
+eng_emit_ticket(struct engine *e, hl_ms now, const char *actor,
+    const char *type, struct ticket_private *t, const char *agent,
+    const char *data)
+{
+	t->t.updated = now;
+	eng_emit(e, now, actor, type, t->t.id, agent, t->t.customer, data);
+}
+
+void
+eng_emit_status(struct engine *e, hl_ms now, const char *actor,
+    struct agent_private *a)
+{
+	ejson_begin(&e->json);
+	ejson_str(&e->json, "status", agent_status_name(a->a.status));
+	ejson_str(&e->json, "reason", a->a.reason);
+	eng_emit(e, now, actor, "agent.status", 0, a->a.name, NULL,
+	    ejson_end(&e->json));
+}
+
+void
+eng_attrs_free(struct attr *v, int n)
+{
+	int	i;
+
+	for (i = 0; i < n; i++) {
+		eng_free_str(v[i].key);
+		eng_free_str(v[i].value);
+	}
+	free(v);
+}
+
+int
+eng_attrs_copy(struct attr **out, int *nout, const struct attr *v, int n)
+{
+	int	i;
+
+	*out = NULL;
+	*nout = 0;
+	if (n <= 0 || v == NULL)
+		return (0);
+	*out = eng_alloc((size_t)n * sizeof **out);
+	for (i = 0; i < n; i++) {
+		(*out)[i].key = eng_strdup(v[i].key);
+		(*out)[i].value = eng_strdup(v[i].value);
+	}
+	*nout = n;
+	return (0);
+}
+
+void
+eng_customer_link(struct customer_private *c, struct ticket_private *t)
+{
+	t->cust = c;
+	t->cprev = NULL;
+	t->cnext = c->tickets;
+	if (c->tickets != NULL)
+		c->tickets->cprev = t;
+	c->tickets = t;
+}
+
+struct customer_private *
+eng_customer_make(struct engine *e, const char *id, hl_ms now)
+{
+	struct customer_private	*c = eng_alloc(sizeof *c);
+
+	snprintf(c->c.id, sizeof c->c.id, "%s", id);
+	c->c.name = eng_empty;
+	c->c.phone = eng_empty;
+	snprintf(c->c.tier, sizeof c->c.tier, "%s", e->tiers[0].name);
+	c->c.segment = SEGMENT_INDIVIDUAL;
+	c->c.created = c->c.updated = now;
+	hmap_str_put(&e->customers, c);
+	return (c);
+}
+
+static void
+eng_ticket_free(struct ticket_private *t)
+{
+	eng_free_str(t->t.subject);
+	eng_free_str(t->t.disposition);
+	eng_attrs_free(t->t.attrs, t->t.nattrs);
+	free(t->cool);
+	free(t);
+}
+
+/* Forget a ticket that is closed or abandoned (or being thrown away). */
+void
+eng_ticket_destroy(struct engine *e, struct ticket_private *t)
+{
+	route_unfile(e, t);
+	tmr_cancel(&e->timers, &t->tm_step);
+	tmr_cancel(&e->timers, &t->tm_state);
+	route_cool_clear(e, t);
+	eng_qcount(t, -1);
+	if (t->cust != NULL) {
+		if (t->cprev != NULL)
+			t->cprev->cnext = t->cnext;
+		else
+			t->cust->tickets = t->cnext;
+		if (t->cnext != NULL)
+			t->cnext->cprev = t->cprev;
+	}
+	hmap_u64_del(&e->tickets, t->t.id);
+	eng_queue_unref(e, t->q);
+	eng_ticket_free(t);
+}
+
+static int
+check_queue(const struct engine_config *cfg, int i, char *err)
+{
+	const struct queue_def	*q = &cfg->queues[i];
+	int			 k;
+
+	if (eng_name_ok(q->name, "queue name", err) != 0)
+		return (-1);
+	for (k = 0; k < i; k++) {
+		if (strcmp(cfg->queues[k].name, q->name) == 0) {
+			eng_err(err, "queue %s defined twice", q->name);
+			return (-1);
+		}
+	}
+	if (strategy_name(q->strategy)[0] == 'u') {
+		eng_err(err, "queue %s: bad strategy", q->name);
+		return (-1);
+	}
+	if (q->offer_timeout <= 0 || q->wrapup < 0 || q->max_missed < 0) {
+		eng_err(err, "queue %s: offer_timeout must be > 0, wrapup "
+		    "and max_missed >= 0", q->name);
+		return (-1);
+	}
+	if (memchr(q->overflow, '\0', sizeof q->overflow) == NULL) {
+		eng_err(err, "queue %s: overflow name too long", q->name);
+		return (-1);
+	}
+	if (q->overflow[0] != '\0') {
+		for (k = 0; k < cfg->nqueues; k++) {
+			if (strcmp(cfg->queues[k].name, q->overflow) == 0)
+				break;
+		}
+		if (k == cfg->nqueues || strcmp(q->overflow, q->name) == 0) {
+			eng_err(err, "queue %s: bad overflow queue %s",
+			    q->name, q->overflow);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+static int
+check_tier(const struct engine_config *cfg, int i, char *err)
+{
+	const struct tier_def	*t = &cfg->tiers[i];
+	const struct ladder_step *s;
+	int			 k;
+
+	if (eng_name_ok(t->name, "tier name", err) != 0)
+		return (-1);
+	for (k = 0; k < i; k++) {
+		if (strcmp(cfg->tiers[k].name, t->name) == 0) {
+			eng_err(err, "tier %s defined twice", t->name);
+			return (-1);
+		}
+	}
+	if (t->nsteps < 1 || t->nsteps > ENGINE_MAX_STEPS) {
+		eng_err(err, "tier %s: 1 to %d ladder steps", t->name,
+		    ENGINE_MAX_STEPS);
+		return (-1);
+	}
+	if (t->base_priority < -1000000 || t->base_priority > 1000000) {
+		eng_err(err, "tier %s: base priority out of range", t->name);
+		return (-1);
+	}
+	for (k = 0; k < t->nsteps; k++) {
+		s = &t->steps[k];
+		if (s->kind != STEP_MANAGER && s->kind != STEP_GROUP &&
+		    s->kind != STEP_SKILLED) {
+			eng_err(err, "tier %s: bad step %d", t->name, k);
+			return (-1);
+		}
+		if (s->kind == STEP_GROUP &&
+		    eng_name_ok(s->group, "ladder group name", err) != 0)
+			return (-1);
+		if (s->duration < 0) {
+			eng_err(err, "tier %s: negative step duration",
+			    t->name);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+/* Validate a configuration without applying it. */
+int
+engine_check_config(const struct engine_config *cfg, char *err)
+{
+	int	i;
+
+	if (cfg == NULL || cfg->tiers == NULL || cfg->ntiers < 1 ||
+	    cfg->ntiers > MAX_TIERS) {
+		eng_err(err, "1 to %d tiers required", MAX_TIERS);
+		return (ENGINE_ERR);
+	}
+	if (cfg->nqueues < 0 || (cfg->nqueues > 0 && cfg->queues == NULL) ||
+	    cfg->reject_cooldown < 0) {
+		eng_err(err, "bad queue list or reject cooldown");
+		return (ENGINE_ERR);
+	}
+	for (i = 0; i < cfg->ntiers; i++) {
+		if (check_tier(cfg, i, err) != 0)
+			return (ENGINE_ERR);
+	}
+	for (i = 0; i < cfg->nqueues; i++) {
+		if (check_queue(cfg, i, err) != 0)
+			return (ENGINE_ERR);
+	}
+	return (ENGINE_OK);
+}
+
+static void
+eng_set_tiers(struct engine *e, const struct engine_config *cfg)
+{
+	free(e->tiers);
+	e->tiers = eng_alloc((size_t)cfg->ntiers * sizeof *e->tiers);
+	memcpy(e->tiers, cfg->tiers, (size_t)cfg->ntiers * sizeof *e->tiers);
+	e->ntiers = cfg->ntiers;
+}
+
+struct engine *
+engine_new(const struct engine_config *cfg, engine_emit_fn emit, void *arg)
+{
+	struct engine	*e;
+	int		 i;
+
+	if (engine_check_config(cfg, NULL) != ENGINE_OK)
+		return (NULL);
+	e = eng_alloc(sizeof *e);
+	e->emit = emit;
+	e->emit_arg = arg;
+	hmap_u64_init(&e->tickets, ticket_key);
+	hmap_str_init(&e->agents, agent_key);
+	hmap_str_init(&e->customers, customer_key);
+	hmap_str_init(&e->desks, desk_key);
+	hmap_str_init(&e->groups, group_key);
+	tmr_init(&e->timers);
+	ejson_init(&e->json);
+	eng_set_tiers(e, cfg);
+	for (i = 0; i < cfg->nqueues; i++)
+		eng_queue_make(e, &cfg->queues[i]);
+	e->reject_cooldown = cfg->reject_cooldown;
+	e->rng = cfg->seed != 0 ? cfg->seed : 0x2545f4914f6cdd1dULL;
+	e->next_id = 1;
+	e->next_uid = 1;
+	return (e);
+}
+
+void
+engine_free(struct engine *e)
+{
+	size_t			 i;
+	struct customer_private	*c;
+	struct agent_private	*a;
+	struct desk		*d;
+	struct group		*g;
+
+	if (e == NULL)
+		return;
+	for (i = 0; i < e->tickets.cap; i++) {
+		if (e->tickets.v[i] != NULL)
+			eng_ticket_free(e->tickets.v[i]);
+	}
+	for (i = 0; i < e->customers.cap; i++) {
+		if ((c = e->customers.v[i].p) == NULL)
+			continue;
+		eng_free_str(c->c.name);
+		eng_free_str(c->c.phone);
+		eng_attrs_free(c->c.attrs, c->c.nattrs);
+		free(c);
+	}
+	for (i = 0; i < e->agents.cap; i++) {
+		if ((a = e->agents.v[i].p) != NULL)
+			free(a);
+	}
+	for (i = 0; i < e->desks.cap; i++) {
+		if ((d = e->desks.v[i].p) != NULL) {
+			theap_free(&d->heap);
+			free(d);
+		}
+	}
+	for (i = 0; i < e->groups.cap; i++) {
+		if ((g = e->groups.v[i].p) != NULL) {
+			theap_free(&g->heap);
+			free(g->mem);
+			free(g);
+		}
+	}
+	while (e->nqueues > 0) {
+		e->queues[0]->nagents = 0;
+		eng_queue_destroy(e, e->queues[0]);
+	}
+	free(e->queues);
+	hmap_u64_free(&e->tickets);
+	hmap_str_free(&e->agents);
+	hmap_str_free(&e->customers);
+	hmap_str_free(&e->desks);
+	hmap_str_free(&e->groups);
+	tmr_free(&e->timers);
+	ejson_free(&e->json);
+	free(e->scratch);
+	free(e->tiers);
+	free(e);
+}
+
+/* Every routing heap empties; tickets are filed again from scratch. */
+static void
+eng_unfile_all(struct engine *e)
+{
+	struct desk	**gone = NULL, *d;
+	size_t		  i, ngone = 0;
+	int		  k;
+
+	for (i = 0; i < e->tickets.cap; i++) {
+		if (e->tickets.v[i] != NULL)
+			memset(((struct ticket_private *)e->tickets.v[i])->hidx,
+			    0xff, sizeof ((struct ticket_private *)0)->hidx);
+	}
+	for (k = 0; k < e->nqueues; k++)
+		e->queues[k]->heap.n = e->queues[k]->age.n = 0;
+	for (i = 0; i < e->groups.cap; i++) {
+		if (e->groups.v[i].p != NULL)
+			((struct group *)e->groups.v[i].p)->heap.n = 0;
+	}
+	gone = eng_alloc((e->desks.n + 1) * sizeof *gone);
+	for (i = 0; i < e->desks.cap; i++) {
+		if ((d = e->desks.v[i].p) != NULL) {
+			d->heap.n = 0;
+			if (d->agent == NULL)
+				gone[ngone++] = d;
+		}
+	}
+	for (i = 0; i < ngone; i++)
+		eng_desk_release(e, gone[i]);
+	free(gone);
+}
+
+/*
+ * Tier and queue definitions change under live tickets: every ticket is
+ * re-keyed and re-filed (O(n log n), a reload is rare), and free agents
+ * look for work again. Events carry the latest time the engine was given.
+ */
+int
+engine_reconfigure(struct engine *e, const struct engine_config *cfg,
+    char *err)
+{
+	struct queue		*q, **old;
+	struct ticket_private	*t;
+	struct agent_private	*a;
+	size_t			 i;
+	int			 k, nold, j, oldstep;
+	char			 buf[ENGINE_NAME_MAX + 16];
+
+	if (engine_check_config(cfg, err) != ENGINE_OK)
+		return (ENGINE_ERR);
+	eng_unfile_all(e);
+	eng_set_tiers(e, cfg);
+	e->reject_cooldown = cfg->reject_cooldown;
+
+	nold = e->nqueues;
+	old = eng_alloc(((size_t)nold + 1) * sizeof *old);
+	memcpy(old, e->queues, (size_t)nold * sizeof *old);
+	for (k = 0; k < cfg->nqueues; k++) {
+		if ((q = eng_queue(e, cfg->queues[k].name)) != NULL) {
+			q->def = cfg->queues[k];
+			q->retired = false;
+		} else
+			eng_queue_make(e, &cfg->queues[k]);
+	}
+	for (k = 0; k < nold; k++) {
+		for (j = 0; j < cfg->nqueues; j++) {
+			if (strcmp(cfg->queues[j].name, old[k]->def.name) == 0)
+				break;
+		}
+		if (j < cfg->nqueues)
+			continue;
+		old[k]->retired = true;
+		if (old[k]->nrefs == 0)
+			eng_queue_destroy(e, old[k]);
+	}
+	free(old);
+
+	for (k = 0; k < e->nqueues; k++) {
+		q = e->queues[k];
+		q->nwaiting = q->noffered = q->nactive = 0;
+		memset(q->by_tier, 0, sizeof q->by_tier);
+	}
+	for (i = 0; i < e->tickets.cap; i++) {
+		if ((t = e->tickets.v[i]) == NULL)
+			continue;
+		eng_ticket_tier(e, t);
+		eng_qcount(t, +1);
+		oldstep = t->t.step;
+		if (t->t.step >= route_tier(e, t)->nsteps)
+			t->t.step = route_tier(e, t)->nsteps - 1;
+		if (t->t.target[0] != '\0')
+			t->t.step = 0;
+		route_ladder_arm(e, t);
+		if (t->t.state == TICKET_QUEUED)
+			route_file(e, t);
+		if (t->t.step != oldstep) {
+			ejson_begin(&e->json);
+			ejson_str(&e->json, "step",
+			    engine_ticket_step(e, &t->t, buf, sizeof buf));
+			ejson_int(&e->json, "index", t->t.step);
+			ejson_str(&e->json, "reason", "reconfigured");
+			eng_emit_ticket(e, e->clock, "system", "ticket.step",
+			    t, t->t.agent, ejson_end(&e->json));
+		}
+	}
+	for (i = 0; i < e->agents.cap; i++) {
+		if ((a = e->agents.v[i].p) != NULL)
+			eng_unlink_agent(e, a);
+	}
+	for (i = 0; i < e->agents.cap; i++) {
+		if ((a = e->agents.v[i].p) != NULL)
+			eng_links_agent(e, a);
+	}
+	route_all(e, e->clock);
+	return (ENGINE_OK);
+}
+
+int
+engine_has_queue(const struct engine *e, const char *name)
+{
+	const struct queue	*q = eng_queue(e, name);
+
+	return (q != NULL && !q->retired);
+}
+
+int
+engine_has_tier(const struct engine *e, const char *name)
+{
+	return (eng_tier_index(e, name) >= 0);
+}
+
+/* Works for the engine's tickets and for copies (say, from the store). */
+int
+engine_ticket_priority(const struct engine *e, const struct ticket *t)
+{
+	const struct ticket_private	*p = eng_ticket(e, t->id);
+	int				 i;
+	int64_t				 v;
+
+	if (p != NULL && &p->t == t)
+		return (p->eprio);
+	i = eng_tier_index(e, t->tier);
+	v = (int64_t)e->tiers[i < 0 ? 0 : i].base_priority + t->boost +
+	    t->priority;
+	return ((int)v);
+}
+
+const char *
+engine_ticket_step(const struct engine *e, const struct ticket *t,
+    char *buf, size_t len)
+{
+	const struct tier_def		*td;
+	const struct ladder_step	*s;
+	const struct customer_private	*c;
+	int				 i, k;
+
+	if (len == 0)
+		return (buf);
+	if (t->target[0] != '\0') {
+		snprintf(buf, len, "agent:%s", t->target);
+		return (buf);
+	}
+	i = eng_tier_index(e, t->tier);
+	td = &e->tiers[i < 0 ? 0 : i];
+	k = t->step < 0 ? 0 : t->step;
+	if (k >= td->nsteps)
+		k = td->nsteps - 1;
+	s = &td->steps[k];
+	switch (s->kind) {
+	case STEP_MANAGER:
+		c = eng_customer(e, t->customer);
+		if (c != NULL && c->c.manager[0] != '\0')
+			snprintf(buf, len, "manager:%s", c->c.manager);
+		else
+			snprintf(buf, len, "manager");
+		break;
+	case STEP_GROUP:
+		snprintf(buf, len, "group:%s", s->group);
+		break;
+	default:
+		snprintf(buf, len, "skilled");
+		break;
+	}
+	return (buf);
+}
+
+hl_ms
+engine_next_deadline(const struct engine *e)
+{
+	return (tmr_next(&e->timers));
+}
+
+/* Fire every due timer in deadline order; the actor is "system". */
+void
+engine_advance(struct engine *e, hl_ms now)
+{
+	struct tmr_ent	te;
+
+	eng_tick(e, now);
+	while (tmr_pop_due(&e->timers, now, &te)) {
+		switch (te.kind) {
+		case TMR_STEP:
+			route_step_due(e, te.obj, te.at, now);
+			break;
+		case TMR_OFFER:
+			ticket_offer_due(e, te.obj, now);
+			break;
+		case TMR_PENDING:
+			ticket_pending_due(e, te.obj, now);
+			break;
+		case TMR_COOL:
+			route_cool_due(e, te.obj, now);
+			break;
+		case TMR_WRAPUP:
+			agent_wrapup_due(e, te.obj, now);
+			break;
+		}
+	}
+}
+
+/* Entry points note the time, so that reconfigure can act "now". */
+void
+eng_clock(struct engine *e, hl_ms now)
+{
+	eng_tick(e, now);
+}
+
+const struct ticket *
+engine_ticket_get(const struct engine *e, uint64_t id)
+{
+	const struct ticket_private	*t = eng_ticket(e, id);
+
+	return (t != NULL ? &t->t : NULL);
+}
+
+void
+engine_ticket_foreach(const struct engine *e,
+    void (*fn)(const struct ticket *, void *), void *arg)
+{
+	size_t	i;
+
+	for (i = 0; i < e->tickets.cap; i++) {
+		if (e->tickets.v[i] != NULL)
+			fn(&((struct ticket_private *)e->tickets.v[i])->t, arg);
+	}
+}
+
+size_t
+engine_ticket_count(const struct engine *e)
+{
+	return (e->tickets.n);
+}
+
+const struct agent *
+engine_agent_get(const struct engine *e, const char *name)
+{
+	const struct agent_private	*a = eng_agent(e, name);
+
+	return (a != NULL ? &a->a : NULL);
+}
+
+void
+engine_agent_foreach(const struct engine *e,
+    void (*fn)(const struct agent *, void *), void *arg)
+{
+	size_t	i;
+
+	for (i = 0; i < e->agents.cap; i++) {
+		if (e->agents.v[i].p != NULL)
+			fn(&((struct agent_private *)e->agents.v[i].p)->a, arg);
+	}
+}
+
+const struct customer *
+engine_customer_get(const struct engine *e, const char *id)
+{
+	const struct customer_private	*c = eng_customer(e, id);
+
+	return (c != NULL ? &c->c : NULL);
+}
+
+int
+engine_queue_stats(const struct engine *e, const char *name,
+    struct queue_stats *st)
+{
+	const struct queue	*q = eng_queue(e, name);
+	int			 i;
+
+	if (q == NULL)
+		return (-1);
+	memset(st, 0, sizeof *st);
+	st->name = q->def.name;
+	st->strategy = strategy_name(q->def.strategy);
+	st->waiting = q->nwaiting;
+	memcpy(st->waiting_by_tier, q->by_tier, sizeof st->waiting_by_tier);
+	if (q->age.n > 0)
+		st->oldest_enqueued = theap_top(&q->age)->t.enqueued;
+	st->offered = q->noffered;
+	st->active = q->nactive;
+	for (i = 0; i < q->nagents; i++)
+		st->agents_by_status[q->agents[i].a->a.status]++;
+	return (0);
+}
+
+void
+engine_queue_foreach(const struct engine *e,
+    void (*fn)(const char *, void *), void *arg)
+{
+	int	i;
+
+	for (i = 0; i < e->nqueues; i++)
+		fn(e->queues[i]->def.name, arg);
+}
+
+const char *
+engine_tier_name(const struct engine *e, int i)
+{
+	return (i >= 0 && i < e->ntiers ? e->tiers[i].name : NULL);
+}
+
+int
+engine_tier_count(const struct engine *e)
+{
+	return (e->ntiers);
+}
+
+void
+engine_set_next_id(struct engine *e, uint64_t id)
+{
+	if (id > e->next_id)
+		e->next_id = id;
+}
+
+uint64_t
+engine_next_id(const struct engine *e)
+{
+	return (e->next_id);
+}

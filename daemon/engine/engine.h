@@ -1,0 +1,364 @@
+/*
+ * engine.h: Hotline's domain core. Tickets, queues, agents, customers and
+ * VIP-tier routing with routing ladders, as plain C with no I/O: commands
+ * and the current time go in, state changes and events come out. The daemon
+ * journals the events, persists the snapshots and drives the timers.
+ */
+#ifndef HOTLINE_ENGINE_H
+#define HOTLINE_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef int64_t hl_ms;			/* milliseconds since the Unix epoch */
+
+#define ENGINE_NAME_MAX		64	/* queue, tier, agent, group, customer id */
+#define ENGINE_MAX_STEPS	8	/* routing ladder steps per tier */
+#define ENGINE_MAX_GROUPS	8	/* groups per agent */
+#define ENGINE_MAX_SKILLS	32	/* skills per agent */
+
+/* Roles are bits so a command row can allow any set of them. */
+enum role {
+	ROLE_AGENT = 0x1,
+	ROLE_SUPERVISOR = 0x2,
+	ROLE_INTEGRATION = 0x4,
+	ROLE_ADMIN = 0x8
+};
+#define ROLE_ANY	(ROLE_AGENT | ROLE_SUPERVISOR | ROLE_INTEGRATION | ROLE_ADMIN)
+#define ROLE_FLOOR	(ROLE_AGENT | ROLE_SUPERVISOR | ROLE_ADMIN)
+#define ROLE_MANAGE	(ROLE_SUPERVISOR | ROLE_ADMIN)
+
+enum ticket_state {
+	TICKET_QUEUED,
+	TICKET_OFFERED,
+	TICKET_ACTIVE,
+	TICKET_PENDING,
+	TICKET_RESOLVED,
+	TICKET_CLOSED,
+	TICKET_ABANDONED
+};
+
+enum agent_status {
+	AGENT_OFFLINE,
+	AGENT_AVAILABLE,
+	AGENT_BUSY,
+	AGENT_WRAPUP,
+	AGENT_BREAK
+};
+
+enum strategy {
+	STRATEGY_LONGEST_IDLE,
+	STRATEGY_LEAST_BUSY,
+	STRATEGY_ROUND_ROBIN,
+	STRATEGY_TOP_SKILL,
+	STRATEGY_RANDOM
+};
+
+/*
+ * Ladder steps widen the eligible agents: at step k every agent of steps
+ * 0..k may take the ticket. The last step lasts until the ticket is served.
+ */
+enum step_kind {
+	STEP_MANAGER,		/* the customer's account manager */
+	STEP_GROUP,		/* members of group (any queue skill) */
+	STEP_SKILLED		/* any agent with a skill for the queue */
+};
+
+struct ladder_step {
+	enum step_kind	kind;
+	char		group[ENGINE_NAME_MAX];	/* STEP_GROUP only */
+	hl_ms		duration;		/* ignored on the last step */
+};
+
+struct tier_def {
+	char			name[ENGINE_NAME_MAX];
+	int			base_priority;
+	int			nsteps;
+	struct ladder_step	steps[ENGINE_MAX_STEPS];
+};
+
+struct queue_def {
+	char		name[ENGINE_NAME_MAX];
+	enum strategy	strategy;
+	hl_ms		wrapup;			/* after resolve; 0 = none */
+	hl_ms		offer_timeout;		/* > 0 */
+	int		max_missed;		/* missed offers in a row -> break */
+	char		overflow[ENGINE_NAME_MAX];	/* "" = none */
+};
+
+/* Tiers are ordered lowest first: tiers[0] is standard. */
+struct engine_config {
+	const struct tier_def	*tiers;
+	int			 ntiers;
+	const struct queue_def	*queues;
+	int			 nqueues;
+	hl_ms			 reject_cooldown; /* same agent not re-offered */
+	uint64_t		 seed;		  /* for STRATEGY_RANDOM */
+};
+
+struct attr {
+	char	*key;
+	char	*value;
+};
+
+/* What is persisted of a ticket and shown by TICKET GET. */
+struct ticket {
+	uint64_t		id;
+	enum ticket_state	state;
+	char			queue[ENGINE_NAME_MAX];
+	char			customer[ENGINE_NAME_MAX];
+	char			tier[ENGINE_NAME_MAX];
+	char			channel[16];
+	char			*subject;		/* never NULL */
+	char			*disposition;		/* never NULL */
+	char			creator[ENGINE_NAME_MAX];
+	char			agent[ENGINE_NAME_MAX];	/* offered/owner, or "" */
+	char			target[ENGINE_NAME_MAX];	/* TRANSFER AGENT */
+	int			priority;		/* manual bump */
+	int			boost;			/* escalation boosts */
+	int			step;			/* ladder step in force */
+	hl_ms			created;
+	hl_ms			enqueued;		/* FIFO key */
+	hl_ms			updated;
+	hl_ms			step_started;
+	hl_ms			offered_at;
+	hl_ms			accepted_at;
+	hl_ms			resolved_at;
+	hl_ms			pending_until;		/* 0 = none */
+	struct attr		*attrs;
+	int			nattrs;
+	struct ticket_private	*priv;			/* engine use only */
+};
+
+struct skill {
+	char	queue[ENGINE_NAME_MAX];
+	int	level;					/* 1-5 */
+};
+
+/* An agent's definition (persisted with the user) and live state. */
+struct agent {
+	char			name[ENGINE_NAME_MAX];
+	int			role;
+	struct skill		skills[ENGINE_MAX_SKILLS];
+	int			nskills;
+	char			groups[ENGINE_MAX_GROUPS][ENGINE_NAME_MAX];
+	int			ngroups;
+	int			capacity;		/* >= 1 */
+
+	enum agent_status	status;
+	char			reason[ENGINE_NAME_MAX];	/* break reason */
+	hl_ms			status_since;
+	hl_ms			idle_since;		/* longest-idle key */
+	uint64_t		offer;			/* outstanding offer or 0 */
+	int			active;			/* tickets accepted, not done */
+	int			missed;			/* missed offers in a row */
+	uint64_t		handled;		/* resolved since start */
+	uint64_t		offered_total;
+	struct agent_private	*priv;
+};
+
+enum segment {
+	SEGMENT_INDIVIDUAL,
+	SEGMENT_FAMILY,
+	SEGMENT_ENTERPRISE
+};
+
+struct customer {
+	char		id[ENGINE_NAME_MAX];
+	char		*name;			/* never NULL */
+	char		*phone;			/* never NULL */
+	char		tier[ENGINE_NAME_MAX];
+	enum segment	segment;
+	char		manager[ENGINE_NAME_MAX];	/* "" = none */
+	struct attr	*attrs;
+	int		nattrs;
+	hl_ms		created;
+	hl_ms		updated;
+};
+
+/*
+ * Every state change is one event. data is a JSON object text (never NULL,
+ * at least "{}"). The pointers are valid only during the callback.
+ * ticket = 0 and agent/customer = NULL when not about one.
+ */
+struct engine_event {
+	hl_ms		 time;
+	const char	*type;		/* "ticket.created", "agent.status", ... */
+	uint64_t	 ticket;
+	const char	*agent;
+	const char	*customer;
+	const char	*actor;
+	const char	*data;
+};
+
+typedef void (*engine_emit_fn)(void *arg, const struct engine_event *);
+
+/* Who is asking: ownership rules depend on it. */
+struct actor {
+	const char	*name;
+	int		 role;		/* one ROLE_* bit */
+};
+
+/* Results; the reason is written into the caller's err buffer. */
+enum engine_result {
+	ENGINE_OK = 0,
+	ENGINE_ERR = -1,		/* bad argument: -ERR */
+	ENGINE_NOTFOUND = -2,		/* -NOTFOUND */
+	ENGINE_BADSTATE = -3,		/* -BADSTATE */
+	ENGINE_NOPERM = -4		/* -NOPERM */
+};
+#define ENGINE_ERRMAX	256
+
+struct ticket_create {
+	const char	*queue;
+	const char	*customer;
+	const char	*tier;		/* NULL: the customer's tier */
+	const char	*subject;	/* NULL: "" */
+	const char	*channel;	/* NULL: "voice" */
+	int		 priority;
+	const struct attr *attrs;
+	int		 nattrs;
+};
+
+/* Fields of CUSTOMER SET; NULL leaves a field unchanged. */
+struct customer_update {
+	const char	*name;
+	const char	*phone;
+	const char	*tier;
+	const char	*segment;
+	const char	*manager;	/* "" clears */
+	const struct attr *attrs;
+	int		 nattrs;
+};
+
+/* Fields of AGENT ADD / AGENT SET; nskills/ngroups < 0 leaves unchanged. */
+struct agent_update {
+	int			 role;		/* 0 leaves unchanged */
+	const struct skill	*skills;
+	int			 nskills;
+	const char		(*groups)[ENGINE_NAME_MAX];
+	int			 ngroups;
+	int			 capacity;	/* 0 leaves unchanged */
+};
+
+struct engine;
+
+struct engine	*engine_new(const struct engine_config *, engine_emit_fn,
+		    void *arg);
+void		 engine_free(struct engine *);
+/* Replace tiers and queues; queues in use that vanished are kept. */
+int		 engine_reconfigure(struct engine *, const struct engine_config *,
+		    char *err);
+
+/* Names and parsing shared by the daemon and the engine. */
+const char	*ticket_state_name(enum ticket_state);
+int		 ticket_state_parse(const char *, enum ticket_state *);
+const char	*agent_status_name(enum agent_status);
+const char	*strategy_name(enum strategy);
+int		 strategy_parse(const char *, enum strategy *);
+const char	*segment_name(enum segment);
+int		 segment_parse(const char *, enum segment *);
+const char	*role_name(int);
+int		 role_parse(const char *);	/* ROLE_* bit or 0 */
+int		 engine_valid_channel(const char *);
+int		 engine_has_queue(const struct engine *, const char *);
+int		 engine_has_tier(const struct engine *, const char *);
+/* Effective priority: tier base + boost + manual priority. */
+int		 engine_ticket_priority(const struct engine *,
+		    const struct ticket *);
+/* Ladder step description such as "manager:alice" or "group:vip". */
+const char	*engine_ticket_step(const struct engine *, const struct ticket *,
+		    char *buf, size_t len);
+
+/* Timers: the daemon arms one timer at engine_next_deadline(). */
+hl_ms		 engine_next_deadline(const struct engine *);	/* -1: none */
+void		 engine_advance(struct engine *, hl_ms now);
+
+/* Tickets. */
+int	engine_ticket_create(struct engine *, hl_ms now, const struct actor *,
+	    const struct ticket_create *, uint64_t *id, char *err);
+const struct ticket *engine_ticket_get(const struct engine *, uint64_t id);
+int	engine_ticket_accept(struct engine *, hl_ms, const struct actor *,
+	    uint64_t, char *err);
+int	engine_ticket_reject(struct engine *, hl_ms, const struct actor *,
+	    uint64_t, const char *reason, char *err);
+int	engine_ticket_note(struct engine *, hl_ms, const struct actor *,
+	    uint64_t, const char *text, char *err);
+int	engine_ticket_transfer_queue(struct engine *, hl_ms,
+	    const struct actor *, uint64_t, const char *queue, char *err);
+int	engine_ticket_transfer_agent(struct engine *, hl_ms,
+	    const struct actor *, uint64_t, const char *agent, char *err);
+int	engine_ticket_pending(struct engine *, hl_ms, const struct actor *,
+	    uint64_t, hl_ms until, char *err);
+int	engine_ticket_resume(struct engine *, hl_ms, const struct actor *,
+	    uint64_t, char *err);
+int	engine_ticket_resolve(struct engine *, hl_ms, const struct actor *,
+	    uint64_t, const char *disposition, char *err);
+int	engine_ticket_close(struct engine *, hl_ms, const struct actor *,
+	    uint64_t, char *err);
+int	engine_ticket_abandon(struct engine *, hl_ms, const struct actor *,
+	    uint64_t, char *err);
+int	engine_ticket_set_tier(struct engine *, hl_ms, const struct actor *,
+	    uint64_t, const char *tier, char *err);
+int	engine_ticket_set_priority(struct engine *, hl_ms,
+	    const struct actor *, uint64_t, int priority, char *err);
+/* Calls fn for every ticket held in memory (all not closed/abandoned). */
+void	engine_ticket_foreach(const struct engine *,
+	    void (*fn)(const struct ticket *, void *), void *arg);
+size_t	engine_ticket_count(const struct engine *);
+
+/* Agents. */
+int	engine_agent_add(struct engine *, hl_ms, const struct actor *,
+	    const char *name, const struct agent_update *, char *err);
+int	engine_agent_update(struct engine *, hl_ms, const struct actor *,
+	    const char *name, const struct agent_update *, char *err);
+int	engine_agent_delete(struct engine *, hl_ms, const struct actor *,
+	    const char *name, char *err);
+const struct agent *engine_agent_get(const struct engine *, const char *);
+int	engine_agent_ready(struct engine *, hl_ms, const struct actor *,
+	    const char *name, char *err);
+int	engine_agent_break(struct engine *, hl_ms, const struct actor *,
+	    const char *name, const char *reason, char *err);
+int	engine_agent_logout(struct engine *, hl_ms, const struct actor *,
+	    const char *name, char *err);
+void	engine_agent_foreach(const struct engine *,
+	    void (*fn)(const struct agent *, void *), void *arg);
+
+/* Customers. */
+int	engine_customer_set(struct engine *, hl_ms, const struct actor *,
+	    const char *id, const struct customer_update *, char *err);
+const struct customer *engine_customer_get(const struct engine *,
+	    const char *id);
+
+/* Queues: live statistics for QUEUE LIST / QUEUE STATS. */
+struct queue_stats {
+	const char	*name;
+	const char	*strategy;
+	size_t		 waiting;
+	size_t		 waiting_by_tier[16];	/* index = tier order */
+	hl_ms		 oldest_enqueued;	/* 0 = none waiting */
+	size_t		 offered;
+	size_t		 active;
+	size_t		 agents_by_status[5];	/* enum agent_status */
+};
+int	engine_queue_stats(const struct engine *, const char *queue,
+	    struct queue_stats *);
+void	engine_queue_foreach(const struct engine *,
+	    void (*fn)(const char *name, void *), void *arg);
+const char *engine_tier_name(const struct engine *, int index);
+int	 engine_tier_count(const struct engine *);
+
+/*
+ * Recovery: load what the store holds, without emitting events, then
+ * finish. Offered tickets return to their queue at their original place;
+ * active and pending ones stay with their agent; agents start offline.
+ */
+int	engine_restore_ticket(struct engine *, const struct ticket *);
+int	engine_restore_customer(struct engine *, const struct customer *);
+int	engine_restore_agent(struct engine *, const struct agent *);
+void	engine_restore_done(struct engine *, hl_ms now);
+/* Ids are never reused: the next id is above every id ever issued. */
+void	engine_set_next_id(struct engine *, uint64_t);
+uint64_t engine_next_id(const struct engine *);
+
+#endif

@@ -1,0 +1,418 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "journal.h"
+#include "log.h"
+#include "resp.h"
+#include "store.h"
+
+#define NOSTR	((size_t)-1)
+
+/* An event of the batch; strings are offsets into the arena. */
+struct jevent {
+	hl_ms		time;
+	uint64_t	ticket;
+	size_t		type, agent, customer, actor, data;
+};
+
+struct juser {
+	char		name[ENGINE_NAME_MAX];
+	char		hash[256];	/* "" with del */
+	int		role;
+	int		del;
+	hl_ms		now;
+};
+
+struct journal {
+	struct resp_buf		 arena;
+	struct jevent		*events;
+	size_t			 nevents, cevents;
+	struct juser		*users;
+	size_t			 nusers, cusers;
+	uint64_t		*tickets;	/* touched ticket ids */
+	size_t			 ntickets, ctickets;
+	size_t			*customers;	/* arena offsets */
+	size_t			 ncustomers, ccustomers;
+	size_t			*agents;
+	size_t			 nagents, cagents;
+	struct ticket		*final;		/* tickets that left memory */
+	size_t			 nfinal, cfinal;
+	uint64_t		 count;
+
+	void			(*listener)(const struct engine_event *, void *);
+	void			*listener_arg;
+	void			(*publisher)(int64_t,
+				    const struct engine_event *, void *);
+	void			*publisher_arg;
+	struct engine		*engine;
+	struct journal_stats	 stats;
+};
+
+static void *
+journal_grow(void *p, size_t *cap, size_t need, size_t size)
+{
+	size_t	n = *cap;
+
+	if (need <= n)
+		return (p);
+	n = n == 0 ? 64 : n;
+	while (n < need)
+		n *= 2;
+	if ((p = realloc(p, n * size)) == NULL)
+		fatalx("out of memory");
+	*cap = n;
+	return (p);
+}
+
+struct journal *
+journal_new(void)
+{
+	struct journal	*j;
+
+	if ((j = calloc(1, sizeof *j)) == NULL)
+		fatalx("out of memory");
+	resp_buf_init(&j->arena);
+	return (j);
+}
+
+static void
+journal_free_final(struct journal *j)
+{
+	size_t	i;
+	int	k;
+
+	for (i = 0; i < j->nfinal; i++) {
+		free(j->final[i].subject);
+		free(j->final[i].disposition);
+		for (k = 0; k < j->final[i].nattrs; k++) {
+			free(j->final[i].attrs[k].key);
+			free(j->final[i].attrs[k].value);
+		}
+		free(j->final[i].attrs);
+	}
+	j->nfinal = 0;
+}
+
+void
+journal_free(struct journal *j)
+{
+	if (j == NULL)
+		return;
+	journal_free_final(j);
+	resp_buf_free(&j->arena);
+	free(j->events);
+	free(j->users);
+	free(j->tickets);
+	free(j->customers);
+	free(j->agents);
+	free(j->final);
+	free(j);
+}
+
+void
+journal_set_engine(struct journal *j, struct engine *e)
+{
+	j->engine = e;
+}
+
+void
+journal_set_listener(struct journal *j,
+    void (*fn)(const struct engine_event *, void *), void *arg)
+{
+	j->listener = fn;
+	j->listener_arg = arg;
+}
+
+void
+journal_set_publisher(struct journal *j,
+    void (*fn)(int64_t, const struct engine_event *, void *), void *arg)
+{
+	j->publisher = fn;
+	j->publisher_arg = arg;
+}
+
+static size_t
+journal_str(struct journal *j, const char *s)
+{
+	size_t	off;
+
+	if (s == NULL)
+		return (NOSTR);
+	off = j->arena.len;
+	resp_add_raw(&j->arena, s, strlen(s) + 1);
+	return (off);
+}
+
+static const char *
+journal_at(const struct journal *j, size_t off)
+{
+	return (off == NOSTR ? NULL : j->arena.data + off);
+}
+
+static char *
+journal_strdup(const char *s)
+{
+	char	*d = strdup(s != NULL ? s : "");
+
+	if (d == NULL)
+		fatalx("out of memory");
+	return (d);
+}
+
+/* A ticket that left memory (closed, abandoned): keep its last state now. */
+static void
+journal_keep_final(struct journal *j, const struct ticket *t)
+{
+	struct ticket	*f;
+	int		 k;
+
+	j->final = journal_grow(j->final, &j->cfinal, j->nfinal + 1,
+	    sizeof *j->final);
+	f = &j->final[j->nfinal++];
+	*f = *t;
+	f->priv = NULL;
+	f->subject = journal_strdup(t->subject);
+	f->disposition = journal_strdup(t->disposition);
+	f->attrs = NULL;
+	if (t->nattrs > 0) {
+		if ((f->attrs = calloc((size_t)t->nattrs, sizeof *f->attrs)) ==
+		    NULL)
+			fatalx("out of memory");
+		for (k = 0; k < t->nattrs; k++) {
+			f->attrs[k].key = journal_strdup(t->attrs[k].key);
+			f->attrs[k].value = journal_strdup(t->attrs[k].value);
+		}
+	}
+}
+
+void
+journal_emit(void *arg, const struct engine_event *ev)
+{
+	struct journal		*j = arg;
+	struct jevent		*je;
+	const struct ticket	*t;
+
+	j->events = journal_grow(j->events, &j->cevents, j->nevents + 1,
+	    sizeof *j->events);
+	je = &j->events[j->nevents++];
+	je->time = ev->time;
+	je->ticket = ev->ticket;
+	je->type = journal_str(j, ev->type);
+	je->agent = journal_str(j, ev->agent);
+	je->customer = journal_str(j, ev->customer);
+	je->actor = journal_str(j, ev->actor);
+	je->data = journal_str(j, ev->data != NULL ? ev->data : "{}");
+	j->count++;
+
+	if (ev->ticket != 0) {
+		j->tickets = journal_grow(j->tickets, &j->ctickets,
+		    j->ntickets + 1, sizeof *j->tickets);
+		j->tickets[j->ntickets++] = ev->ticket;
+		if (j->engine != NULL &&
+		    (t = engine_ticket_get(j->engine, ev->ticket)) != NULL &&
+		    (t->state == TICKET_CLOSED || t->state == TICKET_ABANDONED))
+			journal_keep_final(j, t);
+	}
+	if (ev->customer != NULL && *ev->customer != '\0') {
+		j->customers = journal_grow(j->customers, &j->ccustomers,
+		    j->ncustomers + 1, sizeof *j->customers);
+		j->customers[j->ncustomers++] = journal_str(j, ev->customer);
+	}
+	if (ev->agent != NULL && *ev->agent != '\0' &&
+	    strncmp(ev->type, "agent.", 6) == 0) {
+		j->agents = journal_grow(j->agents, &j->cagents,
+		    j->nagents + 1, sizeof *j->agents);
+		j->agents[j->nagents++] = journal_str(j, ev->agent);
+	}
+	if (j->listener != NULL)
+		j->listener(ev, j->listener_arg);
+}
+
+static void
+journal_user(struct journal *j, const char *name, const char *hash, int role,
+    hl_ms now, int del)
+{
+	struct juser	*u;
+
+	j->users = journal_grow(j->users, &j->cusers, j->nusers + 1,
+	    sizeof *j->users);
+	u = &j->users[j->nusers++];
+	memset(u, 0, sizeof *u);
+	snprintf(u->name, sizeof u->name, "%s", name);
+	if (hash != NULL)
+		snprintf(u->hash, sizeof u->hash, "%s", hash);
+	u->role = role;
+	u->del = del;
+	u->now = now;
+	j->count++;
+}
+
+void
+journal_put_user(struct journal *j, const char *name, const char *hash,
+    int role, hl_ms now)
+{
+	journal_user(j, name, hash, role, now, 0);
+}
+
+void
+journal_del_user(struct journal *j, const char *name)
+{
+	journal_user(j, name, NULL, 0, 0, 1);
+}
+
+uint64_t
+journal_count(const struct journal *j)
+{
+	return (j->count);
+}
+
+int
+journal_pending(const struct journal *j)
+{
+	return (j->nevents > 0 || j->nusers > 0);
+}
+
+void
+journal_discard(struct journal *j)
+{
+	journal_free_final(j);
+	resp_buf_reset(&j->arena);
+	j->nevents = j->nusers = j->ntickets = 0;
+	j->ncustomers = j->nagents = 0;
+}
+
+static int
+journal_cmp_id(const void *a, const void *b)
+{
+	uint64_t	x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x < y ? -1 : x > y);
+}
+
+static int
+journal_final_has(const struct journal *j, uint64_t id)
+{
+	size_t	i;
+
+	for (i = 0; i < j->nfinal; i++)
+		if (j->final[i].id == id)
+			return (1);
+	return (0);
+}
+
+static void
+journal_event_at(const struct journal *j, size_t i, struct engine_event *ev)
+{
+	const struct jevent	*je = &j->events[i];
+
+	ev->time = je->time;
+	ev->ticket = je->ticket;
+	ev->type = journal_at(j, je->type);
+	ev->agent = journal_at(j, je->agent);
+	ev->customer = journal_at(j, je->customer);
+	ev->actor = journal_at(j, je->actor);
+	ev->data = journal_at(j, je->data);
+}
+
+/* Write rows of everything the batch touched, each once. */
+static int
+journal_write_rows(struct journal *j, struct store *st, struct engine *e,
+    char *err)
+{
+	const struct ticket	*t;
+	const struct customer	*c;
+	const struct agent	*a;
+	const char		*name, *prev;
+	size_t			 i, k;
+
+	qsort(j->tickets, j->ntickets, sizeof *j->tickets, journal_cmp_id);
+	for (i = 0; i < j->ntickets; i++) {
+		if (i > 0 && j->tickets[i] == j->tickets[i - 1])
+			continue;
+		if ((t = engine_ticket_get(e, j->tickets[i])) != NULL &&
+		    t->state != TICKET_CLOSED && t->state != TICKET_ABANDONED) {
+			if (store_put_ticket(st, t, err) != 0)
+				return (-1);
+		} else if (!journal_final_has(j, j->tickets[i]))
+			log_debug("journal: ticket %llu gone without a final "
+			    "state", (unsigned long long)j->tickets[i]);
+	}
+	for (i = 0; i < j->nfinal; i++)
+		if (store_put_ticket(st, &j->final[i], err) != 0)
+			return (-1);
+	for (i = 0; i < j->ncustomers; i++) {
+		name = journal_at(j, j->customers[i]);
+		for (prev = NULL, k = 0; k < i && prev == NULL; k++)
+			if (strcmp(journal_at(j, j->customers[k]), name) == 0)
+				prev = name;
+		if (prev == NULL && (c = engine_customer_get(e, name)) != NULL &&
+		    store_put_customer(st, c, err) != 0)
+			return (-1);
+	}
+	for (i = 0; i < j->nagents; i++) {
+		name = journal_at(j, j->agents[i]);
+		for (prev = NULL, k = 0; k < i && prev == NULL; k++)
+			if (strcmp(journal_at(j, j->agents[k]), name) == 0)
+				prev = name;
+		if (prev == NULL && (a = engine_agent_get(e, name)) != NULL &&
+		    store_put_agent(st, a, err) != 0)
+			return (-1);
+	}
+	return (0);
+}
+
+int
+journal_commit(struct journal *j, struct store *st, struct engine *e,
+    char *err)
+{
+	struct engine_event	 ev;
+	int64_t			 seq;
+	size_t			 i;
+
+	if (!journal_pending(j))
+		return (0);
+	if (store_begin(st, err) != 0)
+		goto fail;
+	for (i = 0; i < j->nusers; i++) {
+		struct juser *u = &j->users[i];
+		if ((u->del ? store_del_user(st, u->name, err) :
+		    store_put_user(st, u->name, u->hash, u->role, u->now,
+		    err)) != 0)
+			goto fail;
+	}
+	seq = store_last_seq(st);
+	for (i = 0; i < j->nevents; i++) {
+		journal_event_at(j, i, &ev);
+		if (store_append_event(st, ++seq, &ev, err) != 0)
+			goto fail;
+	}
+	if (journal_write_rows(j, st, e, err) != 0 ||
+	    store_set_next_id(st, engine_next_id(e), err) != 0 ||
+	    store_commit(st, err) != 0)
+		goto fail;
+
+	j->stats.batches++;
+	j->stats.events += j->nevents;
+	if (j->nevents > j->stats.max_batch)
+		j->stats.max_batch = j->nevents;
+	seq = store_last_seq(st) - (int64_t)j->nevents;
+	for (i = 0; i < j->nevents && j->publisher != NULL; i++) {
+		journal_event_at(j, i, &ev);
+		j->publisher(++seq, &ev, j->publisher_arg);
+	}
+	journal_discard(j);
+	return (0);
+
+fail:
+	j->stats.failures++;
+	store_rollback(st);
+	journal_discard(j);
+	return (-1);
+}
+
+const struct journal_stats *
+journal_stats(const struct journal *j)
+{
+	return (&j->stats);
+}

@@ -1,0 +1,53 @@
+/*
+ * journal.h: group commit. The engine's events, user changes and the rows
+ * they touch collect here during one loop iteration and are written to the
+ * store in one transaction; replies wait for it; subscribers hear of the
+ * events only once they are committed.
+ */
+#ifndef HOTLINE_JOURNAL_H
+#define HOTLINE_JOURNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine.h"
+
+struct journal;
+struct store;
+
+struct journal	*journal_new(void);
+void		 journal_free(struct journal *);
+/* The engine whose tickets the batch snapshots at commit. */
+void		 journal_set_engine(struct journal *, struct engine *);
+/* The engine's emit callback; arg is the journal. */
+void		 journal_emit(void *arg, const struct engine_event *);
+/* User rows (passwords live outside the engine). hash NULL: delete. */
+void		 journal_put_user(struct journal *, const char *name,
+		    const char *hash, int role, hl_ms now);
+void		 journal_del_user(struct journal *, const char *name);
+/* Changes waiting for the commit (grows with every emit). */
+uint64_t	 journal_count(const struct journal *);
+int		 journal_pending(const struct journal *);
+/* Write everything in one transaction; 0, or -1 with err (rolled back). */
+int		 journal_commit(struct journal *, struct store *,
+		    struct engine *, char *err);
+/* Drop the batch after a failed commit. */
+void		 journal_discard(struct journal *);
+
+/* Called by journal_emit for every event (offers wake AGENT NEXT). */
+void		 journal_set_listener(struct journal *,
+		    void (*fn)(const struct engine_event *, void *), void *);
+/* Called for every committed event, in order, with its seq. */
+void		 journal_set_publisher(struct journal *,
+		    void (*fn)(int64_t, const struct engine_event *, void *),
+		    void *);
+
+struct journal_stats {
+	uint64_t	batches;
+	uint64_t	events;
+	uint64_t	failures;
+	uint64_t	max_batch;
+};
+const struct journal_stats *journal_stats(const struct journal *);
+
+#endif

@@ -1,0 +1,187 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "log.h"
+
+static enum log_level	 log_max = LOG_LEVEL_INFO;
+static FILE		*log_fp;
+static char		*log_path;
+
+static const char *log_names[] = { "error", "warn", "info", "debug" };
+
+int
+log_level_parse(const char *s, enum log_level *out)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof log_names / sizeof log_names[0]; i++) {
+		if (strcasecmp(s, log_names[i]) == 0) {
+			*out = (enum log_level)i;
+			return (0);
+		}
+	}
+	if (strcasecmp(s, "warning") == 0) {
+		*out = LOG_LEVEL_WARN;
+		return (0);
+	}
+	return (-1);
+}
+
+void
+log_init(enum log_level level, const char *path)
+{
+	log_max = level;
+	free(log_path);
+	log_path = path != NULL && *path != '\0' ? strdup(path) : NULL;
+	log_reopen();
+}
+
+void
+log_set_level(enum log_level level)
+{
+	log_max = level;
+}
+
+/* Reopen the log file (after rotation); stderr when none is configured. */
+int
+log_reopen(void)
+{
+	FILE	*fp;
+
+	if (log_path == NULL) {
+		if (log_fp != NULL && log_fp != stderr)
+			fclose(log_fp);
+		log_fp = stderr;
+		return (0);
+	}
+	if ((fp = fopen(log_path, "a")) == NULL)
+		return (-1);
+	setvbuf(fp, NULL, _IOLBF, 0);
+	if (log_fp != NULL && log_fp != stderr)
+		fclose(log_fp);
+	log_fp = fp;
+	return (0);
+}
+
+static void
+log_vwrite(enum log_level level, const char *fmt, va_list ap, int err)
+{
+	struct timeval	tv;
+	struct tm	tm;
+	char		stamp[32];
+	FILE		*fp = log_fp != NULL ? log_fp : stderr;
+
+	if (level > log_max)
+		return;
+	gettimeofday(&tv, NULL);
+	gmtime_r(&tv.tv_sec, &tm);
+	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
+	fprintf(fp, "%s.%03dZ [%d] %s: ", stamp, (int)(tv.tv_usec / 1000),
+	    (int)getpid(), log_names[level]);
+	vfprintf(fp, fmt, ap);
+	if (err != 0)
+		fprintf(fp, ": %s", strerror(err));
+	fputc('\n', fp);
+	fflush(fp);
+}
+
+void
+log_warn(const char *fmt, ...)
+{
+	va_list	ap;
+	int	err = errno;
+
+	va_start(ap, fmt);
+	log_vwrite(LOG_LEVEL_WARN, fmt, ap, err);
+	va_end(ap);
+	errno = err;
+}
+
+void
+log_warnx(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vwrite(LOG_LEVEL_WARN, fmt, ap, 0);
+	va_end(ap);
+}
+
+void
+log_info(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vwrite(LOG_LEVEL_INFO, fmt, ap, 0);
+	va_end(ap);
+}
+
+void
+log_debug(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vwrite(LOG_LEVEL_DEBUG, fmt, ap, 0);
+	va_end(ap);
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	va_list	ap;
+	int	err = errno;
+
+	va_start(ap, fmt);
+	log_vwrite(LOG_LEVEL_ERROR, fmt, ap, err);
+	va_end(ap);
+	exit(1);
+}
+
+void
+fatalx(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vwrite(LOG_LEVEL_ERROR, fmt, ap, 0);
+	va_end(ap);
+	exit(1);
+}
+
+static void
+log_event_cb(int severity, const char *msg)
+{
+	switch (severity) {
+	case EVENT_LOG_DEBUG:
+		log_debug("libevent: %s", msg);
+		break;
+	case EVENT_LOG_MSG:
+		log_info("libevent: %s", msg);
+		break;
+	default:
+		log_warnx("libevent: %s", msg);
+		break;
+	}
+}
+
+static void
+log_event_fatal_cb(int err)
+{
+	fatalx("libevent fatal error %d", err);
+}
+
+void
+log_libevent(void)
+{
+	event_set_log_callback(log_event_cb);
+	event_set_fatal_callback(log_event_fatal_cb);
+}

@@ -1,0 +1,184 @@
+/* hotlined: the Hotline contact-centre queueing daemon. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "config.h"
+#include "log.h"
+#include "server.h"
+
+#define DEFAULT_CONFIG	"config/hotline.conf"
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: hotlined [options]\n"
+	    "  -c, --config FILE      configuration file (default %s)\n"
+	    "  -p, --port N           TCP port (0: pick a free one)\n"
+	    "  -s, --unixsocket PATH  unix socket path\n"
+	    "  -d, --data-dir DIR     where hotline.db lives\n"
+	    "  -D, --daemonize        run in the background\n"
+	    "  -P, --pidfile FILE     write the process id here\n"
+	    "  -l, --log-level LEVEL  error, warn, info or debug\n"
+	    "  -t, --check-config     check the configuration and exit\n"
+	    "      --hash-password    read a password on stdin, print its hash\n"
+	    "  -v, --version          print the version\n"
+	    "  -h, --help             this help\n", DEFAULT_CONFIG);
+}
+
+/* For config files: an Argon2id hash of one line read from stdin. */
+static int
+hash_password(void)
+{
+	char		line[1024], hash[AUTH_HASH_MAX];
+	struct termios	t, saved;
+	int		tty = isatty(STDIN_FILENO);
+	size_t		n;
+
+	if (tty) {
+		fprintf(stderr, "password: ");
+		tcgetattr(STDIN_FILENO, &saved);
+		t = saved;
+		t.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSANOW, &t);
+	}
+	if (fgets(line, sizeof line, stdin) == NULL) {
+		if (tty)
+			tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+		fprintf(stderr, "hotlined: no password on stdin\n");
+		return (1);
+	}
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+		fputc('\n', stderr);
+	}
+	n = strcspn(line, "\r\n");
+	line[n] = '\0';
+	if (n == 0) {
+		fprintf(stderr, "hotlined: empty password\n");
+		return (1);
+	}
+	if (auth_init() != 0 || auth_hash(line, hash, sizeof hash) != 0) {
+		fprintf(stderr, "hotlined: hashing failed\n");
+		return (1);
+	}
+	explicit_bzero(line, sizeof line);
+	printf("%s\n", hash);
+	return (0);
+}
+
+static void
+write_pidfile(const char *path)
+{
+	FILE	*fp;
+
+	if (*path == '\0')
+		return;
+	if ((fp = fopen(path, "w")) == NULL)
+		fatal("pidfile %s", path);
+	fprintf(fp, "%d\n", (int)getpid());
+	fclose(fp);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "unixsocket", required_argument, NULL, 's' },
+		{ "data-dir", required_argument, NULL, 'd' },
+		{ "daemonize", no_argument, NULL, 'D' },
+		{ "pidfile", required_argument, NULL, 'P' },
+		{ "log-level", required_argument, NULL, 'l' },
+		{ "check-config", no_argument, NULL, 't' },
+		{ "hash-password", no_argument, NULL, 'H' },
+		{ "version", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static struct config	 cfg;
+	const char		*path = DEFAULT_CONFIG;
+	const char		*port = NULL, *sock = NULL, *dir = NULL;
+	const char		*pidfile = NULL, *level = NULL;
+	char			 err[CONFIG_ERRMAX], *end;
+	int			 ch, daemonize = 0, check = 0;
+	long			 v;
+
+	while ((ch = getopt_long(argc, argv, "c:p:s:d:DP:l:tvh", opts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'c': path = optarg; break;
+		case 'p': port = optarg; break;
+		case 's': sock = optarg; break;
+		case 'd': dir = optarg; break;
+		case 'D': daemonize = 1; break;
+		case 'P': pidfile = optarg; break;
+		case 'l': level = optarg; break;
+		case 't': check = 1; break;
+		case 'H': return (hash_password());
+		case 'v': printf("hotlined %s\n", PACKAGE_VERSION); return (0);
+		case 'h': usage(stdout); return (0);
+		default: usage(stderr); return (2);
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return (2);
+	}
+
+	config_defaults(&cfg);
+	if (config_load(&cfg, path, err, sizeof err) != 0) {
+		fprintf(stderr, "hotlined: %s\n", err);
+		return (1);
+	}
+	/* Command-line flags override the file. */
+	if (port != NULL) {
+		errno = 0;
+		v = strtol(port, &end, 10);
+		if (*end != '\0' || errno != 0 || v < 0 || v > 65535) {
+			fprintf(stderr, "hotlined: bad port '%s'\n", port);
+			return (2);
+		}
+		cfg.port = (int)v;
+	}
+	if (sock != NULL)
+		snprintf(cfg.unixsocket, sizeof cfg.unixsocket, "%s", sock);
+	if (dir != NULL)
+		snprintf(cfg.data_dir, sizeof cfg.data_dir, "%s", dir);
+	if (pidfile != NULL)
+		snprintf(cfg.pidfile, sizeof cfg.pidfile, "%s", pidfile);
+	if (daemonize)
+		cfg.daemonize = 1;
+	if (level != NULL && log_level_parse(level, &cfg.log_level) != 0) {
+		fprintf(stderr, "hotlined: bad log level '%s'\n", level);
+		return (2);
+	}
+	if (check) {
+		printf("%s: OK (%d tiers, %d queues, %d users)\n", path,
+		    cfg.ntiers, cfg.nqueues, cfg.nusers);
+		return (0);
+	}
+
+	log_init(cfg.log_level, cfg.log_file);
+	log_libevent();
+	if (cfg.daemonize && daemon(1, 0) != 0)
+		fatal("daemon");
+	log_info("hotlined %s starting (config %s, data %s, durability %s)",
+	    PACKAGE_VERSION, path, cfg.data_dir,
+	    cfg.durability == DURABILITY_FULL ? "full" : "normal");
+	if (server_init(path, &cfg) != 0)
+		return (1);
+	write_pidfile(cfg.pidfile);
+	server_run();
+	server_finish();
+	if (cfg.pidfile[0] != '\0')
+		unlink(cfg.pidfile);
+	return (0);
+}

@@ -1,0 +1,563 @@
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "auth.h"
+#include "conn.h"
+#include "journal.h"
+#include "log.h"
+#include "pubsub.h"
+#include "server.h"
+#include "store.h"
+#include "waiters.h"
+
+struct server	server;
+
+hl_ms
+server_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((hl_ms)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+static void
+server_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
+    struct sockaddr *sa, int socklen, void *arg)
+{
+	char	addr[128], host[INET6_ADDRSTRLEN];
+	int	is_unix = arg != NULL;
+
+	if (is_unix)
+		snprintf(addr, sizeof addr, "unix:%.100s", server.cfg.unixsocket);
+	else if (sa->sa_family == AF_INET6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)sa;
+		inet_ntop(AF_INET6, &s6->sin6_addr, host, sizeof host);
+		snprintf(addr, sizeof addr, "[%s]:%d", host,
+		    ntohs(s6->sin6_port));
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)sa;
+		inet_ntop(AF_INET, &s4->sin_addr, host, sizeof host);
+		snprintf(addr, sizeof addr, "%s:%d", host,
+		    ntohs(s4->sin_port));
+	}
+	evutil_make_socket_nonblocking(fd);
+	conn_accept(fd, addr, is_unix);
+}
+
+static void
+server_accept_retry(evutil_socket_t fd, short what, void *arg)
+{
+	if (server.tcp != NULL)
+		evconnlistener_enable(server.tcp);
+	if (server.unix_listener != NULL)
+		evconnlistener_enable(server.unix_listener);
+}
+
+/* Out of descriptors: stop accepting for a second instead of spinning. */
+static void
+server_accept_error(struct evconnlistener *l, void *arg)
+{
+	struct timeval	tv = { 1, 0 };
+	int		err = EVUTIL_SOCKET_ERROR();
+
+	log_warnx("accept: %s; pausing accepts for 1 s",
+	    evutil_socket_error_to_string(err));
+	server.stats.accept_pauses++;
+	if (server.tcp != NULL)
+		evconnlistener_disable(server.tcp);
+	if (server.unix_listener != NULL)
+		evconnlistener_disable(server.unix_listener);
+	evtimer_add(server.accept_retry, &tv);
+}
+
+static int
+server_listen_tcp(char *err, size_t errlen)
+{
+	struct sockaddr_storage	ss;
+	int			sslen = sizeof ss;
+	char			spec[300];
+	socklen_t		len = sizeof ss;
+	FILE			*fp;
+	char			path[600];
+
+	if (server.cfg.port == 0 && server.cfg.bind[0] == '\0')
+		return (0);
+	snprintf(spec, sizeof spec, strchr(server.cfg.bind, ':') != NULL ?
+	    "[%s]:%d" : "%s:%d", server.cfg.bind, server.cfg.port);
+	memset(&ss, 0, sizeof ss);
+	if (evutil_parse_sockaddr_port(spec, (struct sockaddr *)&ss,
+	    &sslen) != 0) {
+		snprintf(err, errlen, "bad listen address '%s'", spec);
+		return (-1);
+	}
+	server.tcp = evconnlistener_new_bind(server.base, server_accept_cb,
+	    NULL, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
+	    LEV_OPT_CLOSE_ON_EXEC, 511, (struct sockaddr *)&ss, sslen);
+	if (server.tcp == NULL) {
+		snprintf(err, errlen, "cannot listen on %s: %s", spec,
+		    strerror(errno));
+		return (-1);
+	}
+	evconnlistener_set_error_cb(server.tcp, server_accept_error);
+	getsockname(evconnlistener_get_fd(server.tcp), (struct sockaddr *)&ss,
+	    &len);
+	server.bound_port = ntohs(ss.ss_family == AF_INET6 ?
+	    ((struct sockaddr_in6 *)&ss)->sin6_port :
+	    ((struct sockaddr_in *)&ss)->sin_port);
+	log_info("listening on %s:%d", server.cfg.bind, server.bound_port);
+	/* Tests and scripts that asked for port 0 learn the port here. */
+	snprintf(path, sizeof path, "%s/hotline.port", server.cfg.data_dir);
+	if ((fp = fopen(path, "w")) != NULL) {
+		fprintf(fp, "%d\n", server.bound_port);
+		fclose(fp);
+	}
+	return (0);
+}
+
+static int
+server_listen_unix(char *err, size_t errlen)
+{
+	struct sockaddr_un	sun;
+	int			fd;
+
+	if (server.cfg.unixsocket[0] == '\0')
+		return (0);
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	if (strlen(server.cfg.unixsocket) >= sizeof sun.sun_path) {
+		snprintf(err, errlen, "unix socket path too long: %s",
+		    server.cfg.unixsocket);
+		return (-1);
+	}
+	strcpy(sun.sun_path, server.cfg.unixsocket);
+	unlink(sun.sun_path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+	    bind(fd, (struct sockaddr *)&sun, sizeof sun) != 0 ||
+	    chmod(sun.sun_path, 0770) != 0 || listen(fd, 511) != 0) {
+		snprintf(err, errlen, "cannot listen on %s: %s", sun.sun_path,
+		    strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return (-1);
+	}
+	evutil_make_socket_nonblocking(fd);
+	server.unix_listener = evconnlistener_new(server.base, server_accept_cb,
+	    &server, LEV_OPT_CLOSE_ON_FREE, 0, fd);
+	if (server.unix_listener == NULL) {
+		snprintf(err, errlen, "cannot listen on %s", sun.sun_path);
+		close(fd);
+		return (-1);
+	}
+	evconnlistener_set_error_cb(server.unix_listener, server_accept_error);
+	log_info("listening on unix socket %s", sun.sun_path);
+	return (0);
+}
+
+static void
+server_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	server.engine_timer_at = -1;
+	engine_advance(server.engine, server_now());
+}
+
+void
+server_arm_timer(void)
+{
+	hl_ms		at = engine_next_deadline(server.engine), delay;
+	struct timeval	tv;
+
+	if (at == server.engine_timer_at)
+		return;
+	server.engine_timer_at = at;
+	if (at < 0) {
+		evtimer_del(server.engine_timer);
+		return;
+	}
+	delay = at - server_now();
+	if (delay < 0)
+		delay = 0;
+	tv.tv_sec = delay / 1000;
+	tv.tv_usec = (delay % 1000) * 1000;
+	evtimer_add(server.engine_timer, &tv);
+}
+
+static void
+server_signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	char	err[CONFIG_ERRMAX];
+
+	if (sig == SIGHUP) {
+		log_info("SIGHUP: reloading %s", server.config_path);
+		if (server_reload(err, sizeof err) != 0)
+			log_warnx("reload failed, keeping the old "
+			    "configuration: %s", err);
+		log_reopen();
+		return;
+	}
+	log_info("signal %d: shutting down", (int)sig);
+	server.shutdown = 1;
+	event_base_loopbreak(server.base);
+}
+
+/* The users named in the config exist, with the skills the config gives. */
+static void
+server_sync_users(void)
+{
+	struct store_user	 u;
+	struct config_user	*cu;
+	struct agent_update	 up;
+	struct actor		 system = { "system", ROLE_ADMIN };
+	const struct agent	*a;
+	char			 err[ENGINE_ERRMAX];
+	int			 i, rc, exists;
+
+	for (i = 0; i < server.cfg.nusers; i++) {
+		cu = &server.cfg.users[i];
+		exists = store_get_user(server.store, cu->name, &u);
+		if (!exists && cu->password_hash[0] != '\0')
+			journal_put_user(server.journal, cu->name,
+			    cu->password_hash, cu->role, server_now());
+		else if (exists && u.role != cu->role)
+			journal_put_user(server.journal, cu->name, u.hash,
+			    cu->role, server_now());
+		if (cu->role != ROLE_AGENT && cu->role != ROLE_SUPERVISOR)
+			continue;
+		memset(&up, 0, sizeof up);
+		up.role = cu->role;
+		up.skills = cu->skills;
+		up.nskills = cu->nskills;
+		up.groups = (const char (*)[ENGINE_NAME_MAX])cu->groups;
+		up.ngroups = cu->ngroups;
+		up.capacity = cu->capacity;
+		a = engine_agent_get(server.engine, cu->name);
+		if (a == NULL)
+			rc = engine_agent_add(server.engine, server_now(),
+			    &system, cu->name, &up, err);
+		else if (a->capacity != cu->capacity ||
+		    a->nskills != cu->nskills || a->ngroups != cu->ngroups ||
+		    a->role != cu->role ||
+		    memcmp(a->skills, cu->skills, sizeof(struct skill) *
+		    (size_t)cu->nskills) != 0 ||
+		    memcmp(a->groups, cu->groups, sizeof a->groups[0] *
+		    (size_t)cu->ngroups) != 0)
+			rc = engine_agent_update(server.engine, server_now(),
+			    &system, cu->name, &up, err);
+		else
+			rc = ENGINE_OK;
+		if (rc != ENGINE_OK)
+			log_warnx("config user %s: %s", cu->name, err);
+	}
+}
+
+/* HOTLINE_ADMIN_PASSWORD creates user admin or resets its password. */
+static void
+server_env_admin(void)
+{
+	const char	*pw = getenv("HOTLINE_ADMIN_PASSWORD");
+	char		 hash[AUTH_HASH_MAX];
+
+	if (pw == NULL || *pw == '\0')
+		return;
+	if (auth_hash(pw, hash, sizeof hash) != 0)
+		fatalx("cannot hash HOTLINE_ADMIN_PASSWORD");
+	journal_put_user(server.journal, "admin", hash, ROLE_ADMIN,
+	    server_now());
+	log_info("user admin set from HOTLINE_ADMIN_PASSWORD");
+}
+
+static struct engine *
+server_new_engine(void)
+{
+	struct engine_config	ec;
+	struct engine		*e;
+	char			err[STORE_ERRMAX];
+
+	config_engine(&server.cfg, &ec);
+	if ((e = engine_new(&ec, journal_emit, server.journal)) == NULL)
+		fatalx("cannot create the engine");
+	journal_set_engine(server.journal, e);
+	if (store_load(server.store, e, err) != 0)
+		fatalx("loading %s: %s", store_path(server.store), err);
+	engine_restore_done(e, server_now());
+	return (e);
+}
+
+/*
+ * A commit failed: memory holds changes the disk does not. Rebuild the
+ * engine from what was committed, then put agents back where they were
+ * (presence is not persisted: it belongs to the live connections).
+ */
+struct presence {
+	char			name[ENGINE_NAME_MAX];
+	enum agent_status	status;
+	char			reason[ENGINE_NAME_MAX];
+};
+
+static void
+presence_save(const struct agent *a, void *arg)
+{
+	struct presence	**pp = arg;
+
+	if (a->status == AGENT_OFFLINE)
+		return;
+	snprintf((*pp)->name, sizeof (*pp)->name, "%s", a->name);
+	(*pp)->status = a->status;
+	snprintf((*pp)->reason, sizeof (*pp)->reason, "%s", a->reason);
+	(*pp)++;
+}
+
+static void
+agent_count(const struct agent *a, void *arg)
+{
+	(*(size_t *)arg)++;
+}
+
+void
+server_rebuild_engine(void)
+{
+	struct presence	*saved, *end;
+	struct actor	 system = { "system", ROLE_ADMIN };
+	char		 err[ENGINE_ERRMAX];
+	size_t		 n = 0;
+	struct presence	*p;
+
+	engine_agent_foreach(server.engine, agent_count, &n);
+	if ((saved = calloc(n + 1, sizeof *saved)) == NULL)
+		fatalx("out of memory");
+	end = saved;
+	engine_agent_foreach(server.engine, presence_save, &end);
+	engine_free(server.engine);
+	server.engine = server_new_engine();
+	for (p = saved; p < end; p++) {
+		if (p->status == AGENT_BREAK)
+			engine_agent_break(server.engine, server_now(),
+			    &system, p->name, p->reason, err);
+		else
+			engine_agent_ready(server.engine, server_now(),
+			    &system, p->name, err);
+	}
+	free(saved);
+	server.engine_timer_at = -2;
+	log_warnx("engine rebuilt from %s after a failed commit",
+	    store_path(server.store));
+}
+
+/*
+ * The end of one loop iteration: commit what the iteration changed in one
+ * transaction, then release the replies that waited for it. Unblocked
+ * clients run their queued commands, which may need one more round.
+ */
+static void
+server_after_iteration(void)
+{
+	char	err[STORE_ERRMAX];
+	int	round;
+
+	for (round = 0; round < 16; round++) {
+		conn_free_dead();
+		if (journal_pending(server.journal)) {
+			if (journal_commit(server.journal, server.store,
+			    server.engine, err) != 0) {
+				log_warnx("commit failed: %s", err);
+				conn_fail_writes(err);
+				server_rebuild_engine();
+			}
+		}
+		conn_flush_all();
+		if (TAILQ_EMPTY(&server.resume) && TAILQ_EMPTY(&server.dead) &&
+		    !journal_pending(server.journal))
+			break;
+		conn_resume_all();
+	}
+	server_arm_timer();
+}
+
+int
+server_init(const char *config_path, const struct config *cfg)
+{
+	char	err[CONFIG_ERRMAX > STORE_ERRMAX ? CONFIG_ERRMAX :
+		    STORE_ERRMAX];
+
+	memset(&server, 0, sizeof server);
+	server.cfg = *cfg;
+	snprintf(server.config_path, sizeof server.config_path, "%s",
+	    config_path);
+	TAILQ_INIT(&server.conns);
+	TAILQ_INIT(&server.flush);
+	TAILQ_INIT(&server.resume);
+	TAILQ_INIT(&server.dead);
+	server.started = server_now();
+	server.engine_timer_at = -2;
+	signal(SIGPIPE, SIG_IGN);
+
+	if (auth_init() != 0)
+		fatalx("libsodium initialisation failed");
+	if ((server.base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	if ((server.store = store_open(cfg->data_dir, cfg->durability ==
+	    DURABILITY_FULL, err)) == NULL)
+		fatalx("store: %s", err);
+	server.journal = journal_new();
+	journal_set_listener(server.journal, waiters_on_event, NULL);
+	journal_set_publisher(server.journal, pubsub_publish_event, NULL);
+	pubsub_init();
+	server.engine = server_new_engine();
+	log_info("loaded %zu open tickets from %s; next ticket id %llu",
+	    engine_ticket_count(server.engine), store_path(server.store),
+	    (unsigned long long)engine_next_id(server.engine));
+
+	server_env_admin();
+	server_sync_users();
+	if (journal_commit(server.journal, server.store, server.engine,
+	    err) != 0)
+		fatalx("store: %s", err);
+	if (store_count_users(server.store) == 0)
+		log_warnx("no users: set HOTLINE_ADMIN_PASSWORD or add [user] "
+		    "sections to %s", config_path);
+
+	server.accept_retry = evtimer_new(server.base, server_accept_retry,
+	    NULL);
+	server.engine_timer = evtimer_new(server.base, server_timer_cb, NULL);
+	if (server_listen_tcp(err, sizeof err) != 0 ||
+	    server_listen_unix(err, sizeof err) != 0) {
+		log_warnx("%s", err);
+		return (-1);
+	}
+	server.sig_term = evsignal_new(server.base, SIGTERM, server_signal_cb,
+	    NULL);
+	server.sig_int = evsignal_new(server.base, SIGINT, server_signal_cb,
+	    NULL);
+	server.sig_hup = evsignal_new(server.base, SIGHUP, server_signal_cb,
+	    NULL);
+	evsignal_add(server.sig_term, NULL);
+	evsignal_add(server.sig_int, NULL);
+	evsignal_add(server.sig_hup, NULL);
+	server_arm_timer();
+	return (0);
+}
+
+int
+server_reload(char *err, size_t errlen)
+{
+	struct config		*cfg;
+	struct engine_config	 ec;
+	struct engine_event	 ev;
+	char			 eerr[ENGINE_ERRMAX];
+
+	if ((cfg = malloc(sizeof *cfg)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return (-1);
+	}
+	config_defaults(cfg);
+	if (config_load(cfg, server.config_path, err, errlen) != 0) {
+		free(cfg);
+		return (-1);
+	}
+	config_engine(cfg, &ec);
+	if (engine_reconfigure(server.engine, &ec, eerr) != 0) {
+		snprintf(err, errlen, "%s", eerr);
+		free(cfg);
+		return (-1);
+	}
+	if (strcmp(cfg->bind, server.cfg.bind) != 0 ||
+	    cfg->port != server.cfg.port ||
+	    strcmp(cfg->unixsocket, server.cfg.unixsocket) != 0 ||
+	    strcmp(cfg->data_dir, server.cfg.data_dir) != 0 ||
+	    cfg->durability != server.cfg.durability)
+		log_warnx("reload: listeners, data_dir and durability change "
+		    "only at restart");
+	/* Keep what only a restart changes; take the rest. */
+	memcpy(cfg->bind, server.cfg.bind, sizeof cfg->bind);
+	cfg->port = server.cfg.port;
+	memcpy(cfg->unixsocket, server.cfg.unixsocket, sizeof cfg->unixsocket);
+	memcpy(cfg->data_dir, server.cfg.data_dir, sizeof cfg->data_dir);
+	cfg->durability = server.cfg.durability;
+	server.cfg = *cfg;
+	free(cfg);
+	log_set_level(server.cfg.log_level);
+	server_sync_users();
+	memset(&ev, 0, sizeof ev);
+	ev.time = server_now();
+	ev.type = "config.reloaded";
+	ev.actor = "system";
+	ev.data = "{}";
+	journal_emit(server.journal, &ev);
+	log_info("configuration reloaded from %s", server.config_path);
+	return (0);
+}
+
+void
+server_run(void)
+{
+	while (!server.shutdown) {
+		event_base_loop(server.base, EVLOOP_ONCE);
+		server_after_iteration();
+	}
+}
+
+static int
+server_outputs_pending(void)
+{
+	struct conn	*c;
+
+	TAILQ_FOREACH(c, &server.conns, entry) {
+		if ((c->flags & CONN_DEAD) == 0 && evbuffer_get_length(
+		    bufferevent_get_output(c->bev)) > 0)
+			return (1);
+	}
+	return (0);
+}
+
+/* Stop accepting, commit what is pending, send what is owed, close. */
+void
+server_finish(void)
+{
+	struct conn	*c;
+	hl_ms		 deadline = server_now() + 2000;
+
+	if (server.tcp != NULL)
+		evconnlistener_free(server.tcp);
+	if (server.unix_listener != NULL) {
+		evconnlistener_free(server.unix_listener);
+		unlink(server.cfg.unixsocket);
+	}
+	server.tcp = server.unix_listener = NULL;
+	server_after_iteration();
+	while (server_outputs_pending() && server_now() < deadline)
+		event_base_loop(server.base, EVLOOP_NONBLOCK);
+	/* No logout events now: nothing would commit them. */
+	TAILQ_FOREACH(c, &server.conns, entry) {
+		c->authed = 0;
+		conn_kill(c, "shutdown");
+	}
+	conn_free_dead();
+	if (journal_pending(server.journal))
+		journal_discard(server.journal);
+	engine_free(server.engine);
+	journal_free(server.journal);
+	pubsub_free();
+	store_close(server.store);
+	event_free(server.accept_retry);
+	event_free(server.engine_timer);
+	event_free(server.sig_term);
+	event_free(server.sig_int);
+	event_free(server.sig_hup);
+	event_base_free(server.base);
+	log_info("hotlined stopped");
+}

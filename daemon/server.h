@@ -1,0 +1,71 @@
+/*
+ * server.h: the daemon's one instance: the event loop, listeners, the
+ * engine, the store and the journal that ties them, and the counters INFO
+ * shows. One thread owns all of it.
+ */
+#ifndef HOTLINE_SERVER_H
+#define HOTLINE_SERVER_H
+
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include "config.h"
+#include "engine.h"
+
+struct conn;
+TAILQ_HEAD(conn_list, conn);
+
+struct server_stats {
+	uint64_t	connections_received;
+	uint64_t	connections_rejected;	/* max_clients */
+	uint64_t	commands_processed;
+	uint64_t	protocol_errors;
+	uint64_t	output_limit_disconnects;
+	uint64_t	idle_disconnects;
+	uint64_t	auth_failures;
+	uint64_t	accept_pauses;		/* EMFILE */
+};
+
+struct server {
+	struct event_base	*base;
+	struct config		 cfg;
+	char			 config_path[1024];
+	struct engine		*engine;
+	struct store		*store;
+	struct journal		*journal;
+	struct pubsub		*pubsub;
+
+	struct evconnlistener	*tcp;
+	struct evconnlistener	*unix_listener;
+	int			 bound_port;
+	struct event		*accept_retry;
+	struct event		*engine_timer;
+	hl_ms			 engine_timer_at;
+	struct event		*sig_term, *sig_int, *sig_hup;
+
+	struct conn_list	 conns;
+	struct conn_list	 flush;		/* conns with replies to send */
+	struct conn_list	 resume;	/* unblocked, commands to run */
+	struct conn_list	 dead;		/* to free at the safe point */
+	size_t			 nconns;
+	uint64_t		 next_conn_id;
+
+	int			 shutdown;
+	hl_ms			 started;
+	struct server_stats	 stats;
+};
+
+extern struct server server;
+
+hl_ms	server_now(void);
+int	server_init(const char *config_path, const struct config *);
+void	server_run(void);
+void	server_finish(void);
+/* Re-read the configuration file; on error keep the old one. */
+int	server_reload(char *err, size_t);
+/* Re-arm the engine timer after anything that may change its deadline. */
+void	server_arm_timer(void);
+/* Rebuild the engine from the store after a failed commit. */
+void	server_rebuild_engine(void);
+
+#endif

@@ -1,0 +1,842 @@
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+
+#include <sqlite3.h>
+
+#include "json.h"
+#include "log.h"
+#include "resp.h"
+#include "config.h"
+#include "store.h"
+
+enum {
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_EVENT,
+	ST_TICKET,
+	ST_CUSTOMER,
+	ST_AGENT,
+	ST_USER_PUT,
+	ST_USER_DEL,
+	ST_USER_GET,
+	ST_META_SET,
+	ST_TICKET_GET,
+	ST_HISTORY,
+	ST_CUSTOMER_TICKETS,
+	ST_COUNT
+};
+
+static const char *store_sql[ST_COUNT] = {
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_EVENT] = "INSERT INTO events(seq, time_ms, type, ticket, agent, "
+	    "customer, actor, data) VALUES (?,?,?,?,?,?,?,?)",
+	[ST_TICKET] = "INSERT OR REPLACE INTO tickets(id, state, queue, "
+	    "customer, tier, channel, subject, disposition, creator, agent, "
+	    "target, priority, boost, step, created_ms, enqueued_ms, "
+	    "updated_ms, step_started_ms, offered_ms, accepted_ms, "
+	    "resolved_ms, pending_until_ms, attrs) VALUES "
+	    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[ST_CUSTOMER] = "INSERT OR REPLACE INTO customers(id, name, phone, "
+	    "tier, segment, manager, attrs, created_ms, updated_ms) VALUES "
+	    "(?,?,?,?,?,?,?,?,?)",
+	[ST_AGENT] = "UPDATE users SET skills = ?, groups = ?, capacity = ?, "
+	    "role = ? WHERE name = ?",
+	[ST_USER_PUT] = "INSERT INTO users(name, hash, role, skills, groups, "
+	    "capacity, created_ms, updated_ms) VALUES (?,?,?,'','',1,?,?) "
+	    "ON CONFLICT(name) DO UPDATE SET hash = excluded.hash, "
+	    "role = excluded.role, updated_ms = excluded.updated_ms",
+	[ST_USER_DEL] = "DELETE FROM users WHERE name = ?",
+	[ST_USER_GET] = "SELECT hash, role FROM users WHERE name = ?",
+	[ST_META_SET] = "INSERT OR REPLACE INTO meta(key, value) VALUES (?,?)",
+	[ST_TICKET_GET] = "SELECT id, state, queue, customer, tier, channel, "
+	    "subject, disposition, creator, agent, target, priority, boost, "
+	    "step, created_ms, enqueued_ms, updated_ms, step_started_ms, "
+	    "offered_ms, accepted_ms, resolved_ms, pending_until_ms, attrs "
+	    "FROM tickets WHERE id = ?",
+	[ST_HISTORY] = "SELECT seq, time_ms, type, ticket, agent, customer, "
+	    "actor, data FROM events WHERE ticket = ? ORDER BY seq",
+	[ST_CUSTOMER_TICKETS] = "SELECT id, state, queue, customer, tier, "
+	    "channel, subject, disposition, creator, agent, target, priority, "
+	    "boost, step, created_ms, enqueued_ms, updated_ms, "
+	    "step_started_ms, offered_ms, accepted_ms, resolved_ms, "
+	    "pending_until_ms, attrs FROM tickets WHERE customer = ? "
+	    "ORDER BY id DESC LIMIT ?",
+};
+
+/* Migrations, applied in order; PRAGMA user_version is their count. */
+static const char *store_migrations[] = {
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+	"CREATE TABLE events(seq INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL,"
+	" type TEXT NOT NULL, ticket INTEGER, agent TEXT, customer TEXT,"
+	" actor TEXT, data TEXT NOT NULL);"
+	"CREATE INDEX events_ticket ON events(ticket, seq)"
+	" WHERE ticket IS NOT NULL;"
+	"CREATE INDEX events_time ON events(time_ms);"
+	"CREATE TABLE tickets(id INTEGER PRIMARY KEY, state TEXT NOT NULL,"
+	" queue TEXT NOT NULL, customer TEXT NOT NULL, tier TEXT NOT NULL,"
+	" channel TEXT NOT NULL, subject TEXT NOT NULL, disposition TEXT NOT NULL,"
+	" creator TEXT NOT NULL, agent TEXT NOT NULL, target TEXT NOT NULL,"
+	" priority INTEGER NOT NULL, boost INTEGER NOT NULL, step INTEGER NOT NULL,"
+	" created_ms INTEGER NOT NULL, enqueued_ms INTEGER NOT NULL,"
+	" updated_ms INTEGER NOT NULL, step_started_ms INTEGER NOT NULL,"
+	" offered_ms INTEGER NOT NULL, accepted_ms INTEGER NOT NULL,"
+	" resolved_ms INTEGER NOT NULL, pending_until_ms INTEGER NOT NULL,"
+	" attrs TEXT);"
+	"CREATE INDEX tickets_open ON tickets(id)"
+	" WHERE state NOT IN ('closed', 'abandoned');"
+	"CREATE INDEX tickets_customer ON tickets(customer, id);"
+	"CREATE TABLE customers(id TEXT PRIMARY KEY, name TEXT NOT NULL,"
+	" phone TEXT NOT NULL, tier TEXT NOT NULL, segment TEXT NOT NULL,"
+	" manager TEXT NOT NULL, attrs TEXT, created_ms INTEGER NOT NULL,"
+	" updated_ms INTEGER NOT NULL);"
+	"CREATE TABLE users(name TEXT PRIMARY KEY, hash TEXT NOT NULL,"
+	" role TEXT NOT NULL, skills TEXT NOT NULL, groups TEXT NOT NULL,"
+	" capacity INTEGER NOT NULL, created_ms INTEGER NOT NULL,"
+	" updated_ms INTEGER NOT NULL);",
+};
+
+struct store {
+	sqlite3			*db;
+	char			*path;
+	sqlite3_stmt		*stmt[ST_COUNT];
+	int64_t			 last_seq;
+	int64_t			 txn_seq;	/* last_seq when BEGIN ran */
+	uint64_t		 next_id;
+	uint64_t		 txn_next_id;
+	struct timeval		 txn_start;
+	uint64_t		 txn_events;
+	struct resp_buf		 scratch;
+	struct store_stats	 stats;
+};
+
+static int
+store_fail(struct store *st, char *err, const char *what)
+{
+	snprintf(err, STORE_ERRMAX, "%s: %s (%s)", what, sqlite3_errmsg(st->db),
+	    sqlite3_errstr(sqlite3_extended_errcode(st->db)));
+	return (-1);
+}
+
+static int
+store_exec(struct store *st, const char *sql, char *err)
+{
+	char	*msg = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, STORE_ERRMAX, "%s: %s", st->path,
+		    msg != NULL ? msg : "error");
+		sqlite3_free(msg);
+		return (-1);
+	}
+	return (0);
+}
+
+static int64_t
+store_query_int(struct store *st, const char *sql, int64_t dflt)
+{
+	sqlite3_stmt	*s;
+	int64_t		 v = dflt;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return (dflt);
+	if (sqlite3_step(s) == SQLITE_ROW &&
+	    sqlite3_column_type(s, 0) != SQLITE_NULL)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return (v);
+}
+
+static int
+store_migrate(struct store *st, char *err)
+{
+	int64_t	version;
+	int	n = (int)(sizeof store_migrations / sizeof store_migrations[0]);
+	char	sql[64];
+
+	version = store_query_int(st, "PRAGMA user_version", 0);
+	if (version > n) {
+		snprintf(err, STORE_ERRMAX, "%s: schema version %lld is newer "
+		    "than this hotlined (%d): upgrade hotlined", st->path,
+		    (long long)version, n);
+		return (-1);
+	}
+	for (; version < n; version++) {
+		if (store_exec(st, "BEGIN", err) != 0)
+			return (-1);
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %lld",
+		    (long long)version + 1);
+		if (store_exec(st, store_migrations[version], err) != 0 ||
+		    store_exec(st, sql, err) != 0) {
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			return (-1);
+		}
+		if (store_exec(st, "COMMIT", err) != 0)
+			return (-1);
+		log_info("store: migrated %s to schema version %lld", st->path,
+		    (long long)version + 1);
+	}
+	return (0);
+}
+
+struct store *
+store_open(const char *dir, int full_sync, char *err)
+{
+	struct store	*st;
+	int64_t		 maxid;
+	int		 i;
+
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		snprintf(err, STORE_ERRMAX, "%s: %s", dir, strerror(errno));
+		return (NULL);
+	}
+	if ((st = calloc(1, sizeof *st)) == NULL) {
+		snprintf(err, STORE_ERRMAX, "out of memory");
+		return (NULL);
+	}
+	resp_buf_init(&st->scratch);
+	if (asprintf(&st->path, "%s/hotline.db", dir) < 0) {
+		free(st);
+		snprintf(err, STORE_ERRMAX, "out of memory");
+		return (NULL);
+	}
+	if (sqlite3_open_v2(st->path, &st->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		snprintf(err, STORE_ERRMAX, "%s: %s", st->path,
+		    st->db != NULL ? sqlite3_errmsg(st->db) : "cannot open");
+		store_close(st);
+		return (NULL);
+	}
+	/* A short busy timeout: another process holding the file is an error
+	 * to report, not a reason to stall the loop. */
+	sqlite3_busy_timeout(st->db, 100);
+	if (store_exec(st, "PRAGMA journal_mode = WAL", err) != 0 ||
+	    store_exec(st, full_sync ? "PRAGMA synchronous = FULL" :
+	    "PRAGMA synchronous = NORMAL", err) != 0 ||
+	    store_exec(st, "PRAGMA foreign_keys = ON", err) != 0 ||
+	    store_migrate(st, err) != 0) {
+		store_close(st);
+		return (NULL);
+	}
+	if (store_query_int(st, "SELECT count(*) FROM pragma_journal_mode "
+	    "WHERE journal_mode = 'wal'", 0) != 1) {
+		snprintf(err, STORE_ERRMAX, "%s: cannot enable WAL mode",
+		    st->path);
+		store_close(st);
+		return (NULL);
+	}
+	for (i = 0; i < ST_COUNT; i++) {
+		if (sqlite3_prepare_v3(st->db, store_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &st->stmt[i], NULL) !=
+		    SQLITE_OK) {
+			store_fail(st, err, "prepare");
+			store_close(st);
+			return (NULL);
+		}
+	}
+	st->last_seq = store_query_int(st, "SELECT max(seq) FROM events", 0);
+	st->next_id = (uint64_t)store_query_int(st,
+	    "SELECT value FROM meta WHERE key = 'next_ticket_id'", 1);
+	maxid = store_query_int(st, "SELECT max(id) FROM tickets", 0);
+	if (maxid >= 0 && (uint64_t)maxid >= st->next_id)
+		st->next_id = (uint64_t)maxid + 1;
+	return (st);
+}
+
+void
+store_close(struct store *st)
+{
+	int	i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
+		log_warnx("store: close %s: %s", st->path,
+		    sqlite3_errmsg(st->db));
+	resp_buf_free(&st->scratch);
+	free(st->path);
+	free(st);
+}
+
+const char *
+store_path(const struct store *st)
+{
+	return (st->path);
+}
+
+static int
+store_step_done(struct store *st, int which, char *err, const char *what)
+{
+	sqlite3_stmt	*s = st->stmt[which];
+	int		 rc;
+
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return (store_fail(st, err, what));
+	return (0);
+}
+
+int
+store_begin(struct store *st, char *err)
+{
+	gettimeofday(&st->txn_start, NULL);
+	st->txn_seq = st->last_seq;
+	st->txn_next_id = st->next_id;
+	st->txn_events = 0;
+	return (store_step_done(st, ST_BEGIN, err, "begin"));
+}
+
+int
+store_commit(struct store *st, char *err)
+{
+	struct timeval	now;
+
+	if (store_step_done(st, ST_COMMIT, err, "commit") != 0) {
+		st->stats.commit_failures++;
+		return (-1);
+	}
+	gettimeofday(&now, NULL);
+	st->stats.commits++;
+	st->stats.events_written += st->txn_events;
+	st->stats.last_commit_events = st->txn_events;
+	st->stats.last_commit_usec = (uint64_t)((now.tv_sec -
+	    st->txn_start.tv_sec) * 1000000 + (now.tv_usec -
+	    st->txn_start.tv_usec));
+	return (0);
+}
+
+void
+store_rollback(struct store *st)
+{
+	char	err[STORE_ERRMAX];
+
+	st->stats.commit_failures++;
+	if (sqlite3_get_autocommit(st->db) == 0 &&
+	    store_step_done(st, ST_ROLLBACK, err, "rollback") != 0)
+		log_warnx("store: %s", err);
+	st->last_seq = st->txn_seq;
+	st->next_id = st->txn_next_id;
+}
+
+static void
+store_bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+}
+
+int
+store_append_event(struct store *st, int64_t seq,
+    const struct engine_event *ev, char *err)
+{
+	sqlite3_stmt	*s = st->stmt[ST_EVENT];
+
+	sqlite3_bind_int64(s, 1, seq);
+	sqlite3_bind_int64(s, 2, ev->time);
+	store_bind_text(s, 3, ev->type);
+	if (ev->ticket != 0)
+		sqlite3_bind_int64(s, 4, (sqlite3_int64)ev->ticket);
+	store_bind_text(s, 5, ev->agent);
+	store_bind_text(s, 6, ev->customer);
+	store_bind_text(s, 7, ev->actor);
+	store_bind_text(s, 8, ev->data != NULL ? ev->data : "{}");
+	if (store_step_done(st, ST_EVENT, err, "append event") != 0)
+		return (-1);
+	st->last_seq = seq;
+	st->txn_events++;
+	return (0);
+}
+
+int64_t
+store_last_seq(const struct store *st)
+{
+	return (st->last_seq);
+}
+
+uint64_t
+store_next_id(const struct store *st)
+{
+	return (st->next_id);
+}
+
+int
+store_set_next_id(struct store *st, uint64_t id, char *err)
+{
+	sqlite3_stmt	*s = st->stmt[ST_META_SET];
+
+	if (id == st->next_id)
+		return (0);
+	store_bind_text(s, 1, "next_ticket_id");
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)id);
+	if (store_step_done(st, ST_META_SET, err, "next id") != 0)
+		return (-1);
+	st->next_id = id;
+	return (0);
+}
+
+int
+store_put_ticket(struct store *st, const struct ticket *t, char *err)
+{
+	sqlite3_stmt	*s = st->stmt[ST_TICKET];
+
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)t->id);
+	store_bind_text(s, 2, ticket_state_name(t->state));
+	store_bind_text(s, 3, t->queue);
+	store_bind_text(s, 4, t->customer);
+	store_bind_text(s, 5, t->tier);
+	store_bind_text(s, 6, t->channel);
+	store_bind_text(s, 7, t->subject != NULL ? t->subject : "");
+	store_bind_text(s, 8, t->disposition != NULL ? t->disposition : "");
+	store_bind_text(s, 9, t->creator);
+	store_bind_text(s, 10, t->agent);
+	store_bind_text(s, 11, t->target);
+	sqlite3_bind_int(s, 12, t->priority);
+	sqlite3_bind_int(s, 13, t->boost);
+	sqlite3_bind_int(s, 14, t->step);
+	sqlite3_bind_int64(s, 15, t->created);
+	sqlite3_bind_int64(s, 16, t->enqueued);
+	sqlite3_bind_int64(s, 17, t->updated);
+	sqlite3_bind_int64(s, 18, t->step_started);
+	sqlite3_bind_int64(s, 19, t->offered_at);
+	sqlite3_bind_int64(s, 20, t->accepted_at);
+	sqlite3_bind_int64(s, 21, t->resolved_at);
+	sqlite3_bind_int64(s, 22, t->pending_until);
+	if (t->nattrs > 0) {
+		resp_buf_reset(&st->scratch);
+		json_add_attrs(&st->scratch, t->attrs, t->nattrs);
+		sqlite3_bind_text(s, 23, st->scratch.data,
+		    (int)st->scratch.len, SQLITE_STATIC);
+	}
+	return (store_step_done(st, ST_TICKET, err, "write ticket"));
+}
+
+int
+store_put_customer(struct store *st, const struct customer *c, char *err)
+{
+	sqlite3_stmt	*s = st->stmt[ST_CUSTOMER];
+
+	store_bind_text(s, 1, c->id);
+	store_bind_text(s, 2, c->name);
+	store_bind_text(s, 3, c->phone);
+	store_bind_text(s, 4, c->tier);
+	store_bind_text(s, 5, segment_name(c->segment));
+	store_bind_text(s, 6, c->manager);
+	if (c->nattrs > 0) {
+		resp_buf_reset(&st->scratch);
+		json_add_attrs(&st->scratch, c->attrs, c->nattrs);
+		sqlite3_bind_text(s, 7, st->scratch.data,
+		    (int)st->scratch.len, SQLITE_STATIC);
+	}
+	sqlite3_bind_int64(s, 8, c->created);
+	sqlite3_bind_int64(s, 9, c->updated);
+	return (store_step_done(st, ST_CUSTOMER, err, "write customer"));
+}
+
+/* Skills and groups are kept as the text the config file uses. */
+static void
+store_skills_text(struct resp_buf *b, const struct agent *a)
+{
+	char	num[16];
+	int	i;
+
+	for (i = 0; i < a->nskills; i++) {
+		if (i > 0)
+			resp_add_raw(b, ",", 1);
+		resp_add_raw(b, a->skills[i].queue, strlen(a->skills[i].queue));
+		snprintf(num, sizeof num, ":%d", a->skills[i].level);
+		resp_add_raw(b, num, strlen(num));
+	}
+	resp_add_raw(b, "", 1);		/* NUL */
+}
+
+int
+store_put_agent(struct store *st, const struct agent *a, char *err)
+{
+	sqlite3_stmt	*s = st->stmt[ST_AGENT];
+	char		 groups[ENGINE_MAX_GROUPS * ENGINE_NAME_MAX];
+	int		 i;
+
+	resp_buf_reset(&st->scratch);
+	store_skills_text(&st->scratch, a);
+	groups[0] = '\0';
+	for (i = 0; i < a->ngroups; i++) {
+		if (i > 0)
+			strcat(groups, ",");
+		strcat(groups, a->groups[i]);
+	}
+	store_bind_text(s, 1, st->scratch.data);
+	store_bind_text(s, 2, groups);
+	sqlite3_bind_int(s, 3, a->capacity);
+	store_bind_text(s, 4, role_name(a->role));
+	store_bind_text(s, 5, a->name);
+	return (store_step_done(st, ST_AGENT, err, "write agent"));
+}
+
+int
+store_put_user(struct store *st, const char *name, const char *hash, int role,
+    hl_ms now, char *err)
+{
+	sqlite3_stmt	*s = st->stmt[ST_USER_PUT];
+
+	store_bind_text(s, 1, name);
+	store_bind_text(s, 2, hash);
+	store_bind_text(s, 3, role_name(role));
+	sqlite3_bind_int64(s, 4, now);
+	sqlite3_bind_int64(s, 5, now);
+	return (store_step_done(st, ST_USER_PUT, err, "write user"));
+}
+
+int
+store_del_user(struct store *st, const char *name, char *err)
+{
+	sqlite3_stmt	*s = st->stmt[ST_USER_DEL];
+
+	store_bind_text(s, 1, name);
+	return (store_step_done(st, ST_USER_DEL, err, "delete user"));
+}
+
+int
+store_get_user(struct store *st, const char *name, struct store_user *u)
+{
+	sqlite3_stmt	*s = st->stmt[ST_USER_GET];
+	int		 found = 0;
+	const char	*hash, *role;
+
+	store_bind_text(s, 1, name);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		hash = (const char *)sqlite3_column_text(s, 0);
+		role = (const char *)sqlite3_column_text(s, 1);
+		snprintf(u->name, sizeof u->name, "%s", name);
+		snprintf(u->hash, sizeof u->hash, "%s", hash ? hash : "");
+		u->role = role_parse(role != NULL ? role : "");
+		found = 1;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (found);
+}
+
+int
+store_count_users(struct store *st)
+{
+	return ((int)store_query_int(st, "SELECT count(*) FROM users", 0));
+}
+
+const struct store_stats *
+store_stats(const struct store *st)
+{
+	return (&st->stats);
+}
+
+
+static void
+store_copy(char *dst, size_t len, sqlite3_stmt *s, int col)
+{
+	const char	*v = (const char *)sqlite3_column_text(s, col);
+
+	snprintf(dst, len, "%s", v != NULL ? v : "");
+}
+
+static char *
+store_dup(sqlite3_stmt *s, int col)
+{
+	const char	*v = (const char *)sqlite3_column_text(s, col);
+	char		*d = strdup(v != NULL ? v : "");
+
+	if (d == NULL)
+		fatalx("out of memory");
+	return (d);
+}
+
+/* Attributes are a flat JSON object of strings; json_each reads them. */
+static int
+store_attrs(struct store *st, sqlite3_stmt *s, int col, struct attr **out,
+    int *n)
+{
+	sqlite3_stmt	*j;
+	const char	*text = (const char *)sqlite3_column_text(s, col);
+	struct attr	*a;
+
+	*out = NULL;
+	*n = 0;
+	if (text == NULL || *text == '\0')
+		return (0);
+	if (sqlite3_prepare_v2(st->db, "SELECT key, value FROM json_each(?)",
+	    -1, &j, NULL) != SQLITE_OK)
+		return (-1);
+	sqlite3_bind_text(j, 1, text, -1, SQLITE_TRANSIENT);
+	while (sqlite3_step(j) == SQLITE_ROW) {
+		if ((a = realloc(*out, (*n + 1) * sizeof *a)) == NULL)
+			fatalx("out of memory");
+		*out = a;
+		a[*n].key = store_dup(j, 0);
+		a[*n].value = store_dup(j, 1);
+		(*n)++;
+	}
+	sqlite3_finalize(j);
+	return (0);
+}
+
+static void
+store_free_attrs(struct attr *a, int n)
+{
+	int	i;
+
+	for (i = 0; i < n; i++) {
+		free(a[i].key);
+		free(a[i].value);
+	}
+	free(a);
+}
+
+/* Column order as in ST_TICKET_GET. */
+static int
+store_row_ticket(struct store *st, sqlite3_stmt *s, struct ticket *t)
+{
+	memset(t, 0, sizeof *t);
+	t->id = (uint64_t)sqlite3_column_int64(s, 0);
+	if (ticket_state_parse((const char *)sqlite3_column_text(s, 1),
+	    &t->state) != 0)
+		return (-1);
+	store_copy(t->queue, sizeof t->queue, s, 2);
+	store_copy(t->customer, sizeof t->customer, s, 3);
+	store_copy(t->tier, sizeof t->tier, s, 4);
+	store_copy(t->channel, sizeof t->channel, s, 5);
+	t->subject = store_dup(s, 6);
+	t->disposition = store_dup(s, 7);
+	store_copy(t->creator, sizeof t->creator, s, 8);
+	store_copy(t->agent, sizeof t->agent, s, 9);
+	store_copy(t->target, sizeof t->target, s, 10);
+	t->priority = sqlite3_column_int(s, 11);
+	t->boost = sqlite3_column_int(s, 12);
+	t->step = sqlite3_column_int(s, 13);
+	t->created = sqlite3_column_int64(s, 14);
+	t->enqueued = sqlite3_column_int64(s, 15);
+	t->updated = sqlite3_column_int64(s, 16);
+	t->step_started = sqlite3_column_int64(s, 17);
+	t->offered_at = sqlite3_column_int64(s, 18);
+	t->accepted_at = sqlite3_column_int64(s, 19);
+	t->resolved_at = sqlite3_column_int64(s, 20);
+	t->pending_until = sqlite3_column_int64(s, 21);
+	return (store_attrs(st, s, 22, &t->attrs, &t->nattrs));
+}
+
+void
+store_ticket_free(struct ticket *t)
+{
+	free(t->subject);
+	free(t->disposition);
+	store_free_attrs(t->attrs, t->nattrs);
+	t->subject = t->disposition = NULL;
+	t->attrs = NULL;
+	t->nattrs = 0;
+}
+
+int
+store_get_ticket(struct store *st, uint64_t id, struct ticket *t, char *err)
+{
+	sqlite3_stmt	*s = st->stmt[ST_TICKET_GET];
+	int		 rc, found = 0;
+
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		found = store_row_ticket(st, s, t) == 0 ? 1 : -1;
+		if (found < 0)
+			snprintf(err, STORE_ERRMAX, "ticket %llu: bad row",
+			    (unsigned long long)id);
+	} else if (rc != SQLITE_DONE)
+		found = store_fail(st, err, "read ticket");
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (found);
+}
+
+int
+store_ticket_history(struct store *st, uint64_t id,
+    void (*fn)(int64_t, const struct engine_event *, void *), void *arg,
+    char *err)
+{
+	sqlite3_stmt		*s = st->stmt[ST_HISTORY];
+	struct engine_event	 ev;
+	int			 rc;
+
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		ev.time = sqlite3_column_int64(s, 1);
+		ev.type = (const char *)sqlite3_column_text(s, 2);
+		ev.ticket = (uint64_t)sqlite3_column_int64(s, 3);
+		ev.agent = (const char *)sqlite3_column_text(s, 4);
+		ev.customer = (const char *)sqlite3_column_text(s, 5);
+		ev.actor = (const char *)sqlite3_column_text(s, 6);
+		ev.data = (const char *)sqlite3_column_text(s, 7);
+		fn(sqlite3_column_int64(s, 0), &ev, arg);
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_DONE)
+		return (store_fail(st, err, "read history"));
+	return (0);
+}
+
+int
+store_customer_tickets(struct store *st, const char *customer, int limit,
+    void (*fn)(const struct ticket *, void *), void *arg, char *err)
+{
+	sqlite3_stmt	*s = st->stmt[ST_CUSTOMER_TICKETS];
+	struct ticket	 t;
+	int		 rc;
+
+	store_bind_text(s, 1, customer);
+	sqlite3_bind_int(s, 2, limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (store_row_ticket(st, s, &t) == 0)
+			fn(&t, arg);
+		store_ticket_free(&t);
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_DONE)
+		return (store_fail(st, err, "read customer tickets"));
+	return (0);
+}
+
+static int
+store_load_tickets(struct store *st, struct engine *e, char *err)
+{
+	sqlite3_stmt	*s;
+	struct ticket	 t;
+	int		 rc;
+	size_t		 n = 0;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT id, state, queue, customer, "
+	    "tier, channel, subject, disposition, creator, agent, target, "
+	    "priority, boost, step, created_ms, enqueued_ms, updated_ms, "
+	    "step_started_ms, offered_ms, accepted_ms, resolved_ms, "
+	    "pending_until_ms, attrs FROM tickets WHERE state NOT IN "
+	    "('closed', 'abandoned') ORDER BY id", -1, &s, NULL) != SQLITE_OK)
+		return (store_fail(st, err, "load tickets"));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (store_row_ticket(st, s, &t) != 0 ||
+		    engine_restore_ticket(e, &t) != 0) {
+			snprintf(err, STORE_ERRMAX, "ticket %llu: cannot "
+			    "restore", (unsigned long long)t.id);
+			store_ticket_free(&t);
+			sqlite3_finalize(s);
+			return (-1);
+		}
+		store_ticket_free(&t);
+		n++;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return (store_fail(st, err, "load tickets"));
+	log_info("store: loaded %zu open tickets", n);
+	return (0);
+}
+
+static int
+store_load_customers(struct store *st, struct engine *e, char *err)
+{
+	sqlite3_stmt	*s;
+	struct customer	 c;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT id, name, phone, tier, segment, "
+	    "manager, attrs, created_ms, updated_ms FROM customers", -1, &s,
+	    NULL) != SQLITE_OK)
+		return (store_fail(st, err, "load customers"));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&c, 0, sizeof c);
+		store_copy(c.id, sizeof c.id, s, 0);
+		c.name = store_dup(s, 1);
+		c.phone = store_dup(s, 2);
+		store_copy(c.tier, sizeof c.tier, s, 3);
+		if (segment_parse((const char *)sqlite3_column_text(s, 4),
+		    &c.segment) != 0)
+			c.segment = SEGMENT_INDIVIDUAL;
+		store_copy(c.manager, sizeof c.manager, s, 5);
+		store_attrs(st, s, 6, &c.attrs, &c.nattrs);
+		c.created = sqlite3_column_int64(s, 7);
+		c.updated = sqlite3_column_int64(s, 8);
+		rc = engine_restore_customer(e, &c);
+		free(c.name);
+		free(c.phone);
+		store_free_attrs(c.attrs, c.nattrs);
+		if (rc != 0) {
+			snprintf(err, STORE_ERRMAX, "customer %s: cannot "
+			    "restore", c.id);
+			sqlite3_finalize(s);
+			return (-1);
+		}
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return (store_fail(st, err, "load customers"));
+	return (0);
+}
+
+static int
+store_load_agents(struct store *st, struct engine *e, char *err)
+{
+	sqlite3_stmt	*s;
+	struct agent	 a;
+	const char	*text;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT name, role, skills, groups, "
+	    "capacity FROM users WHERE role IN ('agent', 'supervisor')", -1,
+	    &s, NULL) != SQLITE_OK)
+		return (store_fail(st, err, "load agents"));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&a, 0, sizeof a);
+		store_copy(a.name, sizeof a.name, s, 0);
+		a.role = role_parse((const char *)sqlite3_column_text(s, 1));
+		text = (const char *)sqlite3_column_text(s, 2);
+		if (text != NULL && config_parse_skills(text, a.skills,
+		    ENGINE_MAX_SKILLS, &a.nskills) != 0)
+			a.nskills = 0;
+		text = (const char *)sqlite3_column_text(s, 3);
+		if (text != NULL && config_parse_groups(text, a.groups,
+		    ENGINE_MAX_GROUPS, &a.ngroups) != 0)
+			a.ngroups = 0;
+		a.capacity = sqlite3_column_int(s, 4);
+		if (a.capacity < 1)
+			a.capacity = 1;
+		a.status = AGENT_OFFLINE;
+		if (engine_restore_agent(e, &a) != 0) {
+			snprintf(err, STORE_ERRMAX, "agent %s: cannot restore",
+			    a.name);
+			sqlite3_finalize(s);
+			return (-1);
+		}
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return (store_fail(st, err, "load agents"));
+	return (0);
+}
+
+int
+store_load(struct store *st, struct engine *e, char *err)
+{
+	if (store_load_agents(st, e, err) != 0 ||
+	    store_load_customers(st, e, err) != 0 ||
+	    store_load_tickets(st, e, err) != 0)
+		return (-1);
+	engine_set_next_id(e, st->next_id);
+	return (0);
+}

@@ -1,0 +1,73 @@
+/*
+ * store.h: the SQLite journal and state tables. Every change is an event
+ * appended to `events`; the current row of each ticket, customer and user
+ * is written beside it in the same transaction.
+ */
+#ifndef HOTLINE_STORE_H
+#define HOTLINE_STORE_H
+
+#include <stdint.h>
+
+#include "engine.h"
+
+#define STORE_ERRMAX	512
+#define STORE_SCHEMA_VERSION	1
+
+struct store;
+
+struct store_user {
+	char	name[ENGINE_NAME_MAX];
+	char	hash[256];
+	int	role;
+};
+
+/* Open (creating and migrating) <dir>/hotline.db. */
+struct store	*store_open(const char *dir, int full_sync, char *err);
+void		 store_close(struct store *);
+const char	*store_path(const struct store *);
+
+int	store_begin(struct store *, char *err);
+int	store_commit(struct store *, char *err);
+void	store_rollback(struct store *);
+
+/* Within a transaction. seq is assigned by the caller (store_last_seq+1). */
+int	store_append_event(struct store *, int64_t seq,
+	    const struct engine_event *, char *err);
+int	store_put_ticket(struct store *, const struct ticket *, char *err);
+int	store_put_customer(struct store *, const struct customer *, char *err);
+int	store_put_agent(struct store *, const struct agent *, char *err);
+int	store_put_user(struct store *, const char *name, const char *hash,
+	    int role, hl_ms now, char *err);
+int	store_del_user(struct store *, const char *name, char *err);
+int	store_set_next_id(struct store *, uint64_t, char *err);
+
+int64_t	 store_last_seq(const struct store *);
+uint64_t store_next_id(const struct store *);
+
+/* Reads of committed data. */
+int	store_get_user(struct store *, const char *name, struct store_user *);
+int	store_count_users(struct store *);
+/* Load every open ticket, customer and agent into the engine. */
+int	store_load(struct store *, struct engine *, char *err);
+/* A ticket no longer in memory (closed, abandoned): 1 found, 0 not, -1 err. */
+int	store_get_ticket(struct store *, uint64_t, struct ticket *, char *err);
+void	store_ticket_free(struct ticket *);
+/* Events of one ticket in order. */
+int	store_ticket_history(struct store *, uint64_t,
+	    void (*fn)(int64_t seq, const struct engine_event *, void *),
+	    void *arg, char *err);
+/* The customer's most recent tickets, newest first. */
+int	store_customer_tickets(struct store *, const char *customer, int limit,
+	    void (*fn)(const struct ticket *, void *), void *arg, char *err);
+
+/* Counters for INFO persistence. */
+struct store_stats {
+	uint64_t	commits;
+	uint64_t	commit_failures;
+	uint64_t	events_written;
+	uint64_t	last_commit_usec;
+	uint64_t	last_commit_events;
+};
+const struct store_stats *store_stats(const struct store *);
+
+#endif

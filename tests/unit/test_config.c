@@ -1,0 +1,206 @@
+/* Unit tests of the configuration parser (daemon/config.c). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+static const char base[] =
+    "[server]\n"
+    "port = 7171\n"
+    "durability = full\n"
+    "[limits]\n"
+    "max_inline = 1kb\n"
+    "max_bulk = 2mb\n"
+    "idle_timeout = 90s\n"
+    "[tier standard]\n"
+    "priority = 0\n"
+    "[tier diamond]\n"
+    "priority = 300\n"
+    "ladder = manager 20s, group vip 30s, skilled\n"
+    "[queue billing]\n"
+    "strategy = top-skill\n"
+    "wrapup = 1500ms\n"
+    "overflow = general\n"
+    "[queue general]\n"
+    "[user alice]\n"
+    "role = supervisor\n"
+    "skills = billing:5, general\n"
+    "groups = vip\n"
+    "capacity = 2\n";
+
+static struct config *
+load(const char *text, char *err, int *rc)
+{
+	struct config	*cfg = malloc(sizeof *cfg);
+
+	assert_non_null(cfg);
+	config_defaults(cfg);
+	*rc = config_load_string(cfg, "test.conf", text, err, CONFIG_ERRMAX);
+	return (cfg);
+}
+
+static void
+test_full_file(void **state)
+{
+	char		 err[CONFIG_ERRMAX] = "";
+	int		 rc;
+	struct config	*cfg = load(base, err, &rc);
+
+	assert_int_equal(rc, 0);
+	assert_int_equal(cfg->port, 7171);
+	assert_int_equal(cfg->durability, DURABILITY_FULL);
+	assert_int_equal(cfg->max_inline, 1024);
+	assert_int_equal(cfg->max_bulk, 2 * 1024 * 1024);
+	assert_int_equal(cfg->idle_timeout, 90000);
+	assert_int_equal(cfg->ntiers, 2);
+	assert_string_equal(cfg->tiers[1].name, "diamond");
+	assert_int_equal(cfg->tiers[1].base_priority, 300);
+	assert_int_equal(cfg->tiers[1].nsteps, 3);
+	assert_int_equal(cfg->tiers[1].steps[0].kind, STEP_MANAGER);
+	assert_int_equal(cfg->tiers[1].steps[0].duration, 20000);
+	assert_int_equal(cfg->tiers[1].steps[1].kind, STEP_GROUP);
+	assert_string_equal(cfg->tiers[1].steps[1].group, "vip");
+	assert_int_equal(cfg->tiers[1].steps[1].duration, 30000);
+	assert_int_equal(cfg->tiers[1].steps[2].kind, STEP_SKILLED);
+	/* A tier without a ladder routes to any skilled agent. */
+	assert_int_equal(cfg->tiers[0].nsteps, 1);
+	assert_int_equal(cfg->tiers[0].steps[0].kind, STEP_SKILLED);
+	assert_int_equal(cfg->nqueues, 2);
+	assert_int_equal(cfg->queues[0].strategy, STRATEGY_TOP_SKILL);
+	assert_int_equal(cfg->queues[0].wrapup, 1500);
+	assert_string_equal(cfg->queues[0].overflow, "general");
+	assert_int_equal(cfg->queues[1].strategy, STRATEGY_LONGEST_IDLE);
+	assert_int_equal(cfg->nusers, 1);
+	assert_int_equal(cfg->users[0].role, ROLE_SUPERVISOR);
+	assert_int_equal(cfg->users[0].nskills, 2);
+	assert_string_equal(cfg->users[0].skills[0].queue, "billing");
+	assert_int_equal(cfg->users[0].skills[0].level, 5);
+	assert_int_equal(cfg->users[0].skills[1].level, 1);
+	assert_int_equal(cfg->users[0].ngroups, 1);
+	assert_int_equal(cfg->users[0].capacity, 2);
+	free(cfg);
+}
+
+/* Each bad file names the file, the line and the reason. */
+static void
+expect_error(const char *text, const char *where, const char *what)
+{
+	char		 err[CONFIG_ERRMAX] = "";
+	int		 rc;
+	struct config	*cfg = load(text, err, &rc);
+
+	assert_int_equal(rc, -1);
+	if (strstr(err, where) == NULL || strstr(err, what) == NULL)
+		fail_msg("error '%s' lacks '%s' or '%s'", err, where, what);
+	free(cfg);
+}
+
+static void
+test_errors(void **state)
+{
+	expect_error("[server]\nport = 70000\n", "test.conf:2:", "port");
+	expect_error("[server]\nbogus = 1\n", "test.conf:2:", "unknown key");
+	expect_error("port = 1\n", "test.conf:1:", "outside any section");
+	expect_error("[nonsense]\n", "test.conf:1:", "unknown section");
+	expect_error("[tier a]\n[tier a]\n", "test.conf:2:", "defined twice");
+	expect_error("[tier a]\nladder = manager soon\n", "test.conf:2:",
+	    "duration");
+	expect_error("[tier a]\nladder = teleport\n", "test.conf:2:",
+	    "bad ladder step");
+	expect_error("[tier a]\n[queue q]\nstrategy = fastest\n",
+	    "test.conf:3:", "unknown strategy");
+	expect_error("[tier a]\n[queue q]\noverflow = nowhere\n", "test.conf",
+	    "overflow");
+	expect_error("[tier a]\n[queue q]\n[user u]\nskills = r:9\n",
+	    "test.conf:4:", "skills");
+	expect_error("[tier a]\n[queue q]\n[user u]\nskills = other:2\n",
+	    "test.conf", "unknown queue");
+	expect_error("[tier a]\n[queue q]\n[user u]\nrole = king\n",
+	    "test.conf:4:", "unknown role");
+	expect_error("[tier a]\n[queue q]\n[user u]\npassword_hash = x\n",
+	    "test.conf:4:", "Argon2id");
+	expect_error("[server]\ndurability = sometimes\n", "test.conf:2:",
+	    "durability");
+	expect_error("[server]\nno equals sign\n", "test.conf:2:",
+	    "key = value");
+	expect_error("[queue q]\n", "test.conf", "no [tier");
+	expect_error("[tier t]\n", "test.conf", "no [queue");
+}
+
+static void
+test_values(void **state)
+{
+	hl_ms	ms;
+	size_t	sz;
+	int	b;
+
+	assert_int_equal(config_parse_duration("250ms", &ms), 0);
+	assert_int_equal(ms, 250);
+	assert_int_equal(config_parse_duration("20", &ms), 0);
+	assert_int_equal(ms, 20000);
+	assert_int_equal(config_parse_duration("5m", &ms), 0);
+	assert_int_equal(ms, 300000);
+	assert_int_equal(config_parse_duration("2h", &ms), 0);
+	assert_int_equal(ms, 7200000);
+	assert_int_equal(config_parse_duration("-1s", &ms), -1);
+	assert_int_equal(config_parse_duration("5 weeks", &ms), -1);
+	assert_int_equal(config_parse_duration("", &ms), -1);
+	assert_int_equal(config_parse_size("64kb", &sz), 0);
+	assert_int_equal(sz, 65536);
+	assert_int_equal(config_parse_size("1GB", &sz), 0);
+	assert_int_equal(sz, 1024UL * 1024 * 1024);
+	assert_int_equal(config_parse_size("-5", &sz), -1);
+	assert_int_equal(config_parse_size("12 parsecs", &sz), -1);
+	assert_int_equal(config_parse_bool("yes", &b), 0);
+	assert_int_equal(b, 1);
+	assert_int_equal(config_parse_bool("off", &b), 0);
+	assert_int_equal(b, 0);
+	assert_int_equal(config_parse_bool("maybe", &b), -1);
+}
+
+/* The shipped sample file must always load. */
+static void
+test_sample_file(void **state)
+{
+	char		 path[2048], err[CONFIG_ERRMAX] = "";
+	const char	*src = getenv("HOTLINE_SRCDIR");
+	struct config	*cfg = malloc(sizeof *cfg);
+	int		 i, found_vip = 0;
+
+	assert_non_null(cfg);
+	snprintf(path, sizeof path, "%s/config/hotline.conf",
+	    src != NULL ? src : "..");
+	config_defaults(cfg);
+	if (config_load(cfg, path, err, sizeof err) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(cfg->ntiers, 4);
+	assert_string_equal(cfg->tiers[0].name, "standard");
+	assert_string_equal(cfg->tiers[3].name, "diamond");
+	assert_true(cfg->nqueues >= 4);
+	for (i = 0; i < cfg->tiers[3].nsteps; i++)
+		found_vip |= cfg->tiers[3].steps[i].kind == STEP_GROUP &&
+		    strcmp(cfg->tiers[3].steps[i].group, "vip") == 0;
+	assert_true(found_vip);
+	assert_true(cfg->nusers > 0);
+	free(cfg);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_full_file),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_sample_file),
+	};
+
+	return (cmocka_run_group_tests_name("config", tests, NULL, NULL));
+}
