@@ -244,7 +244,7 @@ agent_drop_targets(struct engine *e, struct agent_private *a, hl_ms now,
 	}
 	for (i = first; i < l->n; i++) {
 		t = l->v[i];
-		route_unfile(e, t);
+		route_unfile(e, t, false);
 		t->t.target[0] = '\0';
 		route_ladder_start(e, t, now);
 		route_file(e, t);
@@ -256,10 +256,7 @@ agent_drop_targets(struct engine *e, struct agent_private *a, hl_ms now,
 static void
 agent_route_list(struct engine *e, struct agent_tickets *l, hl_ms now)
 {
-	size_t	i;
-
-	for (i = 0; i < l->n; i++)
-		route_ticket(e, l->v[i], now);
+	route_tickets(e, l->v, l->n, now);
 	free(l->v);
 	l->v = NULL;
 	l->n = l->cap = 0;
@@ -335,7 +332,7 @@ engine_agent_delete(struct engine *e, hl_ms now, const struct actor *ac,
 	hmap_str_del(&e->agents, a->a.name);
 	a->desk->agent = NULL;
 	eng_desk_release(e, a->desk);
-	eng_emit(e, now, actor, "agent.deleted", 0, name, NULL, NULL);
+	agent_emit_def(e, now, actor, "agent.deleted", a);
 	free(a);
 	agent_route_list(e, &l, now);
 	return (ENGINE_OK);

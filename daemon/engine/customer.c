@@ -92,6 +92,25 @@ customer_attr(struct customer *c, const char *key, const char *value)
 	return (true);
 }
 
+/* The customer's waiting tickets, best first, after a manager change. */
+static void
+customer_route(struct engine *e, struct customer_private *c, hl_ms now)
+{
+	struct ticket_private	*t, **v;
+	size_t			 n = 0;
+
+	for (t = c->tickets; t != NULL; t = t->cnext)
+		n++;
+	v = eng_alloc((n + 1) * sizeof *v);
+	n = 0;
+	for (t = c->tickets; t != NULL; t = t->cnext) {
+		if (t->t.state == TICKET_QUEUED)
+			v[n++] = t;
+	}
+	route_tickets(e, v, n, now);
+	free(v);
+}
+
 int
 engine_customer_set(struct engine *e, hl_ms now, const struct actor *ac,
     const char *id, const struct customer_update *u, char *err)
@@ -142,7 +161,7 @@ engine_customer_set(struct engine *e, hl_ms now, const struct actor *ac,
 	manager = u->manager != NULL && strcmp(u->manager, c->c.manager) != 0;
 	if (manager) {
 		for (t = c->tickets; t != NULL; t = t->cnext)
-			route_unfile(e, t);
+			route_unfile(e, t, false);
 		snprintf(c->c.manager, sizeof c->c.manager, "%s", u->manager);
 		for (t = c->tickets; t != NULL; t = t->cnext) {
 			if (t->t.state == TICKET_QUEUED)
@@ -167,9 +186,7 @@ engine_customer_set(struct engine *e, hl_ms now, const struct actor *ac,
 	ejson_str(&e->json, "manager", c->c.manager);
 	eng_emit(e, now, eng_actor(ac), "customer.updated", 0, NULL, c->c.id,
 	    ejson_end(&e->json));
-	if (manager) {
-		for (t = c->tickets; t != NULL; t = t->cnext)
-			route_ticket(e, t, now);
-	}
+	if (manager)
+		customer_route(e, c, now);
 	return (ENGINE_OK);
 }

@@ -1,7 +1,7 @@
 /*
- * engine.c: the engine's lifecycle and configuration, the helpers every
- * other file shares (lookups, events, counters), the timer dispatch and
- * the read-only queries.
+ * engine.c: the engine's lifecycle, the helpers every other file shares
+ * (lookups, events, counters) and the timer dispatch. Configuration checks
+ * and reloads are in reload.c, read-only queries in query.c.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -199,8 +199,8 @@ eng_queue_make(struct engine *e, const struct queue_def *def)
 	int			 k;
 
 	q->def = *def;
-	theap_init(&q->heap, theap_before_route);
-	theap_init(&q->age, theap_before_age);
+	theap_init(&q->heap, false);
+	theap_init(&q->age, true);
 	v = realloc(e->queues, (size_t)(e->nqueues + 1) * sizeof *v);
 	if (v == NULL)
 		eng_oom();
@@ -219,7 +219,7 @@ eng_queue_make(struct engine *e, const struct queue_def *def)
 	return (q);
 }
 
-static void
+void
 eng_queue_destroy(struct engine *e, struct queue *q)
 {
 	int	i, k;
@@ -261,7 +261,7 @@ eng_group(struct engine *e, const char *name, bool create)
 		return (g);
 	g = eng_alloc(sizeof *g);
 	snprintf(g->name, sizeof g->name, "%s", name);
-	theap_init(&g->heap, theap_before_route);
+	theap_init(&g->heap, false);
 	hmap_str_put(&e->groups, g);
 	return (g);
 }
@@ -275,7 +275,7 @@ eng_desk(struct engine *e, const char *name, bool create)
 		return (d);
 	d = eng_alloc(sizeof *d);
 	snprintf(d->name, sizeof d->name, "%s", name);
-	theap_init(&d->heap, theap_before_route);
+	theap_init(&d->heap, false);
 	hmap_str_put(&e->desks, d);
 	return (d);
 }
@@ -510,7 +510,7 @@ eng_ticket_free(struct ticket_private *t)
 void
 eng_ticket_destroy(struct engine *e, struct ticket_private *t)
 {
-	route_unfile(e, t);
+	route_unfile(e, t, true);
 	tmr_cancel(&e->timers, &t->tm_step);
 	tmr_cancel(&e->timers, &t->tm_state);
 	route_cool_clear(e, t);
@@ -528,118 +528,7 @@ eng_ticket_destroy(struct engine *e, struct ticket_private *t)
 	eng_ticket_free(t);
 }
 
-static int
-check_queue(const struct engine_config *cfg, int i, char *err)
-{
-	const struct queue_def	*q = &cfg->queues[i];
-	int			 k;
-
-	if (eng_name_ok(q->name, "queue name", err) != 0)
-		return (-1);
-	for (k = 0; k < i; k++) {
-		if (strcmp(cfg->queues[k].name, q->name) == 0) {
-			eng_err(err, "queue %s defined twice", q->name);
-			return (-1);
-		}
-	}
-	if (strategy_name(q->strategy)[0] == 'u') {
-		eng_err(err, "queue %s: bad strategy", q->name);
-		return (-1);
-	}
-	if (q->offer_timeout <= 0 || q->wrapup < 0 || q->max_missed < 0) {
-		eng_err(err, "queue %s: offer_timeout must be > 0, wrapup "
-		    "and max_missed >= 0", q->name);
-		return (-1);
-	}
-	if (memchr(q->overflow, '\0', sizeof q->overflow) == NULL) {
-		eng_err(err, "queue %s: overflow name too long", q->name);
-		return (-1);
-	}
-	if (q->overflow[0] != '\0') {
-		for (k = 0; k < cfg->nqueues; k++) {
-			if (strcmp(cfg->queues[k].name, q->overflow) == 0)
-				break;
-		}
-		if (k == cfg->nqueues || strcmp(q->overflow, q->name) == 0) {
-			eng_err(err, "queue %s: bad overflow queue %s",
-			    q->name, q->overflow);
-			return (-1);
-		}
-	}
-	return (0);
-}
-
-static int
-check_tier(const struct engine_config *cfg, int i, char *err)
-{
-	const struct tier_def	*t = &cfg->tiers[i];
-	const struct ladder_step *s;
-	int			 k;
-
-	if (eng_name_ok(t->name, "tier name", err) != 0)
-		return (-1);
-	for (k = 0; k < i; k++) {
-		if (strcmp(cfg->tiers[k].name, t->name) == 0) {
-			eng_err(err, "tier %s defined twice", t->name);
-			return (-1);
-		}
-	}
-	if (t->nsteps < 1 || t->nsteps > ENGINE_MAX_STEPS) {
-		eng_err(err, "tier %s: 1 to %d ladder steps", t->name,
-		    ENGINE_MAX_STEPS);
-		return (-1);
-	}
-	if (t->base_priority < -1000000 || t->base_priority > 1000000) {
-		eng_err(err, "tier %s: base priority out of range", t->name);
-		return (-1);
-	}
-	for (k = 0; k < t->nsteps; k++) {
-		s = &t->steps[k];
-		if (s->kind != STEP_MANAGER && s->kind != STEP_GROUP &&
-		    s->kind != STEP_SKILLED) {
-			eng_err(err, "tier %s: bad step %d", t->name, k);
-			return (-1);
-		}
-		if (s->kind == STEP_GROUP &&
-		    eng_name_ok(s->group, "ladder group name", err) != 0)
-			return (-1);
-		if (s->duration < 0) {
-			eng_err(err, "tier %s: negative step duration",
-			    t->name);
-			return (-1);
-		}
-	}
-	return (0);
-}
-
-/* Validate a configuration without applying it. */
-int
-engine_check_config(const struct engine_config *cfg, char *err)
-{
-	int	i;
-
-	if (cfg == NULL || cfg->tiers == NULL || cfg->ntiers < 1 ||
-	    cfg->ntiers > MAX_TIERS) {
-		eng_err(err, "1 to %d tiers required", MAX_TIERS);
-		return (ENGINE_ERR);
-	}
-	if (cfg->nqueues < 0 || (cfg->nqueues > 0 && cfg->queues == NULL) ||
-	    cfg->reject_cooldown < 0) {
-		eng_err(err, "bad queue list or reject cooldown");
-		return (ENGINE_ERR);
-	}
-	for (i = 0; i < cfg->ntiers; i++) {
-		if (check_tier(cfg, i, err) != 0)
-			return (ENGINE_ERR);
-	}
-	for (i = 0; i < cfg->nqueues; i++) {
-		if (check_queue(cfg, i, err) != 0)
-			return (ENGINE_ERR);
-	}
-	return (ENGINE_OK);
-}
-
-static void
+void
 eng_set_tiers(struct engine *e, const struct engine_config *cfg)
 {
 	free(e->tiers);
@@ -733,224 +622,46 @@ engine_free(struct engine *e)
 	free(e);
 }
 
-/* Every routing heap empties; tickets are filed again from scratch. */
-static void
-eng_unfile_all(struct engine *e)
-{
-	struct desk	**gone = NULL, *d;
-	size_t		  i, ngone = 0;
-	int		  k;
-
-	for (i = 0; i < e->tickets.cap; i++) {
-		if (e->tickets.v[i] != NULL)
-			memset(((struct ticket_private *)e->tickets.v[i])->hidx,
-			    0xff, sizeof ((struct ticket_private *)0)->hidx);
-	}
-	for (k = 0; k < e->nqueues; k++)
-		e->queues[k]->heap.n = e->queues[k]->age.n = 0;
-	for (i = 0; i < e->groups.cap; i++) {
-		if (e->groups.v[i].p != NULL)
-			((struct group *)e->groups.v[i].p)->heap.n = 0;
-	}
-	gone = eng_alloc((e->desks.n + 1) * sizeof *gone);
-	for (i = 0; i < e->desks.cap; i++) {
-		if ((d = e->desks.v[i].p) != NULL) {
-			d->heap.n = 0;
-			if (d->agent == NULL)
-				gone[ngone++] = d;
-		}
-	}
-	for (i = 0; i < ngone; i++)
-		eng_desk_release(e, gone[i]);
-	free(gone);
-}
-
-/*
- * Tier and queue definitions change under live tickets: every ticket is
- * re-keyed and re-filed (O(n log n), a reload is rare), and free agents
- * look for work again. Events carry the latest time the engine was given.
- */
-int
-engine_reconfigure(struct engine *e, const struct engine_config *cfg,
-    char *err)
-{
-	struct queue		*q, **old;
-	struct ticket_private	*t;
-	struct agent_private	*a;
-	size_t			 i;
-	int			 k, nold, j, oldstep;
-	char			 buf[ENGINE_NAME_MAX + 16];
-
-	if (engine_check_config(cfg, err) != ENGINE_OK)
-		return (ENGINE_ERR);
-	eng_unfile_all(e);
-	eng_set_tiers(e, cfg);
-	e->reject_cooldown = cfg->reject_cooldown;
-
-	nold = e->nqueues;
-	old = eng_alloc(((size_t)nold + 1) * sizeof *old);
-	memcpy(old, e->queues, (size_t)nold * sizeof *old);
-	for (k = 0; k < cfg->nqueues; k++) {
-		if ((q = eng_queue(e, cfg->queues[k].name)) != NULL) {
-			q->def = cfg->queues[k];
-			q->retired = false;
-		} else
-			eng_queue_make(e, &cfg->queues[k]);
-	}
-	for (k = 0; k < nold; k++) {
-		for (j = 0; j < cfg->nqueues; j++) {
-			if (strcmp(cfg->queues[j].name, old[k]->def.name) == 0)
-				break;
-		}
-		if (j < cfg->nqueues)
-			continue;
-		old[k]->retired = true;
-		if (old[k]->nrefs == 0)
-			eng_queue_destroy(e, old[k]);
-	}
-	free(old);
-
-	for (k = 0; k < e->nqueues; k++) {
-		q = e->queues[k];
-		q->nwaiting = q->noffered = q->nactive = 0;
-		memset(q->by_tier, 0, sizeof q->by_tier);
-	}
-	for (i = 0; i < e->tickets.cap; i++) {
-		if ((t = e->tickets.v[i]) == NULL)
-			continue;
-		eng_ticket_tier(e, t);
-		eng_qcount(t, +1);
-		oldstep = t->t.step;
-		if (t->t.step >= route_tier(e, t)->nsteps)
-			t->t.step = route_tier(e, t)->nsteps - 1;
-		if (t->t.target[0] != '\0')
-			t->t.step = 0;
-		route_ladder_arm(e, t);
-		if (t->t.state == TICKET_QUEUED)
-			route_file(e, t);
-		if (t->t.step != oldstep) {
-			ejson_begin(&e->json);
-			ejson_str(&e->json, "step",
-			    engine_ticket_step(e, &t->t, buf, sizeof buf));
-			ejson_int(&e->json, "index", t->t.step);
-			ejson_str(&e->json, "reason", "reconfigured");
-			eng_emit_ticket(e, e->clock, "system", "ticket.step",
-			    t, t->t.agent, ejson_end(&e->json));
-		}
-	}
-	for (i = 0; i < e->agents.cap; i++) {
-		if ((a = e->agents.v[i].p) != NULL)
-			eng_unlink_agent(e, a);
-	}
-	for (i = 0; i < e->agents.cap; i++) {
-		if ((a = e->agents.v[i].p) != NULL)
-			eng_links_agent(e, a);
-	}
-	route_all(e, e->clock);
-	return (ENGINE_OK);
-}
-
-int
-engine_has_queue(const struct engine *e, const char *name)
-{
-	const struct queue	*q = eng_queue(e, name);
-
-	return (q != NULL && !q->retired);
-}
-
-int
-engine_has_tier(const struct engine *e, const char *name)
-{
-	return (eng_tier_index(e, name) >= 0);
-}
-
-/* Works for the engine's tickets and for copies (say, from the store). */
-int
-engine_ticket_priority(const struct engine *e, const struct ticket *t)
-{
-	const struct ticket_private	*p = eng_ticket(e, t->id);
-	int				 i;
-	int64_t				 v;
-
-	if (p != NULL && &p->t == t)
-		return (p->eprio);
-	i = eng_tier_index(e, t->tier);
-	v = (int64_t)e->tiers[i < 0 ? 0 : i].base_priority + t->boost +
-	    t->priority;
-	return ((int)v);
-}
-
-const char *
-engine_ticket_step(const struct engine *e, const struct ticket *t,
-    char *buf, size_t len)
-{
-	const struct tier_def		*td;
-	const struct ladder_step	*s;
-	const struct customer_private	*c;
-	int				 i, k;
-
-	if (len == 0)
-		return (buf);
-	if (t->target[0] != '\0') {
-		snprintf(buf, len, "agent:%s", t->target);
-		return (buf);
-	}
-	i = eng_tier_index(e, t->tier);
-	td = &e->tiers[i < 0 ? 0 : i];
-	k = t->step < 0 ? 0 : t->step;
-	if (k >= td->nsteps)
-		k = td->nsteps - 1;
-	s = &td->steps[k];
-	switch (s->kind) {
-	case STEP_MANAGER:
-		c = eng_customer(e, t->customer);
-		if (c != NULL && c->c.manager[0] != '\0')
-			snprintf(buf, len, "manager:%s", c->c.manager);
-		else
-			snprintf(buf, len, "manager");
-		break;
-	case STEP_GROUP:
-		snprintf(buf, len, "group:%s", s->group);
-		break;
-	default:
-		snprintf(buf, len, "skilled");
-		break;
-	}
-	return (buf);
-}
-
 hl_ms
 engine_next_deadline(const struct engine *e)
 {
 	return (tmr_next(&e->timers));
 }
 
-/* Fire every due timer in deadline order; the actor is "system". */
+/*
+ * Fire every due timer in deadline order; the actor is "system". Each one
+ * acts at its own deadline (or at the latest time the engine was already
+ * given, if later, so event times never go back): one long advance does
+ * what many short ones would, which keeps replays and simulations exact.
+ */
 void
 engine_advance(struct engine *e, hl_ms now)
 {
 	struct tmr_ent	te;
+	hl_ms		at;
 
-	eng_tick(e, now);
 	while (tmr_pop_due(&e->timers, now, &te)) {
+		at = te.at > e->clock ? te.at : e->clock;
+		eng_tick(e, at);
 		switch (te.kind) {
 		case TMR_STEP:
-			route_step_due(e, te.obj, te.at, now);
+			route_step_due(e, te.obj, te.at, at);
 			break;
 		case TMR_OFFER:
-			ticket_offer_due(e, te.obj, now);
+			ticket_offer_due(e, te.obj, at);
 			break;
 		case TMR_PENDING:
-			ticket_pending_due(e, te.obj, now);
+			ticket_pending_due(e, te.obj, at);
 			break;
 		case TMR_COOL:
-			route_cool_due(e, te.obj, now);
+			route_cool_due(e, te.obj, at);
 			break;
 		case TMR_WRAPUP:
-			agent_wrapup_due(e, te.obj, now);
+			agent_wrapup_due(e, te.obj, at);
 			break;
 		}
 	}
+	eng_tick(e, now);
 }
 
 /* Entry points note the time, so that reconfigure can act "now". */
@@ -958,116 +669,4 @@ void
 eng_clock(struct engine *e, hl_ms now)
 {
 	eng_tick(e, now);
-}
-
-const struct ticket *
-engine_ticket_get(const struct engine *e, uint64_t id)
-{
-	const struct ticket_private	*t = eng_ticket(e, id);
-
-	return (t != NULL ? &t->t : NULL);
-}
-
-void
-engine_ticket_foreach(const struct engine *e,
-    void (*fn)(const struct ticket *, void *), void *arg)
-{
-	size_t	i;
-
-	for (i = 0; i < e->tickets.cap; i++) {
-		if (e->tickets.v[i] != NULL)
-			fn(&((struct ticket_private *)e->tickets.v[i])->t, arg);
-	}
-}
-
-size_t
-engine_ticket_count(const struct engine *e)
-{
-	return (e->tickets.n);
-}
-
-const struct agent *
-engine_agent_get(const struct engine *e, const char *name)
-{
-	const struct agent_private	*a = eng_agent(e, name);
-
-	return (a != NULL ? &a->a : NULL);
-}
-
-void
-engine_agent_foreach(const struct engine *e,
-    void (*fn)(const struct agent *, void *), void *arg)
-{
-	size_t	i;
-
-	for (i = 0; i < e->agents.cap; i++) {
-		if (e->agents.v[i].p != NULL)
-			fn(&((struct agent_private *)e->agents.v[i].p)->a, arg);
-	}
-}
-
-const struct customer *
-engine_customer_get(const struct engine *e, const char *id)
-{
-	const struct customer_private	*c = eng_customer(e, id);
-
-	return (c != NULL ? &c->c : NULL);
-}
-
-int
-engine_queue_stats(const struct engine *e, const char *name,
-    struct queue_stats *st)
-{
-	const struct queue	*q = eng_queue(e, name);
-	int			 i;
-
-	if (q == NULL)
-		return (-1);
-	memset(st, 0, sizeof *st);
-	st->name = q->def.name;
-	st->strategy = strategy_name(q->def.strategy);
-	st->waiting = q->nwaiting;
-	memcpy(st->waiting_by_tier, q->by_tier, sizeof st->waiting_by_tier);
-	if (q->age.n > 0)
-		st->oldest_enqueued = theap_top(&q->age)->t.enqueued;
-	st->offered = q->noffered;
-	st->active = q->nactive;
-	for (i = 0; i < q->nagents; i++)
-		st->agents_by_status[q->agents[i].a->a.status]++;
-	return (0);
-}
-
-void
-engine_queue_foreach(const struct engine *e,
-    void (*fn)(const char *, void *), void *arg)
-{
-	int	i;
-
-	for (i = 0; i < e->nqueues; i++)
-		fn(e->queues[i]->def.name, arg);
-}
-
-const char *
-engine_tier_name(const struct engine *e, int i)
-{
-	return (i >= 0 && i < e->ntiers ? e->tiers[i].name : NULL);
-}
-
-int
-engine_tier_count(const struct engine *e)
-{
-	return (e->ntiers);
-}
-
-void
-engine_set_next_id(struct engine *e, uint64_t id)
-{
-	if (id > e->next_id)
-		e->next_id = id;
-}
-
-uint64_t
-engine_next_id(const struct engine *e)
-{
-	return (e->next_id);
 }

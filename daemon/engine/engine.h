@@ -249,6 +249,11 @@ void		 engine_free(struct engine *);
 /* Replace tiers and queues; queues in use that vanished are kept. */
 int		 engine_reconfigure(struct engine *, const struct engine_config *,
 		    char *err);
+/*
+ * Added: validate a configuration without applying it (engine_new returns
+ * NULL on what this refuses; this says why). ENGINE_OK or ENGINE_ERR.
+ */
+int		 engine_check_config(const struct engine_config *, char *err);
 
 /* Names and parsing shared by the daemon and the engine. */
 const char	*ticket_state_name(enum ticket_state);

@@ -15,7 +15,8 @@
 /*
  * A waiting ticket sits in one routing heap per ladder step it has reached
  * (slot = step index; slot 0 is the target's heap for TRANSFER AGENT) and
- * in its queue's age heap (oldest first, for QUEUE STATS).
+ * while unanswered (queued or offered) in its queue's age heap (oldest
+ * first, for QUEUE STATS).
  */
 #define SLOT_AGE	ENGINE_MAX_STEPS
 #define NSLOTS		(ENGINE_MAX_STEPS + 1)
@@ -31,21 +32,26 @@ struct customer_private;
 struct queue;
 struct engine;
 
-/* theap.c: indexed binary heap of tickets. */
+/*
+ * theap.c: indexed binary heap of tickets. Entries carry a copy of the
+ * ordering key, so sifting through a million tickets compares within the
+ * array instead of chasing a pointer per comparison.
+ */
 struct theap_ent {
+	hl_ms			 enqueued;
+	uint64_t		 id;
 	struct ticket_private	*t;
+	int32_t			 eprio;
 	uint32_t		 slot;
 };
-typedef int (*theap_before_fn)(const struct ticket_private *,
-    const struct ticket_private *);
 struct theap {
 	struct theap_ent	*v;
 	uint32_t		 n;
 	uint32_t		 cap;
-	theap_before_fn		 before;
+	bool			 age;		/* oldest first, not routing */
 };
 
-void	theap_init(struct theap *, theap_before_fn);
+void	theap_init(struct theap *, bool age);
 void	theap_free(struct theap *);
 void	theap_insert(struct theap *, struct ticket_private *, uint32_t slot);
 void	theap_remove(struct theap *, struct ticket_private *, uint32_t slot);
@@ -54,8 +60,6 @@ struct ticket_private *theap_top(const struct theap *);
 struct ticket_private *theap_find(const struct theap *, int max,
 	    int (*ok)(const struct ticket_private *, void *), void *arg);
 int	theap_before_route(const struct ticket_private *,
-	    const struct ticket_private *);
-int	theap_before_age(const struct ticket_private *,
 	    const struct ticket_private *);
 
 /* timers.c: min-heap of deadlines, each cancellable through its index. */
@@ -207,7 +211,7 @@ struct queue {
 	struct queue_def	 def;
 	bool			 retired;	/* gone from config, has tickets */
 	struct theap		 heap;		/* skilled step reached */
-	struct theap		 age;		/* all waiting, oldest first */
+	struct theap		 age;		/* unanswered, oldest first */
 	struct qagent		*agents;	/* skilled for this queue */
 	int			 nagents;
 	int			 cagents;
@@ -245,6 +249,7 @@ struct engine {
 /* engine.c */
 void	 eng_oom(void);
 void	 eng_clock(struct engine *, hl_ms);
+void	 eng_set_tiers(struct engine *, const struct engine_config *);
 void	*eng_alloc(size_t);
 char	*eng_strdup(const char *);
 void	 eng_free_str(char *);
@@ -256,6 +261,7 @@ const char *eng_actor(const struct actor *);
 struct queue *eng_queue(const struct engine *, const char *);
 struct queue *eng_queue_make(struct engine *, const struct queue_def *);
 void	 eng_queue_unref(struct engine *, struct queue *);
+void	 eng_queue_destroy(struct engine *, struct queue *);
 struct group *eng_group(struct engine *, const char *, bool create);
 struct desk *eng_desk(struct engine *, const char *, bool create);
 void	 eng_desk_release(struct engine *, struct desk *);
@@ -287,7 +293,7 @@ const struct tier_def *route_tier(const struct engine *,
 	    const struct ticket_private *);
 void	 route_rekey(struct engine *, struct ticket_private *);
 void	 route_file(struct engine *, struct ticket_private *);
-void	 route_unfile(struct engine *, struct ticket_private *);
+void	 route_unfile(struct engine *, struct ticket_private *, bool all);
 void	 route_ladder_start(struct engine *, struct ticket_private *, hl_ms);
 void	 route_ladder_arm(struct engine *, struct ticket_private *);
 void	 route_step_due(struct engine *, struct ticket_private *, hl_ms at,
@@ -299,6 +305,8 @@ void	 route_cool_add(struct engine *, struct ticket_private *,
 void	 route_cool_clear(struct engine *, struct ticket_private *);
 void	 route_cool_due(struct engine *, struct ticket_private *, hl_ms);
 void	 route_ticket(struct engine *, struct ticket_private *, hl_ms);
+void	 route_tickets(struct engine *, struct ticket_private **, size_t,
+	    hl_ms);
 void	 route_agent(struct engine *, struct agent_private *, hl_ms);
 void	 route_all(struct engine *, hl_ms);
 void	 route_unoffer(struct engine *, struct ticket_private *, hl_ms);

@@ -113,15 +113,19 @@ route_file(struct engine *e, struct ticket_private *t)
 		theap_insert(&t->q->age, t, SLOT_AGE);
 }
 
-/* Take a ticket out of every heap; call before changing what they depend on. */
+/*
+ * Take a ticket out of its routing heaps (and its queue's age heap if all)
+ * before changing what they depend on. An offered ticket stays in the age
+ * heap: it is still unanswered, and a return to the queue is cheaper.
+ */
 void
-route_unfile(struct engine *e, struct ticket_private *t)
+route_unfile(struct engine *e, struct ticket_private *t, bool all)
 {
 	struct theap	*h;
 	struct desk	*d;
 	int		 i;
 
-	for (i = 0; i < NSLOTS; i++) {
+	for (i = 0; i < (all ? NSLOTS : ENGINE_MAX_STEPS); i++) {
 		if (t->hidx[i] == IDX_NONE)
 			continue;
 		h = route_slot_heap(e, t, i, false, &d);
@@ -440,7 +444,7 @@ route_offer(struct engine *e, struct ticket_private *t,
 {
 	char	buf[ENGINE_NAME_MAX + 16];
 
-	route_unfile(e, t);
+	route_unfile(e, t, false);
 	eng_qcount(t, -1);
 	t->t.state = TICKET_OFFERED;
 	eng_qcount(t, +1);
@@ -580,6 +584,30 @@ route_agent(struct engine *e, struct agent_private *a, hl_ms now)
 	}
 	if (w.best != NULL)
 		route_offer(e, w.best, a, now);
+}
+
+static int
+route_cmp(const void *a, const void *b)
+{
+	struct ticket_private	*x = *(struct ticket_private *const *)a;
+	struct ticket_private	*y = *(struct ticket_private *const *)b;
+
+	if (x == y)
+		return (0);
+	return (theap_before_route(x, y) ? -1 : 1);
+}
+
+/* Several tickets became routable at once: the best is served first. */
+void
+route_tickets(struct engine *e, struct ticket_private **v, size_t n,
+    hl_ms now)
+{
+	size_t	i;
+
+	if (n > 1)
+		qsort(v, n, sizeof *v, route_cmp);
+	for (i = 0; i < n; i++)
+		route_ticket(e, v[i], now);
 }
 
 /* After a bulk change: every free agent looks for work. */

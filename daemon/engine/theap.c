@@ -1,7 +1,7 @@
 /*
- * theap.c: an indexed binary heap of tickets. Each entry names the ticket
- * and the membership slot, and the ticket keeps its index per slot, so a
- * ticket can be removed or re-keyed in O(log n) from any heap it is in.
+ * theap.c: an indexed binary heap of tickets. Each entry names the ticket,
+ * the membership slot and a copy of the key; the ticket keeps its index
+ * per slot, so it can be removed or re-keyed in O(log n) from any heap.
  */
 #include <assert.h>
 #include <stdlib.h>
@@ -22,22 +22,12 @@ theap_before_route(const struct ticket_private *a,
 	return (a->t.id < b->t.id);
 }
 
-/* Age order: enqueued asc, id asc. */
-int
-theap_before_age(const struct ticket_private *a,
-    const struct ticket_private *b)
-{
-	if (a->t.enqueued != b->t.enqueued)
-		return (a->t.enqueued < b->t.enqueued);
-	return (a->t.id < b->t.id);
-}
-
 void
-theap_init(struct theap *h, theap_before_fn before)
+theap_init(struct theap *h, bool age)
 {
 	h->v = NULL;
 	h->n = h->cap = 0;
-	h->before = before;
+	h->age = age;
 }
 
 void
@@ -67,9 +57,28 @@ theap_set(struct theap *h, uint32_t i, struct theap_ent e)
 }
 
 static bool
+theap_ent_before(const struct theap *h, const struct theap_ent *a,
+    const struct theap_ent *b)
+{
+	if (!h->age && a->eprio != b->eprio)
+		return (a->eprio > b->eprio);
+	if (a->enqueued != b->enqueued)
+		return (a->enqueued < b->enqueued);
+	return (a->id < b->id);
+}
+
+static bool
 theap_less(const struct theap *h, uint32_t i, uint32_t j)
 {
-	return (h->before(h->v[i].t, h->v[j].t));
+	return (theap_ent_before(h, &h->v[i], &h->v[j]));
+}
+
+static void
+theap_key(struct theap_ent *e)
+{
+	e->eprio = e->t->eprio;
+	e->enqueued = e->t->t.enqueued;
+	e->id = e->t->t.id;
 }
 
 static void
@@ -80,7 +89,7 @@ theap_up(struct theap *h, uint32_t i)
 
 	while (i > 0) {
 		p = (i - 1) / 2;
-		if (!h->before(e.t, h->v[p].t))
+		if (!theap_ent_before(h, &e, &h->v[p]))
 			break;
 		theap_set(h, i, h->v[p]);
 		i = p;
@@ -100,7 +109,7 @@ theap_down(struct theap *h, uint32_t i)
 			break;
 		if (c + 1 < h->n && theap_less(h, c + 1, c))
 			c++;
-		if (!h->before(h->v[c].t, e.t))
+		if (!theap_ent_before(h, &h->v[c], &e))
 			break;
 		theap_set(h, i, h->v[c]);
 		i = c;
@@ -111,9 +120,12 @@ theap_down(struct theap *h, uint32_t i)
 void
 theap_insert(struct theap *h, struct ticket_private *t, uint32_t slot)
 {
-	struct theap_ent	e = { t, slot };
+	struct theap_ent	e;
 
 	assert(t->hidx[slot] == IDX_NONE);
+	e.t = t;
+	e.slot = slot;
+	theap_key(&e);
 	if (h->n == h->cap)
 		theap_resize(h, h->cap != 0 ? h->cap * 2 : THEAP_MIN);
 	theap_set(h, h->n++, e);
@@ -143,7 +155,8 @@ theap_update(struct theap *h, struct ticket_private *t, uint32_t slot)
 	uint32_t	i = t->hidx[slot];
 
 	assert(i < h->n && h->v[i].t == t);
-	if (i > 0 && h->before(t, h->v[(i - 1) / 2].t))
+	theap_key(&h->v[i]);
+	if (i > 0 && theap_less(h, i, (i - 1) / 2))
 		theap_up(h, i);
 	else
 		theap_down(h, i);

@@ -245,6 +245,7 @@ engine_ticket_accept(struct engine *e, hl_ms now, const struct actor *ac,
 	if (t->t.state != TICKET_OFFERED)
 		return (ticket_state_err(t, "offered", err));
 	a = eng_agent(e, t->t.agent);
+	route_unfile(e, t, true);	/* answered: out of the age heap */
 	tmr_cancel(&e->timers, &t->tm_state);
 	tmr_cancel(&e->timers, &t->tm_step);
 	route_cool_clear(e, t);
@@ -360,7 +361,7 @@ ticket_detach(struct engine *e, struct ticket_private *t, hl_ms now)
 {
 	struct agent_private	*a = eng_agent(e, t->t.agent);
 
-	route_unfile(e, t);
+	route_unfile(e, t, true);
 	tmr_cancel(&e->timers, &t->tm_state);
 	tmr_cancel(&e->timers, &t->tm_step);
 	route_cool_clear(e, t);
@@ -402,6 +403,11 @@ ticket_transferable(const struct ticket_private *t, char *err)
 	    err));
 }
 
+/*
+ * Requeued at the back of the new queue (enqueued = now), ladder from the
+ * start. The agent who held it is freed first, so it takes the best work
+ * waiting, and is not offered this ticket again for the reject cooldown.
+ */
 int
 engine_ticket_transfer_queue(struct engine *e, hl_ms now,
     const struct actor *ac, uint64_t id, const char *queue, char *err)
@@ -427,6 +433,8 @@ engine_ticket_transfer_queue(struct engine *e, hl_ms now,
 	memcpy(from, t->t.agent, sizeof from);
 	memcpy(fromq, t->t.queue, sizeof fromq);
 	a = ticket_detach(e, t, now);
+	if (a != NULL)
+		route_cool_add(e, t, a, now);	/* no bouncing straight back */
 	oq = t->q;
 	t->q = q;
 	q->nrefs++;
@@ -442,9 +450,9 @@ engine_ticket_transfer_queue(struct engine *e, hl_ms now,
 	eng_emit_ticket(e, now, eng_actor(ac), "ticket.transferred", t, from,
 	    ejson_end(&e->json));
 	ticket_emit_queued(e, now, eng_actor(ac), t, "transferred");
-	route_ticket(e, t, now);
 	if (a != NULL)
 		route_agent(e, a, now);
+	route_ticket(e, t, now);
 	return (ENGINE_OK);
 }
 
@@ -487,9 +495,9 @@ engine_ticket_transfer_agent(struct engine *e, hl_ms now,
 	eng_emit_ticket(e, now, eng_actor(ac), "ticket.transferred", t, from,
 	    ejson_end(&e->json));
 	ticket_emit_queued(e, now, eng_actor(ac), t, "transferred");
-	route_ticket(e, t, now);
 	if (a != NULL)
 		route_agent(e, a, now);
+	route_ticket(e, t, now);
 	return (ENGINE_OK);
 }
 
@@ -659,7 +667,7 @@ engine_ticket_abandon(struct engine *e, hl_ms now, const struct actor *ac,
 	if (t->t.state != TICKET_QUEUED && t->t.state != TICKET_OFFERED)
 		return (ticket_state_err(t, "queued or offered", err));
 	was = ticket_state_name(t->t.state);
-	route_unfile(e, t);
+	route_unfile(e, t, true);
 	if (t->t.state == TICKET_OFFERED &&
 	    (a = eng_agent(e, t->t.agent)) != NULL && a->a.offer == t->t.id) {
 		a->a.offer = 0;
@@ -702,7 +710,7 @@ engine_ticket_set_tier(struct engine *e, hl_ms now, const struct actor *ac,
 		return (ENGINE_OK);
 	memcpy(old, t->t.tier, sizeof old);
 	queued = t->t.state == TICKET_QUEUED;
-	route_unfile(e, t);
+	route_unfile(e, t, false);
 	eng_qcount(t, -1);
 	snprintf(t->t.tier, sizeof t->t.tier, "%s", tier);
 	eng_ticket_tier(e, t);

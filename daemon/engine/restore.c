@@ -1,0 +1,241 @@
+/*
+ * restore.c: loading what the store holds after a restart. The restore_*
+ * calls copy records without events; engine_restore_done() then rebuilds
+ * the routing state: offered tickets return to their original place,
+ * active and pending ones stay with their agent, ladder timers resume from
+ * step_started. It emits events only for what it changes (an offer taken
+ * back, a ladder step that fell due while the daemon was down, a customer
+ * record that was missing), so the store stays in step.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_internal.h"
+
+#define RESTORE_OFFER_TIMEOUT	30000	/* queues no longer configured */
+
+static void
+restore_name(char *dst, const char *src)
+{
+	memcpy(dst, src, ENGINE_NAME_MAX);
+	dst[ENGINE_NAME_MAX - 1] = '\0';
+}
+
+/* A ticket's queue that is gone from the configuration is kept, retired. */
+static struct queue *
+restore_queue(struct engine *e, const char *name)
+{
+	struct queue_def	 def;
+	struct queue		*q;
+
+	if ((q = eng_queue(e, name)) != NULL)
+		return (q);
+	memset(&def, 0, sizeof def);
+	snprintf(def.name, sizeof def.name, "%s", name);
+	def.strategy = STRATEGY_LONGEST_IDLE;
+	def.offer_timeout = RESTORE_OFFER_TIMEOUT;
+	q = eng_queue_make(e, &def);
+	q->retired = true;
+	return (q);
+}
+
+int
+engine_restore_ticket(struct engine *e, const struct ticket *src)
+{
+	struct ticket_private	*t;
+	char			 qname[ENGINE_NAME_MAX];
+
+	if (src == NULL || src->id == 0 || eng_ticket(e, src->id) != NULL)
+		return (-1);
+	if (src->state == TICKET_CLOSED || src->state == TICKET_ABANDONED)
+		return (0);	/* nothing left to route */
+	if (src->state < TICKET_QUEUED || src->state > TICKET_RESOLVED)
+		return (-1);
+	restore_name(qname, src->queue);
+	if (eng_name_ok(qname, "queue name", NULL) != 0)
+		return (-1);
+	t = eng_alloc(sizeof *t);
+	t->t = *src;
+	restore_name(t->t.queue, src->queue);
+	restore_name(t->t.customer, src->customer);
+	restore_name(t->t.tier, src->tier);
+	memcpy(t->t.channel, src->channel, sizeof t->t.channel);
+	t->t.channel[sizeof t->t.channel - 1] = '\0';
+	restore_name(t->t.creator, src->creator);
+	restore_name(t->t.agent, src->agent);
+	restore_name(t->t.target, src->target);
+	t->t.subject = eng_strdup(src->subject);
+	t->t.disposition = eng_strdup(src->disposition);
+	eng_attrs_copy(&t->t.attrs, &t->t.nattrs, src->attrs, src->nattrs);
+	t->t.priv = t;
+	if (t->t.step < 0)
+		t->t.step = 0;
+	memset(t->hidx, 0xff, sizeof t->hidx);
+	t->tm_step = t->tm_state = t->tm_cool = IDX_NONE;
+	t->q = restore_queue(e, qname);
+	t->q->nrefs++;
+	hmap_u64_put(&e->tickets, t);
+	if (src->id >= e->next_id)
+		e->next_id = src->id + 1;
+	return (0);
+}
+
+int
+engine_restore_customer(struct engine *e, const struct customer *src)
+{
+	struct customer_private	*c;
+	char			 id[ENGINE_NAME_MAX];
+
+	if (src == NULL)
+		return (-1);
+	restore_name(id, src->id);
+	if (eng_name_ok(id, "customer id", NULL) != 0 ||
+	    eng_customer(e, id) != NULL)
+		return (-1);
+	c = eng_alloc(sizeof *c);
+	c->c = *src;
+	restore_name(c->c.id, src->id);
+	restore_name(c->c.tier, src->tier);
+	restore_name(c->c.manager, src->manager);
+	c->c.name = eng_strdup(src->name);
+	c->c.phone = eng_strdup(src->phone);
+	eng_attrs_copy(&c->c.attrs, &c->c.nattrs, src->attrs, src->nattrs);
+	if (segment_name(c->c.segment)[0] == 'u')
+		c->c.segment = SEGMENT_INDIVIDUAL;
+	hmap_str_put(&e->customers, c);
+	return (0);
+}
+
+/* Agents come back offline, with nothing offered and nothing active. */
+int
+engine_restore_agent(struct engine *e, const struct agent *src)
+{
+	struct agent_private	*a;
+	char			 name[ENGINE_NAME_MAX];
+	int			 i, n;
+
+	if (src == NULL)
+		return (-1);
+	restore_name(name, src->name);
+	if (eng_name_ok(name, "agent name", NULL) != 0 ||
+	    eng_agent(e, name) != NULL)
+		return (-1);
+	a = agent_make(e, name, src->status_since);
+	a->a.role = role_name(src->role)[0] != 'u' ? src->role : ROLE_AGENT;
+	n = src->nskills < 0 ? 0 : src->nskills > ENGINE_MAX_SKILLS ?
+	    ENGINE_MAX_SKILLS : src->nskills;
+	for (i = 0; i < n; i++) {
+		a->a.skills[i] = src->skills[i];
+		a->a.skills[i].queue[ENGINE_NAME_MAX - 1] = '\0';
+	}
+	a->a.nskills = n;
+	n = src->ngroups < 0 ? 0 : src->ngroups > ENGINE_MAX_GROUPS ?
+	    ENGINE_MAX_GROUPS : src->ngroups;
+	for (i = 0; i < n; i++) {
+		restore_name(a->a.groups[i], src->groups[i]);
+		if (a->a.groups[i][0] == '\0')
+			snprintf(a->a.groups[i], ENGINE_NAME_MAX, "-");
+	}
+	a->a.ngroups = n;
+	a->a.capacity = src->capacity >= 1 ? src->capacity : 1;
+	a->a.idle_since = src->idle_since;
+	a->a.handled = src->handled;
+	a->a.offered_total = src->offered_total;
+	eng_links_agent(e, a);
+	return (0);
+}
+
+/* Ladder steps that fell due while the daemon was down, as scheduled. */
+static bool
+restore_ladder(struct engine *e, struct ticket_private *t, hl_ms now)
+{
+	const struct tier_def	*td = route_tier(e, t);
+	int			 step = t->t.step;
+
+	if (t->t.target[0] != '\0') {
+		t->t.step = 0;
+		return (step != 0);
+	}
+	if (t->t.step >= td->nsteps)
+		t->t.step = td->nsteps - 1;
+	while (t->t.step < td->nsteps - 1 &&
+	    t->t.step_started + td->steps[t->t.step].duration <= now) {
+		t->t.step_started += td->steps[t->t.step].duration;
+		t->t.step++;
+	}
+	return (t->t.step != step);
+}
+
+static void
+restore_one(struct engine *e, struct ticket_private *t, hl_ms now)
+{
+	struct customer_private	*c;
+	struct agent_private	*a;
+	const char		*reason = NULL;
+	char			 buf[ENGINE_NAME_MAX + 16];
+	bool			 stepped;
+
+	if ((c = eng_customer(e, t->t.customer)) == NULL) {
+		c = eng_customer_make(e, t->t.customer, now);
+		ejson_begin(&e->json);
+		ejson_bool(&e->json, "created", true);
+		ejson_str(&e->json, "reason", "recovered");
+		ejson_str(&e->json, "tier", c->c.tier);
+		eng_emit(e, now, "system", "customer.updated", 0, NULL,
+		    c->c.id, ejson_end(&e->json));
+	}
+	eng_customer_link(c, t);
+	t->eprio = INT32_MIN;
+	eng_ticket_tier(e, t);
+	if (t->t.state == TICKET_OFFERED) {
+		t->t.state = TICKET_QUEUED;
+		t->t.agent[0] = '\0';
+		reason = "recovered";
+	}
+	eng_qcount(t, +1);
+	switch (t->t.state) {
+	case TICKET_QUEUED:
+		stepped = restore_ladder(e, t, now);
+		route_ladder_arm(e, t);
+		route_file(e, t);
+		ejson_begin(&e->json);
+		ejson_str(&e->json, "step", engine_ticket_step(e, &t->t, buf,
+		    sizeof buf));
+		ejson_int(&e->json, "index", t->t.step);
+		ejson_str(&e->json, "reason", "recovered");
+		if (reason != NULL) {
+			ejson_str(&e->json, "queue", t->t.queue);
+			ejson_int(&e->json, "enqueued", t->t.enqueued);
+			eng_emit_ticket(e, now, "system", "ticket.queued", t,
+			    t->t.target, ejson_end(&e->json));
+		} else if (stepped)
+			eng_emit_ticket(e, now, "system", "ticket.step", t,
+			    NULL, ejson_end(&e->json));
+		break;
+	case TICKET_ACTIVE:
+		if ((a = eng_agent(e, t->t.agent)) != NULL)
+			a->a.active++;
+		break;
+	case TICKET_PENDING:
+		if (t->t.pending_until > 0)
+			tmr_arm(&e->timers, t->t.pending_until, TMR_PENDING, t,
+			    &t->tm_state);
+		break;
+	default:
+		break;
+	}
+}
+
+void
+engine_restore_done(struct engine *e, hl_ms now)
+{
+	struct ticket_private	*t;
+	size_t			 i;
+
+	eng_clock(e, now);
+	for (i = 0; i < e->tickets.cap; i++) {
+		if ((t = e->tickets.v[i]) != NULL && t->cust == NULL)
+			restore_one(e, t, now);
+	}
+}

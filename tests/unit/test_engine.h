@@ -1,0 +1,108 @@
+/*
+ * test_engine.h: fixtures shared by the engine's unit tests. A fixture is
+ * an engine on virtual time with a standard configuration and a recorder
+ * of every event it emits (and, optionally, of the snapshot each event
+ * names, as the daemon's store keeps them).
+ */
+#ifndef HOTLINE_TEST_ENGINE_H
+#define HOTLINE_TEST_ENGINE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <cmocka.h>
+
+#include "engine.h"
+
+/* Tiers: standard, silver, gold (manager 10 s), diamond (manager 20 s, vip 30 s). */
+#define T_STD		"standard"
+#define T_SILVER	"silver"
+#define T_GOLD		"gold"
+#define T_DIAMOND	"diamond"
+#define OFFER_MS	10000		/* every queue's offer timeout */
+#define COOL_MS		5000		/* reject cooldown */
+
+/* Rejected, missed or transferred away: not offered to that agent again. */
+struct cool {
+	uint64_t	 ticket;
+	char		 agent[ENGINE_NAME_MAX];
+	hl_ms		 until;
+};
+
+struct tev {
+	hl_ms		 time;
+	char		 type[32];
+	uint64_t	 ticket;
+	char		 agent[ENGINE_NAME_MAX];
+	char		 customer[ENGINE_NAME_MAX];
+	char		 actor[ENGINE_NAME_MAX];
+	char		*data;
+};
+
+struct fx {
+	struct engine		*e;
+	struct tier_def		 tiers[4];
+	struct queue_def	 queues[3];
+	struct engine_config	 cfg;
+	hl_ms			 now;
+	struct tev		*ev;
+	size_t			 nev;
+	size_t			 cev;
+	bool			 quiet;		/* do not record events */
+	bool			 check_offers;	/* each offer is the best */
+	struct cool		*cool;		/* rejects and misses seen */
+	size_t			 ncool;
+	size_t			 ccool;
+
+	/* The store, as the daemon keeps it: latest snapshot per event. */
+	bool			 snap;
+	struct ticket		*st;
+	size_t			 nst;
+	struct customer		*sc;
+	size_t			 nsc;
+	struct agent		*sa;
+	size_t			 nsa;
+};
+
+extern const struct actor	 SUP;
+extern const struct actor	 ADMIN;
+extern const struct actor	 INTEG;
+
+struct fx	*fx_new(void);
+void		 fx_start(struct fx *);
+void		 fx_free(struct fx *);
+void		 fx_emit(void *, const struct engine_event *);
+struct actor	 fx_actor(const char *name);
+void		 fx_agent(struct fx *, const char *name, const char *skills,
+		    const char *groups, int capacity);
+void		 fx_ready(struct fx *, const char *name);
+uint64_t	 fx_create(struct fx *, const char *queue, const char *customer,
+		    const char *tier);
+void		 fx_at(struct fx *, hl_ms);
+void		 fx_clear(struct fx *);
+size_t		 fx_count(const struct fx *, const char *type, uint64_t ticket);
+const struct tev *fx_last(const struct fx *, const char *type, uint64_t);
+uint64_t	 fx_offer(const struct fx *, const char *agent);
+enum ticket_state fx_state(const struct fx *, uint64_t);
+void		 fx_accept(struct fx *, const char *agent, uint64_t);
+void		 fx_finish(struct fx *, const char *agent, uint64_t);
+void		 fx_manager(struct fx *, const char *customer, const char *mgr);
+
+/* Invariants checked after every step of the randomized tests. */
+void		 fx_invariants(struct fx *);
+bool		 fx_cooled(const struct fx *, const struct ticket *,
+		    const struct agent *, hl_ms);
+bool		 fx_eligible(const struct fx *, const struct ticket *,
+		    const struct agent *);
+
+/* Snapshot store helpers for recovery. */
+struct engine	*fx_restore(struct fx *, hl_ms now, struct fx *into);
+
+extern const struct CMUnitTest	 test_engine_route_tests[];
+extern const size_t		 test_engine_route_ntests;
+extern const struct CMUnitTest	 test_engine_random_tests[];
+extern const size_t		 test_engine_random_ntests;
+
+#endif

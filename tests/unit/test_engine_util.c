@@ -1,0 +1,713 @@
+/*
+ * test_engine_util.c: fixtures for the engine tests (see test_engine.h):
+ * the standard configuration, an event recorder that also keeps the
+ * snapshot store the daemon would, and the invariant checker.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test_engine.h"
+
+const struct actor	SUP = { "sue", ROLE_SUPERVISOR };
+const struct actor	ADMIN = { "root", ROLE_ADMIN };
+const struct actor	INTEG = { "pbx", ROLE_INTEGRATION };
+
+static void
+fx_tier(struct tier_def *t, const char *name, int base)
+{
+	memset(t, 0, sizeof *t);
+	snprintf(t->name, sizeof t->name, "%s", name);
+	t->base_priority = base;
+}
+
+static void
+fx_queue(struct queue_def *q, const char *name, hl_ms wrapup, int max_missed)
+{
+	memset(q, 0, sizeof *q);
+	snprintf(q->name, sizeof q->name, "%s", name);
+	q->strategy = STRATEGY_LONGEST_IDLE;
+	q->wrapup = wrapup;
+	q->offer_timeout = OFFER_MS;
+	q->max_missed = max_missed;
+}
+
+struct fx *
+fx_new(void)
+{
+	struct fx	*fx = calloc(1, sizeof *fx);
+
+	assert_non_null(fx);
+	fx_tier(&fx->tiers[0], T_STD, 0);
+	fx->tiers[0].nsteps = 1;
+	fx->tiers[0].steps[0].kind = STEP_SKILLED;
+	fx_tier(&fx->tiers[1], T_SILVER, 100);
+	fx->tiers[1].nsteps = 1;
+	fx->tiers[1].steps[0].kind = STEP_SKILLED;
+	fx_tier(&fx->tiers[2], T_GOLD, 200);
+	fx->tiers[2].nsteps = 2;
+	fx->tiers[2].steps[0].kind = STEP_MANAGER;
+	fx->tiers[2].steps[0].duration = 10000;
+	fx->tiers[2].steps[1].kind = STEP_SKILLED;
+	fx_tier(&fx->tiers[3], T_DIAMOND, 300);
+	fx->tiers[3].nsteps = 3;
+	fx->tiers[3].steps[0].kind = STEP_MANAGER;
+	fx->tiers[3].steps[0].duration = 20000;
+	fx->tiers[3].steps[1].kind = STEP_GROUP;
+	snprintf(fx->tiers[3].steps[1].group, ENGINE_NAME_MAX, "vip");
+	fx->tiers[3].steps[1].duration = 30000;
+	fx->tiers[3].steps[2].kind = STEP_SKILLED;
+	fx_queue(&fx->queues[0], "billing", 0, 3);
+	fx_queue(&fx->queues[1], "tech", 5000, 0);
+	fx_queue(&fx->queues[2], "sales", 0, 2);
+	fx->cfg.tiers = fx->tiers;
+	fx->cfg.ntiers = 4;
+	fx->cfg.queues = fx->queues;
+	fx->cfg.nqueues = 3;
+	fx->cfg.reject_cooldown = COOL_MS;
+	fx->cfg.seed = 42;
+	fx->now = 1000000;
+	return (fx);
+}
+
+void
+fx_start(struct fx *fx)
+{
+	fx->e = engine_new(&fx->cfg, fx_emit, fx);
+	assert_non_null(fx->e);
+}
+
+static void
+snap_ticket_free(struct ticket *t)
+{
+	int	i;
+
+	free(t->subject);
+	free(t->disposition);
+	for (i = 0; i < t->nattrs; i++) {
+		free(t->attrs[i].key);
+		free(t->attrs[i].value);
+	}
+	free(t->attrs);
+}
+
+static void
+snap_customer_free(struct customer *c)
+{
+	int	i;
+
+	free(c->name);
+	free(c->phone);
+	for (i = 0; i < c->nattrs; i++) {
+		free(c->attrs[i].key);
+		free(c->attrs[i].value);
+	}
+	free(c->attrs);
+}
+
+static struct attr *
+snap_attrs(const struct attr *v, int n)
+{
+	struct attr	*c;
+	int		 i;
+
+	if (n == 0)
+		return (NULL);
+	c = calloc((size_t)n, sizeof *c);
+	for (i = 0; i < n; i++) {
+		c[i].key = strdup(v[i].key);
+		c[i].value = strdup(v[i].value);
+	}
+	return (c);
+}
+
+void
+fx_clear(struct fx *fx)
+{
+	size_t	i;
+
+	for (i = 0; i < fx->nev; i++)
+		free(fx->ev[i].data);
+	fx->nev = 0;
+}
+
+void
+fx_free(struct fx *fx)
+{
+	size_t	i;
+
+	if (fx == NULL)
+		return;
+	engine_free(fx->e);
+	fx_clear(fx);
+	free(fx->ev);
+	for (i = 0; i < fx->nst; i++)
+		snap_ticket_free(&fx->st[i]);
+	free(fx->st);
+	for (i = 0; i < fx->nsc; i++)
+		snap_customer_free(&fx->sc[i]);
+	free(fx->sc);
+	free(fx->sa);
+	free(fx->cool);
+	free(fx);
+}
+
+/* The store's view: the latest snapshot of whatever an event names. */
+static void
+fx_snapshot(struct fx *fx, const struct engine_event *ev)
+{
+	const struct ticket	*t;
+	const struct customer	*c;
+	const struct agent	*a;
+	size_t			 i;
+
+	if (ev->ticket != 0) {
+		for (i = 0; i < fx->nst && fx->st[i].id != ev->ticket; i++)
+			;
+		t = engine_ticket_get(fx->e, ev->ticket);
+		assert_non_null(t);
+		if (i < fx->nst)
+			snap_ticket_free(&fx->st[i]);
+		if (t->state == TICKET_CLOSED || t->state == TICKET_ABANDONED) {
+			if (i < fx->nst)
+				fx->st[i] = fx->st[--fx->nst];
+		} else {
+			if (i == fx->nst) {
+				fx->st = realloc(fx->st, (fx->nst + 1) *
+				    sizeof *fx->st);
+				fx->nst++;
+			}
+			fx->st[i] = *t;
+			fx->st[i].subject = strdup(t->subject);
+			fx->st[i].disposition = strdup(t->disposition);
+			fx->st[i].attrs = snap_attrs(t->attrs, t->nattrs);
+			fx->st[i].priv = NULL;
+		}
+	}
+	if (ev->customer != NULL) {
+		c = engine_customer_get(fx->e, ev->customer);
+		assert_non_null(c);
+		for (i = 0; i < fx->nsc && strcmp(fx->sc[i].id, c->id); i++)
+			;
+		if (i == fx->nsc) {
+			fx->sc = realloc(fx->sc, (fx->nsc + 1) * sizeof *fx->sc);
+			fx->nsc++;
+		} else
+			snap_customer_free(&fx->sc[i]);
+		fx->sc[i] = *c;
+		fx->sc[i].name = strdup(c->name);
+		fx->sc[i].phone = strdup(c->phone);
+		fx->sc[i].attrs = snap_attrs(c->attrs, c->nattrs);
+	}
+	if (ev->agent != NULL && strncmp(ev->type, "agent.", 6) == 0) {
+		for (i = 0; i < fx->nsa && strcmp(fx->sa[i].name, ev->agent);
+		    i++)
+			;
+		if ((a = engine_agent_get(fx->e, ev->agent)) == NULL) {
+			assert_string_equal(ev->type, "agent.deleted");
+			if (i < fx->nsa)
+				fx->sa[i] = fx->sa[--fx->nsa];
+			return;
+		}
+		if (i == fx->nsa) {
+			fx->sa = realloc(fx->sa, (fx->nsa + 1) * sizeof *fx->sa);
+			fx->nsa++;
+		}
+		fx->sa[i] = *a;
+		fx->sa[i].priv = NULL;
+	}
+}
+
+bool
+fx_cooled(const struct fx *fx, const struct ticket *t, const struct agent *a,
+    hl_ms now)
+{
+	size_t	i;
+
+	for (i = 0; i < fx->ncool; i++) {
+		if (fx->cool[i].ticket == t->id && fx->cool[i].until > now &&
+		    strcmp(fx->cool[i].agent, a->name) == 0)
+			return (true);
+	}
+	return (false);
+}
+
+static void
+fx_note_cool(struct fx *fx, const struct engine_event *ev)
+{
+	size_t	i;
+
+	for (i = 0; i < fx->ncool; ) {
+		if (fx->cool[i].until < ev->time)
+			fx->cool[i] = fx->cool[--fx->ncool];
+		else
+			i++;
+	}
+	if (strcmp(ev->type, "ticket.rejected") != 0 &&
+	    strcmp(ev->type, "ticket.offer_timeout") != 0 &&
+	    (strcmp(ev->type, "ticket.transferred") != 0 ||
+	    ev->agent == NULL || strstr(ev->data, "\"from_queue\"") == NULL))
+		return;
+	if (fx->ncool == fx->ccool) {
+		fx->ccool = fx->ccool ? fx->ccool * 2 : 64;
+		fx->cool = realloc(fx->cool, fx->ccool * sizeof *fx->cool);
+		assert_non_null(fx->cool);
+	}
+	fx->cool[fx->ncool].ticket = ev->ticket;
+	snprintf(fx->cool[fx->ncool].agent, ENGINE_NAME_MAX, "%s", ev->agent);
+	fx->cool[fx->ncool].until = ev->time + fx->cfg.reject_cooldown;
+	fx->ncool++;
+}
+
+struct best {
+	struct fx		*fx;
+	const struct agent	*a;
+	const struct ticket	*offered;
+	hl_ms			 now;
+};
+
+static void
+fx_best_one(const struct ticket *t, void *arg)
+{
+	struct best		*b = arg;
+	const struct ticket	*o = b->offered;
+	int			 pt, po;
+
+	/*
+	 * A cooldown ending this very millisecond may not have been
+	 * processed yet: timers due together fire in the order armed.
+	 */
+	if (t->state != TICKET_QUEUED || !fx_eligible(b->fx, t, b->a) ||
+	    fx_cooled(b->fx, t, b->a, b->now - 1))
+		return;
+	pt = engine_ticket_priority(b->fx->e, t);
+	po = engine_ticket_priority(b->fx->e, o);
+	if (pt > po || (pt == po && (t->enqueued < o->enqueued ||
+	    (t->enqueued == o->enqueued && t->id < o->id))))
+		fail_msg("ticket %llu offered to %s while better %llu waits",
+		    (unsigned long long)o->id, b->a->name,
+		    (unsigned long long)t->id);
+}
+
+/* An offer goes to the best waiting ticket the agent may take. */
+static void
+fx_check_offer(struct fx *fx, const struct engine_event *ev)
+{
+	struct best	b;
+
+	b.fx = fx;
+	b.a = engine_agent_get(fx->e, ev->agent);
+	b.offered = engine_ticket_get(fx->e, ev->ticket);
+	b.now = ev->time;
+	assert_non_null(b.a);
+	assert_non_null(b.offered);
+	assert_int_equal(b.a->offer, ev->ticket);
+	engine_ticket_foreach(fx->e, fx_best_one, &b);
+}
+
+void
+fx_emit(void *arg, const struct engine_event *ev)
+{
+	struct fx	*fx = arg;
+	struct tev	*r;
+
+	assert_non_null(ev->type);
+	assert_non_null(ev->actor);
+	assert_non_null(ev->data);
+	assert_true(ev->data[0] == '{');
+	assert_true(ev->data[strlen(ev->data) - 1] == '}');
+	if (fx->snap)
+		fx_snapshot(fx, ev);
+	fx_note_cool(fx, ev);
+	if (fx->check_offers && strcmp(ev->type, "ticket.offered") == 0)
+		fx_check_offer(fx, ev);
+	if (fx->quiet)
+		return;
+	if (fx->nev == fx->cev) {
+		fx->cev = fx->cev != 0 ? fx->cev * 2 : 64;
+		fx->ev = realloc(fx->ev, fx->cev * sizeof *fx->ev);
+		assert_non_null(fx->ev);
+	}
+	r = &fx->ev[fx->nev++];
+	memset(r, 0, sizeof *r);
+	r->time = ev->time;
+	snprintf(r->type, sizeof r->type, "%s", ev->type);
+	r->ticket = ev->ticket;
+	snprintf(r->agent, sizeof r->agent, "%s", ev->agent ? ev->agent : "");
+	snprintf(r->customer, sizeof r->customer, "%s",
+	    ev->customer ? ev->customer : "");
+	snprintf(r->actor, sizeof r->actor, "%s", ev->actor);
+	r->data = strdup(ev->data);
+}
+
+struct actor
+fx_actor(const char *name)
+{
+	struct actor	a = { name, ROLE_AGENT };
+
+	return (a);
+}
+
+/* skills "billing:3,tech:1", groups "vip,night" (NULL for none). */
+void
+fx_agent(struct fx *fx, const char *name, const char *skills,
+    const char *groups, int capacity)
+{
+	struct skill		 sk[ENGINE_MAX_SKILLS];
+	char			 gr[ENGINE_MAX_GROUPS][ENGINE_NAME_MAX];
+	struct agent_update	 u;
+	char			 buf[512], *p, *w, err[ENGINE_ERRMAX];
+	int			 n = 0;
+
+	memset(&u, 0, sizeof u);
+	memset(sk, 0, sizeof sk);
+	memset(gr, 0, sizeof gr);
+	if (skills != NULL) {
+		snprintf(buf, sizeof buf, "%s", skills);
+		for (p = buf; (w = strsep(&p, ",")) != NULL; n++) {
+			char *c = strchr(w, ':');
+			*c = '\0';
+			snprintf(sk[n].queue, ENGINE_NAME_MAX, "%s", w);
+			sk[n].level = atoi(c + 1);
+		}
+	}
+	u.skills = sk;
+	u.nskills = n;
+	n = 0;
+	if (groups != NULL) {
+		snprintf(buf, sizeof buf, "%s", groups);
+		for (p = buf; (w = strsep(&p, ",")) != NULL; n++)
+			snprintf(gr[n], ENGINE_NAME_MAX, "%s", w);
+	}
+	u.groups = (const char (*)[ENGINE_NAME_MAX])gr;
+	u.ngroups = n;
+	u.capacity = capacity;
+	if (engine_agent_add(fx->e, fx->now, &ADMIN, name, &u, err) != 0)
+		fail_msg("agent add %s: %s", name, err);
+}
+
+void
+fx_ready(struct fx *fx, const char *name)
+{
+	struct actor	a = fx_actor(name);
+	char		err[ENGINE_ERRMAX];
+
+	if (engine_agent_ready(fx->e, fx->now, &a, name, err) != 0)
+		fail_msg("ready %s: %s", name, err);
+}
+
+uint64_t
+fx_create(struct fx *fx, const char *queue, const char *customer,
+    const char *tier)
+{
+	struct ticket_create	tc;
+	struct actor		op = fx_actor("operator");
+	uint64_t		id = 0;
+	char			err[ENGINE_ERRMAX];
+
+	memset(&tc, 0, sizeof tc);
+	tc.queue = queue;
+	tc.customer = customer;
+	tc.tier = tier;
+	tc.subject = "help";
+	if (engine_ticket_create(fx->e, fx->now, &op, &tc, &id, err) != 0)
+		fail_msg("create: %s", err);
+	return (id);
+}
+
+void
+fx_at(struct fx *fx, hl_ms t)
+{
+	fx->now = t;
+	engine_advance(fx->e, t);
+}
+
+size_t
+fx_count(const struct fx *fx, const char *type, uint64_t ticket)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < fx->nev; i++) {
+		if (strcmp(fx->ev[i].type, type) == 0 &&
+		    (ticket == 0 || fx->ev[i].ticket == ticket))
+			n++;
+	}
+	return (n);
+}
+
+const struct tev *
+fx_last(const struct fx *fx, const char *type, uint64_t ticket)
+{
+	size_t	i;
+
+	for (i = fx->nev; i > 0; i--) {
+		if (strcmp(fx->ev[i - 1].type, type) == 0 &&
+		    (ticket == 0 || fx->ev[i - 1].ticket == ticket))
+			return (&fx->ev[i - 1]);
+	}
+	return (NULL);
+}
+
+uint64_t
+fx_offer(const struct fx *fx, const char *agent)
+{
+	const struct agent	*a = engine_agent_get(fx->e, agent);
+
+	assert_non_null(a);
+	return (a->offer);
+}
+
+enum ticket_state
+fx_state(const struct fx *fx, uint64_t id)
+{
+	const struct ticket	*t = engine_ticket_get(fx->e, id);
+
+	if (t == NULL)
+		return (TICKET_CLOSED);
+	return (t->state);
+}
+
+void
+fx_accept(struct fx *fx, const char *agent, uint64_t id)
+{
+	struct actor	a = fx_actor(agent);
+	char		err[ENGINE_ERRMAX];
+
+	if (engine_ticket_accept(fx->e, fx->now, &a, id, err) != 0)
+		fail_msg("accept %llu by %s: %s", (unsigned long long)id,
+		    agent, err);
+}
+
+/* Accept (if offered), resolve and close. */
+void
+fx_finish(struct fx *fx, const char *agent, uint64_t id)
+{
+	struct actor	a = fx_actor(agent);
+	char		err[ENGINE_ERRMAX];
+
+	if (fx_state(fx, id) == TICKET_OFFERED)
+		fx_accept(fx, agent, id);
+	if (engine_ticket_resolve(fx->e, fx->now, &a, id, "done", err) != 0 ||
+	    engine_ticket_close(fx->e, fx->now, &a, id, err) != 0)
+		fail_msg("finish %llu by %s: %s", (unsigned long long)id,
+		    agent, err);
+}
+
+void
+fx_manager(struct fx *fx, const char *customer, const char *mgr)
+{
+	struct customer_update	u;
+	char			err[ENGINE_ERRMAX];
+
+	memset(&u, 0, sizeof u);
+	u.manager = mgr;
+	if (engine_customer_set(fx->e, fx->now, &INTEG, customer, &u, err) !=
+	    0)
+		fail_msg("customer %s: %s", customer, err);
+}
+
+static const struct tier_def *
+fx_tierdef(const struct fx *fx, const char *name)
+{
+	int	i;
+
+	for (i = 0; i < fx->cfg.ntiers; i++) {
+		if (strcmp(fx->cfg.tiers[i].name, name) == 0)
+			return (&fx->cfg.tiers[i]);
+	}
+	return (&fx->cfg.tiers[0]);
+}
+
+/* Eligibility, written from the specification rather than the engine. */
+bool
+fx_eligible(const struct fx *fx, const struct ticket *t,
+    const struct agent *a)
+{
+	const struct tier_def		*td = fx_tierdef(fx, t->tier);
+	const struct customer		*c;
+	const struct ladder_step	*s;
+	int				 k, i;
+
+	if (t->target[0] != '\0')
+		return (strcmp(t->target, a->name) == 0);
+	for (k = 0; k <= t->step && k < td->nsteps; k++) {
+		s = &td->steps[k];
+		switch (s->kind) {
+		case STEP_MANAGER:
+			c = engine_customer_get(fx->e, t->customer);
+			if (c != NULL && strcmp(c->manager, a->name) == 0)
+				return (true);
+			break;
+		case STEP_GROUP:
+			for (i = 0; i < a->ngroups; i++) {
+				if (strcmp(a->groups[i], s->group) == 0)
+					return (true);
+			}
+			break;
+		case STEP_SKILLED:
+			for (i = 0; i < a->nskills; i++) {
+				if (strcmp(a->skills[i].queue, t->queue) == 0)
+					return (true);
+			}
+			break;
+		}
+	}
+	return (false);
+}
+
+struct inv {
+	const struct ticket	**t;
+	size_t			  nt;
+	const struct agent	**a;
+	size_t			  na;
+};
+
+static void
+inv_ticket(const struct ticket *t, void *arg)
+{
+	struct inv	*v = arg;
+
+	v->t[v->nt++] = t;
+}
+
+static void
+inv_agent(const struct agent *a, void *arg)
+{
+	struct inv	*v = arg;
+
+	v->a[v->na++] = a;
+}
+
+struct inv_q {
+	const char	*name;
+	size_t		 waiting, offered, active;
+};
+
+static void
+inv_queue(const char *name, void *arg)
+{
+	struct inv_q	*q = arg;
+
+	while (q->name != NULL)
+		q++;
+	q->name = name;
+}
+
+/*
+ * One offer per ticket and per agent, both sides agreeing; active counts
+ * and shown statuses consistent; no free agent next to a waiting ticket it
+ * may take (cooldowns aside); queue counters equal to a recount.
+ */
+void
+fx_invariants(struct fx *fx)
+{
+	struct inv		 v;
+	struct inv_q		 qs[16];
+	struct queue_stats	 st;
+	const struct ticket	*t;
+	const struct agent	*a, *o;
+	size_t			 i, j, k;
+	int			 active;
+
+	v.t = calloc(engine_ticket_count(fx->e) + 1, sizeof *v.t);
+	v.a = calloc(256, sizeof *v.a);
+	v.nt = v.na = 0;
+	engine_ticket_foreach(fx->e, inv_ticket, &v);
+	engine_agent_foreach(fx->e, inv_agent, &v);
+	assert_int_equal(v.nt, engine_ticket_count(fx->e));
+	for (i = 0; i < v.na; i++) {
+		a = v.a[i];
+		if (a->offer != 0) {
+			t = engine_ticket_get(fx->e, a->offer);
+			if (t == NULL || t->state != TICKET_OFFERED ||
+			    strcmp(t->agent, a->name) != 0)
+				fail_msg("agent %s offer %llu inconsistent",
+				    a->name, (unsigned long long)a->offer);
+		}
+		for (j = 0, active = 0; j < v.nt; j++) {
+			if (v.t[j]->state == TICKET_ACTIVE &&
+			    strcmp(v.t[j]->agent, a->name) == 0)
+				active++;
+		}
+		if (active != a->active)
+			fail_msg("agent %s active %d, holds %d", a->name,
+			    a->active, active);
+		if (a->status == AGENT_AVAILABLE &&
+		    (a->offer != 0 || a->active >= a->capacity))
+			fail_msg("agent %s shown available but not free",
+			    a->name);
+		if (a->status == AGENT_BUSY && a->offer == 0 &&
+		    a->active < a->capacity)
+			fail_msg("agent %s shown busy but free", a->name);
+	}
+	for (j = 0; j < v.nt; j++) {
+		t = v.t[j];
+		if (t->state == TICKET_OFFERED) {
+			o = engine_agent_get(fx->e, t->agent);
+			if (o == NULL || o->offer != t->id)
+				fail_msg("ticket %llu offered to %s who does "
+				    "not know", (unsigned long long)t->id,
+				    t->agent);
+		}
+		if (t->state != TICKET_QUEUED)
+			continue;
+		assert_string_equal(t->agent, "");
+		for (i = 0; i < v.na; i++) {
+			a = v.a[i];
+			if (a->status == AGENT_AVAILABLE &&
+			    fx_eligible(fx, t, a) &&
+			    !fx_cooled(fx, t, a, fx->now))
+				fail_msg("agent %s free while ticket %llu "
+				    "(step %d, tier %s, queue %s) waits",
+				    a->name, (unsigned long long)t->id,
+				    t->step, t->tier, t->queue);
+		}
+	}
+	memset(qs, 0, sizeof qs);
+	engine_queue_foreach(fx->e, inv_queue, qs);
+	for (k = 0; qs[k].name != NULL; k++) {
+		for (j = 0; j < v.nt; j++) {
+			t = v.t[j];
+			if (strcmp(t->queue, qs[k].name) != 0)
+				continue;
+			if (t->state == TICKET_QUEUED)
+				qs[k].waiting++;
+			else if (t->state == TICKET_OFFERED)
+				qs[k].offered++;
+			else if (t->state == TICKET_ACTIVE ||
+			    t->state == TICKET_PENDING)
+				qs[k].active++;
+		}
+		assert_int_equal(engine_queue_stats(fx->e, qs[k].name, &st), 0);
+		assert_int_equal(st.waiting, qs[k].waiting);
+		assert_int_equal(st.offered, qs[k].offered);
+		assert_int_equal(st.active, qs[k].active);
+	}
+	free(v.t);
+	free(v.a);
+}
+
+/* A new engine from the store's snapshots, as the daemon restarts. */
+struct engine *
+fx_restore(struct fx *fx, hl_ms now, struct fx *into)
+{
+	size_t	i;
+
+	memcpy(into->tiers, fx->tiers, sizeof into->tiers);
+	memcpy(into->queues, fx->queues, sizeof into->queues);
+	into->cfg.reject_cooldown = fx->cfg.reject_cooldown;
+	into->cfg.seed = fx->cfg.seed;
+	into->e = engine_new(&into->cfg, fx_emit, into);
+	assert_non_null(into->e);
+	for (i = 0; i < fx->nsa; i++)
+		assert_int_equal(engine_restore_agent(into->e, &fx->sa[i]), 0);
+	for (i = 0; i < fx->nsc; i++)
+		assert_int_equal(engine_restore_customer(into->e, &fx->sc[i]),
+		    0);
+	for (i = 0; i < fx->nst; i++)
+		assert_int_equal(engine_restore_ticket(into->e, &fx->st[i]), 0);
+	engine_set_next_id(into->e, engine_next_id(fx->e));
+	into->now = now;
+	engine_restore_done(into->e, now);
+	return (into->e);
+}
