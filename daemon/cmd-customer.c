@@ -140,7 +140,7 @@ cmd_customer_get(struct conn *c, const struct cmd_args *a)
 
 const struct cmd_entry cmd_customer_table[] = {
 	{ "CUSTOMER", "SET", -3, CMD_WRITE,
-	  ROLE_SUPERVISOR | ROLE_INTEGRATION | ROLE_ADMIN | ROLE_AGENT,
+	  ROLE_SUPERVISOR | ROLE_INTEGRATION | ROLE_ADMIN,
 	  "CUSTOMER SET <id> [NAME n] [PHONE p] [TIER t] [SEGMENT s] "
 	  "[MANAGER agent] [ATTR k v]...", cmd_customer_set },
 	{ "CUSTOMER", "GET", 3, 0, ROLE_ANY, "CUSTOMER GET <id>",

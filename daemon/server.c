@@ -86,32 +86,53 @@ server_accept_error(struct evconnlistener *l, void *arg)
 	evtimer_add(server.accept_retry, &tv);
 }
 
+/* A numeric address and port; port 0 lets the system pick one. */
+static int
+server_sockaddr(const char *host, int port, struct sockaddr_storage *ss,
+    int *len)
+{
+	struct sockaddr_in	*s4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6	*s6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof *ss);
+	if (inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)port);
+		*len = sizeof *s4;
+		return (0);
+	}
+	if (inet_pton(AF_INET6, host, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		*len = sizeof *s6;
+		return (0);
+	}
+	return (-1);
+}
+
 static int
 server_listen_tcp(char *err, size_t errlen)
 {
 	struct sockaddr_storage	ss;
-	int			sslen = sizeof ss;
-	char			spec[300];
+	int			sslen;
 	socklen_t		len = sizeof ss;
 	FILE			*fp;
 	char			path[600];
 
-	if (server.cfg.port == 0 && server.cfg.bind[0] == '\0')
+	if (server.cfg.bind[0] == '\0')
 		return (0);
-	snprintf(spec, sizeof spec, strchr(server.cfg.bind, ':') != NULL ?
-	    "[%s]:%d" : "%s:%d", server.cfg.bind, server.cfg.port);
-	memset(&ss, 0, sizeof ss);
-	if (evutil_parse_sockaddr_port(spec, (struct sockaddr *)&ss,
+	if (server_sockaddr(server.cfg.bind, server.cfg.port, &ss,
 	    &sslen) != 0) {
-		snprintf(err, errlen, "bad listen address '%s'", spec);
+		snprintf(err, errlen, "bad bind address '%s' (a numeric IPv4 "
+		    "or IPv6 address)", server.cfg.bind);
 		return (-1);
 	}
 	server.tcp = evconnlistener_new_bind(server.base, server_accept_cb,
 	    NULL, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
 	    LEV_OPT_CLOSE_ON_EXEC, 511, (struct sockaddr *)&ss, sslen);
 	if (server.tcp == NULL) {
-		snprintf(err, errlen, "cannot listen on %s: %s", spec,
-		    strerror(errno));
+		snprintf(err, errlen, "cannot listen on %s port %d: %s",
+		    server.cfg.bind, server.cfg.port, strerror(errno));
 		return (-1);
 	}
 	evconnlistener_set_error_cb(server.tcp, server_accept_error);
@@ -120,7 +141,7 @@ server_listen_tcp(char *err, size_t errlen)
 	server.bound_port = ntohs(ss.ss_family == AF_INET6 ?
 	    ((struct sockaddr_in6 *)&ss)->sin6_port :
 	    ((struct sockaddr_in *)&ss)->sin_port);
-	log_info("listening on %s:%d", server.cfg.bind, server.bound_port);
+	log_info("listening on %s port %d", server.cfg.bind, server.bound_port);
 	/* Tests and scripts that asked for port 0 learn the port here. */
 	snprintf(path, sizeof path, "%s/hotline.port", server.cfg.data_dir);
 	if ((fp = fopen(path, "w")) != NULL) {

@@ -1,0 +1,122 @@
+"""Users and roles: AUTH, -NOAUTH before it, -WRONGPASS, -NOPERM by role,
+AGENT ADD, and HOTLINE_ADMIN_PASSWORD."""
+import pytest
+import redis
+
+from conftest import as_map, recv_until
+
+
+def test_only_ping_hello_auth_quit_before_auth(daemon):
+    c = daemon.client()
+    assert c.ping() is True
+    hello = as_map(c.execute_command("HELLO"))
+    assert hello["server"] == "hotline" and hello["proto"] == 2
+    for cmd in (("INFO",), ("TICKET", "GET", 1),
+                ("TICKET", "CREATE", "general", "c1"), ("SHUTDOWN",),
+                ("AGENT", "LIST"), ("SUBSCRIBE", "events")):
+        # -NOAUTH, which redis-py raises as AuthenticationError.
+        with pytest.raises(redis.exceptions.AuthenticationError,
+                           match="Authentication required"):
+            c.execute_command(*cmd)
+
+
+def test_wrong_password(daemon):
+    c = daemon.client()
+    with pytest.raises(redis.exceptions.ResponseError, match="invalid username-password"):
+        c.execute_command("AUTH", "alice", "nope")
+    # An unknown user gets the very same answer.
+    with pytest.raises(redis.exceptions.ResponseError, match="invalid username-password"):
+        c.execute_command("AUTH", "mallory", "nope")
+    assert c.execute_command("AUTH", "alice", "pw") is True
+    assert c.info("stats")["auth_failures"] == 2
+
+
+def test_hello_with_auth(daemon):
+    c = daemon.client()
+    hello = as_map(c.execute_command("HELLO", "2", "AUTH", "sam", "pw"))
+    assert hello["server"] == "hotline"
+    assert c.execute_command("TICKET", "CREATE", "general", "c-h") >= 1
+    with pytest.raises(redis.exceptions.ResponseError, match="NOPROTO"):
+        c.execute_command("HELLO", "3")
+
+
+def test_roles(daemon):
+    agent = daemon.client("alice")
+    sup = daemon.client("sam")
+    integ = daemon.client("ivan")
+    admin = daemon.client("admin")
+    tid = integ.execute_command("TICKET", "CREATE", "general", "c-roles")
+    # Integration: creates and abandons, never works tickets.
+    with pytest.raises(redis.exceptions.NoPermissionError):
+        integ.execute_command("TICKET", "ACCEPT", tid)
+    with pytest.raises(redis.exceptions.NoPermissionError):
+        integ.execute_command("AGENT", "READY")
+    # Agents cannot manage users, re-tier or shut down.
+    for cmd in (("AGENT", "ADD", "eve", "pw"), ("SHUTDOWN",),
+                ("TICKET", "SET", tid, "TIER", "gold"), ("CONFIG", "RELOAD")):
+        with pytest.raises(redis.exceptions.NoPermissionError):
+            agent.execute_command(*cmd)
+    # Supervisors re-tier; admins manage users.
+    assert sup.execute_command("TICKET", "SET", tid, "TIER", "gold") == "OK"
+    with pytest.raises(redis.exceptions.NoPermissionError):
+        sup.execute_command("AGENT", "ADD", "eve", "pw")
+    assert admin.execute_command("AGENT", "ADD", "eve", "eve-pw", "ROLE",
+                                 "agent", "SKILLS", "billing:3",
+                                 "CAPACITY", "2") == "OK"
+    eve = daemon.client("eve", password="eve-pw")
+    st = as_map(eve.execute_command("AGENT", "STATUS"))
+    assert st["skills"] == "billing:3" and st["capacity"] == 2
+    with pytest.raises(redis.exceptions.ResponseError, match="already exists"):
+        admin.execute_command("AGENT", "ADD", "eve", "x")
+    with pytest.raises(redis.exceptions.ResponseError, match="unknown role"):
+        admin.execute_command("AGENT", "ADD", "zed", "x", "ROLE", "king")
+
+
+def test_users_survive_restart_and_admin_env(daemon):
+    admin = daemon.client("admin")
+    admin.execute_command("AGENT", "ADD", "kim", "kim-pw", "ROLE", "supervisor")
+    daemon.restart()
+    assert daemon.client("kim", password="kim-pw").ping() is True
+    # HOTLINE_ADMIN_PASSWORD resets the admin password at start.
+    daemon.stop()
+    daemon.start(env_extra={"HOTLINE_ADMIN_PASSWORD": "rotated"})
+    with pytest.raises(redis.exceptions.ResponseError, match="WRONGPASS"):
+        daemon.client("admin", password="admin-secret").ping()
+    c = daemon.client()
+    assert c.execute_command("AUTH", "admin", "rotated") is True
+
+
+def test_passwd_and_del(daemon):
+    admin = daemon.client("admin")
+    alice = daemon.client("alice")
+    assert alice.execute_command("AGENT", "PASSWD", "alice", "new-pw", "OLD", "pw") == "OK"
+    with pytest.raises(redis.exceptions.NoPermissionError):
+        alice.execute_command("AGENT", "PASSWD", "bob", "x", "OLD", "pw")
+    with pytest.raises(redis.exceptions.ResponseError, match="WRONGPASS"):
+        alice.execute_command("AGENT", "PASSWD", "alice", "x", "OLD", "wrong")
+    assert daemon.client("alice", password="new-pw").ping() is True
+    bob = daemon.raw()
+    bob.sendall(b"AUTH bob pw\r\n")
+    assert recv_until(bob, b"\r\n") == b"+OK\r\n"
+    assert admin.execute_command("AGENT", "DEL", "bob") == "OK"
+    # Bob's session ends with his account.
+    bob.settimeout(5)
+    assert bob.recv(100) == b""
+    with pytest.raises(redis.exceptions.ResponseError, match="WRONGPASS"):
+        daemon.client("bob").ping()
+
+
+def test_info_sections_show_no_secrets(daemon):
+    admin = daemon.client("admin")
+    raw = daemon.raw()
+    raw.sendall(b"AUTH admin admin-secret\r\nINFO\r\n")
+    text = recv_until(raw, b"# Persistence").decode()
+    for section in ("# Server", "# Clients", "# Stats", "# Persistence"):
+        assert section in text
+    assert "argon2" not in text and "admin-secret" not in text
+    assert admin.info("persistence")["durability"] == "normal"
+    cfg = dict(zip(*[iter(admin.execute_command("CONFIG", "GET", "*"))] * 2))
+    assert cfg["port"] == str(daemon.port)
+    assert not any("argon2" in v for v in cfg.values())
+    with pytest.raises(redis.exceptions.ResponseError, match="unknown INFO section"):
+        admin.execute_command("INFO", "bogus")
