@@ -4,6 +4,7 @@ Every test gets its own daemon on a free port with its own SQLite file,
 started and stopped here; clients are redis-py, redis-cli and raw sockets.
 """
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -127,14 +128,17 @@ class Daemon:
         with open(self.config, "w") as f:
             f.write(CONFIG.format(hash=self.hash, **self.options))
 
-    def start(self, env_extra=None, expect_fail=False):
+    def start(self, env_extra=None, expect_fail=False, nofile=None):
         env = dict(os.environ, HOTLINE_ADMIN_PASSWORD=ADMIN_PASSWORD)
         env.update(env_extra or {})
         logf = open(self.log, "a")
         self.proc = subprocess.Popen(
             [HOTLINED, "--config", self.config, "--port", str(self.port),
              "--data-dir", self.data, "--unixsocket", self.sock],
-            stdout=logf, stderr=logf, env=env)
+            stdout=logf, stderr=logf, env=env,
+            preexec_fn=(lambda: resource.setrlimit(resource.RLIMIT_NOFILE,
+                                                   (nofile, nofile)))
+            if nofile else None)
         logf.close()
         if expect_fail:
             return self.proc.wait(timeout=30)
