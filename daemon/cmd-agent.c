@@ -3,8 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "auth.h"
 #include "cmd.h"
 #include "conn.h"
@@ -224,6 +222,24 @@ is_agent_role(int role)
 	return (role == ROLE_AGENT || role == ROLE_SUPERVISOR);
 }
 
+/* A new agent: what the options left unsaid takes the defaults. */
+static int
+agent_opts_add(struct conn *c, struct agent_opts *o, const char *name,
+    int role, char *err)
+{
+	struct actor	who = cmd_actor(c);
+
+	o->up.role = role;
+	if (o->up.capacity == 0)
+		o->up.capacity = 1;
+	if (o->up.nskills < 0)
+		o->up.nskills = 0;
+	if (o->up.ngroups < 0)
+		o->up.ngroups = 0;
+	return (engine_agent_add(server.engine, server_now(), &who, name,
+	    &o->up, err));
+}
+
 /* A user event for the journal (users outside the engine have no other). */
 static void
 agent_user_event(struct conn *c, const char *type, const char *name,
@@ -246,7 +262,6 @@ static void
 cmd_agent_add(struct conn *c, const struct cmd_args *a)
 {
 	struct agent_opts	 o;
-	struct actor		 who = cmd_actor(c);
 	struct store_user	 u;
 	char			 hash[AUTH_HASH_MAX], err[ENGINE_ERRMAX];
 	const char		*name = a->argv[2];
@@ -266,19 +281,10 @@ cmd_agent_add(struct conn *c, const struct cmd_args *a)
 		resp_add_error(&c->reply, "ERR empty password");
 		return;
 	}
-	if (is_agent_role(o.role)) {
-		if (o.up.capacity == 0)
-			o.up.capacity = 1;
-		if (o.up.nskills < 0)
-			o.up.nskills = 0;
-		if (o.up.ngroups < 0)
-			o.up.ngroups = 0;
-		rc = engine_agent_add(server.engine, server_now(), &who, name,
-		    &o.up, err);
-		if (rc != ENGINE_OK) {
-			cmd_reply_engine(c, rc, err);
-			return;
-		}
+	if (is_agent_role(o.role) &&
+	    (rc = agent_opts_add(c, &o, name, o.role, err)) != ENGINE_OK) {
+		cmd_reply_engine(c, rc, err);
+		return;
 	}
 	if (auth_hash(a->argv[3], hash, sizeof hash) != 0)
 		fatalx("password hashing failed (out of memory)");
@@ -308,17 +314,9 @@ cmd_agent_set(struct conn *c, const struct cmd_args *a)
 	if (o.role != 0 && !is_agent_role(o.role) && was_agent)
 		rc = engine_agent_delete(server.engine, server_now(), &who,
 		    name, err);
-	else if (!was_agent && is_agent_role(o.role ? o.role : u.role)) {
-		o.up.role = o.role ? o.role : u.role;
-		if (o.up.capacity == 0)
-			o.up.capacity = 1;
-		if (o.up.nskills < 0)
-			o.up.nskills = 0;
-		if (o.up.ngroups < 0)
-			o.up.ngroups = 0;
-		rc = engine_agent_add(server.engine, server_now(), &who, name,
-		    &o.up, err);
-	} else if (was_agent)
+	else if (!was_agent && is_agent_role(o.role ? o.role : u.role))
+		rc = agent_opts_add(c, &o, name, o.role ? o.role : u.role, err);
+	else if (was_agent)
 		rc = engine_agent_update(server.engine, server_now(), &who,
 		    name, &o.up, err);
 	if (rc != ENGINE_OK) {

@@ -35,60 +35,49 @@ cmd_psubscribe(struct conn *c, const struct cmd_args *a)
 	}
 }
 
+/* Without arguments, leave every channel (or pattern), one reply each. */
 static void
-cmd_unsubscribe(struct conn *c, const struct cmd_args *a)
+pubsub_leave(struct conn *c, const struct cmd_args *a, const char *kind,
+    char ***names, size_t *n, int (*leave)(struct conn *, const char *))
 {
-	int	i;
+	char	*name;
+	int	 i;
 
-	if (a->argc == 1) {
-		if (c->nchannels == 0) {
-			resp_add_array(&c->reply, 3);
-			resp_add_cstr(&c->reply, "unsubscribe");
-			resp_add_nil(&c->reply);
-			resp_add_int(&c->reply, (long long)pubsub_count(c));
-		}
-		while (c->nchannels > 0) {
-			char *name = c->channels[0];
-			resp_add_array(&c->reply, 3);
-			resp_add_cstr(&c->reply, "unsubscribe");
-			resp_add_cstr(&c->reply, name);
-			pubsub_unsubscribe(c, name);
-			resp_add_int(&c->reply, (long long)pubsub_count(c));
+	if (a->argc > 1) {
+		for (i = 1; i < a->argc; i++) {
+			leave(c, a->argv[i]);
+			pubsub_ack(c, kind, a->argv[i]);
 		}
 		return;
 	}
-	for (i = 1; i < a->argc; i++) {
-		pubsub_unsubscribe(c, a->argv[i]);
-		pubsub_ack(c, "unsubscribe", a->argv[i]);
+	if (*n == 0) {
+		resp_add_array(&c->reply, 3);
+		resp_add_cstr(&c->reply, kind);
+		resp_add_nil(&c->reply);
+		resp_add_int(&c->reply, (long long)pubsub_count(c));
 	}
+	while (*n > 0) {
+		name = (*names)[0];
+		resp_add_array(&c->reply, 3);
+		resp_add_cstr(&c->reply, kind);
+		resp_add_cstr(&c->reply, name);	/* before leave frees it */
+		leave(c, name);
+		resp_add_int(&c->reply, (long long)pubsub_count(c));
+	}
+}
+
+static void
+cmd_unsubscribe(struct conn *c, const struct cmd_args *a)
+{
+	pubsub_leave(c, a, "unsubscribe", &c->channels, &c->nchannels,
+	    pubsub_unsubscribe);
 }
 
 static void
 cmd_punsubscribe(struct conn *c, const struct cmd_args *a)
 {
-	int	i;
-
-	if (a->argc == 1) {
-		if (c->npatterns == 0) {
-			resp_add_array(&c->reply, 3);
-			resp_add_cstr(&c->reply, "punsubscribe");
-			resp_add_nil(&c->reply);
-			resp_add_int(&c->reply, (long long)pubsub_count(c));
-		}
-		while (c->npatterns > 0) {
-			char *name = c->patterns[0];
-			resp_add_array(&c->reply, 3);
-			resp_add_cstr(&c->reply, "punsubscribe");
-			resp_add_cstr(&c->reply, name);
-			pubsub_punsubscribe(c, name);
-			resp_add_int(&c->reply, (long long)pubsub_count(c));
-		}
-		return;
-	}
-	for (i = 1; i < a->argc; i++) {
-		pubsub_punsubscribe(c, a->argv[i]);
-		pubsub_ack(c, "punsubscribe", a->argv[i]);
-	}
+	pubsub_leave(c, a, "punsubscribe", &c->patterns, &c->npatterns,
+	    pubsub_punsubscribe);
 }
 
 const struct cmd_entry cmd_pubsub_table[] = {

@@ -326,7 +326,9 @@ journal_write_rows(struct journal *j, struct store *st, struct engine *e,
 	const char		*name, *prev;
 	size_t			 i, k;
 
-	qsort(j->tickets, j->ntickets, sizeof *j->tickets, journal_cmp_id);
+	if (j->ntickets > 1)
+		qsort(j->tickets, j->ntickets, sizeof *j->tickets,
+		    journal_cmp_id);
 	for (i = 0; i < j->ntickets; i++) {
 		if (i > 0 && j->tickets[i] == j->tickets[i - 1])
 			continue;
