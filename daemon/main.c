@@ -109,7 +109,7 @@ main(int argc, char **argv)
 	const char		*pidfile = NULL, *level = NULL;
 	char			 err[CONFIG_ERRMAX], *end;
 	int			 ch, daemonize = 0, check = 0;
-	long			 v;
+	long			 v = 0;
 
 	while ((ch = getopt_long(argc, argv, "c:p:s:d:DP:l:tvh", opts,
 	    NULL)) != -1) {
@@ -133,21 +133,23 @@ main(int argc, char **argv)
 		return (2);
 	}
 
+	if (port != NULL) {
+		errno = 0;
+		v = strtol(port, &end, 10);
+		if (*port == '\0' || *end != '\0' || errno != 0 || v < 0 ||
+		    v > 65535) {
+			fprintf(stderr, "hotlined: bad port '%s'\n", port);
+			return (2);
+		}
+	}
 	config_defaults(&cfg);
 	if (config_load(&cfg, path, err, sizeof err) != 0) {
 		fprintf(stderr, "hotlined: %s\n", err);
 		return (1);
 	}
 	/* Command-line flags override the file. */
-	if (port != NULL) {
-		errno = 0;
-		v = strtol(port, &end, 10);
-		if (*end != '\0' || errno != 0 || v < 0 || v > 65535) {
-			fprintf(stderr, "hotlined: bad port '%s'\n", port);
-			return (2);
-		}
+	if (port != NULL)
 		cfg.port = (int)v;
-	}
 	if (sock != NULL)
 		snprintf(cfg.unixsocket, sizeof cfg.unixsocket, "%s", sock);
 	if (dir != NULL)

@@ -60,6 +60,10 @@ def test_pipelined_ticket_creates_are_all_durable(daemon):
         p.execute_command("TICKET", "CREATE", "general", "cust-%d" % (i % 50))
     ids = p.execute()
     assert ids == sorted(ids) and len(set(ids)) == 2000
+    # Group commit: many creates share each transaction.
+    persistence = c.info("persistence")
+    assert persistence["commits"] < 1000
+    assert persistence["max_batch_events"] > 2
     daemon.kill()
     daemon.start()
     c = daemon.client("admin")
