@@ -19,6 +19,7 @@
 #define CONN_PUBSUB	0x10	/* subscribed: only pub/sub commands */
 #define CONN_BLOCKED	0x20	/* waiting in AGENT NEXT */
 #define CONN_UNIX	0x40
+#define CONN_READ_OFF	0x80	/* reading paused (blocked, input bounded) */
 
 /* Byte ranges of replies that depend on the pending commit. */
 struct conn_range {
@@ -30,7 +31,8 @@ struct conn {
 	uint64_t		 id;
 	int			 fd;
 	int			 flags;
-	struct bufferevent	*bev;
+	struct bufferevent	*bev;		/* output that had to wait */
+	struct event		*rev;		/* input */
 	char			 addr[128];
 	hl_ms			 created;
 	hl_ms			 last_command;
