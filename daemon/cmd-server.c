@@ -235,6 +235,8 @@ cmd_info(struct conn *c, const struct cmd_args *a)
 		    (unsigned long long)ss->last_commit_usec);
 		info_line(&b, "max_batch_events:%llu",
 		    (unsigned long long)js->max_batch);
+		info_line(&b, "wal_checkpoints:%llu",
+		    (unsigned long long)store_checkpoints(server.store));
 		info_line(&b, "%s", "");
 	}
 	resp_add_bulk(&c->reply, b.data, b.len);

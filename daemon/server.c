@@ -412,6 +412,7 @@ server_after_iteration(void)
 int
 server_init(const char *config_path, const struct config *cfg)
 {
+	struct event_config	*evcfg;
 	char	err[CONFIG_ERRMAX > STORE_ERRMAX ? CONFIG_ERRMAX :
 		    STORE_ERRMAX];
 
@@ -429,8 +430,13 @@ server_init(const char *config_path, const struct config *cfg)
 
 	if (auth_init() != 0)
 		fatalx("libsodium initialisation failed");
-	if ((server.base = event_base_new()) == NULL)
+	/* Offer timeouts and ladder steps are due to the millisecond; without
+	 * the precise timer, epoll rounds them up by several. */
+	if ((evcfg = event_config_new()) == NULL ||
+	    event_config_set_flag(evcfg, EVENT_BASE_FLAG_PRECISE_TIMER) != 0 ||
+	    (server.base = event_base_new_with_config(evcfg)) == NULL)
 		fatalx("event_base_new failed");
+	event_config_free(evcfg);
 	if ((server.store = store_open(cfg->data_dir, cfg->durability ==
 	    DURABILITY_FULL, err)) == NULL)
 		fatalx("store: %s", err);

@@ -11,6 +11,7 @@
 #include "json.h"
 #include "log.h"
 #include "resp.h"
+#include "checkpoint.h"
 #include "config.h"
 #include "store.h"
 
@@ -115,6 +116,7 @@ struct store {
 	uint64_t		 txn_events;
 	struct resp_buf		 scratch;
 	struct store_stats	 stats;
+	struct checkpointer	*checkpointer;
 };
 
 static int
@@ -241,6 +243,11 @@ store_open(const char *dir, int full_sync, char *err)
 			return (NULL);
 		}
 	}
+	if ((st->checkpointer = checkpoint_start(st->db, st->path, full_sync,
+	    err, STORE_ERRMAX)) == NULL) {
+		store_close(st);
+		return (NULL);
+	}
 	st->last_seq = store_query_int(st, "SELECT max(seq) FROM events", 0);
 	st->next_id = (uint64_t)store_query_int(st,
 	    "SELECT value FROM meta WHERE key = 'next_ticket_id'", 1);
@@ -257,6 +264,10 @@ store_close(struct store *st)
 
 	if (st == NULL)
 		return;
+	/* Stop the checkpointer first: closing then checkpoints what is left. */
+	checkpoint_stop(st->checkpointer);
+	if (st->db != NULL)
+		sqlite3_wal_hook(st->db, NULL, NULL);
 	for (i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
 	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
@@ -539,6 +550,13 @@ const struct store_stats *
 store_stats(const struct store *st)
 {
 	return (&st->stats);
+}
+
+uint64_t
+store_checkpoints(const struct store *st)
+{
+	return (st->checkpointer != NULL ? checkpoint_count(st->checkpointer) :
+	    0);
 }
 
 

@@ -69,5 +69,7 @@ struct store_stats {
 	uint64_t	last_commit_events;
 };
 const struct store_stats *store_stats(const struct store *);
+/* WAL checkpoints done by the checkpoint thread. */
+uint64_t	 store_checkpoints(const struct store *);
 
 #endif

@@ -64,6 +64,11 @@ def test_pipelined_ticket_creates_are_all_durable(daemon):
     persistence = c.info("persistence")
     assert persistence["commits"] < 1000
     assert persistence["max_batch_events"] > 2
+    # The WAL is checkpointed by the checkpoint thread, not by the loop.
+    deadline = time.time() + 5
+    while c.info("persistence")["wal_checkpoints"] == 0:
+        assert time.time() < deadline, "no WAL checkpoint within 5 s"
+        time.sleep(0.1)
     daemon.kill()
     daemon.start()
     c = daemon.client("admin")
