@@ -384,6 +384,19 @@ cmd_ticket_abandon(struct conn *c, const struct cmd_args *a)
 }
 
 static void
+cmd_ticket_escalate(struct conn *c, const struct cmd_args *a)
+{
+	struct actor	who = cmd_actor(c);
+	char		err[ENGINE_ERRMAX];
+	uint64_t	id;
+
+	if (ticket_arg(c, a, &id) == 0)
+		ticket_done(c, engine_ticket_escalate(server.engine,
+		    server_now(), &who, id, a->argc > 3 ? a->argv[3] : "",
+		    err), err);
+}
+
+static void
 cmd_ticket_set(struct conn *c, const struct cmd_args *a)
 {
 	struct actor	who = cmd_actor(c);
@@ -441,6 +454,8 @@ const struct cmd_entry cmd_ticket_table[] = {
 	  cmd_ticket_close },
 	{ "TICKET", "ABANDON", 3, CMD_WRITE, ROLE_ANY, "TICKET ABANDON <id>",
 	  cmd_ticket_abandon },
+	{ "TICKET", "ESCALATE", -3, CMD_WRITE, ROLE_MANAGE,
+	  "TICKET ESCALATE <id> [reason]", cmd_ticket_escalate },
 	{ "TICKET", "SET", 5, CMD_WRITE, ROLE_MANAGE,
 	  "TICKET SET <id> TIER|PRIORITY|QUEUE <value>", cmd_ticket_set },
 	{ NULL, NULL, 0, 0, 0, NULL, NULL }

@@ -7,24 +7,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "config.h"
+#include "config_internal.h"
 
-struct config_parse {
-	struct config	*cfg;
-	const char	*file;
-	int		 line;
-	char		*err;
-	size_t		 errlen;
-	enum { SEC_NONE, SEC_SERVER, SEC_LIMITS, SEC_ROUTING, SEC_TIER,
-	    SEC_QUEUE, SEC_USER } section;
-	void		*current;	/* tier, queue or user being filled */
-};
-
-static int
-config_error(struct config_parse *p, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static int
+int
 config_error(struct config_parse *p, const char *fmt, ...)
 {
 	va_list	ap;
@@ -56,6 +41,17 @@ config_defaults(struct config *cfg)
 	cfg->pubsub_output_limit = 8 * 1024 * 1024;
 	cfg->idle_timeout = 0;
 	cfg->reject_cooldown = 60 * 1000;
+	cfg->short_abandon = 5 * 1000;
+}
+
+void
+config_free(struct config *cfg)
+{
+	int	i;
+
+	for (i = 0; i < cfg->ncalendars; i++)
+		tzfile_free(&cfg->zones[i]);
+	cfg->ncalendars = 0;
 }
 
 int
@@ -143,7 +139,7 @@ config_parse_int(const char *s, long min, long max, long *out)
 	return (0);
 }
 
-static int
+int
 config_valid_name(const char *s)
 {
 	size_t	n = strlen(s);
@@ -290,7 +286,17 @@ config_section(struct config_parse *p, char *name)
 		p->section = SEC_LIMITS;
 	else if (arg == NULL && strcmp(name, "routing") == 0)
 		p->section = SEC_ROUTING;
-	else if (arg != NULL && (strcmp(name, "tier") == 0 ||
+	else if (arg != NULL && strcmp(name, "calendar") == 0)
+		return (config_calendar_section(p, arg));
+	else if (arg != NULL && strcmp(name, "sla") == 0) {
+		char *queue = strchr(arg, ' ');
+		if (queue != NULL) {
+			*queue++ = '\0';
+			while (*queue == ' ')
+				queue++;
+		}
+		return (config_sla_section(p, arg, queue));
+	} else if (arg != NULL && (strcmp(name, "tier") == 0 ||
 	    strcmp(name, "queue") == 0 || strcmp(name, "user") == 0)) {
 		if (!config_valid_name(arg))
 			return (config_error(p, "bad %s name '%s'", name, arg));
@@ -321,6 +327,7 @@ config_section(struct config_parse *p, char *name)
 			q->wrapup = 0;
 			q->offer_timeout = 30 * 1000;
 			q->max_missed = 3;
+			q->answer_business = 0;
 			p->section = SEC_QUEUE;
 			p->current = q;
 		} else {
@@ -484,6 +491,18 @@ config_queue_key(struct config_parse *p, const char *key, const char *value)
 		if (*value != '\0' && !config_valid_name(value))
 			return (BAD(key));
 		strcpy(q->overflow, value);
+	} else if (strcmp(key, "calendar") == 0) {
+		if (*value != '\0' && !config_valid_name(value))
+			return (BAD(key));
+		strcpy(q->calendar, value);
+	} else if (strcmp(key, "answer_clock") == 0) {
+		if (strcmp(value, "wall") == 0)
+			q->answer_business = 0;
+		else if (strcmp(value, "business") == 0)
+			q->answer_business = 1;
+		else
+			return (config_error(p, "answer_clock must be 'wall' or "
+			    "'business', not '%s'", value));
 	} else
 		return (config_error(p, "unknown key '%s' in [queue %s]", key,
 		    q->name));
@@ -577,6 +596,12 @@ config_line(struct config_parse *p, char *line)
 				return (BAD(key));
 			return (0);
 		}
+		if (strcmp(key, "short_abandon") == 0) {
+			if (config_parse_duration(value,
+			    &p->cfg->short_abandon) != 0)
+				return (BAD(key));
+			return (0);
+		}
 		return (config_error(p, "unknown key '%s' in [routing]", key));
 	case SEC_TIER:
 		return (config_tier_key(p, key, value));
@@ -584,6 +609,10 @@ config_line(struct config_parse *p, char *line)
 		return (config_queue_key(p, key, value));
 	case SEC_USER:
 		return (config_user_key(p, key, value));
+	case SEC_CALENDAR:
+		return (config_calendar_key(p, key, value));
+	case SEC_SLA:
+		return (config_sla_key(p, key, value));
 	}
 	return (0);
 }
@@ -592,8 +621,10 @@ config_line(struct config_parse *p, char *line)
 static int
 config_check(struct config_parse *p)
 {
-	struct config	*cfg = p->cfg;
-	int		 i, j, k, found;
+	struct config		*cfg = p->cfg;
+	struct engine_config	 ec;
+	char			 eerr[ENGINE_ERRMAX];
+	int			 i, j, k, found;
 
 	p->line = 0;
 	if (cfg->ntiers == 0)
@@ -610,6 +641,22 @@ config_check(struct config_parse *p)
 			return (config_error(p, "queue %s: overflow '%s' is "
 			    "not another queue", cfg->queues[i].name, ov));
 	}
+	for (i = 0; i < cfg->nqueues; i++) {
+		const char *cal = cfg->queues[i].calendar;
+		if (*cal == '\0')
+			continue;
+		for (found = 0, j = 0; j < cfg->ncalendars; j++)
+			found |= strcmp(cfg->calendars[j].name, cal) == 0;
+		if (!found)
+			return (config_error(p, "queue %s: unknown calendar "
+			    "'%s'", cfg->queues[i].name, cal));
+	}
+	if (config_sla_check(p) != 0)
+		return (-1);
+	/* What only the engine knows to refuse, said at load time. */
+	config_engine(cfg, &ec);
+	if (engine_check_config(&ec, eerr) != ENGINE_OK)
+		return (config_error(p, "%s", eerr));
 	for (i = 0; i < cfg->nusers; i++) {
 		for (j = 0; j < cfg->users[i].nskills; j++) {
 			const char *q = cfg->users[i].skills[j].queue;
@@ -654,6 +701,8 @@ config_load_string(struct config *cfg, const char *name, const char *text,
 	}
 	if (rc == 0)
 		rc = config_check(&p);
+	if (rc != 0)
+		config_free(cfg);
 	return (rc);
 }
 
@@ -704,4 +753,9 @@ config_engine(const struct config *cfg, struct engine_config *ec)
 	ec->nqueues = cfg->nqueues;
 	ec->reject_cooldown = cfg->reject_cooldown;
 	ec->seed = 0x9e3779b97f4a7c15ULL;
+	ec->calendars = cfg->calendars;
+	ec->ncalendars = cfg->ncalendars;
+	ec->slas = cfg->slas;
+	ec->nslas = cfg->nslas;
+	ec->short_abandon = cfg->short_abandon;
 }

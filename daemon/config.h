@@ -7,12 +7,16 @@
 
 #include <stddef.h>
 
+#include "calendar.h"
 #include "engine.h"
 #include "log.h"
+#include "tzfile.h"
 
 #define CONFIG_MAX_TIERS	16
 #define CONFIG_MAX_QUEUES	256
 #define CONFIG_MAX_USERS	256
+#define CONFIG_MAX_CALENDARS	32
+#define CONFIG_MAX_SLAS		128
 #define CONFIG_ERRMAX		512
 
 enum durability {
@@ -57,6 +61,7 @@ struct config {
 
 	/* [routing] */
 	hl_ms			reject_cooldown;
+	hl_ms			short_abandon;	/* not counted against SL */
 
 	struct tier_def		tiers[CONFIG_MAX_TIERS];
 	int			ntiers;
@@ -64,9 +69,28 @@ struct config {
 	int			nqueues;
 	struct config_user	users[CONFIG_MAX_USERS];
 	int			nusers;
+
+	/* [calendar NAME]: zones[i] is calendars[i]'s time zone, owned here
+	 * (config_free) and borrowed by the calendar and the engine. */
+	struct calendar		calendars[CONFIG_MAX_CALENDARS];
+	struct tzfile_zone	zones[CONFIG_MAX_CALENDARS];
+	int			ncalendars;
+	/* [sla TIER] and [sla TIER QUEUE] */
+	struct sla_policy	slas[CONFIG_MAX_SLAS];
+	unsigned		sla_set[CONFIG_MAX_SLAS];	/* SLA_SET_* */
+	int			nslas;
 };
 
+/* Fields an [sla T Q] section gave; the others come from [sla T]. */
+#define SLA_SET_ANSWER	0x1
+#define SLA_SET_RESOLVE	0x2
+#define SLA_SET_WARNING	0x4
+#define SLA_SET_STEPS	0x8
+
 void	config_defaults(struct config *);
+/* Free what a loaded configuration owns (time zones); cfg stays valid
+ * only for scalar use afterwards. */
+void	config_free(struct config *);
 /* Parse path into cfg (after defaults); on error "file:line: reason". */
 int	config_load(struct config *, const char *path, char *err, size_t);
 int	config_load_string(struct config *, const char *name, const char *text,
@@ -82,5 +106,8 @@ int	config_parse_groups(const char *, char (*)[ENGINE_NAME_MAX], int max,
 	    int *n);
 int	config_parse_ladder(const char *, struct ladder_step *, int max,
 	    int *n, char *err, size_t);
+/* "answer 50% notify", "resolve 2h boost 50, page", "answer 150% overflow q" */
+int	config_parse_sla_step(const char *, struct sla_step *, char *err,
+	    size_t);
 
 #endif

@@ -4,6 +4,60 @@
 #include "reply.h"
 #include "server.h"
 
+#define REPLY_SLA_FIELDS	12
+
+static const char *
+reply_sla_state(const struct ticket *t, int answer)
+{
+	uint32_t	breach = answer ? SLA_FIRED_ANSWER_BREACH :
+			    SLA_FIRED_RESOLVE_BREACH;
+	uint32_t	warn = answer ? SLA_FIRED_ANSWER_WARNING :
+			    SLA_FIRED_RESOLVE_WARNING;
+
+	if ((t->sla_fired & breach) != 0)
+		return ("breached");
+	if ((t->sla_fired & warn) != 0)
+		return ("warning");
+	return ("ok");
+}
+
+/*
+ * Deadlines, time left (negative once passed), the resolve clock's
+ * business time so far, time paused, and the escalation steps fired.
+ */
+static void
+reply_ticket_sla(struct resp_buf *b, const struct ticket *t, int live)
+{
+	const struct sla_policy	*sp = live ? engine_ticket_sla(server.engine,
+				    t) : NULL;
+	hl_ms			 now = server_now(), elapsed;
+	char			 steps[64];
+	int			 i;
+
+	steps[0] = '\0';
+	for (i = 0; i < ENGINE_MAX_SLA_STEPS; i++)
+		if ((t->sla_fired & SLA_FIRED_STEP(i)) != 0)
+			snprintf(steps + strlen(steps), sizeof steps -
+			    strlen(steps), "%s%d", steps[0] ? "," : "", i);
+	elapsed = live ? engine_ticket_resolve_elapsed(server.engine, t, now) :
+	    t->resolve_used;
+	resp_add_field_int(b, "answer_target_ms", sp ? sp->answer : 0);
+	resp_add_field_int(b, "answer_due", t->answer_due);
+	/* Once answered, what was left at the answer. */
+	resp_add_field_int(b, "answer_left_ms", t->answer_due == 0 ? 0 :
+	    t->answer_due - (t->accepted_at ? t->accepted_at : now));
+	resp_add_field_str(b, "answer_sla", reply_sla_state(t, 1));
+	resp_add_field_int(b, "resolve_target_ms", sp ? sp->resolve : 0);
+	resp_add_field_int(b, "resolve_due", t->resolve_due);
+	resp_add_field_int(b, "resolve_elapsed_ms", elapsed);
+	resp_add_field_int(b, "resolve_left_ms", sp && sp->resolve ?
+	    sp->resolve - elapsed : 0);
+	resp_add_field_str(b, "resolve_sla", reply_sla_state(t, 0));
+	resp_add_field_int(b, "paused_ms", t->paused);
+	resp_add_field_int(b, "escalations", t->escalations);
+	resp_add_field_str(b, "steps_fired", steps);
+}
+
 void
 reply_ticket(struct resp_buf *b, const struct ticket *t, int live)
 {
@@ -16,7 +70,7 @@ reply_ticket(struct resp_buf *b, const struct ticket *t, int live)
 		engine_ticket_step(server.engine, t, step, sizeof step);
 	wait = t->state == TICKET_QUEUED || t->state == TICKET_OFFERED ?
 	    server_now() - t->enqueued : 0;
-	resp_add_map(b, 24 + (size_t)t->nattrs);
+	resp_add_map(b, 24 + REPLY_SLA_FIELDS + (size_t)t->nattrs);
 	resp_add_field_int(b, "id", (long long)t->id);
 	resp_add_field_str(b, "state", ticket_state_name(t->state));
 	resp_add_field_str(b, "queue", t->queue);
@@ -41,6 +95,7 @@ reply_ticket(struct resp_buf *b, const struct ticket *t, int live)
 	resp_add_field_int(b, "resolved_at", t->resolved_at);
 	resp_add_field_int(b, "pending_until", t->pending_until);
 	resp_add_field_int(b, "wait_ms", wait < 0 ? 0 : wait);
+	reply_ticket_sla(b, t, live);
 	resp_add_field_int(b, "attrs", t->nattrs);
 	for (i = 0; i < t->nattrs; i++) {
 		resp_add_bulkf(b, "attr.%s", t->attrs[i].key);

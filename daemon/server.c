@@ -499,6 +499,7 @@ server_reload(char *err, size_t errlen)
 	config_engine(cfg, &ec);
 	if (engine_reconfigure(server.engine, &ec, eerr) != 0) {
 		snprintf(err, errlen, "%s", eerr);
+		config_free(cfg);
 		free(cfg);
 		return (-1);
 	}
@@ -515,6 +516,8 @@ server_reload(char *err, size_t errlen)
 	memcpy(cfg->unixsocket, server.cfg.unixsocket, sizeof cfg->unixsocket);
 	memcpy(cfg->data_dir, server.cfg.data_dir, sizeof cfg->data_dir);
 	cfg->durability = server.cfg.durability;
+	/* The engine now uses the new calendars: the old zones can go. */
+	config_free(&server.cfg);
 	server.cfg = *cfg;
 	free(cfg);
 	log_set_level(server.cfg.log_level);
@@ -577,6 +580,7 @@ server_finish(void)
 	if (journal_pending(server.journal))
 		journal_discard(server.journal);
 	engine_free(server.engine);
+	config_free(&server.cfg);
 	journal_free(server.journal);
 	pubsub_free();
 	store_close(server.store);

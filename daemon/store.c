@@ -15,6 +15,14 @@
 #include "config.h"
 #include "store.h"
 
+/* The columns of a ticket row, in store_row_ticket's order. */
+#define TICKET_COLUMNS \
+	"id, state, queue, customer, tier, channel, subject, disposition, " \
+	"creator, agent, target, priority, boost, step, created_ms, " \
+	"enqueued_ms, updated_ms, step_started_ms, offered_ms, accepted_ms, " \
+	"resolved_ms, pending_until_ms, attrs, answer_due_ms, resolve_due_ms, " \
+	"resolve_used_ms, clock_mark_ms, paused_ms, sla_fired, escalations"
+
 enum {
 	ST_BEGIN,
 	ST_COMMIT,
@@ -39,12 +47,31 @@ static const char *store_sql[ST_COUNT] = {
 	[ST_ROLLBACK] = "ROLLBACK",
 	[ST_EVENT] = "INSERT INTO events(seq, time_ms, type, ticket, agent, "
 	    "customer, actor, data) VALUES (?,?,?,?,?,?,?,?)",
-	[ST_TICKET] = "INSERT OR REPLACE INTO tickets(id, state, queue, "
-	    "customer, tier, channel, subject, disposition, creator, agent, "
-	    "target, priority, boost, step, created_ms, enqueued_ms, "
-	    "updated_ms, step_started_ms, offered_ms, accepted_ms, "
-	    "resolved_ms, pending_until_ms, attrs) VALUES "
-	    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	/* An upsert, not REPLACE: rows change in place and only the indexes
+	 * whose columns changed are touched. */
+	[ST_TICKET] = "INSERT INTO tickets(" TICKET_COLUMNS ") "
+	    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+	    "ON CONFLICT(id) DO UPDATE SET state = excluded.state, "
+	    "queue = excluded.queue, customer = excluded.customer, "
+	    "tier = excluded.tier, channel = excluded.channel, "
+	    "subject = excluded.subject, disposition = excluded.disposition, "
+	    "creator = excluded.creator, agent = excluded.agent, "
+	    "target = excluded.target, priority = excluded.priority, "
+	    "boost = excluded.boost, step = excluded.step, "
+	    "created_ms = excluded.created_ms, "
+	    "enqueued_ms = excluded.enqueued_ms, "
+	    "updated_ms = excluded.updated_ms, "
+	    "step_started_ms = excluded.step_started_ms, "
+	    "offered_ms = excluded.offered_ms, "
+	    "accepted_ms = excluded.accepted_ms, "
+	    "resolved_ms = excluded.resolved_ms, "
+	    "pending_until_ms = excluded.pending_until_ms, "
+	    "attrs = excluded.attrs, answer_due_ms = excluded.answer_due_ms, "
+	    "resolve_due_ms = excluded.resolve_due_ms, "
+	    "resolve_used_ms = excluded.resolve_used_ms, "
+	    "clock_mark_ms = excluded.clock_mark_ms, "
+	    "paused_ms = excluded.paused_ms, sla_fired = excluded.sla_fired, "
+	    "escalations = excluded.escalations",
 	[ST_CUSTOMER] = "INSERT OR REPLACE INTO customers(id, name, phone, "
 	    "tier, segment, manager, attrs, created_ms, updated_ms) VALUES "
 	    "(?,?,?,?,?,?,?,?,?)",
@@ -57,19 +84,11 @@ static const char *store_sql[ST_COUNT] = {
 	[ST_USER_DEL] = "DELETE FROM users WHERE name = ?",
 	[ST_USER_GET] = "SELECT hash, role FROM users WHERE name = ?",
 	[ST_META_SET] = "INSERT OR REPLACE INTO meta(key, value) VALUES (?,?)",
-	[ST_TICKET_GET] = "SELECT id, state, queue, customer, tier, channel, "
-	    "subject, disposition, creator, agent, target, priority, boost, "
-	    "step, created_ms, enqueued_ms, updated_ms, step_started_ms, "
-	    "offered_ms, accepted_ms, resolved_ms, pending_until_ms, attrs "
-	    "FROM tickets WHERE id = ?",
+	[ST_TICKET_GET] = "SELECT " TICKET_COLUMNS " FROM tickets WHERE id = ?",
 	[ST_HISTORY] = "SELECT seq, time_ms, type, ticket, agent, customer, "
 	    "actor, data FROM events WHERE ticket = ? ORDER BY seq",
-	[ST_CUSTOMER_TICKETS] = "SELECT id, state, queue, customer, tier, "
-	    "channel, subject, disposition, creator, agent, target, priority, "
-	    "boost, step, created_ms, enqueued_ms, updated_ms, "
-	    "step_started_ms, offered_ms, accepted_ms, resolved_ms, "
-	    "pending_until_ms, attrs FROM tickets WHERE customer = ? "
-	    "ORDER BY id DESC LIMIT ?",
+	[ST_CUSTOMER_TICKETS] = "SELECT " TICKET_COLUMNS " FROM tickets "
+	    "WHERE customer = ? ORDER BY id DESC LIMIT ?",
 };
 
 /* Migrations, applied in order; PRAGMA user_version is their count. */
@@ -102,6 +121,19 @@ static const char *store_migrations[] = {
 	" role TEXT NOT NULL, skills TEXT NOT NULL, groups TEXT NOT NULL,"
 	" capacity INTEGER NOT NULL, created_ms INTEGER NOT NULL,"
 	" updated_ms INTEGER NOT NULL);",
+	/* 2: SLA clocks and escalations of each ticket. */
+	"ALTER TABLE tickets ADD COLUMN answer_due_ms INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE tickets ADD COLUMN resolve_due_ms INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE tickets ADD COLUMN resolve_used_ms INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE tickets ADD COLUMN clock_mark_ms INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE tickets ADD COLUMN paused_ms INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE tickets ADD COLUMN sla_fired INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE tickets ADD COLUMN escalations INTEGER NOT NULL"
+	" DEFAULT 0;",
 };
 
 struct store {
@@ -431,6 +463,13 @@ store_put_ticket(struct store *st, const struct ticket *t, char *err)
 		sqlite3_bind_text(s, 23, st->scratch.data,
 		    (int)st->scratch.len, SQLITE_STATIC);
 	}
+	sqlite3_bind_int64(s, 24, t->answer_due);
+	sqlite3_bind_int64(s, 25, t->resolve_due);
+	sqlite3_bind_int64(s, 26, t->resolve_used);
+	sqlite3_bind_int64(s, 27, t->clock_mark);
+	sqlite3_bind_int64(s, 28, t->paused);
+	sqlite3_bind_int64(s, 29, t->sla_fired);
+	sqlite3_bind_int(s, 30, t->escalations);
 	return (store_step_done(st, ST_TICKET, err, "write ticket"));
 }
 
@@ -620,7 +659,7 @@ store_free_attrs(struct attr *a, int n)
 	free(a);
 }
 
-/* Column order as in ST_TICKET_GET. */
+/* Column order as in TICKET_COLUMNS. */
 static int
 store_row_ticket(struct store *st, sqlite3_stmt *s, struct ticket *t)
 {
@@ -649,6 +688,13 @@ store_row_ticket(struct store *st, sqlite3_stmt *s, struct ticket *t)
 	t->accepted_at = sqlite3_column_int64(s, 19);
 	t->resolved_at = sqlite3_column_int64(s, 20);
 	t->pending_until = sqlite3_column_int64(s, 21);
+	t->answer_due = sqlite3_column_int64(s, 23);
+	t->resolve_due = sqlite3_column_int64(s, 24);
+	t->resolve_used = sqlite3_column_int64(s, 25);
+	t->clock_mark = sqlite3_column_int64(s, 26);
+	t->paused = sqlite3_column_int64(s, 27);
+	t->sla_fired = (uint32_t)sqlite3_column_int64(s, 28);
+	t->escalations = sqlite3_column_int(s, 29);
 	return (store_attrs(st, s, 22, &t->attrs, &t->nattrs));
 }
 
@@ -740,12 +786,9 @@ store_load_tickets(struct store *st, struct engine *e, char *err)
 	int		 rc;
 	size_t		 n = 0;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT id, state, queue, customer, "
-	    "tier, channel, subject, disposition, creator, agent, target, "
-	    "priority, boost, step, created_ms, enqueued_ms, updated_ms, "
-	    "step_started_ms, offered_ms, accepted_ms, resolved_ms, "
-	    "pending_until_ms, attrs FROM tickets WHERE state NOT IN "
-	    "('closed', 'abandoned') ORDER BY id", -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db, "SELECT " TICKET_COLUMNS " FROM tickets "
+	    "WHERE state NOT IN ('closed', 'abandoned') ORDER BY id", -1, &s,
+	    NULL) != SQLITE_OK)
 		return (store_fail(st, err, "load tickets"));
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (store_row_ticket(st, s, &t) != 0 ||

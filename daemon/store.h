@@ -11,7 +11,7 @@
 #include "engine.h"
 
 #define STORE_ERRMAX	512
-#define STORE_SCHEMA_VERSION	1
+#define STORE_SCHEMA_VERSION	2
 
 struct store;
 

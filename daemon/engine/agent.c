@@ -296,6 +296,7 @@ engine_agent_delete(struct engine *e, hl_ms now, const struct actor *ac,
 	struct ticket_private	*t;
 	struct agent_tickets	 l = { NULL, 0, 0 };
 	const char		*actor = eng_actor(ac);
+	enum ticket_state	 from;
 	size_t			 i;
 	int			 rc;
 
@@ -316,7 +317,9 @@ engine_agent_delete(struct engine *e, hl_ms now, const struct actor *ac,
 		tmr_cancel(&e->timers, &t->tm_state);
 		t->t.pending_until = 0;
 		eng_qcount(t, -1);
+		from = t->t.state;
 		t->t.state = TICKET_QUEUED;
+		sla_state(e, t, from, now);
 		t->t.agent[0] = '\0';
 		t->t.target[0] = '\0';
 		eng_qcount(t, +1);
@@ -324,6 +327,7 @@ engine_agent_delete(struct engine *e, hl_ms now, const struct actor *ac,
 		route_file(e, t);
 		eng_emit_ticket(e, now, actor, "ticket.queued", t, NULL,
 		    requeue);
+		sla_check(e, t, now);	/* a pending spell ended */
 		agent_tickets_add(&l, t);
 	}
 	agent_drop_targets(e, a, now, actor,

@@ -199,6 +199,7 @@ eng_queue_make(struct engine *e, const struct queue_def *def)
 	int			 k;
 
 	q->def = *def;
+	sla_queue_bind(e, q);
 	theap_init(&q->heap, false);
 	theap_init(&q->age, true);
 	v = realloc(e->queues, (size_t)(e->nqueues + 1) * sizeof *v);
@@ -240,6 +241,7 @@ eng_queue_destroy(struct engine *e, struct queue *q)
 	}
 	theap_free(&q->heap);
 	theap_free(&q->age);
+	sl_free(q);
 	free(q->agents);
 	free(q);
 }
@@ -513,6 +515,7 @@ eng_ticket_destroy(struct engine *e, struct ticket_private *t)
 	route_unfile(e, t, true);
 	tmr_cancel(&e->timers, &t->tm_step);
 	tmr_cancel(&e->timers, &t->tm_state);
+	tmr_cancel(&e->timers, &t->tm_sla);
 	route_cool_clear(e, t);
 	eng_qcount(t, -1);
 	if (t->cust != NULL) {
@@ -556,6 +559,7 @@ engine_new(const struct engine_config *cfg, engine_emit_fn emit, void *arg)
 	tmr_init(&e->timers);
 	ejson_init(&e->json);
 	eng_set_tiers(e, cfg);
+	sla_set_config(e, cfg);
 	for (i = 0; i < cfg->nqueues; i++)
 		eng_queue_make(e, &cfg->queues[i]);
 	e->reject_cooldown = cfg->reject_cooldown;
@@ -619,6 +623,7 @@ engine_free(struct engine *e)
 	ejson_free(&e->json);
 	free(e->scratch);
 	free(e->tiers);
+	sla_free(e);
 	free(e);
 }
 
@@ -658,6 +663,9 @@ engine_advance(struct engine *e, hl_ms now)
 			break;
 		case TMR_WRAPUP:
 			agent_wrapup_due(e, te.obj, at);
+			break;
+		case TMR_SLA:
+			sla_due(e, te.obj, te.at, at);
 			break;
 		}
 	}

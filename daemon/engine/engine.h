@@ -16,6 +16,8 @@ typedef int64_t hl_ms;			/* milliseconds since the Unix epoch */
 #define ENGINE_MAX_STEPS	8	/* routing ladder steps per tier */
 #define ENGINE_MAX_GROUPS	8	/* groups per agent */
 #define ENGINE_MAX_SKILLS	32	/* skills per agent */
+#define ENGINE_MAX_SLA_STEPS	8	/* escalation steps per policy */
+#define ENGINE_MAX_TIERS	16
 
 /* Roles are bits so a command row can allow any set of them. */
 enum role {
@@ -84,7 +86,49 @@ struct queue_def {
 	hl_ms		offer_timeout;		/* > 0 */
 	int		max_missed;		/* missed offers in a row -> break */
 	char		overflow[ENGINE_NAME_MAX];	/* "" = none */
+	char		calendar[ENGINE_NAME_MAX];	/* "" = 24/7 */
+	int		answer_business;	/* answer clock in business time */
 };
+
+/*
+ * SLA clocks. answer: created -> accepted, wall time (business time if the
+ * queue says so). resolve: created -> resolved, business time of the
+ * queue's calendar, stopped while the ticket is pending.
+ */
+enum sla_clock {
+	SLA_ANSWER,
+	SLA_RESOLVE
+};
+
+/* Escalation actions, as bits of sla_step.actions. */
+#define SLA_NOTIFY	0x1	/* ticket.escalated on the sla channel */
+#define SLA_BOOST	0x2	/* priority + boost, waiting tickets reorder */
+#define SLA_OVERFLOW	0x4	/* move to the overflow queue */
+#define SLA_PAGE	0x8	/* ticket.escalated naming the account manager */
+
+/* A step fires once per ticket, at percent% of its clock's target, or
+ * (percent == 0) when its clock has run for `after`. */
+struct sla_step {
+	enum sla_clock	clock;
+	int		percent;
+	hl_ms		after;
+	int		actions;
+	int		boost;
+	char		overflow[ENGINE_NAME_MAX];
+};
+
+/* The policy of a tier, or of a tier in one queue (queue != ""). */
+struct sla_policy {
+	char		tier[ENGINE_NAME_MAX];
+	char		queue[ENGINE_NAME_MAX];	/* "" = every queue */
+	hl_ms		answer;			/* 0 = no target */
+	hl_ms		resolve;		/* 0 = no target */
+	int		warning;		/* percent of target, 1-100 */
+	int		nsteps;
+	struct sla_step	steps[ENGINE_MAX_SLA_STEPS];
+};
+
+struct calendar;
 
 /* Tiers are ordered lowest first: tiers[0] is standard. */
 struct engine_config {
@@ -94,6 +138,13 @@ struct engine_config {
 	int			 nqueues;
 	hl_ms			 reject_cooldown; /* same agent not re-offered */
 	uint64_t		 seed;		  /* for STRATEGY_RANDOM */
+	/* Calendars are copied; their zone arrays are borrowed and must
+	 * outlive the engine (or the next engine_reconfigure). */
+	const struct calendar	*calendars;
+	int			 ncalendars;
+	const struct sla_policy	*slas;
+	int			 nslas;
+	hl_ms			 short_abandon;	  /* not counted against SL */
 };
 
 struct attr {
@@ -125,10 +176,26 @@ struct ticket {
 	hl_ms			accepted_at;
 	hl_ms			resolved_at;
 	hl_ms			pending_until;		/* 0 = none */
+	/* SLA: dues are 0 when there is no target; resolve_due is 0 while
+	 * pending (the clock is stopped). resolve_used is the business time
+	 * counted up to clock_mark; paused the wall time spent pending. */
+	hl_ms			answer_due;
+	hl_ms			resolve_due;
+	hl_ms			resolve_used;
+	hl_ms			clock_mark;
+	hl_ms			paused;
+	uint32_t		sla_fired;	/* SLA_FIRED_* | step bits << 8 */
+	int			escalations;	/* steps fired + by hand */
 	struct attr		*attrs;
 	int			nattrs;
 	struct ticket_private	*priv;			/* engine use only */
 };
+
+#define SLA_FIRED_ANSWER_WARNING	0x1
+#define SLA_FIRED_ANSWER_BREACH		0x2
+#define SLA_FIRED_RESOLVE_WARNING	0x4
+#define SLA_FIRED_RESOLVE_BREACH	0x8
+#define SLA_FIRED_STEP(i)		(0x100u << (i))
 
 struct skill {
 	char	queue[ENGINE_NAME_MAX];
@@ -307,6 +374,14 @@ int	engine_ticket_set_tier(struct engine *, hl_ms, const struct actor *,
 	    uint64_t, const char *tier, char *err);
 int	engine_ticket_set_priority(struct engine *, hl_ms,
 	    const struct actor *, uint64_t, int priority, char *err);
+/* By hand (supervisor): notify, page the account manager, count it. */
+int	engine_ticket_escalate(struct engine *, hl_ms, const struct actor *,
+	    uint64_t, const char *reason, char *err);
+/* The SLA policy in force for a ticket (NULL: none), and its clocks now. */
+const struct sla_policy *engine_ticket_sla(const struct engine *,
+	    const struct ticket *);
+hl_ms	engine_ticket_resolve_elapsed(const struct engine *,
+	    const struct ticket *, hl_ms now);	/* business ms so far */
 /* Calls fn for every ticket held in memory (all not closed/abandoned). */
 void	engine_ticket_foreach(const struct engine *,
 	    void (*fn)(const struct ticket *, void *), void *arg);
@@ -336,18 +411,39 @@ const struct customer *engine_customer_get(const struct engine *,
 	    const char *id);
 
 /* Queues: live statistics for QUEUE LIST / QUEUE STATS. */
+/*
+ * Service level counters of a window, per tier: answered (accepted),
+ * answered within the answer target, abandoned after the short-abandon
+ * threshold (short ones apart), answer-clock breaches, and the summed
+ * answer times (for ASA). SL = in_target / (answered + abandoned).
+ */
+struct sl_counts {
+	uint64_t	answered;
+	uint64_t	in_target;
+	uint64_t	abandoned;
+	uint64_t	short_abandoned;
+	uint64_t	breaches;
+	hl_ms		answer_ms;
+};
+
 struct queue_stats {
 	const char	*name;
 	const char	*strategy;
 	size_t		 waiting;
-	size_t		 waiting_by_tier[16];	/* index = tier order */
+	size_t		 waiting_by_tier[ENGINE_MAX_TIERS];	/* tier order */
 	hl_ms		 oldest_enqueued;	/* 0 = none waiting */
 	size_t		 offered;
 	size_t		 active;
 	size_t		 agents_by_status[5];	/* enum agent_status */
+	/* Today (the queue calendar's local day), the last 15 min, hour. */
+	struct sl_counts sl_today[ENGINE_MAX_TIERS];
+	struct sl_counts sl_15m[ENGINE_MAX_TIERS];
+	struct sl_counts sl_1h[ENGINE_MAX_TIERS];
+	uint64_t	 breaches_today;	/* answer and resolve */
 };
+/* now: the windows are counted back from it. */
 int	engine_queue_stats(const struct engine *, const char *queue,
-	    struct queue_stats *);
+	    hl_ms now, struct queue_stats *);
 void	engine_queue_foreach(const struct engine *,
 	    void (*fn)(const char *name, void *), void *arg);
 const char *engine_tier_name(const struct engine *, int index);

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "calendar.h"
 #include "engine.h"
 
 #define IDX_NONE	UINT32_MAX
@@ -20,7 +21,7 @@
  */
 #define SLOT_AGE	ENGINE_MAX_STEPS
 #define NSLOTS		(ENGINE_MAX_STEPS + 1)
-#define MAX_TIERS	16		/* queue_stats.waiting_by_tier */
+#define MAX_TIERS	ENGINE_MAX_TIERS	/* queue_stats arrays */
 #define PRIORITY_MAX	1000
 #define CAPACITY_MAX	1000
 /* Cooldown exclusions make an agent look this far down a heap. */
@@ -68,7 +69,8 @@ enum tmr_kind {
 	TMR_OFFER,		/* ticket: offer times out */
 	TMR_PENDING,		/* ticket: pending until */
 	TMR_COOL,		/* ticket: a reject cooldown ends */
-	TMR_WRAPUP		/* agent: wrap-up ends */
+	TMR_WRAPUP,		/* agent: wrap-up ends */
+	TMR_SLA			/* ticket: next SLA threshold (sla.c) */
 };
 struct tmr_ent {
 	hl_ms		 at;
@@ -164,6 +166,7 @@ struct ticket_private {
 	uint32_t		 tm_step;
 	uint32_t		 tm_state;	/* offer timeout or pending */
 	uint32_t		 tm_cool;
+	uint32_t		 tm_sla;
 };
 
 struct desk;
@@ -202,6 +205,9 @@ struct group {
 	int			 cmem;
 };
 
+/* slstats.c: service-level counters of one tier in one queue. */
+struct sl_ring;
+
 struct qagent {
 	struct agent_private	*a;
 	int			 level;
@@ -221,6 +227,10 @@ struct queue {
 	size_t			 noffered;
 	size_t			 nactive;	/* active and pending */
 	size_t			 by_tier[MAX_TIERS];
+	const struct calendar	*cal;		/* NULL: 24/7 */
+	const struct sla_policy	*sla[MAX_TIERS];	/* per tier, or NULL */
+	bool			 cal_changed;	/* during a reconfigure */
+	struct sl_ring		*sl[MAX_TIERS];	/* per tier, made on use */
 };
 
 struct engine {
@@ -244,6 +254,11 @@ struct engine {
 	struct ejson		 json;
 	struct agent_private	**scratch;	/* routing candidates */
 	size_t			 cscratch;
+	struct calendar		*cals;		/* copies; zones borrowed */
+	int			 ncals;
+	struct sla_policy	*slas;
+	int			 nslas;
+	hl_ms			 short_abandon;
 };
 
 /* engine.c */
@@ -316,6 +331,44 @@ void	 ticket_offer_due(struct engine *, struct ticket_private *, hl_ms);
 void	 ticket_pending_due(struct engine *, struct ticket_private *, hl_ms);
 void	 ticket_return(struct engine *, struct ticket_private *, hl_ms,
 	    const char *actor, const char *reason);
+void	 ticket_move(struct engine *, struct ticket_private *, struct queue *,
+	    hl_ms, const char *actor, const char *reason);
+
+/* sla.c */
+int	 sla_check_config(const struct engine_config *, char *err);
+void	 sla_set_config(struct engine *, const struct engine_config *);
+void	 sla_queue_bind(struct engine *, struct queue *);
+const struct sla_policy *sla_policy(const struct ticket_private *);
+void	 sla_start(struct engine *, struct ticket_private *);
+void	 sla_state(struct engine *, struct ticket_private *,
+	    enum ticket_state from, hl_ms);
+void	 sla_accepted(struct engine *, struct ticket_private *, hl_ms,
+	    bool first);
+void	 sla_abandoned(struct engine *, struct ticket_private *, hl_ms);
+void	 sla_bring(struct engine *, struct ticket_private *, hl_ms);
+void	 sla_retarget(struct engine *, struct ticket_private *, hl_ms);
+void	 sla_check(struct engine *, struct ticket_private *, hl_ms);
+void	 sla_due(struct engine *, struct ticket_private *, hl_ms at,
+	    hl_ms now);
+void	 sla_restore(struct engine *, struct ticket_private *, hl_ms);
+void	 sla_reconfigure_begin(struct engine *, const struct engine_config *);
+void	 sla_reconfigure_end(struct engine *);
+void	 sla_free(struct engine *);
+bool	 sla_cal_equal(const struct calendar *, const struct calendar *);
+
+/* slstats.c */
+enum sl_what {
+	SL_ANSWERED,		/* arg: answer time; in_target */
+	SL_ABANDONED,
+	SL_SHORT_ABANDONED,
+	SL_BREACH,		/* the answer clock */
+	SL_RESOLVE_BREACH
+};
+void	 sl_count(struct engine *, struct ticket_private *, hl_ms at,
+	    enum sl_what, hl_ms answer_ms, bool in_target);
+void	 sl_stats(const struct queue *, hl_ms now, struct queue_stats *);
+void	 sl_remap(struct engine *);
+void	 sl_free(struct queue *);
 
 /* agent.c */
 struct agent_private *agent_make(struct engine *, const char *, hl_ms);

@@ -131,7 +131,7 @@ engine_customer_get(const struct engine *e, const char *id)
 }
 
 int
-engine_queue_stats(const struct engine *e, const char *name,
+engine_queue_stats(const struct engine *e, const char *name, hl_ms now,
     struct queue_stats *st)
 {
 	const struct queue	*q = eng_queue(e, name);
@@ -150,6 +150,7 @@ engine_queue_stats(const struct engine *e, const char *name,
 	st->active = q->nactive;
 	for (i = 0; i < q->nagents; i++)
 		st->agents_by_status[q->agents[i].a->a.status]++;
+	sl_stats(q, now, st);
 	return (0);
 }
 

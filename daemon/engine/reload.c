@@ -116,6 +116,8 @@ engine_check_config(const struct engine_config *cfg, char *err)
 		if (check_queue(cfg, i, err) != 0)
 			return (ENGINE_ERR);
 	}
+	if (sla_check_config(cfg, err) != 0)
+		return (ENGINE_ERR);
 	return (ENGINE_OK);
 }
 
@@ -155,6 +157,10 @@ eng_unfile_all(struct engine *e)
  * Tier and queue definitions change under live tickets: every ticket is
  * re-keyed and re-filed (O(n log n), a reload is rare), and free agents
  * look for work again. Events carry the latest time the engine was given.
+ * SLA policies and calendars apply at once: clocks of queues whose
+ * calendar changed are counted up to now in the old one (so the old zone
+ * arrays must stay valid until this returns), every open ticket is
+ * re-targeted, and thresholds now due fire before it returns.
  */
 int
 engine_reconfigure(struct engine *e, const struct engine_config *cfg,
@@ -169,8 +175,10 @@ engine_reconfigure(struct engine *e, const struct engine_config *cfg,
 
 	if (engine_check_config(cfg, err) != ENGINE_OK)
 		return (ENGINE_ERR);
+	sla_reconfigure_begin(e, cfg);
 	eng_unfile_all(e);
 	eng_set_tiers(e, cfg);
+	sla_set_config(e, cfg);
 	e->reject_cooldown = cfg->reject_cooldown;
 
 	nold = e->nqueues;
@@ -195,9 +203,11 @@ engine_reconfigure(struct engine *e, const struct engine_config *cfg,
 			eng_queue_destroy(e, old[k]);
 	}
 	free(old);
+	sl_remap(e);
 
 	for (k = 0; k < e->nqueues; k++) {
 		q = e->queues[k];
+		sla_queue_bind(e, q);
 		q->nwaiting = q->noffered = q->nactive = 0;
 		memset(q->by_tier, 0, sizeof q->by_tier);
 	}
@@ -226,6 +236,7 @@ engine_reconfigure(struct engine *e, const struct engine_config *cfg,
 			    t, t->t.agent, ejson_end(&e->json));
 		}
 	}
+	sla_reconfigure_end(e);
 	for (i = 0; i < e->agents.cap; i++) {
 		if ((a = e->agents.v[i].p) != NULL)
 			eng_unlink_agent(e, a);
@@ -235,5 +246,6 @@ engine_reconfigure(struct engine *e, const struct engine_config *cfg,
 			eng_links_agent(e, a);
 	}
 	route_all(e, e->clock);
+	engine_advance(e, e->clock);
 	return (ENGINE_OK);
 }

@@ -72,7 +72,7 @@ engine_restore_ticket(struct engine *e, const struct ticket *src)
 	if (t->t.step < 0)
 		t->t.step = 0;
 	memset(t->hidx, 0xff, sizeof t->hidx);
-	t->tm_step = t->tm_state = t->tm_cool = IDX_NONE;
+	t->tm_step = t->tm_state = t->tm_cool = t->tm_sla = IDX_NONE;
 	t->q = restore_queue(e, qname);
 	t->q->nrefs++;
 	hmap_u64_put(&e->tickets, t);
@@ -225,6 +225,7 @@ restore_one(struct engine *e, struct ticket_private *t, hl_ms now)
 	default:
 		break;
 	}
+	sla_restore(e, t, now);
 }
 
 void
@@ -238,4 +239,7 @@ engine_restore_done(struct engine *e, hl_ms now)
 		if ((t = e->tickets.v[i]) != NULL && t->cust == NULL)
 			restore_one(e, t, now);
 	}
+	/* What fell due while down (SLA thresholds, pending ends) fires
+	 * now, once, in deadline order across tickets. */
+	engine_advance(e, now);
 }

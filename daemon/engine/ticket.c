@@ -70,12 +70,17 @@ ticket_state_err(const struct ticket_private *t, const char *want, char *err)
 	return (ENGINE_BADSTATE);
 }
 
+/* Counters and SLA clocks follow every state change made here. */
 static void
-ticket_set_state(struct ticket_private *t, enum ticket_state st)
+ticket_set_state(struct engine *e, struct ticket_private *t,
+    enum ticket_state st, hl_ms now)
 {
+	enum ticket_state	from = t->t.state;
+
 	eng_qcount(t, -1);
 	t->t.state = st;
 	eng_qcount(t, +1);
+	sla_state(e, t, from, now);
 }
 
 static void
@@ -206,6 +211,7 @@ engine_ticket_create(struct engine *e, hl_ms now, const struct actor *ac,
 	eng_qcount(t, +1);
 	route_ladder_start(e, t, now);
 	route_file(e, t);
+	sla_start(e, t);
 
 	ejson_begin(&e->json);
 	ejson_str(&e->json, "queue", t->t.queue);
@@ -227,6 +233,7 @@ engine_ticket_create(struct engine *e, hl_ms now, const struct actor *ac,
 	if (id != NULL)
 		*id = t->t.id;
 	route_ticket(e, t, now);
+	sla_check(e, t, now);
 	return (ENGINE_OK);
 }
 
@@ -236,6 +243,7 @@ engine_ticket_accept(struct engine *e, hl_ms now, const struct actor *ac,
 {
 	struct ticket_private	*t;
 	struct agent_private	*a;
+	bool			 first;
 	int			 rc;
 
 	if ((t = ticket_find(e, now, id, err)) == NULL)
@@ -245,13 +253,15 @@ engine_ticket_accept(struct engine *e, hl_ms now, const struct actor *ac,
 	if (t->t.state != TICKET_OFFERED)
 		return (ticket_state_err(t, "offered", err));
 	a = eng_agent(e, t->t.agent);
+	first = t->t.accepted_at == 0;
 	route_unfile(e, t, true);	/* answered: out of the age heap */
 	tmr_cancel(&e->timers, &t->tm_state);
 	tmr_cancel(&e->timers, &t->tm_step);
 	route_cool_clear(e, t);
 	t->t.target[0] = '\0';
-	ticket_set_state(t, TICKET_ACTIVE);
 	t->t.accepted_at = now;
+	ticket_set_state(e, t, TICKET_ACTIVE, now);
+	sla_accepted(e, t, now, first);
 	if (a != NULL) {
 		if (a->a.offer == t->t.id)
 			a->a.offer = 0;
@@ -360,6 +370,7 @@ static struct agent_private *
 ticket_detach(struct engine *e, struct ticket_private *t, hl_ms now)
 {
 	struct agent_private	*a = eng_agent(e, t->t.agent);
+	enum ticket_state	 from = t->t.state;
 
 	route_unfile(e, t, true);
 	tmr_cancel(&e->timers, &t->tm_state);
@@ -374,6 +385,7 @@ ticket_detach(struct engine *e, struct ticket_private *t, hl_ms now)
 	}
 	eng_qcount(t, -1);
 	t->t.state = TICKET_QUEUED;
+	sla_state(e, t, from, now);
 	t->t.pending_until = 0;
 	t->t.agent[0] = '\0';
 	t->t.target[0] = '\0';
@@ -404,18 +416,59 @@ ticket_transferable(const struct ticket_private *t, char *err)
 }
 
 /*
- * Requeued at the back of the new queue (enqueued = now), ladder from the
- * start. The agent who held it is freed first, so it takes the best work
+ * Requeued in queue q, ladder from the start: at the back (enqueued =
+ * now) for TRANSFER QUEUE (reason NULL), at its place for an overflow.
+ * The agent who held it is freed first, so it takes the best work
  * waiting, and is not offered this ticket again for the reject cooldown.
+ * The SLA clocks keep what they counted and take q's policy and calendar.
  */
+void
+ticket_move(struct engine *e, struct ticket_private *t, struct queue *q,
+    hl_ms now, const char *actor, const char *reason)
+{
+	struct agent_private	*a;
+	struct queue		*oq;
+	char			 from[ENGINE_NAME_MAX], fromq[ENGINE_NAME_MAX];
+	hl_ms			 enqueued = t->t.enqueued;
+
+	memcpy(from, t->t.agent, sizeof from);
+	memcpy(fromq, t->t.queue, sizeof fromq);
+	sla_bring(e, t, now);
+	a = ticket_detach(e, t, now);
+	if (a != NULL)
+		route_cool_add(e, t, a, now);	/* no bouncing straight back */
+	if (reason != NULL)
+		t->t.enqueued = enqueued;
+	oq = t->q;
+	t->q = q;
+	q->nrefs++;
+	eng_queue_unref(e, oq);
+	snprintf(t->t.queue, sizeof t->t.queue, "%s", q->def.name);
+	eng_qcount(t, +1);
+	route_ladder_start(e, t, now);
+	route_file(e, t);
+	sla_retarget(e, t, now);
+	ejson_begin(&e->json);
+	ejson_str(&e->json, "from_queue", fromq);
+	ejson_str(&e->json, "queue", t->t.queue);
+	ejson_str(&e->json, "from_agent", from);
+	if (reason != NULL)
+		ejson_str(&e->json, "reason", reason);
+	eng_emit_ticket(e, now, actor, "ticket.transferred", t, from,
+	    ejson_end(&e->json));
+	ticket_emit_queued(e, now, actor, t, reason != NULL ? reason :
+	    "transferred");
+	if (a != NULL)
+		route_agent(e, a, now);
+	route_ticket(e, t, now);
+}
+
 int
 engine_ticket_transfer_queue(struct engine *e, hl_ms now,
     const struct actor *ac, uint64_t id, const char *queue, char *err)
 {
 	struct ticket_private	*t;
-	struct agent_private	*a;
-	struct queue		*q, *oq;
-	char			 from[ENGINE_NAME_MAX], fromq[ENGINE_NAME_MAX];
+	struct queue		*q;
 	int			 rc;
 
 	if ((t = ticket_find(e, now, id, err)) == NULL)
@@ -430,29 +483,8 @@ engine_ticket_transfer_queue(struct engine *e, hl_ms now,
 	}
 	if ((rc = ticket_transferable(t, err)) != ENGINE_OK)
 		return (rc);
-	memcpy(from, t->t.agent, sizeof from);
-	memcpy(fromq, t->t.queue, sizeof fromq);
-	a = ticket_detach(e, t, now);
-	if (a != NULL)
-		route_cool_add(e, t, a, now);	/* no bouncing straight back */
-	oq = t->q;
-	t->q = q;
-	q->nrefs++;
-	eng_queue_unref(e, oq);
-	snprintf(t->t.queue, sizeof t->t.queue, "%s", q->def.name);
-	eng_qcount(t, +1);
-	route_ladder_start(e, t, now);
-	route_file(e, t);
-	ejson_begin(&e->json);
-	ejson_str(&e->json, "from_queue", fromq);
-	ejson_str(&e->json, "queue", t->t.queue);
-	ejson_str(&e->json, "from_agent", from);
-	eng_emit_ticket(e, now, eng_actor(ac), "ticket.transferred", t, from,
-	    ejson_end(&e->json));
-	ticket_emit_queued(e, now, eng_actor(ac), t, "transferred");
-	if (a != NULL)
-		route_agent(e, a, now);
-	route_ticket(e, t, now);
+	ticket_move(e, t, q, now, eng_actor(ac), NULL);
+	sla_check(e, t, now);
 	return (ENGINE_OK);
 }
 
@@ -498,6 +530,7 @@ engine_ticket_transfer_agent(struct engine *e, hl_ms now,
 	if (a != NULL)
 		route_agent(e, a, now);
 	route_ticket(e, t, now);
+	sla_check(e, t, now);
 	return (ENGINE_OK);
 }
 
@@ -520,7 +553,7 @@ engine_ticket_pending(struct engine *e, hl_ms now, const struct actor *ac,
 	}
 	if (t->t.state != TICKET_ACTIVE)
 		return (ticket_state_err(t, "active", err));
-	ticket_set_state(t, TICKET_PENDING);
+	ticket_set_state(e, t, TICKET_PENDING, now);
 	t->t.pending_until = until;
 	if (until > 0)
 		tmr_arm(&e->timers, until, TMR_PENDING, t, &t->tm_state);
@@ -546,13 +579,14 @@ ticket_resume(struct engine *e, struct ticket_private *t, hl_ms now,
 
 	tmr_cancel(&e->timers, &t->tm_state);
 	t->t.pending_until = 0;
-	ticket_set_state(t, TICKET_ACTIVE);
+	ticket_set_state(e, t, TICKET_ACTIVE, now);
 	if ((a = eng_agent(e, t->t.agent)) != NULL) {
 		a->a.active++;
 		route_agent_sync(a, now);
 	}
 	eng_emit_ticket(e, now, actor, "ticket.resumed", t, t->t.agent,
 	    NULL);
+	sla_check(e, t, now);
 }
 
 void
@@ -597,7 +631,7 @@ engine_ticket_resolve(struct engine *e, hl_ms now, const struct actor *ac,
 	was_active = t->t.state == TICKET_ACTIVE;
 	tmr_cancel(&e->timers, &t->tm_state);
 	t->t.pending_until = 0;
-	ticket_set_state(t, TICKET_RESOLVED);
+	ticket_set_state(e, t, TICKET_RESOLVED, now);
 	t->t.resolved_at = now;
 	if (disposition != NULL) {
 		eng_free_str(t->t.disposition);
@@ -642,7 +676,7 @@ engine_ticket_close(struct engine *e, hl_ms now, const struct actor *ac,
 		return (rc);
 	if (t->t.state != TICKET_RESOLVED)
 		return (ticket_state_err(t, "resolved", err));
-	ticket_set_state(t, TICKET_CLOSED);
+	ticket_set_state(e, t, TICKET_CLOSED, now);
 	t->t.priv = NULL;	/* copies taken during the event must not use it */
 	eng_emit_ticket(e, now, eng_actor(ac), "ticket.closed", t,
 	    t->t.agent, NULL);
@@ -673,7 +707,8 @@ engine_ticket_abandon(struct engine *e, hl_ms now, const struct actor *ac,
 		a->a.offer = 0;
 		route_agent_sync(a, now);
 	}
-	ticket_set_state(t, TICKET_ABANDONED);
+	sla_abandoned(e, t, now);
+	ticket_set_state(e, t, TICKET_ABANDONED, now);
 	t->t.priv = NULL;
 	ejson_begin(&e->json);
 	ejson_str(&e->json, "queue", t->t.queue);
@@ -712,8 +747,10 @@ engine_ticket_set_tier(struct engine *e, hl_ms now, const struct actor *ac,
 	queued = t->t.state == TICKET_QUEUED;
 	route_unfile(e, t, false);
 	eng_qcount(t, -1);
+	sla_bring(e, t, now);
 	snprintf(t->t.tier, sizeof t->t.tier, "%s", tier);
 	eng_ticket_tier(e, t);
+	sla_retarget(e, t, now);
 	if (queued || t->t.state == TICKET_OFFERED)
 		route_ladder_start(e, t, now);
 	eng_qcount(t, +1);
@@ -727,6 +764,7 @@ engine_ticket_set_tier(struct engine *e, hl_ms now, const struct actor *ac,
 	eng_emit_ticket(e, now, eng_actor(ac), "ticket.tier_changed", t,
 	    t->t.agent, ejson_end(&e->json));
 	route_ticket(e, t, now);
+	sla_check(e, t, now);
 	return (ENGINE_OK);
 }
 

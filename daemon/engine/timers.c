@@ -67,14 +67,22 @@ tmr_fix(struct timers *tm, uint32_t i)
 	tmr_set(tm, i, e);
 }
 
-/* Arm (or re-arm) the timer whose index lives at *idxp. */
+/*
+ * Arm (or re-arm) the timer whose index lives at *idxp. A re-arm moves the
+ * entry from where it is (one sift path, not a removal and an insertion);
+ * its new sequence number keeps "due together, fire in arming order".
+ */
 void
 tmr_arm(struct timers *tm, hl_ms at, int kind, void *obj, uint32_t *idxp)
 {
 	struct tmr_ent	*v;
 	struct tmr_ent	 e = { at, tm->seq++, obj, idxp, kind };
 
-	tmr_cancel(tm, idxp);
+	if (*idxp != IDX_NONE) {
+		tm->v[*idxp] = e;
+		tmr_fix(tm, *idxp);
+		return;
+	}
 	if (tm->n == tm->cap) {
 		tm->cap = tm->cap != 0 ? tm->cap * 2 : TMR_MIN;
 		if ((v = realloc(tm->v, (size_t)tm->cap * sizeof *v)) == NULL)

@@ -50,6 +50,7 @@ ladder = manager {manager_step}, group vip {group_step}, skilled
 offer_timeout = {offer_timeout}
 wrapup = {wrapup}
 max_missed = 3
+{general_extra}
 [queue billing]
 offer_timeout = {offer_timeout}
 wrapup = {wrapup}
@@ -83,13 +84,14 @@ password_hash = {hash}
 [user ivan]
 role = integration
 password_hash = {hash}
+{extra}
 """
 
 DEFAULTS = dict(durability="normal", max_clients=1000, max_inline="64kb",
                 max_bulk="1mb", max_args=1024, idle_timeout=0,
                 output_limit="64mb", pubsub_output_limit="8mb",
                 offer_timeout="30s", wrapup="0", manager_step="20s",
-                group_step="30s")
+                group_step="30s", general_extra="", extra="")
 
 
 def free_port():

@@ -165,6 +165,91 @@ test_values(void **state)
 	assert_int_equal(config_parse_bool("maybe", &b), -1);
 }
 
+static void
+test_calendars_and_slas(void **state)
+{
+	static const char text[] =
+	    "[tier standard]\n[tier diamond]\n"
+	    "[queue general]\n"
+	    "[queue billing]\ncalendar = office\nanswer_clock = business\n"
+	    "[calendar office]\ntimezone = Europe/Paris\n"
+	    "mon-fri = 09:00-12:00, 13:00-18:00\nsat = 10:00-24:00\n"
+	    "holidays = 12-25, 2026-05-14\n"
+	    "[sla diamond billing]\nanswer = 10s\n"
+	    "[sla diamond]\nanswer = 20s\nresolve = 4h\nwarning = 75%\n"
+	    "step = answer 50% notify\n"
+	    "step = answer 100% boost 200, page\n"
+	    "step = resolve 2h overflow general\n";
+	char		 err[CONFIG_ERRMAX] = "";
+	int		 rc;
+	struct config	*cfg = load(text, err, &rc);
+	const struct sla_policy *q, *t;
+
+	if (rc != 0)
+		fail_msg("%s", err);
+	assert_int_equal(cfg->ncalendars, 1);
+	assert_string_equal(cfg->calendars[0].name, "office");
+	assert_true(cfg->calendars[0].zone.n > 0);	/* a real zone */
+	assert_int_equal(cfg->calendars[0].nspans[0], 2);	/* Monday */
+	assert_int_equal(cfg->calendars[0].week[5][0].end_min, 1440);
+	assert_int_equal(cfg->calendars[0].nspans[6], 0);	/* Sunday */
+	assert_int_equal(cfg->calendars[0].nyearly, 1);
+	assert_int_equal(cfg->calendars[0].noneoff, 1);
+	assert_string_equal(cfg->queues[1].calendar, "office");
+	assert_int_equal(cfg->queues[1].answer_business, 1);
+	assert_int_equal(cfg->nslas, 2);
+	q = &cfg->slas[0];
+	t = &cfg->slas[1];
+	assert_string_equal(t->tier, "diamond");
+	assert_int_equal(t->answer, 20000);
+	assert_int_equal(t->resolve, 4 * 3600 * 1000);
+	assert_int_equal(t->warning, 75);
+	assert_int_equal(t->nsteps, 3);
+	assert_int_equal(t->steps[0].clock, SLA_ANSWER);
+	assert_int_equal(t->steps[0].percent, 50);
+	assert_int_equal(t->steps[0].actions, SLA_NOTIFY);
+	assert_int_equal(t->steps[1].actions, SLA_BOOST | SLA_PAGE);
+	assert_int_equal(t->steps[1].boost, 200);
+	assert_int_equal(t->steps[2].clock, SLA_RESOLVE);
+	assert_int_equal(t->steps[2].percent, 0);
+	assert_int_equal(t->steps[2].after, 2 * 3600 * 1000);
+	assert_string_equal(t->steps[2].overflow, "general");
+	/* [sla diamond billing] sets answer and takes the rest. */
+	assert_string_equal(q->queue, "billing");
+	assert_int_equal(q->answer, 10000);
+	assert_int_equal(q->resolve, 4 * 3600 * 1000);
+	assert_int_equal(q->warning, 75);
+	assert_int_equal(q->nsteps, 3);
+	config_free(cfg);
+	free(cfg);
+}
+
+static void
+test_sla_errors(void **state)
+{
+	expect_error("[tier t]\n[queue q]\n[calendar c]\n"
+	    "timezone = Mars/Olympus\n", "test.conf:4:", "Mars/Olympus");
+	expect_error("[tier t]\n[queue q]\n[calendar c]\n"
+	    "mon = 09:00-25:00\n", "test.conf:4:", "25:00");
+	expect_error("[tier t]\n[queue q]\n[calendar c]\n"
+	    "funday = 09:00-10:00\n", "test.conf:4:", "funday");
+	expect_error("[tier t]\n[queue q]\ncalendar = nope\n", "test.conf",
+	    "unknown calendar");
+	expect_error("[tier t]\n[queue q]\n[sla t]\nwarning = 120%\n",
+	    "test.conf:4:", "warning");
+	expect_error("[tier t]\n[queue q]\n[sla t]\nstep = answer 50%\n",
+	    "test.conf:4:", "expected");
+	expect_error("[tier t]\n[queue q]\n[sla t]\n"
+	    "step = answer 50% explode\n", "test.conf:4:", "bad action");
+	expect_error("[tier t]\n[queue q]\n[sla t]\n"
+	    "step = answer 50% overflow elsewhere\n", "test.conf",
+	    "unknown queue");
+	expect_error("[tier t]\n[queue q]\n[sla gold]\n", "test.conf",
+	    "unknown tier");
+	expect_error("[tier t]\n[queue q]\n[queue q2]\nanswer_clock = "
+	    "sometimes\n", "test.conf:4:", "answer_clock");
+}
+
 /* The shipped sample file must always load. */
 static void
 test_sample_file(void **state)
@@ -189,6 +274,8 @@ test_sample_file(void **state)
 		    strcmp(cfg->tiers[3].steps[i].group, "vip") == 0;
 	assert_true(found_vip);
 	assert_true(cfg->nusers > 0);
+	assert_true(cfg->ncalendars >= 1 && cfg->nslas >= 4);
+	config_free(cfg);
 	free(cfg);
 }
 
@@ -199,6 +286,8 @@ main(void)
 		cmocka_unit_test(test_full_file),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_calendars_and_slas),
+		cmocka_unit_test(test_sla_errors),
 		cmocka_unit_test(test_sample_file),
 	};
 

@@ -2,8 +2,8 @@
  * test_engine.c: the engine's ticket lifecycle on virtual time: ordering,
  * offers, timeouts, rejects, capacity, wrap-up, transfers, pending,
  * abandon, close, permissions, errors and events. The runner also runs
- * the routing (test_engine_route.c) and randomized (test_engine_random.c)
- * groups.
+ * the routing (test_engine_route.c), randomized (test_engine_random.c)
+ * and SLA (test_engine_sla.c) groups.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -804,36 +804,6 @@ test_names(void **state)
 }
 
 static void
-test_queue_stats(void **state)
-{
-	struct fx		*fx = *state;
-	struct queue_stats	 st;
-	uint64_t		 a;
-	hl_ms			 t0 = fx->now;
-
-	fx_agent(fx, "ann", "billing:3", NULL, 1);
-	fx_agent(fx, "bob", "billing:1", NULL, 1);
-	a = fx_create(fx, "billing", "c1", NULL);
-	fx->now += 5;
-	fx_create(fx, "billing", "c2", T_GOLD);
-	fx_create(fx, "billing", "c3", T_SILVER);
-	fx_ready(fx, "ann");
-	assert_int_equal(engine_queue_stats(fx->e, "billing", &st), 0);
-	assert_string_equal(st.name, "billing");
-	assert_string_equal(st.strategy, "longest-idle");
-	assert_int_equal(st.waiting, 2);
-	assert_int_equal(st.waiting_by_tier[0], 1);
-	assert_int_equal(st.waiting_by_tier[1], 1);
-	assert_int_equal(st.waiting_by_tier[2], 0);
-	assert_int_equal(st.oldest_enqueued, t0);
-	assert_int_equal(st.offered, 1);
-	assert_int_equal(st.agents_by_status[AGENT_BUSY], 1);
-	assert_int_equal(st.agents_by_status[AGENT_OFFLINE], 1);
-	assert_int_equal(engine_queue_stats(fx->e, "nope", &st), -1);
-	(void)a;
-}
-
-static void
 test_agent_delete_and_logout(void **state)
 {
 	struct fx	*fx = *state;
@@ -914,7 +884,8 @@ test_reconfigure(void **state)
 	assert_int_equal(fx_offer(fx, "ted"), d);
 	assert_false(engine_has_queue(fx->e, "sales"));
 	assert_false(engine_has_tier(fx->e, T_GOLD));
-	assert_int_equal(engine_queue_stats(fx->e, "sales", &st), 0);
+	assert_int_equal(engine_queue_stats(fx->e, "sales", fx->now, &st),
+	    0);
 	assert_int_equal(st.waiting, 1);
 	/* The gold ticket works as the lowest tier: FIFO with b. */
 	assert_int_equal(engine_ticket_priority(fx->e,
@@ -922,7 +893,8 @@ test_reconfigure(void **state)
 	fx_ready(fx, "ann");
 	assert_int_equal(fx_offer(fx, "ann"), a);
 	fx_finish(fx, "ann", a);
-	assert_int_equal(engine_queue_stats(fx->e, "sales", &st), -1);
+	assert_int_equal(engine_queue_stats(fx->e, "sales", fx->now, &st),
+	    -1);
 	assert_int_equal(fx_offer(fx, "ann"), g);
 	fx_finish(fx, "ann", g);
 	assert_int_equal(fx_offer(fx, "ann"), b);
@@ -971,8 +943,6 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_json_escaping, setup,
 		    teardown),
 		cmocka_unit_test(test_names),
-		cmocka_unit_test_setup_teardown(test_queue_stats, setup,
-		    teardown),
 		cmocka_unit_test_setup_teardown(test_agent_delete_and_logout,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reconfigure, setup,
@@ -983,8 +953,8 @@ main(void)
 	int			 fails;
 
 	/* One group, so TAP output has a single plan. */
-	all = calloc(n + test_engine_route_ntests + test_engine_random_ntests,
-	    sizeof *all);
+	all = calloc(n + test_engine_route_ntests + test_engine_random_ntests +
+	    test_engine_sla_ntests, sizeof *all);
 	if (all == NULL)
 		return (1);
 	memcpy(all, tests, sizeof tests);
@@ -995,6 +965,9 @@ main(void)
 	memcpy(all + k, test_engine_random_tests,
 	    test_engine_random_ntests * sizeof *all);
 	k += test_engine_random_ntests;
+	memcpy(all + k, test_engine_sla_tests,
+	    test_engine_sla_ntests * sizeof *all);
+	k += test_engine_sla_ntests;
 	fails = _cmocka_run_group_tests("engine", all, k, NULL, NULL);
 	free(all);
 	return (fails != 0);

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <cmocka.h>
 
+#include "calendar.h"
 #include "engine.h"
 
 /* Tiers: standard, silver, gold (manager 10 s), diamond (manager 20 s, vip 30 s). */
@@ -45,6 +46,8 @@ struct fx {
 	struct engine		*e;
 	struct tier_def		 tiers[4];
 	struct queue_def	 queues[3];
+	struct sla_policy	 slas[8];	/* cfg.nslas in use */
+	struct calendar		 cals[3];	/* cfg.ncalendars in use */
 	struct engine_config	 cfg;
 	hl_ms			 now;
 	struct tev		*ev;
@@ -52,6 +55,7 @@ struct fx {
 	size_t			 cev;
 	bool			 quiet;		/* do not record events */
 	bool			 check_offers;	/* each offer is the best */
+	bool			 check_sla;	/* SLA events on live clocks */
 	struct cool		*cool;		/* rejects and misses seen */
 	size_t			 ncool;
 	size_t			 ccool;
@@ -90,6 +94,19 @@ void		 fx_accept(struct fx *, const char *agent, uint64_t);
 void		 fx_finish(struct fx *, const char *agent, uint64_t);
 void		 fx_manager(struct fx *, const char *customer, const char *mgr);
 
+/* SLA set-up: fx->slas and fx->cals, before fx_start or a reload. */
+struct sla_policy *fx_sla(struct fx *, const char *tier, const char *queue,
+		    hl_ms answer, hl_ms resolve, int warning);
+void		 fx_sla_step(struct sla_policy *, enum sla_clock, int percent,
+		    hl_ms after, int actions, int boost, const char *overflow);
+struct calendar	*fx_calendar(struct fx *, const char *name,
+		    const struct cal_zone *, const char *days,
+		    const char *hours);
+void		 fx_hours(struct calendar *, const char *days,
+		    const char *hours);
+void		 fx_queue_calendar(struct fx *, const char *queue,
+		    const char *calendar, int answer_business);
+
 /* Invariants checked after every step of the randomized tests. */
 void		 fx_invariants(struct fx *);
 bool		 fx_cooled(const struct fx *, const struct ticket *,
@@ -104,5 +121,7 @@ extern const struct CMUnitTest	 test_engine_route_tests[];
 extern const size_t		 test_engine_route_ntests;
 extern const struct CMUnitTest	 test_engine_random_tests[];
 extern const size_t		 test_engine_random_ntests;
+extern const struct CMUnitTest	 test_engine_sla_tests[];
+extern const size_t		 test_engine_sla_ntests;
 
 #endif

@@ -2,7 +2,8 @@
  * test_engine_random.c: thousands of random operations across agents,
  * customers and tickets, checking the invariants after every one (one
  * offer per ticket and per agent, no free agent beside a waiting ticket it
- * may take); and recovery: a new engine built from the snapshots the
+ * may take, no SLA due passed without its breach, SLA events only from
+ * running clocks); and recovery: a new engine built from the snapshots the
  * event stream names holds the same tickets, assignments and order.
  */
 #include <stdio.h>
@@ -78,6 +79,35 @@ expect(int rc, int ok)
 		    rc == ENGINE_ERR);
 }
 
+/*
+ * SLA policies with every kind of step, and on tech a calendar whose
+ * short gaps the test's half hour of virtual time keeps crossing.
+ */
+static void
+random_sla(struct fx *fx)
+{
+	struct sla_policy	*p;
+
+	fx_calendar(fx, "odd", NULL, "mon-sun",
+	    "00:00-00:18,00:21-00:24,00:26-00:31,00:33-24:00");
+	fx_queue_calendar(fx, "tech", "odd", 1);
+	p = fx_sla(fx, T_STD, "", 30000, 120000, 80);
+	fx_sla_step(p, SLA_ANSWER, 50, 0, SLA_NOTIFY, 0, NULL);
+	fx_sla_step(p, SLA_ANSWER, 100, 0, SLA_BOOST, 50, NULL);
+	fx_sla_step(p, SLA_RESOLVE, 0, 60000, SLA_PAGE, 0, NULL);
+	p = fx_sla(fx, T_GOLD, "billing", 20000, 60000, 50);
+	fx_sla_step(p, SLA_ANSWER, 0, 10000, SLA_OVERFLOW | SLA_NOTIFY, 0,
+	    "sales");
+	fx_sla_step(p, SLA_RESOLVE, 150, 0, SLA_NOTIFY, 0, NULL);
+	p = fx_sla(fx, T_DIAMOND, "", 10000, 40000, 90);
+	fx_sla_step(p, SLA_ANSWER, 100, 0, SLA_OVERFLOW | SLA_PAGE |
+	    SLA_BOOST, 5, "tech");
+	p = fx_sla(fx, T_SILVER, "tech", 15000, 90000, 60);
+	fx_sla_step(p, SLA_RESOLVE, 50, 0, SLA_BOOST, 20, NULL);
+	fx->cfg.short_abandon = 3000;
+	fx->check_sla = true;
+}
+
 static void
 random_agent_update(struct fx *fx, struct rnd *r, const char *name)
 {
@@ -116,6 +146,10 @@ random_reconfigure(struct fx *fx, struct rnd *r)
 	fx->tiers[3].steps[1].duration = rnd(r, 3) * 15000;
 	fx->tiers[2].base_priority = rnd(r, 2) ? 200 : 50;
 	fx->cfg.reject_cooldown = rnd(r, 2) ? COOL_MS : 2000;
+	fx->slas[0].answer = rnd(r, 2) ? 30000 : 45000;
+	fx->slas[2].resolve = rnd(r, 2) ? 40000 : 20000;
+	snprintf(fx->queues[1].calendar, ENGINE_NAME_MAX, "%s",
+	    rnd(r, 3) ? "odd" : "");
 	expect(engine_reconfigure(fx->e, &fx->cfg, err), 1);
 }
 
@@ -299,6 +333,7 @@ test_random_invariants(void **state)
 		fx = fx_new();
 		fx->queues[2].strategy = (enum strategy)round;
 		fx->check_offers = true;
+		random_sla(fx);
 		fx_start(fx);
 		random_setup(fx, &r);
 		for (i = 0; i < 4000; i++) {
@@ -340,6 +375,13 @@ same_ticket(const struct ticket *a, const struct ticket *b)
 	assert_int_equal(b->accepted_at, a->accepted_at);
 	assert_int_equal(b->resolved_at, a->resolved_at);
 	assert_int_equal(b->pending_until, a->pending_until);
+	assert_int_equal(b->answer_due, a->answer_due);
+	assert_int_equal(b->resolve_due, a->resolve_due);
+	assert_int_equal(b->resolve_used, a->resolve_used);
+	assert_int_equal(b->clock_mark, a->clock_mark);
+	assert_int_equal(b->paused, a->paused);
+	assert_int_equal(b->sla_fired, a->sla_fired);
+	assert_int_equal(b->escalations, a->escalations);
 }
 
 struct cmp {
@@ -393,6 +435,7 @@ test_recovery(void **state)
 	fx = fx_new();
 	fx->snap = true;
 	fx->check_offers = true;
+	random_sla(fx);
 	fx_start(fx);
 	random_setup(fx, &r);
 	for (i = 0; i < 2500; i++) {
@@ -411,8 +454,10 @@ test_recovery(void **state)
 	assert_int_equal(c.n, engine_ticket_count(b->e));
 	engine_agent_foreach(fx->e, cmp_agent, &c);
 	for (k = 0; k < 3; k++) {
-		assert_int_equal(engine_queue_stats(fx->e, queues[k], &sa), 0);
-		assert_int_equal(engine_queue_stats(b->e, queues[k], &sb), 0);
+		assert_int_equal(engine_queue_stats(fx->e, queues[k], fx->now,
+		    &sa), 0);
+		assert_int_equal(engine_queue_stats(b->e, queues[k], b->now,
+		    &sb), 0);
 		assert_int_equal(sb.waiting, sa.waiting + sa.offered);
 		assert_int_equal(sb.active, sa.active);
 	}

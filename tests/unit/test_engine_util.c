@@ -66,6 +66,8 @@ fx_new(void)
 	fx->cfg.nqueues = 3;
 	fx->cfg.reject_cooldown = COOL_MS;
 	fx->cfg.seed = 42;
+	fx->cfg.slas = fx->slas;
+	fx->cfg.calendars = fx->cals;
 	fx->now = 1000000;
 	return (fx);
 }
@@ -305,6 +307,36 @@ fx_check_offer(struct fx *fx, const struct engine_event *ev)
 	engine_ticket_foreach(fx->e, fx_best_one, &b);
 }
 
+static bool
+fx_open(const struct ticket *t)
+{
+	return (t->state == TICKET_QUEUED || t->state == TICKET_OFFERED ||
+	    t->state == TICKET_ACTIVE || t->state == TICKET_PENDING);
+}
+
+/* Thresholds fire only on open tickets, from a clock that runs. */
+static void
+fx_check_sla(struct fx *fx, const struct engine_event *ev)
+{
+	const struct ticket	*t;
+
+	if (strcmp(ev->type, "sla.warning") != 0 &&
+	    strcmp(ev->type, "sla.breach") != 0 &&
+	    strcmp(ev->type, "ticket.escalated") != 0)
+		return;
+	t = engine_ticket_get(fx->e, ev->ticket);
+	assert_non_null(t);
+	assert_true(fx_open(t));
+	if (strstr(ev->data, "\"manual\":true") != NULL)
+		return;
+	assert_string_equal(ev->actor, "system");
+	if (strstr(ev->data, "\"clock\":\"answer\"") != NULL)
+		assert_true(t->accepted_at == 0 &&
+		    (t->state == TICKET_QUEUED || t->state == TICKET_OFFERED));
+	else
+		assert_true(t->state != TICKET_PENDING);
+}
+
 void
 fx_emit(void *arg, const struct engine_event *ev)
 {
@@ -321,6 +353,8 @@ fx_emit(void *arg, const struct engine_event *ev)
 	fx_note_cool(fx, ev);
 	if (fx->check_offers && strcmp(ev->type, "ticket.offered") == 0)
 		fx_check_offer(fx, ev);
+	if (fx->check_sla)
+		fx_check_sla(fx, ev);
 	if (fx->quiet)
 		return;
 	if (fx->nev == fx->cev) {
@@ -518,6 +552,80 @@ fx_tierdef(const struct fx *fx, const char *name)
 	return (&fx->cfg.tiers[0]);
 }
 
+/* SLA policies and calendars, set before fx_start or a reconfigure. */
+struct sla_policy *
+fx_sla(struct fx *fx, const char *tier, const char *queue, hl_ms answer,
+    hl_ms resolve, int warning)
+{
+	struct sla_policy	*p = &fx->slas[fx->cfg.nslas++];
+
+	memset(p, 0, sizeof *p);
+	snprintf(p->tier, sizeof p->tier, "%s", tier);
+	snprintf(p->queue, sizeof p->queue, "%s", queue);
+	p->answer = answer;
+	p->resolve = resolve;
+	p->warning = warning;
+	return (p);
+}
+
+void
+fx_sla_step(struct sla_policy *p, enum sla_clock c, int percent, hl_ms after,
+    int actions, int boost, const char *overflow)
+{
+	struct sla_step	*s = &p->steps[p->nsteps++];
+
+	memset(s, 0, sizeof *s);
+	s->clock = c;
+	s->percent = percent;
+	s->after = after;
+	s->actions = actions;
+	s->boost = boost;
+	snprintf(s->overflow, sizeof s->overflow, "%s",
+	    overflow != NULL ? overflow : "");
+}
+
+void
+fx_hours(struct calendar *c, const char *days, const char *spec)
+{
+	struct cal_span	spans[CAL_MAX_SPANS];
+	unsigned	mask;
+	char		err[CAL_ERRMAX];
+	int		n;
+
+	assert_int_equal(cal_parse_days(days, &mask, err, sizeof err), 0);
+	assert_int_equal(cal_parse_hours(spec, spans, CAL_MAX_SPANS, &n, err,
+	    sizeof err), 0);
+	cal_set_hours(c, mask, spans, n);
+}
+
+struct calendar *
+fx_calendar(struct fx *fx, const char *name, const struct cal_zone *z,
+    const char *days, const char *spec)
+{
+	struct calendar	*c = &fx->cals[fx->cfg.ncalendars++];
+
+	cal_init(c, name);
+	cal_set_zone(c, z);
+	if (days != NULL)
+		fx_hours(c, days, spec);
+	return (c);
+}
+
+void
+fx_queue_calendar(struct fx *fx, const char *queue, const char *calendar,
+    int answer_business)
+{
+	int	i;
+
+	for (i = 0; i < fx->cfg.nqueues; i++) {
+		if (strcmp(fx->queues[i].name, queue) == 0) {
+			snprintf(fx->queues[i].calendar, ENGINE_NAME_MAX, "%s",
+			    calendar);
+			fx->queues[i].answer_business = answer_business;
+		}
+	}
+}
+
 /* Eligibility, written from the specification rather than the engine. */
 bool
 fx_eligible(const struct fx *fx, const struct ticket *t,
@@ -553,6 +661,66 @@ fx_eligible(const struct fx *fx, const struct ticket *t,
 		}
 	}
 	return (false);
+}
+
+static const struct queue_def *
+fx_queuedef(const struct fx *fx, const char *name)
+{
+	int	i;
+
+	for (i = 0; i < fx->cfg.nqueues; i++) {
+		if (strcmp(fx->cfg.queues[i].name, name) == 0)
+			return (&fx->cfg.queues[i]);
+	}
+	return (NULL);
+}
+
+/*
+ * A due that has passed has fired its breach (timers are never missed);
+ * a pending ticket has no resolve due; on 24/7 queues the dues are plain
+ * sums and the elapsed time is the time counted plus the running part.
+ */
+static void
+inv_sla(struct fx *fx, const struct ticket *t)
+{
+	const struct sla_policy	*p = engine_ticket_sla(fx->e, t);
+	const struct queue_def	*q = fx_queuedef(fx, t->queue);
+	bool			 answer, resolve;
+	hl_ms			 left;
+
+	answer = t->accepted_at == 0 && (t->state == TICKET_QUEUED ||
+	    t->state == TICKET_OFFERED);
+	resolve = t->state == TICKET_QUEUED || t->state == TICKET_OFFERED ||
+	    t->state == TICKET_ACTIVE;
+	if (t->state == TICKET_PENDING)
+		assert_int_equal(t->resolve_due, 0);
+	if (p == NULL) {
+		if (t->accepted_at == 0)
+			assert_int_equal(t->answer_due, 0);
+		return;
+	}
+	if (answer && p->answer > 0 && t->answer_due <= fx->now &&
+	    (t->sla_fired & SLA_FIRED_ANSWER_BREACH) == 0)
+		fail_msg("ticket %llu: answer due %lld passed, no breach",
+		    (unsigned long long)t->id, (long long)t->answer_due);
+	if (resolve && p->resolve > 0 && t->resolve_due <= fx->now &&
+	    (t->sla_fired & SLA_FIRED_RESOLVE_BREACH) == 0)
+		fail_msg("ticket %llu: resolve due %lld passed, no breach",
+		    (unsigned long long)t->id, (long long)t->resolve_due);
+	if (q == NULL || q->calendar[0] != '\0')
+		return;
+	if (t->accepted_at == 0)
+		assert_int_equal(t->answer_due, p->answer > 0 ?
+		    t->created + p->answer : 0);
+	if (resolve) {
+		left = p->resolve - t->resolve_used;
+		assert_int_equal(t->resolve_due, p->resolve == 0 ? 0 :
+		    t->clock_mark + (left > 0 ? left : 0));
+		assert_int_equal(engine_ticket_resolve_elapsed(fx->e, t,
+		    fx->now), t->resolve_used + fx->now - t->clock_mark);
+	} else
+		assert_int_equal(engine_ticket_resolve_elapsed(fx->e, t,
+		    fx->now), t->resolve_used);
 }
 
 struct inv {
@@ -642,6 +810,7 @@ fx_invariants(struct fx *fx)
 	}
 	for (j = 0; j < v.nt; j++) {
 		t = v.t[j];
+		inv_sla(fx, t);
 		if (t->state == TICKET_OFFERED) {
 			o = engine_agent_get(fx->e, t->agent);
 			if (o == NULL || o->offer != t->id)
@@ -678,7 +847,8 @@ fx_invariants(struct fx *fx)
 			    t->state == TICKET_PENDING)
 				qs[k].active++;
 		}
-		assert_int_equal(engine_queue_stats(fx->e, qs[k].name, &st), 0);
+		assert_int_equal(engine_queue_stats(fx->e, qs[k].name, fx->now,
+		    &st), 0);
 		assert_int_equal(st.waiting, qs[k].waiting);
 		assert_int_equal(st.offered, qs[k].offered);
 		assert_int_equal(st.active, qs[k].active);
@@ -695,8 +865,13 @@ fx_restore(struct fx *fx, hl_ms now, struct fx *into)
 
 	memcpy(into->tiers, fx->tiers, sizeof into->tiers);
 	memcpy(into->queues, fx->queues, sizeof into->queues);
+	memcpy(into->slas, fx->slas, sizeof into->slas);
+	memcpy(into->cals, fx->cals, sizeof into->cals);
 	into->cfg.reject_cooldown = fx->cfg.reject_cooldown;
 	into->cfg.seed = fx->cfg.seed;
+	into->cfg.nslas = fx->cfg.nslas;
+	into->cfg.ncalendars = fx->cfg.ncalendars;
+	into->cfg.short_abandon = fx->cfg.short_abandon;
 	into->e = engine_new(&into->cfg, fx_emit, into);
 	assert_non_null(into->e);
 	for (i = 0; i < fx->nsa; i++)
