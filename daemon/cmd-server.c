@@ -6,6 +6,9 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <event2/event.h>
+
+#include "audit.h"
 #include "auth.h"
 #include "cmd.h"
 #include "conn.h"
@@ -13,7 +16,9 @@
 #include "log.h"
 #include "pubsub.h"
 #include "server.h"
+#include "hasher.h"
 #include "store.h"
+#include "throttle.h"
 #include "waiters.h"
 
 static void
@@ -35,28 +40,125 @@ cmd_ping(struct conn *c, const struct cmd_args *a)
 		resp_add_status(&c->reply, "PONG");
 }
 
-static int
-cmd_do_auth(struct conn *c, const char *user, const char *password)
+static void
+hello_reply(struct conn *c)
 {
-	struct store_user	u;
-	int			found;
+	resp_add_map(&c->reply, 7);
+	resp_add_field_str(&c->reply, "server", "hotline");
+	resp_add_field_str(&c->reply, "version", PACKAGE_VERSION);
+	resp_add_field_int(&c->reply, "proto", 2);
+	resp_add_field_int(&c->reply, "id", (long long)c->id);
+	resp_add_field_str(&c->reply, "mode", "standalone");
+	resp_add_field_str(&c->reply, "role", "master");
+	resp_add_cstr(&c->reply, "modules");
+	resp_add_array(&c->reply, 0);
+}
 
-	found = store_get_user(server.store, user, &u);
-	if (!auth_verify(found ? u.hash : NULL, password) || u.role == 0) {
-		server.stats.auth_failures++;
-		c->auth_failures++;
-		log_info("client %llu (%s): failed AUTH for '%.64s'",
-		    (unsigned long long)c->id, c->addr, user);
-		resp_add_error(&c->reply, "WRONGPASS invalid username-password "
-		    "pair or user is disabled.");
-		return (-1);
+/* The AUTH (or HELLO AUTH) answer is out: the connection goes on. */
+static void
+auth_release(struct conn *c)
+{
+	c->flags &= ~CONN_WAIT_AUTH;
+	conn_want_flush(c);
+	conn_resume(c);
+}
+
+static void
+auth_refused_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn	*c = arg;
+
+	resp_add_error(&c->reply, "WRONGPASS invalid username-password pair "
+	    "or user is disabled.");
+	auth_release(c);
+}
+
+/* A failure is answered late, later at each failure (daemon/throttle.c). */
+static void
+auth_refuse(struct conn *c, hl_ms delay)
+{
+	struct timeval	tv;
+
+	server.stats.auth_failures++;
+	c->auth_failures++;
+	if (c->auth_timer == NULL)
+		c->auth_timer = evtimer_new(server.base, auth_refused_cb, c);
+	tv.tv_sec = delay / 1000;
+	tv.tv_usec = (delay % 1000) * 1000;
+	evtimer_add(c->auth_timer, &tv);
+}
+
+/* On the loop thread, once the hasher has checked the password. */
+static void
+auth_done(struct hash_job *job)
+{
+	struct conn	*c = job->arg;
+	char		 host[128];
+	hl_ms		 now = server_now();
+
+	if (c == NULL)
+		return;		/* the client left meanwhile */
+	c->auth_job = NULL;
+	conn_host(c, host, sizeof host);
+	if (job->ok && job->role != 0 && !throttle_locked(host, job->user,
+	    now)) {
+		throttle_success(host, job->user);
+		c->authed = 1;
+		c->role = job->role;
+		snprintf(c->user, sizeof c->user, "%s", job->user);
+		log_info("client %llu (%s): authenticated as %s (%s)",
+		    (unsigned long long)c->id, c->addr, c->user,
+		    role_name(c->role));
+		audit_login(c, c->user, 1, "");
+		if (c->auth_hello)
+			hello_reply(c);
+		else
+			resp_add_status(&c->reply, "OK");
+		auth_release(c);
+		return;
 	}
-	c->authed = 1;
-	c->role = u.role;
-	snprintf(c->user, sizeof c->user, "%s", u.name);
-	log_info("client %llu (%s): authenticated as %s (%s)",
-	    (unsigned long long)c->id, c->addr, c->user, role_name(c->role));
-	return (0);
+	log_info("client %llu (%s): failed AUTH for '%.64s'",
+	    (unsigned long long)c->id, c->addr, job->user);
+	audit_login(c, job->user, 0, job->ok ? "locked" : "wrong password");
+	auth_refuse(c, throttle_fail(host, job->user, now));
+}
+
+/*
+ * Start checking a password: the connection waits (its later commands
+ * too) while the hasher thread runs Argon2id; everybody else goes on.
+ */
+static void
+auth_start(struct conn *c, const char *user, const char *password, int hello)
+{
+	struct store_user	 u;
+	struct hash_job		*job;
+	char			 host[128];
+
+	c->flags |= CONN_WAIT_AUTH;
+	c->auth_hello = hello;
+	conn_host(c, host, sizeof host);
+	/* Locked: refused at once, unchecked; even the right password
+	 * would be refused, so guessing on is pointless and costs nothing. */
+	if (throttle_locked(host, user, server_now())) {
+		log_info("client %llu (%s): AUTH for '%.64s' while locked",
+		    (unsigned long long)c->id, c->addr, user);
+		audit_login(c, user, 0, "locked");
+		auth_refuse(c, 0);
+		return;
+	}
+	job = hasher_job_new();
+	if (store_get_user(server.store, user, &u)) {
+		snprintf(job->hash, sizeof job->hash, "%.127s", u.hash);
+		job->role = u.role;
+	}
+	snprintf(job->user, sizeof job->user, "%.63s", user);
+	if (strlen(password) >= sizeof job->password)
+		job->hash[0] = '\0';	/* cannot match: spend the time anyway */
+	snprintf(job->password, sizeof job->password, "%s", password);
+	job->done = auth_done;
+	job->arg = c;
+	c->auth_job = job;
+	hasher_submit(job);
 }
 
 static void
@@ -67,15 +169,14 @@ cmd_auth(struct conn *c, const struct cmd_args *a)
 		    "password: AUTH <user> <password>");
 		return;
 	}
-	if (cmd_do_auth(c, a->argv[1], a->argv[2]) == 0)
-		resp_add_status(&c->reply, "OK");
+	auth_start(c, a->argv[1], a->argv[2], 0);
 }
 
 static void
 cmd_hello(struct conn *c, const struct cmd_args *a)
 {
 	long long	proto = 2;
-	int		i = 1;
+	int		i = 1, auth = 0;
 
 	if (a->argc > 1) {
 		if (cmd_parse_int(c, a->argv[1], 1, 1000, &proto) != 0)
@@ -89,8 +190,7 @@ cmd_hello(struct conn *c, const struct cmd_args *a)
 	}
 	for (; i < a->argc; i++) {
 		if (cmd_is(a->argv[i], "AUTH") && i + 2 < a->argc) {
-			if (cmd_do_auth(c, a->argv[i + 1], a->argv[i + 2]) != 0)
-				return;
+			auth = i + 1;
 			i += 2;
 		} else if (cmd_is(a->argv[i], "SETNAME") && i + 1 < a->argc)
 			i++;
@@ -100,15 +200,10 @@ cmd_hello(struct conn *c, const struct cmd_args *a)
 			return;
 		}
 	}
-	resp_add_map(&c->reply, 7);
-	resp_add_field_str(&c->reply, "server", "hotline");
-	resp_add_field_str(&c->reply, "version", PACKAGE_VERSION);
-	resp_add_field_int(&c->reply, "proto", 2);
-	resp_add_field_int(&c->reply, "id", (long long)c->id);
-	resp_add_field_str(&c->reply, "mode", "standalone");
-	resp_add_field_str(&c->reply, "role", "master");
-	resp_add_cstr(&c->reply, "modules");
-	resp_add_array(&c->reply, 0);
+	if (auth != 0)
+		auth_start(c, a->argv[auth], a->argv[auth + 1], 1);
+	else
+		hello_reply(c);
 }
 
 static void
@@ -304,6 +399,99 @@ cmd_shutdown(struct conn *c, const struct cmd_args *a)
 	resp_add_status(&c->reply, "OK");
 }
 
+struct audit_rows {
+	struct resp_buf	b;
+	size_t		n;
+};
+
+static void
+audit_row(int64_t seq, const struct engine_event *ev, void *arg)
+{
+	struct audit_rows	*r = arg;
+
+	resp_add_map(&r->b, 5);
+	resp_add_field_int(&r->b, "seq", seq);
+	resp_add_field_int(&r->b, "time", ev->time);
+	resp_add_field_str(&r->b, "type", ev->type);
+	resp_add_field_str(&r->b, "actor", ev->actor != NULL ? ev->actor : "");
+	resp_add_field_str(&r->b, "data", ev->data != NULL ? ev->data : "{}");
+	r->n++;
+}
+
+static void
+cmd_audit(struct conn *c, const struct cmd_args *a)
+{
+	struct audit_rows	r;
+	char			err[STORE_ERRMAX];
+	long long		limit = 100;
+
+	if (a->argc == 3 && cmd_is(a->argv[1], "LIMIT")) {
+		if (cmd_parse_int(c, a->argv[2], 1, 10000, &limit) != 0)
+			return;
+	} else if (a->argc != 1) {
+		resp_add_error(&c->reply, "ERR usage: AUDIT [LIMIT n]");
+		return;
+	}
+	memset(&r, 0, sizeof r);
+	resp_buf_init(&r.b);
+	if (store_events_by_type(server.store, "audit.", (int)limit,
+	    audit_row, &r, err) != 0)
+		resp_add_error(&c->reply, "ERR %s", err);
+	else {
+		resp_add_array(&c->reply, r.n);
+		resp_add_raw(&c->reply, r.b.data, r.b.len);
+	}
+	resp_buf_free(&r.b);
+}
+
+static void
+command_count(const struct cmd_entry *e, void *arg)
+{
+	(*(size_t *)arg)++;
+}
+
+static void
+command_row(const struct cmd_entry *e, void *arg)
+{
+	struct conn	*c = arg;
+	size_t		 n = 0;
+	int		 bit;
+
+	resp_add_array(&c->reply, 5);
+	if (e->sub != NULL)
+		resp_add_bulkf(&c->reply, "%s %s", e->name, e->sub);
+	else
+		resp_add_cstr(&c->reply, e->name);
+	resp_add_int(&c->reply, e->arity);
+	n = ((e->flags & CMD_NOAUTH) != 0) + ((e->flags & CMD_WRITE) != 0) +
+	    ((e->flags & CMD_PUBSUB) != 0);
+	resp_add_array(&c->reply, n);
+	if ((e->flags & CMD_NOAUTH) != 0)
+		resp_add_cstr(&c->reply, "no-auth");
+	if ((e->flags & CMD_WRITE) != 0)
+		resp_add_cstr(&c->reply, "write");
+	if ((e->flags & CMD_PUBSUB) != 0)
+		resp_add_cstr(&c->reply, "pubsub");
+	for (n = 0, bit = ROLE_AGENT; bit <= ROLE_ADMIN; bit <<= 1)
+		n += (e->roles & bit) != 0;
+	resp_add_array(&c->reply, n);
+	for (bit = ROLE_AGENT; bit <= ROLE_ADMIN; bit <<= 1)
+		if ((e->roles & bit) != 0)
+			resp_add_cstr(&c->reply, role_name(bit));
+	resp_add_cstr(&c->reply, e->usage);
+}
+
+/* The command table itself: name, arity, flags, roles allowed, usage. */
+static void
+cmd_command(struct conn *c, const struct cmd_args *a)
+{
+	size_t	n = 0;
+
+	cmd_foreach(command_count, &n);
+	resp_add_array(&c->reply, n);
+	cmd_foreach(command_row, c);
+}
+
 const struct cmd_entry cmd_server_table[] = {
 	{ .name = "PING", .arity = -1, .flags = CMD_NOAUTH | CMD_PUBSUB,
 	  .roles = ROLE_ANY, .usage = "PING [message]", .exec = cmd_ping },
@@ -320,9 +508,15 @@ const struct cmd_entry cmd_server_table[] = {
 	  .exec = cmd_info },
 	{ .name = "CONFIG", .sub = "GET", .arity = 3, .roles = ROLE_MANAGE,
 	  .usage = "CONFIG GET <pattern>", .exec = cmd_config_get },
-	{ .name = "CONFIG", .sub = "RELOAD", .arity = 2, .roles = ROLE_ADMIN,
+	{ .name = "CONFIG", .sub = "RELOAD", .arity = 2, .flags = CMD_AUDIT,
+	  .roles = ROLE_ADMIN,
 	  .usage = "CONFIG RELOAD", .exec = cmd_config_reload },
-	{ .name = "SHUTDOWN", .arity = -1, .roles = ROLE_ADMIN,
+	{ .name = "AUDIT", .arity = -1, .roles = ROLE_ADMIN,
+	  .usage = "AUDIT [LIMIT n]", .exec = cmd_audit },
+	{ .name = "COMMAND", .arity = 1, .roles = ROLE_ANY,
+	  .usage = "COMMAND", .exec = cmd_command },
+	{ .name = "SHUTDOWN", .arity = -1, .flags = CMD_AUDIT,
+	  .roles = ROLE_ADMIN,
 	  .usage = "SHUTDOWN", .exec = cmd_shutdown },
 	{ .name = NULL }
 };

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "audit.h"
 #include "cmd.h"
 #include "conn.h"
 #include "journal.h"
@@ -127,6 +128,10 @@ cmd_dispatch(struct conn *c, const struct cmd_args *a)
 	start = c->reply.len;
 	before = journal_count(server.journal);
 	e->exec(c, a);
+	if ((e->flags & (CMD_WRITE | CMD_AUDIT)) != 0 &&
+	    (c->role & (ROLE_SUPERVISOR | ROLE_ADMIN)) != 0)
+		audit_command(c, a, c->reply.len == start ||
+		    c->reply.data[start] != '-');
 	if (journal_count(server.journal) != before)
 		conn_mark_write(c, start);
 }

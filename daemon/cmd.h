@@ -16,6 +16,7 @@ struct conn;
 #define CMD_NOAUTH	0x01	/* allowed before AUTH */
 #define CMD_WRITE	0x02	/* changes state: journaled */
 #define CMD_PUBSUB	0x04	/* allowed while subscribed */
+#define CMD_AUDIT	0x08	/* audited even though it changes no ticket */
 
 struct cmd_args {
 	int		 argc;

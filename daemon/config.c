@@ -42,6 +42,11 @@ config_defaults(struct config *cfg)
 	cfg->idle_timeout = 0;
 	cfg->reject_cooldown = 60 * 1000;
 	cfg->short_abandon = 5 * 1000;
+	cfg->protected_mode = 1;
+	cfg->auth_fail_delay = 100;
+	cfg->auth_fail_delay_max = 5000;
+	cfg->auth_lock_after = 10;
+	cfg->auth_lock_time = 5 * 60 * 1000;
 }
 
 void
@@ -286,6 +291,8 @@ config_section(struct config_parse *p, char *name)
 		p->section = SEC_LIMITS;
 	else if (arg == NULL && strcmp(name, "routing") == 0)
 		p->section = SEC_ROUTING;
+	else if (arg == NULL && strcmp(name, "auth") == 0)
+		p->section = SEC_AUTH;
 	else if (arg != NULL && strcmp(name, "calendar") == 0)
 		return (config_calendar_section(p, arg));
 	else if (arg != NULL && strcmp(name, "sla") == 0) {
@@ -396,6 +403,9 @@ config_server_key(struct config_parse *p, const char *key, const char *value)
 	} else if (strcmp(key, "daemonize") == 0) {
 		if (config_parse_bool(value, &cfg->daemonize) != 0)
 			return (BAD(key));
+	} else if (strcmp(key, "protected_mode") == 0) {
+		if (config_parse_bool(value, &cfg->protected_mode) != 0)
+			return (BAD(key));
 	} else
 		return (config_error(p, "unknown key '%s' in [server]", key));
 	return (0);
@@ -441,6 +451,31 @@ config_limits_key(struct config_parse *p, const char *key, const char *value)
 		return (config_error(p, "unknown key '%s' in [limits]", key));
 	if (config_parse_size(value, sz) != 0 || *sz < min)
 		return (BAD(key));
+	return (0);
+}
+
+static int
+config_auth_key(struct config_parse *p, const char *key, const char *value)
+{
+	struct config	*cfg = p->cfg;
+	long		 v;
+
+	if (strcmp(key, "fail_delay") == 0) {
+		if (config_parse_duration(value, &cfg->auth_fail_delay) != 0)
+			return (BAD(key));
+	} else if (strcmp(key, "fail_delay_max") == 0) {
+		if (config_parse_duration(value,
+		    &cfg->auth_fail_delay_max) != 0)
+			return (BAD(key));
+	} else if (strcmp(key, "lock_after") == 0) {
+		if (config_parse_int(value, 0, 1000000, &v) != 0)
+			return (BAD(key));
+		cfg->auth_lock_after = (int)v;
+	} else if (strcmp(key, "lock_time") == 0) {
+		if (config_parse_duration(value, &cfg->auth_lock_time) != 0)
+			return (BAD(key));
+	} else
+		return (config_error(p, "unknown key '%s' in [auth]", key));
 	return (0);
 }
 
@@ -609,6 +644,8 @@ config_line(struct config_parse *p, char *line)
 		return (config_queue_key(p, key, value));
 	case SEC_USER:
 		return (config_user_key(p, key, value));
+	case SEC_AUTH:
+		return (config_auth_key(p, key, value));
 	case SEC_CALENDAR:
 		return (config_calendar_key(p, key, value));
 	case SEC_SLA:

@@ -49,6 +49,13 @@ struct config {
 	char			log_file[512];
 	char			pidfile[512];
 	int			daemonize;
+	int			protected_mode;	/* refuse open unsafe setups */
+
+	/* [auth]: failed AUTH throttling (daemon/throttle.c) */
+	hl_ms			auth_fail_delay;
+	hl_ms			auth_fail_delay_max;
+	int			auth_lock_after;
+	hl_ms			auth_lock_time;
 
 	/* [limits] */
 	size_t			max_clients;

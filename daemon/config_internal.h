@@ -13,7 +13,8 @@ enum config_section {
 	SEC_QUEUE,
 	SEC_USER,
 	SEC_CALENDAR,
-	SEC_SLA
+	SEC_SLA,
+	SEC_AUTH
 };
 
 struct config_parse {

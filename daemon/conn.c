@@ -13,6 +13,7 @@
 
 #include "cmd.h"
 #include "conn.h"
+#include "hasher.h"
 #include "journal.h"
 #include "log.h"
 #include "pubsub.h"
@@ -141,7 +142,8 @@ conn_process(struct conn *c)
 	struct cmd_args	args;
 	int		rc;
 
-	while ((c->flags & (CONN_BLOCKED | CONN_CLOSE | CONN_DEAD)) == 0) {
+	while ((c->flags & (CONN_BLOCKED | CONN_WAIT_AUTH | CONN_CLOSE |
+	    CONN_DEAD)) == 0) {
 		rc = resp_parser_next(c->parser, &cmd);
 		if (rc == RESP_AGAIN)
 			break;
@@ -317,6 +319,25 @@ conn_kill(struct conn *c, const char *why)
 	TAILQ_INSERT_TAIL(&server.dead, c, dead_entry);
 }
 
+void
+conn_host(const struct conn *c, char *buf, size_t len)
+{
+	const char	*colon;
+	size_t		 n;
+
+	if ((c->flags & CONN_UNIX) != 0) {
+		snprintf(buf, len, "unix");
+		return;
+	}
+	/* "1.2.3.4:567" or "[::1]:567" */
+	colon = strrchr(c->addr, ':');
+	n = colon != NULL ? (size_t)(colon - c->addr) : strlen(c->addr);
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, c->addr, n);
+	buf[n] = '\0';
+}
+
 size_t
 conn_count_user(const char *user, const struct conn *except)
 {
@@ -356,6 +377,10 @@ conn_free_dead(void)
 			log_warnx("logout %s: %s", c->user, err);
 		if (c->block_timer != NULL)
 			event_free(c->block_timer);
+		if (c->auth_timer != NULL)
+			event_free(c->auth_timer);
+		if (c->auth_job != NULL)
+			c->auth_job->arg = NULL;	/* the answer has nobody */
 		event_free(c->rev);
 		bufferevent_free(c->bev);
 		resp_parser_free(c->parser);

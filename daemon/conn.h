@@ -12,6 +12,8 @@
 #include "engine.h"
 #include "resp.h"
 
+struct hash_job;
+
 #define CONN_IN_FLUSH	0x01	/* on server.flush */
 #define CONN_IN_RESUME	0x02	/* on server.resume */
 #define CONN_CLOSE	0x04	/* close once replies are sent */
@@ -20,6 +22,7 @@
 #define CONN_BLOCKED	0x20	/* waiting in AGENT NEXT */
 #define CONN_UNIX	0x40
 #define CONN_READ_OFF	0x80	/* reading paused (blocked, input bounded) */
+#define CONN_WAIT_AUTH	0x100	/* AUTH being checked or its answer held */
 
 /* Byte ranges of replies that depend on the pending commit. */
 struct conn_range {
@@ -47,6 +50,9 @@ struct conn {
 	char			 user[ENGINE_NAME_MAX];
 	int			 role;
 	int			 auth_failures;
+	struct hash_job		*auth_job;	/* on the hasher thread */
+	struct event		*auth_timer;	/* a failure's delayed answer */
+	int			 auth_hello;	/* answer with HELLO's map */
 
 	/* AGENT NEXT */
 	struct event		*block_timer;
@@ -84,6 +90,8 @@ void	conn_clear_writes(void);
 /* Output bytes queued (reply buffer and socket buffer). */
 size_t	conn_output_len(const struct conn *);
 void	conn_set_idle(struct conn *);
+/* The source address without the port ("unix" for the unix socket). */
+void	conn_host(const struct conn *, char *buf, size_t len);
 /* Connections authenticated as user, not counting except. */
 size_t	conn_count_user(const char *user, const struct conn *except);
 

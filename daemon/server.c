@@ -22,7 +22,9 @@
 #include "log.h"
 #include "pubsub.h"
 #include "server.h"
+#include "hasher.h"
 #include "store.h"
+#include "throttle.h"
 #include "waiters.h"
 
 struct server	server;
@@ -302,6 +304,18 @@ server_env_admin(void)
 	log_info("user admin set from HOTLINE_ADMIN_PASSWORD");
 }
 
+static void
+server_throttle_conf(void)
+{
+	struct throttle_conf	tc;
+
+	tc.delay = server.cfg.auth_fail_delay;
+	tc.delay_max = server.cfg.auth_fail_delay_max;
+	tc.lock_after = server.cfg.auth_lock_after;
+	tc.lock_time = server.cfg.auth_lock_time;
+	throttle_configure(&tc);
+}
+
 static struct engine *
 server_new_engine(void)
 {
@@ -409,6 +423,58 @@ server_after_iteration(void)
 	server_arm_timer();
 }
 
+static int
+server_loopback(const char *bind)
+{
+	struct in_addr	a4;
+	struct in6_addr	a6;
+
+	if (*bind == '\0')
+		return (1);	/* no TCP listener at all */
+	if (inet_pton(AF_INET, bind, &a4) == 1)
+		return ((ntohl(a4.s_addr) >> 24) == 127);
+	if (inet_pton(AF_INET6, bind, &a6) == 1)
+		return (IN6_IS_ADDR_LOOPBACK(&a6));
+	return (0);
+}
+
+/*
+ * Protected mode, as Redis has it: reachable from other machines, the
+ * daemon must have users, and none still on the sample file's demo
+ * password. Says what to do instead of starting.
+ */
+static int
+server_protected_mode(char *err, size_t errlen)
+{
+	struct store_user	 u;
+	char			 demo[ENGINE_NAME_MAX + 8];
+	int			 i;
+
+	if (!server.cfg.protected_mode || server_loopback(server.cfg.bind))
+		return (0);
+	if (store_count_users(server.store) == 0) {
+		snprintf(err, errlen, "protected mode: listening on %s with no "
+		    "users at all; set HOTLINE_ADMIN_PASSWORD or add [user] "
+		    "sections, bind to 127.0.0.1, or set protected_mode = no "
+		    "in [server]", server.cfg.bind);
+		return (-1);
+	}
+	for (i = 0; i < server.cfg.nusers; i++) {
+		snprintf(demo, sizeof demo, "%s-demo", server.cfg.users[i].name);
+		if (store_get_user(server.store, server.cfg.users[i].name, &u) &&
+		    auth_verify(u.hash, demo)) {
+			snprintf(err, errlen, "protected mode: listening on %s "
+			    "while user %s still has the demo password; change "
+			    "it (AGENT PASSWD, or password_hash from hotlined "
+			    "--hash-password), bind to 127.0.0.1, or set "
+			    "protected_mode = no in [server]", server.cfg.bind,
+			    u.name);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
 int
 server_init(const char *config_path, const struct config *cfg)
 {
@@ -437,6 +503,9 @@ server_init(const char *config_path, const struct config *cfg)
 	    (server.base = event_base_new_with_config(evcfg)) == NULL)
 		fatalx("event_base_new failed");
 	event_config_free(evcfg);
+	if (hasher_start(server.base) != 0)
+		fatalx("cannot start the password hashing thread");
+	server_throttle_conf();
 	if ((server.store = store_open(cfg->data_dir, cfg->durability ==
 	    DURABILITY_FULL, err)) == NULL)
 		fatalx("store: %s", err);
@@ -457,6 +526,10 @@ server_init(const char *config_path, const struct config *cfg)
 	if (store_count_users(server.store) == 0)
 		log_warnx("no users: set HOTLINE_ADMIN_PASSWORD or add [user] "
 		    "sections to %s", config_path);
+	if (server_protected_mode(err, sizeof err) != 0) {
+		log_warnx("%s", err);
+		return (-1);
+	}
 
 	server.accept_retry = evtimer_new(server.base, server_accept_retry,
 	    NULL);
@@ -521,6 +594,7 @@ server_reload(char *err, size_t errlen)
 	server.cfg = *cfg;
 	free(cfg);
 	log_set_level(server.cfg.log_level);
+	server_throttle_conf();
 	server_sync_users();
 	memset(&ev, 0, sizeof ev);
 	ev.time = server_now();
@@ -579,6 +653,8 @@ server_finish(void)
 	conn_free_dead();
 	if (journal_pending(server.journal))
 		journal_discard(server.journal);
+	hasher_stop();
+	throttle_clear();
 	engine_free(server.engine);
 	config_free(&server.cfg);
 	journal_free(server.journal);

@@ -756,6 +756,43 @@ store_ticket_history(struct store *st, uint64_t id,
 	return (0);
 }
 
+/* Events whose type starts with prefix, newest first (AUDIT). */
+int
+store_events_by_type(struct store *st, const char *prefix, int limit,
+    void (*fn)(int64_t, const struct engine_event *, void *), void *arg,
+    char *err)
+{
+	sqlite3_stmt		*s;
+	struct engine_event	 ev;
+	char			 hi[128];
+	int			 rc;
+
+	/* A range on type uses no index but stays a plain scan of recent
+	 * rows from the end of the journal, stopping at LIMIT. */
+	if (sqlite3_prepare_v2(st->db, "SELECT seq, time_ms, type, ticket, "
+	    "agent, customer, actor, data FROM events WHERE type >= ? AND "
+	    "type < ? ORDER BY seq DESC LIMIT ?", -1, &s, NULL) != SQLITE_OK)
+		return (store_fail(st, err, "read events"));
+	snprintf(hi, sizeof hi, "%s\x7f", prefix);
+	sqlite3_bind_text(s, 1, prefix, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, hi, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		ev.time = sqlite3_column_int64(s, 1);
+		ev.type = (const char *)sqlite3_column_text(s, 2);
+		ev.ticket = (uint64_t)sqlite3_column_int64(s, 3);
+		ev.agent = (const char *)sqlite3_column_text(s, 4);
+		ev.customer = (const char *)sqlite3_column_text(s, 5);
+		ev.actor = (const char *)sqlite3_column_text(s, 6);
+		ev.data = (const char *)sqlite3_column_text(s, 7);
+		fn(sqlite3_column_int64(s, 0), &ev, arg);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return (store_fail(st, err, "read events"));
+	return (0);
+}
+
 int
 store_customer_tickets(struct store *st, const char *customer, int limit,
     void (*fn)(const struct ticket *, void *), void *arg, char *err)

@@ -56,6 +56,10 @@ void	store_ticket_free(struct ticket *);
 int	store_ticket_history(struct store *, uint64_t,
 	    void (*fn)(int64_t seq, const struct engine_event *, void *),
 	    void *arg, char *err);
+/* Events whose type starts with a prefix, newest first, at most limit. */
+int	store_events_by_type(struct store *, const char *prefix, int limit,
+	    void (*fn)(int64_t seq, const struct engine_event *, void *),
+	    void *arg, char *err);
 /* The customer's most recent tickets, newest first. */
 int	store_customer_tickets(struct store *, const char *customer, int limit,
 	    void (*fn)(const struct ticket *, void *), void *arg, char *err);

@@ -115,12 +115,18 @@ def test_diamond_ladder_widens_to_vip_then_skilled(make_daemon):
 def test_racing_agents_never_share_a_ticket(daemon):
     ops = daemon.client("ivan")
     ids = [ops.execute_command("TICKET", "CREATE", "general", "r-%d" % i)
-           for i in range(40)]
+           for i in range(60)]
     seen = {"alice": [], "bob": []}
     errors = []
+    # Both logged in before the race starts, and started together.
+    clients = {name: daemon.client(name) for name in seen}
+    for c in clients.values():
+        c.ping()
+    start = threading.Barrier(len(clients))
 
     def agent(name):
-        c = daemon.client(name)
+        c = clients[name]
+        start.wait()
         try:
             while True:
                 t = next_ticket(c, timeout=2)

@@ -1,0 +1,80 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "audit.h"
+#include "cmd.h"
+#include "conn.h"
+#include "journal.h"
+#include "json.h"
+#include "server.h"
+
+static void
+audit_emit(struct conn *c, const char *type, const char *actor,
+    struct resp_buf *data)
+{
+	struct engine_event	ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.time = server_now();
+	ev.type = type;
+	ev.actor = actor;
+	ev.data = data->data;
+	journal_emit(server.journal, &ev);
+}
+
+static void
+audit_begin(struct resp_buf *b, struct conn *c)
+{
+	char	host[128];
+
+	conn_host(c, host, sizeof host);
+	resp_add_raw(b, "{\"addr\":", 8);
+	json_add_string(b, host);
+}
+
+void
+audit_login(struct conn *c, const char *user, int ok, const char *why)
+{
+	struct resp_buf	b;
+
+	resp_buf_init(&b);
+	audit_begin(&b, c);
+	resp_add_raw(&b, ",\"user\":", 8);
+	json_add_string(&b, user);
+	if (!ok) {
+		resp_add_raw(&b, ",\"why\":", 7);
+		json_add_string(&b, why);
+	}
+	resp_add_raw(&b, "}", 2);		/* with the NUL */
+	audit_emit(c, ok ? "audit.login" : "audit.login_failed", user, &b);
+	resp_buf_free(&b);
+}
+
+/*
+ * The command and its first argument (an id or a name) only: arguments
+ * further on may be passwords or personal data.
+ */
+void
+audit_command(struct conn *c, const struct cmd_args *a, int ok)
+{
+	struct resp_buf	b;
+	char		words[256];
+	int		i;
+
+	words[0] = '\0';
+	for (i = 0; i < a->argc && i < 3; i++) {
+		/* AGENT PASSWD/ADD <name> <password>: stop before it. */
+		snprintf(words + strlen(words), sizeof words - strlen(words),
+		    "%s%.64s", i ? " " : "", a->argv[i]);
+	}
+	resp_buf_init(&b);
+	audit_begin(&b, c);
+	resp_add_raw(&b, ",\"role\":", 8);
+	json_add_string(&b, role_name(c->role));
+	resp_add_raw(&b, ",\"command\":", 11);
+	json_add_string(&b, words);
+	resp_add_raw(&b, ok ? ",\"ok\":true}" : ",\"ok\":false}",
+	    ok ? 12 : 13);			/* with the NUL */
+	audit_emit(c, "audit.command", c->user, &b);
+	resp_buf_free(&b);
+}
