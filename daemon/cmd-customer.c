@@ -138,6 +138,32 @@ cmd_customer_get(struct conn *c, const struct cmd_args *a)
 	customer_tickets(c, cu->id, 0);
 }
 
+/* By phone, through the store's blind index: the id, or nil. */
+static void
+cmd_customer_find(struct conn *c, const struct cmd_args *a)
+{
+	char	id[ENGINE_NAME_MAX], err[STORE_ERRMAX];
+	int	rc;
+
+	if (!cmd_is(a->argv[2], "PHONE")) {
+		resp_add_error(&c->reply, "ERR usage: CUSTOMER FIND PHONE <p>");
+		return;
+	}
+	if (strpbrk(a->argv[3], "0123456789") == NULL) {
+		resp_add_error(&c->reply, "ERR no digit in phone number "
+		    "'%.64s'", a->argv[3]);
+		return;
+	}
+	rc = store_find_phone(server.store, server.engine, a->argv[3], id, err);
+	if (rc < 0) {
+		log_warnx("customer find: %s", err);
+		resp_add_error(&c->reply, "ERR %s", err);
+	} else if (rc == 0)
+		resp_add_nil(&c->reply);
+	else
+		resp_add_cstr(&c->reply, id);
+}
+
 const struct cmd_entry cmd_customer_table[] = {
 	{ "CUSTOMER", "SET", -3, CMD_WRITE,
 	  ROLE_SUPERVISOR | ROLE_INTEGRATION | ROLE_ADMIN,
@@ -145,5 +171,7 @@ const struct cmd_entry cmd_customer_table[] = {
 	  "[MANAGER agent] [ATTR k v]...", cmd_customer_set },
 	{ "CUSTOMER", "GET", 3, 0, ROLE_ANY, "CUSTOMER GET <id>",
 	  cmd_customer_get },
+	{ "CUSTOMER", "FIND", 4, 0, ROLE_ANY, "CUSTOMER FIND PHONE <p>",
+	  cmd_customer_find },
 	{ NULL, NULL, 0, 0, 0, NULL, NULL }
 };

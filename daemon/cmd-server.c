@@ -17,6 +17,8 @@
 #include "pubsub.h"
 #include "server.h"
 #include "hasher.h"
+#include "http.h"
+#include "metrics.h"
 #include "store.h"
 #include "throttle.h"
 #include "waiters.h"
@@ -257,9 +259,11 @@ cmd_info(struct conn *c, const struct cmd_args *a)
 
 	if (sec != NULL && !info_want(sec, "server") &&
 	    !info_want(sec, "clients") && !info_want(sec, "stats") &&
-	    !info_want(sec, "persistence")) {
+	    !info_want(sec, "persistence") && !info_want(sec, "metrics") &&
+	    !info_want(sec, "commandstats")) {
 		resp_add_error(&c->reply, "ERR unknown INFO section '%.32s' "
-		    "(server, clients, stats, persistence)", sec);
+		    "(server, clients, stats, persistence, metrics, "
+		    "commandstats)", sec);
 		return;
 	}
 	resp_buf_init(&b);
@@ -268,6 +272,7 @@ cmd_info(struct conn *c, const struct cmd_args *a)
 		info_line(&b, "hotline_version:%s", PACKAGE_VERSION);
 		info_line(&b, "process_id:%d", (int)getpid());
 		info_line(&b, "tcp_port:%d", server.bound_port);
+		info_line(&b, "http_port:%d", http_port());
 		info_line(&b, "unixsocket:%s", server.cfg.unixsocket);
 		info_line(&b, "config_file:%s", server.config_path);
 		info_line(&b, "uptime_in_seconds:%lld",
@@ -334,6 +339,10 @@ cmd_info(struct conn *c, const struct cmd_args *a)
 		    (unsigned long long)store_checkpoints(server.store));
 		info_line(&b, "%s", "");
 	}
+	if (info_want(sec, "metrics"))
+		metrics_info_metrics(&b);
+	if (info_want(sec, "commandstats"))
+		metrics_info_commandstats(&b);
 	resp_add_bulk(&c->reply, b.data, b.len);
 	resp_buf_free(&b);
 }
@@ -504,7 +513,8 @@ const struct cmd_entry cmd_server_table[] = {
 	{ .name = "QUIT", .arity = 1, .flags = CMD_NOAUTH | CMD_PUBSUB,
 	  .roles = ROLE_ANY, .usage = "QUIT", .exec = cmd_quit },
 	{ .name = "INFO", .arity = -1, .roles = ROLE_ANY,
-	  .usage = "INFO [server|clients|stats|persistence]",
+	  .usage = "INFO [server|clients|stats|persistence|metrics|"
+	  "commandstats]",
 	  .exec = cmd_info },
 	{ .name = "CONFIG", .sub = "GET", .arity = 3, .roles = ROLE_MANAGE,
 	  .usage = "CONFIG GET <pattern>", .exec = cmd_config_get },

@@ -21,6 +21,10 @@ static const struct cmd_entry *cmd_tables[] = {
 	NULL
 };
 
+/* Indexed by the row's position over all tables, in cmd_tables order. */
+#define CMD_MAX_ROWS	256
+static struct cmd_stat	cmd_stats[CMD_MAX_ROWS];
+
 void
 cmd_foreach(void (*fn)(const struct cmd_entry *, void *), void *arg)
 {
@@ -37,15 +41,32 @@ cmd_is(const char *arg, const char *keyword)
 	return (strcasecmp(arg, keyword) == 0);
 }
 
-/* Find the row for argv: a plain command, or a family and subcommand. */
+void
+cmd_stats_foreach(void (*fn)(const struct cmd_entry *,
+    const struct cmd_stat *, void *), void *arg)
+{
+	const struct cmd_entry	**t, *e;
+	size_t			  row = 0;
+
+	for (t = cmd_tables; *t != NULL; t++)
+		for (e = *t; e->name != NULL; e++, row++)
+			if (row < CMD_MAX_ROWS)
+				fn(e, &cmd_stats[row], arg);
+}
+
+/*
+ * Find the row for argv: a plain command, or a family and subcommand.
+ * *row is its position over all tables (its cmd_stats slot).
+ */
 static const struct cmd_entry *
-cmd_lookup(const struct cmd_args *a, int *family)
+cmd_lookup(const struct cmd_args *a, int *family, size_t *row)
 {
 	const struct cmd_entry	**t, *e;
 
 	*family = 0;
+	*row = 0;
 	for (t = cmd_tables; *t != NULL; t++) {
-		for (e = *t; e->name != NULL; e++) {
+		for (e = *t; e->name != NULL; e++, (*row)++) {
 			if (strcasecmp(e->name, a->argv[0]) != 0)
 				continue;
 			if (e->sub == NULL)
@@ -75,6 +96,37 @@ cmd_roles_text(int roles)
 	return (buf);
 }
 
+/* Arity, authentication, role and mode: 0, or -1 with the error written. */
+static int
+cmd_check(struct conn *c, const struct cmd_args *a, const struct cmd_entry *e)
+{
+	if ((e->arity > 0 && a->argc != e->arity) ||
+	    (e->arity < 0 && a->argc < -e->arity)) {
+		resp_add_error(&c->reply, "ERR wrong number of arguments for "
+		    "'%s%s%s' command; usage: %s", e->name, e->sub ? " " : "",
+		    e->sub ? e->sub : "", e->usage);
+		return (-1);
+	}
+	if (!c->authed && (e->flags & CMD_NOAUTH) == 0) {
+		resp_add_error(&c->reply, "NOAUTH Authentication required.");
+		return (-1);
+	}
+	if (c->authed && (e->flags & CMD_NOAUTH) == 0 &&
+	    (e->roles & c->role) == 0) {
+		resp_add_error(&c->reply, "NOPERM '%s%s%s' requires role %s; "
+		    "you are %s", e->name, e->sub ? " " : "",
+		    e->sub ? e->sub : "", cmd_roles_text(e->roles),
+		    role_name(c->role));
+		return (-1);
+	}
+	if ((c->flags & CONN_PUBSUB) != 0 && (e->flags & CMD_PUBSUB) == 0) {
+		resp_add_error(&c->reply, "ERR only (P)SUBSCRIBE / "
+		    "(P)UNSUBSCRIBE / PING / QUIT are allowed in this context");
+		return (-1);
+	}
+	return (0);
+}
+
 /*
  * The one check before any handler: lookup, arity, authentication, role
  * and mode. A reply that depends on a change is held for the commit.
@@ -84,12 +136,12 @@ cmd_dispatch(struct conn *c, const struct cmd_args *a)
 {
 	const struct cmd_entry	*e;
 	int			 family;
-	size_t			 start;
+	size_t			 start, row;
 	uint64_t		 before;
 
 	if (a->argc == 0)
 		return;
-	if ((e = cmd_lookup(a, &family)) == NULL) {
+	if ((e = cmd_lookup(a, &family, &row)) == NULL) {
 		if (family && a->argc > 1)
 			resp_add_error(&c->reply, "ERR unknown subcommand "
 			    "'%.64s' for '%.32s'", a->argv[1], a->argv[0]);
@@ -101,39 +153,22 @@ cmd_dispatch(struct conn *c, const struct cmd_args *a)
 			    "'%.64s'", a->argv[0]);
 		return;
 	}
-	if ((e->arity > 0 && a->argc != e->arity) ||
-	    (e->arity < 0 && a->argc < -e->arity)) {
-		resp_add_error(&c->reply, "ERR wrong number of arguments for "
-		    "'%s%s%s' command; usage: %s", e->name, e->sub ? " " : "",
-		    e->sub ? e->sub : "", e->usage);
-		return;
-	}
-	if (!c->authed && (e->flags & CMD_NOAUTH) == 0) {
-		resp_add_error(&c->reply, "NOAUTH Authentication required.");
-		return;
-	}
-	if (c->authed && (e->flags & CMD_NOAUTH) == 0 &&
-	    (e->roles & c->role) == 0) {
-		resp_add_error(&c->reply, "NOPERM '%s%s%s' requires role %s; "
-		    "you are %s", e->name, e->sub ? " " : "",
-		    e->sub ? e->sub : "", cmd_roles_text(e->roles),
-		    role_name(c->role));
-		return;
-	}
-	if ((c->flags & CONN_PUBSUB) != 0 && (e->flags & CMD_PUBSUB) == 0) {
-		resp_add_error(&c->reply, "ERR only (P)SUBSCRIBE / "
-		    "(P)UNSUBSCRIBE / PING / QUIT are allowed in this context");
-		return;
-	}
 	start = c->reply.len;
-	before = journal_count(server.journal);
-	e->exec(c, a);
-	if ((e->flags & (CMD_WRITE | CMD_AUDIT)) != 0 &&
-	    (c->role & (ROLE_SUPERVISOR | ROLE_ADMIN)) != 0)
-		audit_command(c, a, c->reply.len == start ||
-		    c->reply.data[start] != '-');
-	if (journal_count(server.journal) != before)
-		conn_mark_write(c, start);
+	if (cmd_check(c, a, e) == 0) {
+		before = journal_count(server.journal);
+		e->exec(c, a);
+		if ((e->flags & (CMD_WRITE | CMD_AUDIT)) != 0 &&
+		    (c->role & (ROLE_SUPERVISOR | ROLE_ADMIN)) != 0)
+			audit_command(c, a, c->reply.len == start ||
+			    c->reply.data[start] != '-');
+		if (journal_count(server.journal) != before)
+			conn_mark_write(c, start);
+	}
+	if (row < CMD_MAX_ROWS) {
+		cmd_stats[row].calls++;
+		if (c->reply.len > start && c->reply.data[start] == '-')
+			cmd_stats[row].errors++;
+	}
 }
 
 struct actor

@@ -45,6 +45,18 @@ void	cmd_dispatch(struct conn *, const struct cmd_args *);
 /* Call fn for every row (tests, INFO, HELP). */
 void	cmd_foreach(void (*fn)(const struct cmd_entry *, void *), void *);
 
+/*
+ * Per row since start: dispatches that matched it, and those answered with
+ * an error at once (arity, role and mode refusals included; AUTH is
+ * answered later and counted in auth_failures instead).
+ */
+struct cmd_stat {
+	uint64_t	calls;
+	uint64_t	errors;
+};
+void	cmd_stats_foreach(void (*fn)(const struct cmd_entry *,
+	    const struct cmd_stat *, void *), void *);
+
 /* Helpers shared by the handlers. */
 struct actor	cmd_actor(const struct conn *);
 void	cmd_reply_engine(struct conn *, int rc, const char *err);

@@ -43,6 +43,9 @@ config_defaults(struct config *cfg)
 	cfg->reject_cooldown = 60 * 1000;
 	cfg->short_abandon = 5 * 1000;
 	cfg->protected_mode = 1;
+	cfg->http_enabled = 1;
+	strcpy(cfg->http_bind, "127.0.0.1");
+	cfg->http_port = 7071;
 	cfg->auth_fail_delay = 100;
 	cfg->auth_fail_delay_max = 5000;
 	cfg->auth_lock_after = 10;
@@ -293,6 +296,8 @@ config_section(struct config_parse *p, char *name)
 		p->section = SEC_ROUTING;
 	else if (arg == NULL && strcmp(name, "auth") == 0)
 		p->section = SEC_AUTH;
+	else if (arg == NULL && strcmp(name, "http") == 0)
+		p->section = SEC_HTTP;
 	else if (arg != NULL && strcmp(name, "calendar") == 0)
 		return (config_calendar_section(p, arg));
 	else if (arg != NULL && strcmp(name, "sla") == 0) {
@@ -480,6 +485,28 @@ config_auth_key(struct config_parse *p, const char *key, const char *value)
 }
 
 static int
+config_http_key(struct config_parse *p, const char *key, const char *value)
+{
+	struct config	*cfg = p->cfg;
+	long		 v;
+
+	if (strcmp(key, "enabled") == 0) {
+		if (config_parse_bool(value, &cfg->http_enabled) != 0)
+			return (BAD(key));
+	} else if (strcmp(key, "bind") == 0) {
+		if (*value == '\0' || strlen(value) >= sizeof cfg->http_bind)
+			return (BAD(key));
+		strcpy(cfg->http_bind, value);
+	} else if (strcmp(key, "port") == 0) {
+		if (config_parse_int(value, 0, 65535, &v) != 0)
+			return (BAD(key));
+		cfg->http_port = (int)v;
+	} else
+		return (config_error(p, "unknown key '%s' in [http]", key));
+	return (0);
+}
+
+static int
 config_tier_key(struct config_parse *p, const char *key, const char *value)
 {
 	struct tier_def	*t = p->current;
@@ -646,6 +673,8 @@ config_line(struct config_parse *p, char *line)
 		return (config_user_key(p, key, value));
 	case SEC_AUTH:
 		return (config_auth_key(p, key, value));
+	case SEC_HTTP:
+		return (config_http_key(p, key, value));
 	case SEC_CALENDAR:
 		return (config_calendar_key(p, key, value));
 	case SEC_SLA:

@@ -1,6 +1,7 @@
 /*
- * config.h: hotline.conf, an INI file: [server], [limits], [routing],
- * [tier NAME] (lowest first), [queue NAME] and [user NAME] sections.
+ * config.h: hotline.conf, an INI file: [server], [http], [limits],
+ * [routing], [tier NAME] (lowest first), [queue NAME] and [user NAME]
+ * sections.
  */
 #ifndef HOTLINE_CONFIG_H
 #define HOTLINE_CONFIG_H
@@ -50,6 +51,11 @@ struct config {
 	char			pidfile[512];
 	int			daemonize;
 	int			protected_mode;	/* refuse open unsafe setups */
+
+	/* [http]: /metrics, /healthz, /readyz (daemon/http.c) */
+	int			http_enabled;
+	char			http_bind[256];
+	int			http_port;	/* 0: the system picks one */
 
 	/* [auth]: failed AUTH throttling (daemon/throttle.c) */
 	hl_ms			auth_fail_delay;

@@ -14,7 +14,8 @@ enum config_section {
 	SEC_USER,
 	SEC_CALENDAR,
 	SEC_SLA,
-	SEC_AUTH
+	SEC_AUTH,
+	SEC_HTTP
 };
 
 struct config_parse {

@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "journal.h"
 #include "log.h"
@@ -8,6 +9,10 @@
 #include "store.h"
 
 #define NOSTR	((size_t)-1)
+
+const double journal_commit_bounds[JOURNAL_COMMIT_BUCKETS] = {
+	0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1
+};
 
 /* An event of the batch; strings are offsets into the arena. */
 struct jevent {
@@ -364,6 +369,27 @@ journal_write_rows(struct journal *j, struct store *st, struct engine *e,
 	return (0);
 }
 
+static double
+journal_clock(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
+}
+
+static void
+journal_observe(struct journal *j, double seconds)
+{
+	int	b;
+
+	for (b = 0; b < JOURNAL_COMMIT_BUCKETS; b++)
+		if (seconds <= journal_commit_bounds[b])
+			break;
+	j->stats.commit_hist[b]++;
+	j->stats.commit_seconds += seconds;
+}
+
 int
 journal_commit(struct journal *j, struct store *st, struct engine *e,
     char *err)
@@ -371,9 +397,11 @@ journal_commit(struct journal *j, struct store *st, struct engine *e,
 	struct engine_event	 ev;
 	int64_t			 seq;
 	size_t			 i;
+	double			 started;
 
 	if (!journal_pending(j))
 		return (0);
+	started = journal_clock();
 	if (store_begin(st, err) != 0)
 		goto fail;
 	for (i = 0; i < j->nusers; i++) {
@@ -394,6 +422,8 @@ journal_commit(struct journal *j, struct store *st, struct engine *e,
 	    store_commit(st, err) != 0)
 		goto fail;
 
+	journal_observe(j, journal_clock() - started);
+	j->stats.last_failed = 0;
 	j->stats.batches++;
 	j->stats.events += j->nevents;
 	if (j->nevents > j->stats.max_batch)
@@ -408,6 +438,8 @@ journal_commit(struct journal *j, struct store *st, struct engine *e,
 
 fail:
 	j->stats.failures++;
+	j->stats.last_failed = 1;
+	snprintf(j->stats.last_error, sizeof j->stats.last_error, "%s", err);
 	store_rollback(st);
 	journal_discard(j);
 	return (-1);

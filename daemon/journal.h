@@ -42,11 +42,21 @@ void		 journal_set_publisher(struct journal *,
 		    void (*fn)(int64_t, const struct engine_event *, void *),
 		    void *);
 
+/* Commit latency buckets: upper bounds in seconds; one more is +Inf. */
+#define JOURNAL_COMMIT_BUCKETS	11
+extern const double journal_commit_bounds[JOURNAL_COMMIT_BUCKETS];
+
 struct journal_stats {
-	uint64_t	batches;
+	uint64_t	batches;	/* commits that succeeded */
 	uint64_t	events;
 	uint64_t	failures;
 	uint64_t	max_batch;
+	/* Latency of each successful commit, BEGIN to COMMIT: counts per
+	 * bucket (not cumulative; the last is above every bound). */
+	uint64_t	commit_hist[JOURNAL_COMMIT_BUCKETS + 1];
+	double		commit_seconds;			/* their sum */
+	int		last_failed;	/* until a commit succeeds again */
+	char		last_error[256];
 };
 const struct journal_stats *journal_stats(const struct journal *);
 

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "log.h"
 #include "server.h"
+#include "store.h"
 
 #define DEFAULT_CONFIG	"config/hotline.conf"
 
@@ -28,6 +29,8 @@ usage(FILE *fp)
 	    "  -l, --log-level LEVEL  error, warn, info or debug\n"
 	    "  -t, --check-config     check the configuration and exit\n"
 	    "      --hash-password    read a password on stdin, print its hash\n"
+	    "      --rotate-key       re-encrypt the data under a new key "
+	    "(daemon stopped)\n"
 	    "  -v, --version          print the version\n"
 	    "  -h, --help             this help\n", DEFAULT_CONFIG);
 }
@@ -73,6 +76,22 @@ hash_password(void)
 	return (0);
 }
 
+/* Offline: the store refuses while a daemon holds the data folder. */
+static int
+rotate_key(const struct config *cfg)
+{
+	char	err[STORE_ERRMAX];
+
+	if (store_rotate_key(cfg->data_dir, err) != 0) {
+		fprintf(stderr, "hotlined: key rotation failed: %s\n", err);
+		return (1);
+	}
+	printf("%s/hotline.key is a new key and every stored value is "
+	    "encrypted with it; back it up now: the old key no longer opens "
+	    "this database\n", cfg->data_dir);
+	return (0);
+}
+
 static void
 write_pidfile(const char *path)
 {
@@ -99,6 +118,7 @@ main(int argc, char **argv)
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "check-config", no_argument, NULL, 't' },
 		{ "hash-password", no_argument, NULL, 'H' },
+		{ "rotate-key", no_argument, NULL, 'R' },
 		{ "version", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -108,7 +128,7 @@ main(int argc, char **argv)
 	const char		*port = NULL, *sock = NULL, *dir = NULL;
 	const char		*pidfile = NULL, *level = NULL;
 	char			 err[CONFIG_ERRMAX], *end;
-	int			 ch, daemonize = 0, check = 0;
+	int			 ch, daemonize = 0, check = 0, rotate = 0;
 	long			 v = 0;
 
 	while ((ch = getopt_long(argc, argv, "c:p:s:d:DP:l:tvh", opts,
@@ -123,6 +143,7 @@ main(int argc, char **argv)
 		case 'l': level = optarg; break;
 		case 't': check = 1; break;
 		case 'H': return (hash_password());
+		case 'R': rotate = 1; break;
 		case 'v': printf("hotlined %s\n", PACKAGE_VERSION); return (0);
 		case 'h': usage(stdout); return (0);
 		default: usage(stderr); return (2);
@@ -167,6 +188,8 @@ main(int argc, char **argv)
 		    cfg.ntiers, cfg.nqueues, cfg.nusers);
 		return (0);
 	}
+	if (rotate)
+		return (rotate_key(&cfg));
 
 	log_init(cfg.log_level, cfg.log_file);
 	log_libevent();

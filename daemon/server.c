@@ -18,6 +18,7 @@
 
 #include "auth.h"
 #include "conn.h"
+#include "http.h"
 #include "journal.h"
 #include "log.h"
 #include "pubsub.h"
@@ -89,7 +90,7 @@ server_accept_error(struct evconnlistener *l, void *arg)
 }
 
 /* A numeric address and port; port 0 lets the system pick one. */
-static int
+int
 server_sockaddr(const char *host, int port, struct sockaddr_storage *ss,
     int *len)
 {
@@ -453,7 +454,7 @@ server_protected_mode(char *err, size_t errlen)
 	if (!server.cfg.protected_mode || server_loopback(server.cfg.bind))
 		return (0);
 	if (store_count_users(server.store) == 0) {
-		snprintf(err, errlen, "protected mode: listening on %s with no "
+		snprintf(err, errlen, "protected mode: listening on %.64s with no "
 		    "users at all; set HOTLINE_ADMIN_PASSWORD or add [user] "
 		    "sections, bind to 127.0.0.1, or set protected_mode = no "
 		    "in [server]", server.cfg.bind);
@@ -463,8 +464,8 @@ server_protected_mode(char *err, size_t errlen)
 		snprintf(demo, sizeof demo, "%s-demo", server.cfg.users[i].name);
 		if (store_get_user(server.store, server.cfg.users[i].name, &u) &&
 		    auth_verify(u.hash, demo)) {
-			snprintf(err, errlen, "protected mode: listening on %s "
-			    "while user %s still has the demo password; change "
+			snprintf(err, errlen, "protected mode: listening on %.64s "
+			    "while user %.64s still has the demo password; change "
 			    "it (AGENT PASSWD, or password_hash from hotlined "
 			    "--hash-password), bind to 127.0.0.1, or set "
 			    "protected_mode = no in [server]", server.cfg.bind,
@@ -535,7 +536,8 @@ server_init(const char *config_path, const struct config *cfg)
 	    NULL);
 	server.engine_timer = evtimer_new(server.base, server_timer_cb, NULL);
 	if (server_listen_tcp(err, sizeof err) != 0 ||
-	    server_listen_unix(err, sizeof err) != 0) {
+	    server_listen_unix(err, sizeof err) != 0 ||
+	    http_start(err, sizeof err) != 0) {
 		log_warnx("%s", err);
 		return (-1);
 	}
@@ -549,6 +551,7 @@ server_init(const char *config_path, const struct config *cfg)
 	evsignal_add(server.sig_int, NULL);
 	evsignal_add(server.sig_hup, NULL);
 	server_arm_timer();
+	server.ready = 1;
 	return (0);
 }
 
@@ -580,7 +583,10 @@ server_reload(char *err, size_t errlen)
 	    cfg->port != server.cfg.port ||
 	    strcmp(cfg->unixsocket, server.cfg.unixsocket) != 0 ||
 	    strcmp(cfg->data_dir, server.cfg.data_dir) != 0 ||
-	    cfg->durability != server.cfg.durability)
+	    cfg->durability != server.cfg.durability ||
+	    cfg->http_enabled != server.cfg.http_enabled ||
+	    strcmp(cfg->http_bind, server.cfg.http_bind) != 0 ||
+	    cfg->http_port != server.cfg.http_port)
 		log_warnx("reload: listeners, data_dir and durability change "
 		    "only at restart");
 	/* Keep what only a restart changes; take the rest. */
@@ -589,6 +595,9 @@ server_reload(char *err, size_t errlen)
 	memcpy(cfg->unixsocket, server.cfg.unixsocket, sizeof cfg->unixsocket);
 	memcpy(cfg->data_dir, server.cfg.data_dir, sizeof cfg->data_dir);
 	cfg->durability = server.cfg.durability;
+	cfg->http_enabled = server.cfg.http_enabled;
+	memcpy(cfg->http_bind, server.cfg.http_bind, sizeof cfg->http_bind);
+	cfg->http_port = server.cfg.http_port;
 	/* The engine now uses the new calendars: the old zones can go. */
 	config_free(&server.cfg);
 	server.cfg = *cfg;
@@ -635,6 +644,8 @@ server_finish(void)
 	struct conn	*c;
 	hl_ms		 deadline = server_now() + 2000;
 
+	server.ready = 0;
+	http_stop();
 	if (server.tcp != NULL)
 		evconnlistener_free(server.tcp);
 	if (server.unix_listener != NULL) {

@@ -13,6 +13,7 @@
 #include "engine.h"
 
 struct conn;
+struct sockaddr_storage;
 TAILQ_HEAD(conn_list, conn);
 
 struct server_stats {
@@ -51,6 +52,7 @@ struct server {
 	uint64_t		 next_conn_id;
 
 	int			 shutdown;
+	int			 ready;		/* recovered, listening */
 	hl_ms			 started;
 	struct server_stats	 stats;
 };
@@ -67,5 +69,8 @@ int	server_reload(char *err, size_t);
 void	server_arm_timer(void);
 /* Rebuild the engine from the store after a failed commit. */
 void	server_rebuild_engine(void);
+/* A numeric IPv4 or IPv6 address and port; 0, or -1 if not numeric. */
+int	server_sockaddr(const char *host, int port, struct sockaddr_storage *,
+	    int *len);
 
 #endif

@@ -1,10 +1,13 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -13,33 +16,9 @@
 #include "resp.h"
 #include "checkpoint.h"
 #include "config.h"
+#include "crypto.h"
 #include "store.h"
-
-/* The columns of a ticket row, in store_row_ticket's order. */
-#define TICKET_COLUMNS \
-	"id, state, queue, customer, tier, channel, subject, disposition, " \
-	"creator, agent, target, priority, boost, step, created_ms, " \
-	"enqueued_ms, updated_ms, step_started_ms, offered_ms, accepted_ms, " \
-	"resolved_ms, pending_until_ms, attrs, answer_due_ms, resolve_due_ms, " \
-	"resolve_used_ms, clock_mark_ms, paused_ms, sla_fired, escalations"
-
-enum {
-	ST_BEGIN,
-	ST_COMMIT,
-	ST_ROLLBACK,
-	ST_EVENT,
-	ST_TICKET,
-	ST_CUSTOMER,
-	ST_AGENT,
-	ST_USER_PUT,
-	ST_USER_DEL,
-	ST_USER_GET,
-	ST_META_SET,
-	ST_TICKET_GET,
-	ST_HISTORY,
-	ST_CUSTOMER_TICKETS,
-	ST_COUNT
-};
+#include "store_internal.h"
 
 static const char *store_sql[ST_COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -73,8 +52,8 @@ static const char *store_sql[ST_COUNT] = {
 	    "paused_ms = excluded.paused_ms, sla_fired = excluded.sla_fired, "
 	    "escalations = excluded.escalations",
 	[ST_CUSTOMER] = "INSERT OR REPLACE INTO customers(id, name, phone, "
-	    "tier, segment, manager, attrs, created_ms, updated_ms) VALUES "
-	    "(?,?,?,?,?,?,?,?,?)",
+	    "tier, segment, manager, attrs, created_ms, updated_ms, "
+	    "phone_index) VALUES (?,?,?,?,?,?,?,?,?,?)",
 	[ST_AGENT] = "UPDATE users SET skills = ?, groups = ?, capacity = ?, "
 	    "role = ? WHERE name = ?",
 	[ST_USER_PUT] = "INSERT INTO users(name, hash, role, skills, groups, "
@@ -89,6 +68,8 @@ static const char *store_sql[ST_COUNT] = {
 	    "actor, data FROM events WHERE ticket = ? ORDER BY seq",
 	[ST_CUSTOMER_TICKETS] = "SELECT " TICKET_COLUMNS " FROM tickets "
 	    "WHERE customer = ? ORDER BY id DESC LIMIT ?",
+	[ST_FIND_PHONE] = "SELECT id FROM customers WHERE phone_index = ? "
+	    "ORDER BY updated_ms DESC LIMIT 64",
 };
 
 /* Migrations, applied in order; PRAGMA user_version is their count. */
@@ -134,24 +115,27 @@ static const char *store_migrations[] = {
 	"ALTER TABLE tickets ADD COLUMN sla_fired INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE tickets ADD COLUMN escalations INTEGER NOT NULL"
 	" DEFAULT 0;",
+	/* 3: personal data sealed in place (store-keys.c lists the fields), the
+	 * blind index of phones, and the check of the key. */
+	"ALTER TABLE customers ADD COLUMN phone_index BLOB;"
+	"UPDATE customers SET phone_index = hl_blind(phone),"
+	" name = hl_seal(name, 'customer:' || id || ':name'),"
+	" phone = hl_seal(phone, 'customer:' || id || ':phone'),"
+	" attrs = hl_seal(coalesce(attrs, ''), 'customer:' || id || ':attrs');"
+	"CREATE INDEX customers_phone ON customers(phone_index)"
+	" WHERE phone_index IS NOT NULL;"
+	"UPDATE tickets SET"
+	" subject = hl_seal(subject, 'ticket:' || id || ':subject'),"
+	" attrs = hl_seal(coalesce(attrs, ''), 'ticket:' || id || ':attrs');"
+	"UPDATE events SET data = hl_seal(data, 'event:' || seq);"
+	"INSERT OR REPLACE INTO meta(key, value)"
+	" VALUES ('key_check', hl_key_check());"
+	"INSERT OR REPLACE INTO meta(key, value) SELECT 'scrub_pending', 1"
+	" WHERE EXISTS (SELECT 1 FROM events) OR EXISTS (SELECT 1 FROM tickets)"
+	" OR EXISTS (SELECT 1 FROM customers);",
 };
 
-struct store {
-	sqlite3			*db;
-	char			*path;
-	sqlite3_stmt		*stmt[ST_COUNT];
-	int64_t			 last_seq;
-	int64_t			 txn_seq;	/* last_seq when BEGIN ran */
-	uint64_t		 next_id;
-	uint64_t		 txn_next_id;
-	struct timeval		 txn_start;
-	uint64_t		 txn_events;
-	struct resp_buf		 scratch;
-	struct store_stats	 stats;
-	struct checkpointer	*checkpointer;
-};
-
-static int
+int
 store_fail(struct store *st, char *err, const char *what)
 {
 	snprintf(err, STORE_ERRMAX, "%s: %s (%s)", what, sqlite3_errmsg(st->db),
@@ -159,7 +143,7 @@ store_fail(struct store *st, char *err, const char *what)
 	return (-1);
 }
 
-static int
+int
 store_exec(struct store *st, const char *sql, char *err)
 {
 	char	*msg = NULL;
@@ -173,7 +157,7 @@ store_exec(struct store *st, const char *sql, char *err)
 	return (0);
 }
 
-static int64_t
+int64_t
 store_query_int(struct store *st, const char *sql, int64_t dflt)
 {
 	sqlite3_stmt	*s;
@@ -220,12 +204,21 @@ store_migrate(struct store *st, char *err)
 	return (0);
 }
 
+
+
+
+
+
+
+
+
+
+
+
 struct store *
-store_open(const char *dir, int full_sync, char *err)
+store_new(const char *dir, char *err)
 {
 	struct store	*st;
-	int64_t		 maxid;
-	int		 i;
 
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
 		snprintf(err, STORE_ERRMAX, "%s: %s", dir, strerror(errno));
@@ -235,18 +228,30 @@ store_open(const char *dir, int full_sync, char *err)
 		snprintf(err, STORE_ERRMAX, "out of memory");
 		return (NULL);
 	}
+	st->lock_fd = -1;
 	resp_buf_init(&st->scratch);
 	if (asprintf(&st->path, "%s/hotline.db", dir) < 0) {
 		free(st);
 		snprintf(err, STORE_ERRMAX, "out of memory");
 		return (NULL);
 	}
+	return (st);
+}
+
+/* Lock, open, find the key, migrate: what the daemon and a rotation share. */
+int
+store_open_db(struct store *st, const char *dir, int full_sync, char *err)
+{
+	uint8_t	check[CRYPTO_CHECKBYTES];
+	int64_t	version;
+
+	if (store_lock(st, dir, err) != 0)
+		return (-1);
 	if (sqlite3_open_v2(st->path, &st->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		snprintf(err, STORE_ERRMAX, "%s: %s", st->path,
 		    st->db != NULL ? sqlite3_errmsg(st->db) : "cannot open");
-		store_close(st);
-		return (NULL);
+		return (-1);
 	}
 	/* A short busy timeout: another process holding the file is an error
 	 * to report, not a reason to stall the loop. */
@@ -255,14 +260,49 @@ store_open(const char *dir, int full_sync, char *err)
 	    store_exec(st, full_sync ? "PRAGMA synchronous = FULL" :
 	    "PRAGMA synchronous = NORMAL", err) != 0 ||
 	    store_exec(st, "PRAGMA foreign_keys = ON", err) != 0 ||
-	    store_migrate(st, err) != 0) {
-		store_close(st);
-		return (NULL);
-	}
+	    store_functions(st, err) != 0)
+		return (-1);
 	if (store_query_int(st, "SELECT count(*) FROM pragma_journal_mode "
 	    "WHERE journal_mode = 'wal'", 0) != 1) {
 		snprintf(err, STORE_ERRMAX, "%s: cannot enable WAL mode",
 		    st->path);
+		return (-1);
+	}
+	version = store_query_int(st, "PRAGMA user_version", 0);
+	if (version >= 3 && store_read_check(st, check, err) != 0)
+		return (-1);
+	if ((st->crypto = crypto_open_dir(dir, version >= 3 ? check : NULL,
+	    err, STORE_ERRMAX)) == NULL)
+		return (-1);
+	if (version < 3 &&
+	    store_exec(st, "PRAGMA secure_delete = ON", err) != 0)
+		return (-1);
+	if (store_migrate(st, err) != 0)
+		return (-1);
+	/* Migration 3 flags a database that held plaintext until the old
+	 * values are scrubbed: a crash in between scrubs at the next start. */
+	if (store_query_int(st, "SELECT count(*) FROM meta WHERE key = "
+	    "'scrub_pending'", 0) > 0) {
+		if (store_exec(st, "PRAGMA secure_delete = ON", err) != 0 ||
+		    store_scrub(st, err) != 0 ||
+		    store_exec(st, "DELETE FROM meta WHERE key = "
+		    "'scrub_pending'", err) != 0)
+			return (-1);
+		log_info("store: encrypted the personal data in %s", st->path);
+	}
+	return (store_exec(st, "PRAGMA secure_delete = OFF", err));
+}
+
+struct store *
+store_open(const char *dir, int full_sync, char *err)
+{
+	struct store	*st;
+	int64_t		 maxid;
+	int		 i;
+
+	if ((st = store_new(dir, err)) == NULL)
+		return (NULL);
+	if (store_open_db(st, dir, full_sync, err) != 0) {
 		store_close(st);
 		return (NULL);
 	}
@@ -305,10 +345,15 @@ store_close(struct store *st)
 	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
 		log_warnx("store: close %s: %s", st->path,
 		    sqlite3_errmsg(st->db));
+	crypto_free(st->crypto);
+	crypto_free(st->next);
+	if (st->lock_fd >= 0)
+		close(st->lock_fd);
 	resp_buf_free(&st->scratch);
 	free(st->path);
 	free(st);
 }
+
 
 const char *
 store_path(const struct store *st)
@@ -346,7 +391,6 @@ store_commit(struct store *st, char *err)
 	struct timeval	now;
 
 	if (store_step_done(st, ST_COMMIT, err, "commit") != 0) {
-		st->stats.commit_failures++;
 		return (-1);
 	}
 	gettimeofday(&now, NULL);
@@ -372,7 +416,7 @@ store_rollback(struct store *st)
 	st->next_id = st->txn_next_id;
 }
 
-static void
+void
 store_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
 	if (v == NULL)
@@ -381,11 +425,26 @@ store_bind_text(sqlite3_stmt *s, int i, const char *v)
 		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
 }
 
+
+
+
+/* Attributes as a flat JSON object, sealed; "" when there are none. */
+static void
+store_bind_attrs(struct store *st, sqlite3_stmt *s, int i,
+    const struct attr *attrs, int n, const char *ad)
+{
+	resp_buf_reset(&st->scratch);
+	if (n > 0)
+		json_add_attrs(&st->scratch, attrs, n);
+	store_bind_sealed(st, s, i, st->scratch.data, st->scratch.len, ad);
+}
+
 int
 store_append_event(struct store *st, int64_t seq,
     const struct engine_event *ev, char *err)
 {
 	sqlite3_stmt	*s = st->stmt[ST_EVENT];
+	char		 ad[64];
 
 	sqlite3_bind_int64(s, 1, seq);
 	sqlite3_bind_int64(s, 2, ev->time);
@@ -395,7 +454,9 @@ store_append_event(struct store *st, int64_t seq,
 	store_bind_text(s, 5, ev->agent);
 	store_bind_text(s, 6, ev->customer);
 	store_bind_text(s, 7, ev->actor);
-	store_bind_text(s, 8, ev->data != NULL ? ev->data : "{}");
+	snprintf(ad, sizeof ad, "event:%lld", (long long)seq);
+	store_bind_sealed_str(st, s, 8, ev->data != NULL ? ev->data : "{}",
+	    ad);
 	if (store_step_done(st, ST_EVENT, err, "append event") != 0)
 		return (-1);
 	st->last_seq = seq;
@@ -434,6 +495,7 @@ int
 store_put_ticket(struct store *st, const struct ticket *t, char *err)
 {
 	sqlite3_stmt	*s = st->stmt[ST_TICKET];
+	char		 ad[64];
 
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)t->id);
 	store_bind_text(s, 2, ticket_state_name(t->state));
@@ -441,7 +503,9 @@ store_put_ticket(struct store *st, const struct ticket *t, char *err)
 	store_bind_text(s, 4, t->customer);
 	store_bind_text(s, 5, t->tier);
 	store_bind_text(s, 6, t->channel);
-	store_bind_text(s, 7, t->subject != NULL ? t->subject : "");
+	snprintf(ad, sizeof ad, "ticket:%llu:subject",
+	    (unsigned long long)t->id);
+	store_bind_sealed_str(st, s, 7, t->subject, ad);
 	store_bind_text(s, 8, t->disposition != NULL ? t->disposition : "");
 	store_bind_text(s, 9, t->creator);
 	store_bind_text(s, 10, t->agent);
@@ -457,12 +521,8 @@ store_put_ticket(struct store *st, const struct ticket *t, char *err)
 	sqlite3_bind_int64(s, 20, t->accepted_at);
 	sqlite3_bind_int64(s, 21, t->resolved_at);
 	sqlite3_bind_int64(s, 22, t->pending_until);
-	if (t->nattrs > 0) {
-		resp_buf_reset(&st->scratch);
-		json_add_attrs(&st->scratch, t->attrs, t->nattrs);
-		sqlite3_bind_text(s, 23, st->scratch.data,
-		    (int)st->scratch.len, SQLITE_STATIC);
-	}
+	snprintf(ad, sizeof ad, "ticket:%llu:attrs", (unsigned long long)t->id);
+	store_bind_attrs(st, s, 23, t->attrs, t->nattrs, ad);
 	sqlite3_bind_int64(s, 24, t->answer_due);
 	sqlite3_bind_int64(s, 25, t->resolve_due);
 	sqlite3_bind_int64(s, 26, t->resolve_used);
@@ -477,21 +537,24 @@ int
 store_put_customer(struct store *st, const struct customer *c, char *err)
 {
 	sqlite3_stmt	*s = st->stmt[ST_CUSTOMER];
+	uint8_t		 idx[CRYPTO_BLINDBYTES];
+	char		 ad[ENGINE_NAME_MAX + 32];
 
 	store_bind_text(s, 1, c->id);
-	store_bind_text(s, 2, c->name);
-	store_bind_text(s, 3, c->phone);
+	snprintf(ad, sizeof ad, "customer:%s:name", c->id);
+	store_bind_sealed_str(st, s, 2, c->name, ad);
+	snprintf(ad, sizeof ad, "customer:%s:phone", c->id);
+	store_bind_sealed_str(st, s, 3, c->phone, ad);
 	store_bind_text(s, 4, c->tier);
 	store_bind_text(s, 5, segment_name(c->segment));
 	store_bind_text(s, 6, c->manager);
-	if (c->nattrs > 0) {
-		resp_buf_reset(&st->scratch);
-		json_add_attrs(&st->scratch, c->attrs, c->nattrs);
-		sqlite3_bind_text(s, 7, st->scratch.data,
-		    (int)st->scratch.len, SQLITE_STATIC);
-	}
+	snprintf(ad, sizeof ad, "customer:%s:attrs", c->id);
+	store_bind_attrs(st, s, 7, c->attrs, c->nattrs, ad);
 	sqlite3_bind_int64(s, 8, c->created);
 	sqlite3_bind_int64(s, 9, c->updated);
+	if (c->phone != NULL && crypto_blind_phone(st->crypto, c->phone,
+	    idx) == 0)
+		sqlite3_bind_blob(s, 10, idx, sizeof idx, SQLITE_TRANSIENT);
 	return (store_step_done(st, ST_CUSTOMER, err, "write customer"));
 }
 
@@ -596,345 +659,4 @@ store_checkpoints(const struct store *st)
 {
 	return (st->checkpointer != NULL ? checkpoint_count(st->checkpointer) :
 	    0);
-}
-
-
-static void
-store_copy(char *dst, size_t len, sqlite3_stmt *s, int col)
-{
-	const char	*v = (const char *)sqlite3_column_text(s, col);
-
-	snprintf(dst, len, "%s", v != NULL ? v : "");
-}
-
-static char *
-store_dup(sqlite3_stmt *s, int col)
-{
-	const char	*v = (const char *)sqlite3_column_text(s, col);
-	char		*d = strdup(v != NULL ? v : "");
-
-	if (d == NULL)
-		fatalx("out of memory");
-	return (d);
-}
-
-/* Attributes are a flat JSON object of strings; json_each reads them. */
-static int
-store_attrs(struct store *st, sqlite3_stmt *s, int col, struct attr **out,
-    int *n)
-{
-	sqlite3_stmt	*j;
-	const char	*text = (const char *)sqlite3_column_text(s, col);
-	struct attr	*a;
-
-	*out = NULL;
-	*n = 0;
-	if (text == NULL || *text == '\0')
-		return (0);
-	if (sqlite3_prepare_v2(st->db, "SELECT key, value FROM json_each(?)",
-	    -1, &j, NULL) != SQLITE_OK)
-		return (-1);
-	sqlite3_bind_text(j, 1, text, -1, SQLITE_TRANSIENT);
-	while (sqlite3_step(j) == SQLITE_ROW) {
-		if ((a = realloc(*out, (*n + 1) * sizeof *a)) == NULL)
-			fatalx("out of memory");
-		*out = a;
-		a[*n].key = store_dup(j, 0);
-		a[*n].value = store_dup(j, 1);
-		(*n)++;
-	}
-	sqlite3_finalize(j);
-	return (0);
-}
-
-static void
-store_free_attrs(struct attr *a, int n)
-{
-	int	i;
-
-	for (i = 0; i < n; i++) {
-		free(a[i].key);
-		free(a[i].value);
-	}
-	free(a);
-}
-
-/* Column order as in TICKET_COLUMNS. */
-static int
-store_row_ticket(struct store *st, sqlite3_stmt *s, struct ticket *t)
-{
-	memset(t, 0, sizeof *t);
-	t->id = (uint64_t)sqlite3_column_int64(s, 0);
-	if (ticket_state_parse((const char *)sqlite3_column_text(s, 1),
-	    &t->state) != 0)
-		return (-1);
-	store_copy(t->queue, sizeof t->queue, s, 2);
-	store_copy(t->customer, sizeof t->customer, s, 3);
-	store_copy(t->tier, sizeof t->tier, s, 4);
-	store_copy(t->channel, sizeof t->channel, s, 5);
-	t->subject = store_dup(s, 6);
-	t->disposition = store_dup(s, 7);
-	store_copy(t->creator, sizeof t->creator, s, 8);
-	store_copy(t->agent, sizeof t->agent, s, 9);
-	store_copy(t->target, sizeof t->target, s, 10);
-	t->priority = sqlite3_column_int(s, 11);
-	t->boost = sqlite3_column_int(s, 12);
-	t->step = sqlite3_column_int(s, 13);
-	t->created = sqlite3_column_int64(s, 14);
-	t->enqueued = sqlite3_column_int64(s, 15);
-	t->updated = sqlite3_column_int64(s, 16);
-	t->step_started = sqlite3_column_int64(s, 17);
-	t->offered_at = sqlite3_column_int64(s, 18);
-	t->accepted_at = sqlite3_column_int64(s, 19);
-	t->resolved_at = sqlite3_column_int64(s, 20);
-	t->pending_until = sqlite3_column_int64(s, 21);
-	t->answer_due = sqlite3_column_int64(s, 23);
-	t->resolve_due = sqlite3_column_int64(s, 24);
-	t->resolve_used = sqlite3_column_int64(s, 25);
-	t->clock_mark = sqlite3_column_int64(s, 26);
-	t->paused = sqlite3_column_int64(s, 27);
-	t->sla_fired = (uint32_t)sqlite3_column_int64(s, 28);
-	t->escalations = sqlite3_column_int(s, 29);
-	return (store_attrs(st, s, 22, &t->attrs, &t->nattrs));
-}
-
-void
-store_ticket_free(struct ticket *t)
-{
-	free(t->subject);
-	free(t->disposition);
-	store_free_attrs(t->attrs, t->nattrs);
-	t->subject = t->disposition = NULL;
-	t->attrs = NULL;
-	t->nattrs = 0;
-}
-
-int
-store_get_ticket(struct store *st, uint64_t id, struct ticket *t, char *err)
-{
-	sqlite3_stmt	*s = st->stmt[ST_TICKET_GET];
-	int		 rc, found = 0;
-
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		found = store_row_ticket(st, s, t) == 0 ? 1 : -1;
-		if (found < 0)
-			snprintf(err, STORE_ERRMAX, "ticket %llu: bad row",
-			    (unsigned long long)id);
-	} else if (rc != SQLITE_DONE)
-		found = store_fail(st, err, "read ticket");
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return (found);
-}
-
-int
-store_ticket_history(struct store *st, uint64_t id,
-    void (*fn)(int64_t, const struct engine_event *, void *), void *arg,
-    char *err)
-{
-	sqlite3_stmt		*s = st->stmt[ST_HISTORY];
-	struct engine_event	 ev;
-	int			 rc;
-
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		ev.time = sqlite3_column_int64(s, 1);
-		ev.type = (const char *)sqlite3_column_text(s, 2);
-		ev.ticket = (uint64_t)sqlite3_column_int64(s, 3);
-		ev.agent = (const char *)sqlite3_column_text(s, 4);
-		ev.customer = (const char *)sqlite3_column_text(s, 5);
-		ev.actor = (const char *)sqlite3_column_text(s, 6);
-		ev.data = (const char *)sqlite3_column_text(s, 7);
-		fn(sqlite3_column_int64(s, 0), &ev, arg);
-	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc != SQLITE_DONE)
-		return (store_fail(st, err, "read history"));
-	return (0);
-}
-
-/* Events whose type starts with prefix, newest first (AUDIT). */
-int
-store_events_by_type(struct store *st, const char *prefix, int limit,
-    void (*fn)(int64_t, const struct engine_event *, void *), void *arg,
-    char *err)
-{
-	sqlite3_stmt		*s;
-	struct engine_event	 ev;
-	char			 hi[128];
-	int			 rc;
-
-	/* A range on type uses no index but stays a plain scan of recent
-	 * rows from the end of the journal, stopping at LIMIT. */
-	if (sqlite3_prepare_v2(st->db, "SELECT seq, time_ms, type, ticket, "
-	    "agent, customer, actor, data FROM events WHERE type >= ? AND "
-	    "type < ? ORDER BY seq DESC LIMIT ?", -1, &s, NULL) != SQLITE_OK)
-		return (store_fail(st, err, "read events"));
-	snprintf(hi, sizeof hi, "%s\x7f", prefix);
-	sqlite3_bind_text(s, 1, prefix, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, hi, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 3, limit);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		ev.time = sqlite3_column_int64(s, 1);
-		ev.type = (const char *)sqlite3_column_text(s, 2);
-		ev.ticket = (uint64_t)sqlite3_column_int64(s, 3);
-		ev.agent = (const char *)sqlite3_column_text(s, 4);
-		ev.customer = (const char *)sqlite3_column_text(s, 5);
-		ev.actor = (const char *)sqlite3_column_text(s, 6);
-		ev.data = (const char *)sqlite3_column_text(s, 7);
-		fn(sqlite3_column_int64(s, 0), &ev, arg);
-	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
-		return (store_fail(st, err, "read events"));
-	return (0);
-}
-
-int
-store_customer_tickets(struct store *st, const char *customer, int limit,
-    void (*fn)(const struct ticket *, void *), void *arg, char *err)
-{
-	sqlite3_stmt	*s = st->stmt[ST_CUSTOMER_TICKETS];
-	struct ticket	 t;
-	int		 rc;
-
-	store_bind_text(s, 1, customer);
-	sqlite3_bind_int(s, 2, limit);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (store_row_ticket(st, s, &t) == 0)
-			fn(&t, arg);
-		store_ticket_free(&t);
-	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc != SQLITE_DONE)
-		return (store_fail(st, err, "read customer tickets"));
-	return (0);
-}
-
-static int
-store_load_tickets(struct store *st, struct engine *e, char *err)
-{
-	sqlite3_stmt	*s;
-	struct ticket	 t;
-	int		 rc;
-	size_t		 n = 0;
-
-	if (sqlite3_prepare_v2(st->db, "SELECT " TICKET_COLUMNS " FROM tickets "
-	    "WHERE state NOT IN ('closed', 'abandoned') ORDER BY id", -1, &s,
-	    NULL) != SQLITE_OK)
-		return (store_fail(st, err, "load tickets"));
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (store_row_ticket(st, s, &t) != 0 ||
-		    engine_restore_ticket(e, &t) != 0) {
-			snprintf(err, STORE_ERRMAX, "ticket %llu: cannot "
-			    "restore", (unsigned long long)t.id);
-			store_ticket_free(&t);
-			sqlite3_finalize(s);
-			return (-1);
-		}
-		store_ticket_free(&t);
-		n++;
-	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
-		return (store_fail(st, err, "load tickets"));
-	log_info("store: loaded %zu open tickets", n);
-	return (0);
-}
-
-static int
-store_load_customers(struct store *st, struct engine *e, char *err)
-{
-	sqlite3_stmt	*s;
-	struct customer	 c;
-	int		 rc;
-
-	if (sqlite3_prepare_v2(st->db, "SELECT id, name, phone, tier, segment, "
-	    "manager, attrs, created_ms, updated_ms FROM customers", -1, &s,
-	    NULL) != SQLITE_OK)
-		return (store_fail(st, err, "load customers"));
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		memset(&c, 0, sizeof c);
-		store_copy(c.id, sizeof c.id, s, 0);
-		c.name = store_dup(s, 1);
-		c.phone = store_dup(s, 2);
-		store_copy(c.tier, sizeof c.tier, s, 3);
-		if (segment_parse((const char *)sqlite3_column_text(s, 4),
-		    &c.segment) != 0)
-			c.segment = SEGMENT_INDIVIDUAL;
-		store_copy(c.manager, sizeof c.manager, s, 5);
-		store_attrs(st, s, 6, &c.attrs, &c.nattrs);
-		c.created = sqlite3_column_int64(s, 7);
-		c.updated = sqlite3_column_int64(s, 8);
-		rc = engine_restore_customer(e, &c);
-		free(c.name);
-		free(c.phone);
-		store_free_attrs(c.attrs, c.nattrs);
-		if (rc != 0) {
-			snprintf(err, STORE_ERRMAX, "customer %s: cannot "
-			    "restore", c.id);
-			sqlite3_finalize(s);
-			return (-1);
-		}
-	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
-		return (store_fail(st, err, "load customers"));
-	return (0);
-}
-
-static int
-store_load_agents(struct store *st, struct engine *e, char *err)
-{
-	sqlite3_stmt	*s;
-	struct agent	 a;
-	const char	*text;
-	int		 rc;
-
-	if (sqlite3_prepare_v2(st->db, "SELECT name, role, skills, groups, "
-	    "capacity FROM users WHERE role IN ('agent', 'supervisor')", -1,
-	    &s, NULL) != SQLITE_OK)
-		return (store_fail(st, err, "load agents"));
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		memset(&a, 0, sizeof a);
-		store_copy(a.name, sizeof a.name, s, 0);
-		a.role = role_parse((const char *)sqlite3_column_text(s, 1));
-		text = (const char *)sqlite3_column_text(s, 2);
-		if (text != NULL && config_parse_skills(text, a.skills,
-		    ENGINE_MAX_SKILLS, &a.nskills) != 0)
-			a.nskills = 0;
-		text = (const char *)sqlite3_column_text(s, 3);
-		if (text != NULL && config_parse_groups(text, a.groups,
-		    ENGINE_MAX_GROUPS, &a.ngroups) != 0)
-			a.ngroups = 0;
-		a.capacity = sqlite3_column_int(s, 4);
-		if (a.capacity < 1)
-			a.capacity = 1;
-		a.status = AGENT_OFFLINE;
-		if (engine_restore_agent(e, &a) != 0) {
-			snprintf(err, STORE_ERRMAX, "agent %s: cannot restore",
-			    a.name);
-			sqlite3_finalize(s);
-			return (-1);
-		}
-	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
-		return (store_fail(st, err, "load agents"));
-	return (0);
-}
-
-int
-store_load(struct store *st, struct engine *e, char *err)
-{
-	if (store_load_agents(st, e, err) != 0 ||
-	    store_load_customers(st, e, err) != 0 ||
-	    store_load_tickets(st, e, err) != 0)
-		return (-1);
-	engine_set_next_id(e, st->next_id);
-	return (0);
 }

@@ -1,7 +1,10 @@
 /*
  * store.h: the SQLite journal and state tables. Every change is an event
  * appended to `events`; the current row of each ticket, customer and user
- * is written beside it in the same transaction.
+ * is written beside it in the same transaction. Personal data (customer
+ * name, phone, attributes; ticket subject, attributes; every event's data)
+ * is sealed on the way in and opened on the way out, under the key file
+ * <dir>/hotline.key (crypto.h): callers only ever see plaintext.
  */
 #ifndef HOTLINE_STORE_H
 #define HOTLINE_STORE_H
@@ -11,7 +14,7 @@
 #include "engine.h"
 
 #define STORE_ERRMAX	512
-#define STORE_SCHEMA_VERSION	2
+#define STORE_SCHEMA_VERSION	3
 
 struct store;
 
@@ -21,7 +24,13 @@ struct store_user {
 	int	role;
 };
 
-/* Open (creating and migrating) <dir>/hotline.db. */
+/*
+ * Open (creating and migrating) <dir>/hotline.db with the key in
+ * <dir>/hotline.key, created with mode 0600 for a new database or one
+ * still in plaintext (encrypted in place by the migration). Refused: a key
+ * file open to group or others, a key that is not the database's, a folder
+ * that another process holds (each store takes an exclusive lock on it).
+ */
 struct store	*store_open(const char *dir, int full_sync, char *err);
 void		 store_close(struct store *);
 const char	*store_path(const struct store *);
@@ -49,7 +58,8 @@ int	store_get_user(struct store *, const char *name, struct store_user *);
 int	store_count_users(struct store *);
 /* Load every open ticket, customer and agent into the engine. */
 int	store_load(struct store *, struct engine *, char *err);
-/* A ticket no longer in memory (closed, abandoned): 1 found, 0 not, -1 err. */
+/* A ticket no longer in memory (closed, abandoned): 1 found, 0 not, -1 err
+ * ("stored data for ticket N failed authentication" when tampered with). */
 int	store_get_ticket(struct store *, uint64_t, struct ticket *, char *err);
 void	store_ticket_free(struct ticket *);
 /* Events of one ticket in order. */
@@ -63,6 +73,16 @@ int	store_events_by_type(struct store *, const char *prefix, int limit,
 /* The customer's most recent tickets, newest first. */
 int	store_customer_tickets(struct store *, const char *customer, int limit,
 	    void (*fn)(const struct ticket *, void *), void *arg, char *err);
+
+/* The customer whose phone matches (digits and a leading '+' compared),
+ * through the blind index: 1 found (its id), 0 none, -1 err. Committed
+ * rows only, each confirmed against the engine's live customer. */
+int	store_find_phone(struct store *, const struct engine *,
+	    const char *phone, char id[ENGINE_NAME_MAX], char *err);
+
+/* Offline: re-encrypt everything under a new key, which replaces
+ * <dir>/hotline.key. Refused while a daemon holds the folder. */
+int	store_rotate_key(const char *dir, char *err);
 
 /* Counters for INFO persistence. */
 struct store_stats {

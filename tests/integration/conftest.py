@@ -26,6 +26,8 @@ CONFIG = """
 bind = 127.0.0.1
 durability = {durability}
 log_level = debug
+[http]
+port = {http_port}
 [limits]
 max_clients = {max_clients}
 max_inline = {max_inline}
@@ -91,7 +93,8 @@ DEFAULTS = dict(durability="normal", max_clients=1000, max_inline="64kb",
                 max_bulk="1mb", max_args=1024, idle_timeout=0,
                 output_limit="64mb", pubsub_output_limit="8mb",
                 offer_timeout="30s", wrapup="0", manager_step="20s",
-                group_step="30s", general_extra="", extra="")
+                group_step="30s", general_extra="", extra="",
+                http_port=0)
 
 
 def free_port():

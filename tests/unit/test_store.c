@@ -1,4 +1,4 @@
-/* Unit tests of the SQLite store (daemon/store.c) on real files. */
+/* Unit tests of the SQLite store (daemon/store*.c) on real files. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -234,6 +235,539 @@ test_locked_database(void **state)
 	store_close(st);
 }
 
+/* Personal data at rest. */
+
+#define NOTE		"whisper-note-91"
+#define NAME		"Odile Secretname"
+#define PHONE		"+33 7 11 22 33 44"
+#define PHONE_DIGITS	"33711223344"
+#define CATTR		"yes-hidden-attr"
+
+static void
+noop_emit(void *arg, const struct engine_event *ev)
+{
+}
+
+/* An engine that knows tier gold and queue billing, for store_load. */
+static struct engine *
+new_engine(void)
+{
+	static struct tier_def	tier;
+	static struct queue_def	queue;
+	struct engine_config	ec;
+	struct engine		*e;
+
+	memset(&tier, 0, sizeof tier);
+	strcpy(tier.name, "gold");
+	tier.nsteps = 1;
+	tier.steps[0].kind = STEP_SKILLED;
+	memset(&queue, 0, sizeof queue);
+	strcpy(queue.name, "billing");
+	queue.offer_timeout = 30000;
+	memset(&ec, 0, sizeof ec);
+	ec.tiers = &tier;
+	ec.ntiers = 1;
+	ec.queues = &queue;
+	ec.nqueues = 1;
+	assert_non_null(e = engine_new(&ec, noop_emit, NULL));
+	return (e);
+}
+
+static int
+file_has(const char *path, const char *needle)
+{
+	FILE	*fp;
+	char	*buf;
+	long	 len;
+	int	 found;
+
+	if ((fp = fopen(path, "rb")) == NULL)
+		return (0);
+	fseek(fp, 0, SEEK_END);
+	len = ftell(fp);
+	rewind(fp);
+	assert_non_null(buf = malloc((size_t)len + 1));
+	assert_int_equal(fread(buf, 1, (size_t)len, fp), (size_t)len);
+	fclose(fp);
+	found = memmem(buf, (size_t)len, needle, strlen(needle)) != NULL;
+	free(buf);
+	return (found);
+}
+
+/* Any file of the data folder (db, WAL, shm, key) holding needle. */
+static int
+dir_has(const char *needle)
+{
+	const char	*names[] = { "hotline.db", "hotline.db-wal",
+			    "hotline.db-shm", "hotline.key" };
+	char		 path[512];
+	size_t		 i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		if (file_has(path, needle))
+			return (1);
+	}
+	return (0);
+}
+
+static void
+assert_nothing_plain(void)
+{
+	const char	*secrets[] = { NOTE, NAME, PHONE, PHONE_DIGITS, CATTR,
+			    "refund please", "+33 1 23", "line\nbreak" };
+	size_t		 i;
+
+	for (i = 0; i < sizeof secrets / sizeof secrets[0]; i++)
+		if (dir_has(secrets[i]))
+			fail_msg("'%s' is in the data folder", secrets[i]);
+}
+
+static sqlite3 *
+raw_db(void)
+{
+	char	 path[512];
+	sqlite3	*db;
+
+	snprintf(path, sizeof path, "%s/hotline.db", dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 1000);
+	return (db);
+}
+
+static void
+raw_exec(const char *sql)
+{
+	sqlite3	*db = raw_db();
+	char	*msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg);
+	sqlite3_close(db);
+}
+
+static char *
+raw_text(const char *sql)
+{
+	sqlite3		*db = raw_db();
+	sqlite3_stmt	*s;
+	char		*v;
+
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_non_null(v = strdup((const char *)sqlite3_column_text(s, 0)));
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return (v);
+}
+
+static void
+assert_raw(const char *sql, const char *want)
+{
+	char	*v = raw_text(sql);
+
+	assert_string_equal(v, want);
+	free(v);
+}
+
+/* Flip one byte of a stored blob: column `col` of `table` where `where`. */
+static void
+flip_byte(const char *table, const char *col, const char *where, int at)
+{
+	sqlite3		*db = raw_db();
+	sqlite3_stmt	*s;
+	char		 sql[256];
+	uint8_t		*b;
+	int		 n;
+
+	snprintf(sql, sizeof sql, "SELECT %s FROM %s WHERE %s", col, table,
+	    where);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_type(s, 0), SQLITE_BLOB);
+	n = sqlite3_column_bytes(s, 0);
+	assert_true(at < n);
+	assert_non_null(b = malloc((size_t)n));
+	memcpy(b, sqlite3_column_blob(s, 0), (size_t)n);
+	sqlite3_finalize(s);
+	b[at] ^= 0x20;
+	snprintf(sql, sizeof sql, "UPDATE %s SET %s = ? WHERE %s", table, col,
+	    where);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL),
+	    SQLITE_OK);
+	sqlite3_bind_blob(s, 1, b, n, free);
+	assert_int_equal(sqlite3_step(s), SQLITE_DONE);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+}
+
+/* Ticket 1 (open) and 2 (closed) of customer c1, a note on 1. */
+static void
+write_personal(struct store *st)
+{
+	static struct attr	 cattrs[] = { { "vip", CATTR } };
+	struct engine_event	 note = { 1700000000100LL, "ticket.note", 1,
+				    "alice", "c1", "alice",
+				    "{\"text\":\"" NOTE "\"}" };
+	struct engine_event	 created = { 1700000000001LL,
+				    "ticket.created", 1, NULL, "c1", "op1",
+				    "{\"subject\":\"refund please\"}" };
+	struct customer		 c;
+	struct ticket		 t;
+	char			 err[STORE_ERRMAX];
+
+	memset(&c, 0, sizeof c);
+	strcpy(c.id, "c1");
+	c.name = NAME;
+	c.phone = PHONE;
+	strcpy(c.tier, "gold");
+	c.attrs = cattrs;
+	c.nattrs = 1;
+	assert_int_equal(store_begin(st, err), 0);
+	assert_int_equal(store_append_event(st, 1, &created, err), 0);
+	assert_int_equal(store_append_event(st, 2, &note, err), 0);
+	make_ticket(&t, 1, "c1");
+	assert_int_equal(store_put_ticket(st, &t, err), 0);
+	make_ticket(&t, 2, "c1");
+	t.state = TICKET_CLOSED;
+	assert_int_equal(store_put_ticket(st, &t, err), 0);
+	assert_int_equal(store_put_customer(st, &c, err), 0);
+	assert_int_equal(store_commit(st, err), 0);
+}
+
+static void
+history_text(int64_t seq, const struct engine_event *ev, void *arg)
+{
+	char	*all = arg;
+
+	strncat(all, ev->data, 1000 - strlen(all));
+}
+
+/* What the store gives back is plaintext, as it went in. */
+static void
+assert_reads_back(struct store *st)
+{
+	struct engine		*e = new_engine();
+	const struct customer	*c;
+	struct ticket		 t;
+	char			 err[STORE_ERRMAX], all[1024] = "";
+	char			 id[ENGINE_NAME_MAX];
+
+	assert_int_equal(store_get_ticket(st, 2, &t, err), 1);
+	assert_string_equal(t.subject, "refund please");
+	assert_int_equal(t.nattrs, 2);
+	assert_string_equal(t.attrs[1].value, "line\nbreak");
+	store_ticket_free(&t);
+	assert_int_equal(store_ticket_history(st, 1, history_text, all, err),
+	    0);
+	assert_non_null(strstr(all, NOTE));
+	assert_int_equal(store_load(st, e, err), 0);
+	assert_non_null(c = engine_customer_get(e, "c1"));
+	assert_string_equal(c->name, NAME);
+	assert_string_equal(c->phone, PHONE);
+	assert_int_equal(c->nattrs, 1);
+	assert_string_equal(c->attrs[0].value, CATTR);
+	assert_non_null(engine_ticket_get(e, 1));
+	/* Found by phone, however it is written; not by a near miss. */
+	assert_int_equal(store_find_phone(st, e, "+33711223344", id, err), 1);
+	assert_string_equal(id, "c1");
+	assert_int_equal(store_find_phone(st, e, "+33 (7) 11.22.33.44", id,
+	    err), 1);
+	assert_int_equal(store_find_phone(st, e, "33711223344", id, err), 0);
+	assert_int_equal(store_find_phone(st, e, "+33711223345", id, err), 0);
+	engine_free(e);
+}
+
+static void
+test_sealed_at_rest(void **state)
+{
+	struct store	*st = open_store();
+
+	write_personal(st);
+	/* Committed, still in the WAL, store open. */
+	assert_nothing_plain();
+	assert_raw("SELECT typeof(subject) || typeof(attrs) FROM tickets "
+	    "WHERE id = 1", "blobblob");
+	assert_raw("SELECT typeof(name) || typeof(phone) || typeof(attrs) || "
+	    "typeof(phone_index) FROM customers", "blobblobblobblob");
+	assert_raw("SELECT group_concat(DISTINCT typeof(data)) FROM events",
+	    "blob");
+	/* Not the plaintext's length either: a nonce and a tag more. */
+	assert_raw("SELECT length(subject) FROM tickets WHERE id = 1", "53");
+	assert_reads_back(st);
+	store_close(st);
+	assert_nothing_plain();
+	st = open_store();
+	assert_reads_back(st);
+	store_close(st);
+}
+
+/* Schemas 1 and 2 as hotlined wrote them before personal data was sealed. */
+static const char *schema2 =
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+	"CREATE TABLE events(seq INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL,"
+	" type TEXT NOT NULL, ticket INTEGER, agent TEXT, customer TEXT,"
+	" actor TEXT, data TEXT NOT NULL);"
+	"CREATE INDEX events_ticket ON events(ticket, seq)"
+	" WHERE ticket IS NOT NULL;"
+	"CREATE INDEX events_time ON events(time_ms);"
+	"CREATE TABLE tickets(id INTEGER PRIMARY KEY, state TEXT NOT NULL,"
+	" queue TEXT NOT NULL, customer TEXT NOT NULL, tier TEXT NOT NULL,"
+	" channel TEXT NOT NULL, subject TEXT NOT NULL, disposition TEXT NOT NULL,"
+	" creator TEXT NOT NULL, agent TEXT NOT NULL, target TEXT NOT NULL,"
+	" priority INTEGER NOT NULL, boost INTEGER NOT NULL, step INTEGER NOT NULL,"
+	" created_ms INTEGER NOT NULL, enqueued_ms INTEGER NOT NULL,"
+	" updated_ms INTEGER NOT NULL, step_started_ms INTEGER NOT NULL,"
+	" offered_ms INTEGER NOT NULL, accepted_ms INTEGER NOT NULL,"
+	" resolved_ms INTEGER NOT NULL, pending_until_ms INTEGER NOT NULL,"
+	" attrs TEXT);"
+	"CREATE INDEX tickets_open ON tickets(id)"
+	" WHERE state NOT IN ('closed', 'abandoned');"
+	"CREATE INDEX tickets_customer ON tickets(customer, id);"
+	"CREATE TABLE customers(id TEXT PRIMARY KEY, name TEXT NOT NULL,"
+	" phone TEXT NOT NULL, tier TEXT NOT NULL, segment TEXT NOT NULL,"
+	" manager TEXT NOT NULL, attrs TEXT, created_ms INTEGER NOT NULL,"
+	" updated_ms INTEGER NOT NULL);"
+	"CREATE TABLE users(name TEXT PRIMARY KEY, hash TEXT NOT NULL,"
+	" role TEXT NOT NULL, skills TEXT NOT NULL, groups TEXT NOT NULL,"
+	" capacity INTEGER NOT NULL, created_ms INTEGER NOT NULL,"
+	" updated_ms INTEGER NOT NULL);"
+	"ALTER TABLE tickets ADD COLUMN answer_due_ms INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE tickets ADD COLUMN resolve_due_ms INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE tickets ADD COLUMN resolve_used_ms INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE tickets ADD COLUMN clock_mark_ms INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE tickets ADD COLUMN paused_ms INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE tickets ADD COLUMN sla_fired INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE tickets ADD COLUMN escalations INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"PRAGMA user_version = 2;";
+
+#define PLAIN_TICKET(id, state) \
+	"INSERT INTO tickets(id, state, queue, customer, tier, channel, " \
+	"subject, disposition, creator, agent, target, priority, boost, step, " \
+	"created_ms, enqueued_ms, updated_ms, step_started_ms, offered_ms, " \
+	"accepted_ms, resolved_ms, pending_until_ms, attrs) VALUES (" #id ", '" \
+	state "', 'billing', 'c1', 'gold', 'voice', 'refund please', '', " \
+	"'op1', '', '', 5, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, " \
+	"'{\"caller\":\"+33 1 23\",\"quote\\\"d\":\"line\\nbreak\"}');"
+
+/* A plaintext database of schema 2 is encrypted in place at first open. */
+static void
+test_migrate_plaintext(void **state)
+{
+	struct store	*st;
+	char		 path[512];
+
+	raw_exec("PRAGMA journal_mode = WAL;");
+	raw_exec(schema2);
+	raw_exec("INSERT INTO meta VALUES ('next_ticket_id', 3);"
+	    PLAIN_TICKET(1, "queued") PLAIN_TICKET(2, "closed")
+	    "INSERT INTO customers VALUES ('c1', '" NAME "', '" PHONE "', "
+	    "'gold', 'individual', '', '{\"vip\":\"" CATTR "\"}', 1, 1);"
+	    "INSERT INTO events VALUES (1, 1, 'ticket.created', 1, NULL, 'c1', "
+	    "'op1', '{\"subject\":\"refund please\"}');"
+	    "INSERT INTO events VALUES (2, 2, 'ticket.note', 1, 'alice', 'c1', "
+	    "'alice', '{\"text\":\"" NOTE "\"}');");
+	/* Delete a row too: its plaintext lingers in a free page. */
+	raw_exec("INSERT INTO customers VALUES ('gone', '" NAME "', '', "
+	    "'gold', 'individual', '', NULL, 1, 1);"
+	    "DELETE FROM customers WHERE id = 'gone';");
+	snprintf(path, sizeof path, "%s/hotline.db", dir);
+	assert_true(dir_has(NOTE) && dir_has(NAME));
+	snprintf(path, sizeof path, "%s/hotline.key", dir);
+	assert_int_equal(access(path, F_OK), -1);
+
+	st = open_store();
+	assert_int_equal(access(path, F_OK), 0);
+	assert_nothing_plain();
+	assert_raw("PRAGMA user_version", "3");
+	assert_raw("SELECT typeof(subject) || typeof(attrs) FROM tickets "
+	    "WHERE id = 2", "blobblob");
+	assert_int_equal(store_next_id(st), 3);
+	assert_reads_back(st);
+	store_close(st);
+	assert_nothing_plain();
+	/* Once only: the next open finds schema 3 and the same key. */
+	st = open_store();
+	assert_reads_back(st);
+	store_close(st);
+	/* Stopped between the migration and the scrub: the flag it left
+	 * gets the next open to scrub. */
+	raw_exec("PRAGMA secure_delete = OFF;"
+	    "INSERT INTO users VALUES ('" NAME "', '', 'agent', '', '', 1, 1, 1);"
+	    "DELETE FROM users;"
+	    "INSERT INTO meta VALUES ('scrub_pending', 1);");
+	assert_true(dir_has(NAME));
+	store_close(open_store());
+	assert_nothing_plain();
+	assert_raw("SELECT count(*) FROM meta WHERE key = 'scrub_pending'",
+	    "0");
+}
+
+static void
+test_tampered(void **state)
+{
+	struct store	*st = open_store();
+	struct engine	*e;
+	struct ticket	 t;
+	char		 err[STORE_ERRMAX], all[1024] = "";
+
+	write_personal(st);
+	store_close(st);
+
+	/* A flipped byte in a closed ticket: that read fails, nothing else. */
+	flip_byte("tickets", "subject", "id = 2", 30);
+	st = open_store();
+	assert_int_equal(store_get_ticket(st, 2, &t, err), -1);
+	assert_string_equal(err, "stored data for ticket 2 failed "
+	    "authentication");
+	assert_int_equal(store_get_ticket(st, 1, &t, err), 1);
+	store_ticket_free(&t);
+	store_close(st);
+
+	/* A value moved from another row does not open either, nor does
+	 * plaintext put in its place. */
+	raw_exec("UPDATE tickets SET subject = (SELECT subject FROM tickets "
+	    "WHERE id = 1), attrs = 'x' WHERE id = 2");
+	st = open_store();
+	assert_int_equal(store_get_ticket(st, 2, &t, err), -1);
+	store_close(st);
+	raw_exec("UPDATE tickets SET subject = 'forged' WHERE id = 2");
+	st = open_store();
+	assert_int_equal(store_get_ticket(st, 2, &t, err), -1);
+
+	/* The history of a ticket with a tampered event fails as a whole. */
+	assert_int_equal(store_ticket_history(st, 1, history_text, all, err),
+	    0);
+	store_close(st);
+	flip_byte("events", "data", "seq = 2", 0);
+	st = open_store();
+	all[0] = '\0';
+	assert_int_equal(store_ticket_history(st, 1, history_text, all, err),
+	    -1);
+	assert_string_equal(err, "stored data for ticket 1 failed "
+	    "authentication");
+	assert_null(strstr(all, NOTE));
+
+	/* Recovery refuses an open ticket or a customer it cannot trust,
+	 * naming the row. */
+	e = new_engine();
+	assert_int_equal(store_load(st, e, err), 0);
+	engine_free(e);
+	store_close(st);
+	flip_byte("tickets", "attrs", "id = 1", 40);
+	st = open_store();
+	e = new_engine();
+	assert_int_equal(store_load(st, e, err), -1);
+	assert_non_null(strstr(err, "ticket 1: stored data failed "
+	    "authentication"));
+	engine_free(e);
+	store_close(st);
+	flip_byte("customers", "phone", "id = 'c1'", 26);
+	st = open_store();
+	e = new_engine();
+	assert_int_equal(store_load(st, e, err), -1);
+	assert_non_null(strstr(err, "customer c1: stored data failed "
+	    "authentication"));
+	engine_free(e);
+	store_close(st);
+}
+
+static void
+read_key(uint8_t *buf, size_t len, const char *name)
+{
+	char	path[512];
+	FILE	*fp;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	assert_non_null(fp = fopen(path, "rb"));
+	memset(buf, 0, len);
+	assert_true(fread(buf, 1, len, fp) > 0);
+	fclose(fp);
+}
+
+static void
+put_key(const uint8_t *buf, size_t len, const char *name)
+{
+	char	path[512];
+	FILE	*fp;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	unlink(path);
+	assert_non_null(fp = fopen(path, "wb"));
+	assert_int_equal(fwrite(buf, 1, len, fp), len);
+	fclose(fp);
+	assert_int_equal(chmod(path, 0600), 0);
+}
+
+static void
+test_rotate_key(void **state)
+{
+	struct store	*st = open_store();
+	uint8_t		 old[65], new[65];
+	char		 err[STORE_ERRMAX], path[512];
+
+	write_personal(st);
+	/* Never while the folder is in use. */
+	assert_int_equal(store_rotate_key(dir, err), -1);
+	assert_non_null(strstr(err, "in use"));
+	store_close(st);
+	read_key(old, sizeof old, "hotline.key");
+	assert_int_equal(store_rotate_key(dir, err), 0);
+	read_key(new, sizeof new, "hotline.key");
+	assert_memory_not_equal(old, new, sizeof old);
+	snprintf(path, sizeof path, "%s/hotline.key.new", dir);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_nothing_plain();
+	st = open_store();
+	assert_reads_back(st);		/* the phone index moved too */
+	store_close(st);
+
+	/* The old key no longer opens the database. */
+	put_key(old, sizeof old, "hotline.key");
+	assert_null(store_open(dir, 0, err));
+	assert_non_null(strstr(err, "does not match"));
+
+	/* Stopped after the commit, before the rename: the .new key wins. */
+	put_key(new, sizeof new, "hotline.key.new");
+	st = open_store();
+	assert_reads_back(st);
+	store_close(st);
+	read_key(old, sizeof old, "hotline.key");
+	assert_memory_equal(old, new, sizeof old);
+	assert_int_equal(access(path, F_OK), -1);
+}
+
+/* One process per folder; the key file is for its owner only. */
+static void
+test_folder_and_key_file(void **state)
+{
+	struct store	*st = open_store();
+	char		 err[STORE_ERRMAX], path[512];
+
+	assert_null(store_open(dir, 0, err));
+	assert_non_null(strstr(err, "in use"));
+	store_close(st);
+	snprintf(path, sizeof path, "%s/hotline.key", dir);
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_null(store_open(dir, 0, err));
+	assert_non_null(strstr(err, "chmod 600"));
+	assert_int_equal(chmod(path, 0600), 0);
+	/* A missing key is an error, never a new key for old data. */
+	assert_int_equal(rename(path, "/tmp/hotline-store-key-aside"), 0);
+	assert_null(store_open(dir, 0, err));
+	assert_non_null(strstr(err, "missing"));
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(rename("/tmp/hotline-store-key-aside", path), 0);
+	store_close(open_store());
+}
+
 int
 main(void)
 {
@@ -249,6 +783,16 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_users, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_locked_database, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_sealed_at_rest, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_plaintext, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_tampered, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_rotate_key, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_folder_and_key_file,
+		    setup, teardown),
 	};
 
 	return (cmocka_run_group_tests_name("store", tests, NULL, NULL));

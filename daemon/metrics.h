@@ -1,0 +1,21 @@
+/*
+ * metrics.h: the daemon's figures, read live at the moment they are asked
+ * for: the Prometheus text exposition (format 0.0.4) that GET /metrics
+ * serves, and the INFO sections commandstats and metrics.
+ */
+#ifndef HOTLINE_METRICS_H
+#define HOTLINE_METRICS_H
+
+#include "resp.h"
+
+/* Append the whole exposition (HELP, TYPE and samples of every family). */
+void	metrics_prometheus(struct resp_buf *);
+/* INFO sections, "key:value\r\n" lines after their "# Title" line. */
+void	metrics_info_commandstats(struct resp_buf *);
+void	metrics_info_metrics(struct resp_buf *);
+/* The q-quantile (0..1) of the journal commit latency, in seconds, by
+ * linear interpolation inside its bucket (as histogram_quantile does);
+ * 0 before any commit. */
+double	metrics_commit_quantile(double q);
+
+#endif

@@ -1,0 +1,501 @@
+/*
+ * store-read.c: committed data back out of the store: closed tickets,
+ * histories, a customer's tickets, the phone index, and the recovery of
+ * every open ticket, customer and agent into a fresh engine. Sealed
+ * values that do not authenticate are reported, never returned.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "config.h"
+#include "crypto.h"
+#include "log.h"
+#include "store.h"
+#include "store_internal.h"
+
+static void
+store_copy(char *dst, size_t len, sqlite3_stmt *s, int col)
+{
+	const char	*v = (const char *)sqlite3_column_text(s, col);
+
+	snprintf(dst, len, "%s", v != NULL ? v : "");
+}
+
+static char *
+store_dup(sqlite3_stmt *s, int col)
+{
+	const char	*v = (const char *)sqlite3_column_text(s, col);
+	char		*d = strdup(v != NULL ? v : "");
+
+	if (d == NULL)
+		fatalx("out of memory");
+	return (d);
+}
+
+/* Attributes are a flat JSON object of strings; json_each reads them. */
+static int
+store_attrs(struct store *st, const char *text, struct attr **out, int *n)
+{
+	sqlite3_stmt	*j;
+	struct attr	*a;
+
+	*out = NULL;
+	*n = 0;
+	if (text == NULL || *text == '\0')
+		return (0);
+	if (sqlite3_prepare_v2(st->db, "SELECT key, value FROM json_each(?)",
+	    -1, &j, NULL) != SQLITE_OK)
+		return (-1);
+	sqlite3_bind_text(j, 1, text, -1, SQLITE_STATIC);
+	while (sqlite3_step(j) == SQLITE_ROW) {
+		if ((a = realloc(*out, (*n + 1) * sizeof *a)) == NULL)
+			fatalx("out of memory");
+		*out = a;
+		a[*n].key = store_dup(j, 0);
+		a[*n].value = store_dup(j, 1);
+		(*n)++;
+	}
+	sqlite3_finalize(j);
+	return (0);
+}
+
+/* Sealed attributes of a row: 0, -1, or STORE_TAMPERED. */
+static int
+store_sealed_attrs(struct store *st, sqlite3_stmt *s, int col, const char *ad,
+    struct attr **out, int *n)
+{
+	char	*text;
+	int	 rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((text = store_unseal(st, s, col, ad)) == NULL)
+		return (STORE_TAMPERED);
+	rc = store_attrs(st, text, out, n);
+	free(text);
+	return (rc);
+}
+
+static void
+store_free_attrs(struct attr *a, int n)
+{
+	int	i;
+
+	for (i = 0; i < n; i++) {
+		free(a[i].key);
+		free(a[i].value);
+	}
+	free(a);
+}
+
+/*
+ * Column order as in TICKET_COLUMNS. 0; -1 for a bad row; STORE_TAMPERED
+ * when a sealed field does not authenticate (logged, naming the row and
+ * the field). On error t holds nothing to free.
+ */
+static int
+store_row_ticket(struct store *st, sqlite3_stmt *s, struct ticket *t)
+{
+	const char	*field = "subject";
+	char		 ad[64];
+	int		 rc;
+
+	memset(t, 0, sizeof *t);
+	t->id = (uint64_t)sqlite3_column_int64(s, 0);
+	if (ticket_state_parse((const char *)sqlite3_column_text(s, 1),
+	    &t->state) != 0)
+		return (-1);
+	store_copy(t->queue, sizeof t->queue, s, 2);
+	store_copy(t->customer, sizeof t->customer, s, 3);
+	store_copy(t->tier, sizeof t->tier, s, 4);
+	store_copy(t->channel, sizeof t->channel, s, 5);
+	snprintf(ad, sizeof ad, "ticket:%llu:subject",
+	    (unsigned long long)t->id);
+	if ((t->subject = store_unseal(st, s, 6, ad)) == NULL)
+		goto tampered;
+	t->disposition = store_dup(s, 7);
+	store_copy(t->creator, sizeof t->creator, s, 8);
+	store_copy(t->agent, sizeof t->agent, s, 9);
+	store_copy(t->target, sizeof t->target, s, 10);
+	t->priority = sqlite3_column_int(s, 11);
+	t->boost = sqlite3_column_int(s, 12);
+	t->step = sqlite3_column_int(s, 13);
+	t->created = sqlite3_column_int64(s, 14);
+	t->enqueued = sqlite3_column_int64(s, 15);
+	t->updated = sqlite3_column_int64(s, 16);
+	t->step_started = sqlite3_column_int64(s, 17);
+	t->offered_at = sqlite3_column_int64(s, 18);
+	t->accepted_at = sqlite3_column_int64(s, 19);
+	t->resolved_at = sqlite3_column_int64(s, 20);
+	t->pending_until = sqlite3_column_int64(s, 21);
+	t->answer_due = sqlite3_column_int64(s, 23);
+	t->resolve_due = sqlite3_column_int64(s, 24);
+	t->resolve_used = sqlite3_column_int64(s, 25);
+	t->clock_mark = sqlite3_column_int64(s, 26);
+	t->paused = sqlite3_column_int64(s, 27);
+	t->sla_fired = (uint32_t)sqlite3_column_int64(s, 28);
+	t->escalations = sqlite3_column_int(s, 29);
+	field = "attrs";
+	snprintf(ad, sizeof ad, "ticket:%llu:attrs", (unsigned long long)t->id);
+	if ((rc = store_sealed_attrs(st, s, 22, ad, &t->attrs,
+	    &t->nattrs)) == 0)
+		return (0);
+	if (rc != STORE_TAMPERED) {
+		store_ticket_free(t);
+		return (rc);
+	}
+tampered:
+	log_warnx("store: ticket %llu: %s failed authentication (a tampered "
+	    "or corrupt row in table tickets of %s)",
+	    (unsigned long long)t->id, field, st->path);
+	store_ticket_free(t);
+	return (STORE_TAMPERED);
+}
+
+void
+store_ticket_free(struct ticket *t)
+{
+	free(t->subject);
+	free(t->disposition);
+	store_free_attrs(t->attrs, t->nattrs);
+	t->subject = t->disposition = NULL;
+	t->attrs = NULL;
+	t->nattrs = 0;
+}
+
+static void
+store_err_tampered(char *err, uint64_t ticket)
+{
+	snprintf(err, STORE_ERRMAX, "stored data for ticket %llu failed "
+	    "authentication", (unsigned long long)ticket);
+}
+
+int
+store_get_ticket(struct store *st, uint64_t id, struct ticket *t, char *err)
+{
+	sqlite3_stmt	*s = st->stmt[ST_TICKET_GET];
+	int		 rc, found = 0;
+
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		rc = store_row_ticket(st, s, t);
+		found = rc == 0 ? 1 : -1;
+		if (rc == STORE_TAMPERED)
+			store_err_tampered(err, id);
+		else if (rc != 0)
+			snprintf(err, STORE_ERRMAX, "ticket %llu: bad row",
+			    (unsigned long long)id);
+	} else if (rc != SQLITE_DONE)
+		found = store_fail(st, err, "read ticket");
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (found);
+}
+
+/*
+ * A row (seq, time_ms, type, ticket, agent, customer, actor, data) as an
+ * event, its data unsealed into *data (the caller frees it), or
+ * STORE_TAMPERED, logged.
+ */
+static int
+store_row_event(struct store *st, sqlite3_stmt *s, struct engine_event *ev,
+    char **data)
+{
+	int64_t	seq = sqlite3_column_int64(s, 0);
+	char	ad[64];
+
+	ev->time = sqlite3_column_int64(s, 1);
+	ev->type = (const char *)sqlite3_column_text(s, 2);
+	ev->ticket = (uint64_t)sqlite3_column_int64(s, 3);
+	ev->agent = (const char *)sqlite3_column_text(s, 4);
+	ev->customer = (const char *)sqlite3_column_text(s, 5);
+	ev->actor = (const char *)sqlite3_column_text(s, 6);
+	snprintf(ad, sizeof ad, "event:%lld", (long long)seq);
+	if ((*data = store_unseal(st, s, 7, ad)) == NULL) {
+		log_warnx("store: event %lld (ticket %llu): data failed "
+		    "authentication (a tampered or corrupt row in table events "
+		    "of %s)", (long long)seq, (unsigned long long)ev->ticket,
+		    st->path);
+		return (STORE_TAMPERED);
+	}
+	ev->data = *data;
+	return (0);
+}
+
+int
+store_ticket_history(struct store *st, uint64_t id,
+    void (*fn)(int64_t, const struct engine_event *, void *), void *arg,
+    char *err)
+{
+	sqlite3_stmt		*s = st->stmt[ST_HISTORY];
+	struct engine_event	 ev;
+	char			*data;
+	int			 rc;
+
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (store_row_event(st, s, &ev, &data) != 0)
+			break;
+		fn(sqlite3_column_int64(s, 0), &ev, arg);
+		free(data);
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc == SQLITE_ROW) {
+		store_err_tampered(err, id);
+		return (-1);
+	}
+	if (rc != SQLITE_DONE)
+		return (store_fail(st, err, "read history"));
+	return (0);
+}
+
+/* Events whose type starts with prefix, newest first (AUDIT). */
+int
+store_events_by_type(struct store *st, const char *prefix, int limit,
+    void (*fn)(int64_t, const struct engine_event *, void *), void *arg,
+    char *err)
+{
+	sqlite3_stmt		*s;
+	struct engine_event	 ev;
+	char			 hi[128], *data;
+	int			 rc;
+
+	/* A range on type uses no index but stays a plain scan of recent
+	 * rows from the end of the journal, stopping at LIMIT. */
+	if (sqlite3_prepare_v2(st->db, "SELECT seq, time_ms, type, ticket, "
+	    "agent, customer, actor, data FROM events WHERE type >= ? AND "
+	    "type < ? ORDER BY seq DESC LIMIT ?", -1, &s, NULL) != SQLITE_OK)
+		return (store_fail(st, err, "read events"));
+	snprintf(hi, sizeof hi, "%s\x7f", prefix);
+	sqlite3_bind_text(s, 1, prefix, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, hi, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (store_row_event(st, s, &ev, &data) != 0) {
+			snprintf(err, STORE_ERRMAX, "stored data of event %lld "
+			    "failed authentication",
+			    (long long)sqlite3_column_int64(s, 0));
+			sqlite3_finalize(s);
+			return (-1);
+		}
+		fn(sqlite3_column_int64(s, 0), &ev, arg);
+		free(data);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return (store_fail(st, err, "read events"));
+	return (0);
+}
+
+int
+store_customer_tickets(struct store *st, const char *customer, int limit,
+    void (*fn)(const struct ticket *, void *), void *arg, char *err)
+{
+	sqlite3_stmt	*s = st->stmt[ST_CUSTOMER_TICKETS];
+	struct ticket	 t;
+	uint64_t	 bad = 0;
+	int		 rc;
+
+	store_bind_text(s, 1, customer);
+	sqlite3_bind_int(s, 2, limit);
+	/* A row that fails is left out (and logged); the others still show. */
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (store_row_ticket(st, s, &t) == 0)
+			fn(&t, arg);
+		else
+			bad = (uint64_t)sqlite3_column_int64(s, 0);
+		store_ticket_free(&t);
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_DONE)
+		return (store_fail(st, err, "read customer tickets"));
+	if (bad != 0) {
+		store_err_tampered(err, bad);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * The committed index finds the candidates; the engine's live row confirms
+ * each (a phone changed since the last commit no longer matches). The
+ * most recently updated wins when several customers share a number.
+ */
+int
+store_find_phone(struct store *st, const struct engine *e, const char *phone,
+    char id[ENGINE_NAME_MAX], char *err)
+{
+	sqlite3_stmt		*s = st->stmt[ST_FIND_PHONE];
+	const struct customer	*c;
+	uint8_t			 idx[CRYPTO_BLINDBYTES], live[CRYPTO_BLINDBYTES];
+	int			 rc = SQLITE_DONE, found = 0;
+
+	if (crypto_blind_phone(st->crypto, phone, idx) != 0)
+		return (0);
+	sqlite3_bind_blob(s, 1, idx, sizeof idx, SQLITE_STATIC);
+	while (!found && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		c = engine_customer_get(e, (const char *)sqlite3_column_text(s,
+		    0));
+		if (c != NULL && crypto_blind_phone(st->crypto, c->phone,
+		    live) == 0 && memcmp(live, idx, sizeof idx) == 0) {
+			snprintf(id, ENGINE_NAME_MAX, "%s", c->id);
+			found = 1;
+		}
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (!found && rc != SQLITE_DONE)
+		return (store_fail(st, err, "find phone"));
+	return (found);
+}
+
+static int
+store_load_tickets(struct store *st, struct engine *e, char *err)
+{
+	sqlite3_stmt	*s;
+	struct ticket	 t;
+	int		 rc;
+	size_t		 n = 0;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT " TICKET_COLUMNS " FROM tickets "
+	    "WHERE state NOT IN ('closed', 'abandoned') ORDER BY id", -1, &s,
+	    NULL) != SQLITE_OK)
+		return (store_fail(st, err, "load tickets"));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((rc = store_row_ticket(st, s, &t)) == STORE_TAMPERED) {
+			snprintf(err, STORE_ERRMAX, "ticket %llu: %s",
+			    (unsigned long long)t.id, STORE_TAMPERED_HINT);
+			sqlite3_finalize(s);
+			return (-1);
+		}
+		if (rc != 0 || engine_restore_ticket(e, &t) != 0) {
+			snprintf(err, STORE_ERRMAX, "ticket %llu: cannot "
+			    "restore", (unsigned long long)t.id);
+			store_ticket_free(&t);
+			sqlite3_finalize(s);
+			return (-1);
+		}
+		store_ticket_free(&t);
+		n++;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return (store_fail(st, err, "load tickets"));
+	log_info("store: loaded %zu open tickets", n);
+	return (0);
+}
+
+static int
+store_load_customers(struct store *st, struct engine *e, char *err)
+{
+	sqlite3_stmt	*s;
+	struct customer	 c;
+	const char	*field;
+	char		 ad[ENGINE_NAME_MAX + 32];
+	int		 rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT id, name, phone, tier, segment, "
+	    "manager, attrs, created_ms, updated_ms FROM customers", -1, &s,
+	    NULL) != SQLITE_OK)
+		return (store_fail(st, err, "load customers"));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&c, 0, sizeof c);
+		store_copy(c.id, sizeof c.id, s, 0);
+		snprintf(ad, sizeof ad, "customer:%s:name", c.id);
+		c.name = store_unseal(st, s, 1, ad);
+		snprintf(ad, sizeof ad, "customer:%s:phone", c.id);
+		c.phone = store_unseal(st, s, 2, ad);
+		store_copy(c.tier, sizeof c.tier, s, 3);
+		if (segment_parse((const char *)sqlite3_column_text(s, 4),
+		    &c.segment) != 0)
+			c.segment = SEGMENT_INDIVIDUAL;
+		store_copy(c.manager, sizeof c.manager, s, 5);
+		snprintf(ad, sizeof ad, "customer:%s:attrs", c.id);
+		field = c.name == NULL ? "name" : c.phone == NULL ? "phone" :
+		    store_sealed_attrs(st, s, 6, ad, &c.attrs, &c.nattrs) ==
+		    STORE_TAMPERED ? "attrs" : NULL;
+		c.created = sqlite3_column_int64(s, 7);
+		c.updated = sqlite3_column_int64(s, 8);
+		rc = field == NULL ? engine_restore_customer(e, &c) : -1;
+		free(c.name);
+		free(c.phone);
+		store_free_attrs(c.attrs, c.nattrs);
+		if (field != NULL) {
+			log_warnx("store: customer %s: %s failed "
+			    "authentication (a tampered or corrupt row in "
+			    "table customers of %s)", c.id, field, st->path);
+			snprintf(err, STORE_ERRMAX, "customer %s: %s", c.id,
+			    STORE_TAMPERED_HINT);
+			sqlite3_finalize(s);
+			return (-1);
+		}
+		if (rc != 0) {
+			snprintf(err, STORE_ERRMAX, "customer %s: cannot "
+			    "restore", c.id);
+			sqlite3_finalize(s);
+			return (-1);
+		}
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return (store_fail(st, err, "load customers"));
+	return (0);
+}
+
+static int
+store_load_agents(struct store *st, struct engine *e, char *err)
+{
+	sqlite3_stmt	*s;
+	struct agent	 a;
+	const char	*text;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT name, role, skills, groups, "
+	    "capacity FROM users WHERE role IN ('agent', 'supervisor')", -1,
+	    &s, NULL) != SQLITE_OK)
+		return (store_fail(st, err, "load agents"));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&a, 0, sizeof a);
+		store_copy(a.name, sizeof a.name, s, 0);
+		a.role = role_parse((const char *)sqlite3_column_text(s, 1));
+		text = (const char *)sqlite3_column_text(s, 2);
+		if (text != NULL && config_parse_skills(text, a.skills,
+		    ENGINE_MAX_SKILLS, &a.nskills) != 0)
+			a.nskills = 0;
+		text = (const char *)sqlite3_column_text(s, 3);
+		if (text != NULL && config_parse_groups(text, a.groups,
+		    ENGINE_MAX_GROUPS, &a.ngroups) != 0)
+			a.ngroups = 0;
+		a.capacity = sqlite3_column_int(s, 4);
+		if (a.capacity < 1)
+			a.capacity = 1;
+		a.status = AGENT_OFFLINE;
+		if (engine_restore_agent(e, &a) != 0) {
+			snprintf(err, STORE_ERRMAX, "agent %s: cannot restore",
+			    a.name);
+			sqlite3_finalize(s);
+			return (-1);
+		}
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return (store_fail(st, err, "load agents"));
+	return (0);
+}
+
+int
+store_load(struct store *st, struct engine *e, char *err)
+{
+	if (store_load_agents(st, e, err) != 0 ||
+	    store_load_customers(st, e, err) != 0 ||
+	    store_load_tickets(st, e, err) != 0)
+		return (-1);
+	engine_set_next_id(e, st->next_id);
+	return (0);
+}
