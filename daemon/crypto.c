@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <stdatomic.h>
+
 #include <sodium.h>
 
 #include "crypto.h"
@@ -24,10 +26,21 @@ _Static_assert(CRYPTO_OVERHEAD == crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 _Static_assert(CRYPTO_BLINDBYTES >= crypto_generichash_BYTES_MIN &&
     CRYPTO_BLINDBYTES <= crypto_generichash_BYTES_MAX, "blind index size");
 
+/*
+ * Nonces are a random prefix drawn once per crypto context followed by a
+ * 64-bit counter: unique under the key without a getrandom(2) system call
+ * for every sealed value (several per ticket event). XChaCha20's 192-bit
+ * nonce leaves 128 random bits, so prefixes of separate processes or
+ * restarts do not meet.
+ */
+#define CRYPTO_PREFIXBYTES	(CRYPTO_NONCEBYTES - 8)
+
 struct crypto {
-	uint8_t	aead[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
-	uint8_t	blind[crypto_generichash_KEYBYTES];
-	uint8_t	check[crypto_generichash_KEYBYTES];
+	uint8_t			aead[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
+	uint8_t			blind[crypto_generichash_KEYBYTES];
+	uint8_t			check[crypto_generichash_KEYBYTES];
+	uint8_t			prefix[CRYPTO_PREFIXBYTES];
+	_Atomic uint64_t	counter;
 };
 
 int
@@ -183,6 +196,8 @@ crypto_new(const uint8_t key[CRYPTO_KEYBYTES])
 	    CRYPTO_SUBKEY_BLIND, CRYPTO_KDF_CONTEXT, key);
 	crypto_kdf_derive_from_key(c->check, sizeof c->check,
 	    CRYPTO_SUBKEY_CHECK, CRYPTO_KDF_CONTEXT, key);
+	randombytes_buf(c->prefix, sizeof c->prefix);
+	atomic_init(&c->counter, 0);
 	return (c);
 }
 
@@ -194,12 +209,18 @@ crypto_free(struct crypto *c)
 }
 
 void
-crypto_seal(const struct crypto *c, const char *ad, const void *plain,
+crypto_seal(struct crypto *c, const char *ad, const void *plain,
     size_t len, uint8_t *out)
 {
 	unsigned long long	clen;
 
-	randombytes_buf(out, CRYPTO_NONCEBYTES);
+	uint64_t		n;
+	int			i;
+
+	n = atomic_fetch_add_explicit(&c->counter, 1, memory_order_relaxed);
+	memcpy(out, c->prefix, CRYPTO_PREFIXBYTES);
+	for (i = 0; i < 8; i++)
+		out[CRYPTO_PREFIXBYTES + i] = (uint8_t)(n >> (8 * i));
 	crypto_aead_xchacha20poly1305_ietf_encrypt(out + CRYPTO_NONCEBYTES,
 	    &clen, plain, len, (const unsigned char *)ad, strlen(ad), NULL,
 	    out, c->aead);

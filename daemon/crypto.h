@@ -57,9 +57,10 @@ int		 crypto_rotate_finish(const char *dir, char *err,
 struct crypto	*crypto_new(const uint8_t key[CRYPTO_KEYBYTES]);
 void		 crypto_free(struct crypto *);
 
-/* out (len + CRYPTO_OVERHEAD bytes) = plain sealed under a random nonce,
- * bound to ad: the row and field it belongs to ("ticket:7:subject"). */
-void	crypto_seal(const struct crypto *, const char *ad, const void *plain,
+/* out (len + CRYPTO_OVERHEAD bytes) = plain sealed under a nonce never
+ * used before (random per context, then counted), bound to ad: the row and
+ * field it belongs to ("ticket:7:subject"). Safe from several threads. */
+void	crypto_seal(struct crypto *, const char *ad, const void *plain,
 	    size_t len, uint8_t *out);
 /* The reverse, into out (len - CRYPTO_OVERHEAD bytes); -1 when the value
  * was tampered with, belongs to another row or field, or another key. */

@@ -79,6 +79,40 @@ test_round_trip(void **state)
 }
 
 /* A value moved to another row or field does not open. */
+static int
+cmp_nonce(const void *a, const void *b)
+{
+	return (memcmp(a, b, CRYPTO_NONCEBYTES));
+}
+
+/* Nonces never repeat: not within a context (4096 seals), and not across
+ * two contexts of the same key, as two processes or restarts would be. */
+static void
+test_nonces_unique(void **state)
+{
+	uint8_t		 key[CRYPTO_KEYBYTES], sealed[CRYPTO_OVERHEAD];
+	static uint8_t	 seen[2 * 4096][CRYPTO_NONCEBYTES];
+	struct crypto	*a = new_crypto(key), *b = crypto_new(key);
+	size_t		 i, k, n = 0;
+	char		 out[1];
+
+	assert_non_null(b);
+	for (i = 0; i < 4096; i++) {
+		crypto_seal(a, "event:1", "", 0, sealed);
+		memcpy(seen[n++], sealed, CRYPTO_NONCEBYTES);
+		crypto_seal(b, "event:1", "", 0, sealed);
+		memcpy(seen[n++], sealed, CRYPTO_NONCEBYTES);
+		/* Either context opens the other's values: same key. */
+		assert_int_equal(crypto_unseal(a, "event:1", sealed,
+		    CRYPTO_OVERHEAD, out, &k), 0);
+	}
+	qsort(seen, n, sizeof seen[0], cmp_nonce);
+	for (i = 1; i < n; i++)
+		assert_memory_not_equal(seen[i - 1], seen[i], CRYPTO_NONCEBYTES);
+	crypto_free(a);
+	crypto_free(b);
+}
+
 static void
 test_wrong_ad(void **state)
 {
@@ -298,6 +332,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_round_trip, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_nonces_unique, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_ad, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tampered_byte, setup,
