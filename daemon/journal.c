@@ -229,8 +229,11 @@ journal_emit(void *arg, const struct engine_event *ev)
 		    j->ncustomers + 1, sizeof *j->customers);
 		j->customers[j->ncustomers++] = journal_str(j, ev->customer);
 	}
+	/* An agent's row holds its role, skills, groups and capacity: its
+	 * status (agent.status, several per ticket) is not persisted. */
 	if (ev->agent != NULL && *ev->agent != '\0' &&
-	    strncmp(ev->type, "agent.", 6) == 0) {
+	    strncmp(ev->type, "agent.", 6) == 0 &&
+	    strcmp(ev->type, "agent.status") != 0) {
 		j->agents = journal_grow(j->agents, &j->cagents,
 		    j->nagents + 1, sizeof *j->agents);
 		j->agents[j->nagents++] = journal_str(j, ev->agent);

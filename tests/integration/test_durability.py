@@ -148,3 +148,39 @@ def test_bad_config_stops_startup(make_daemon):
     assert d.start(expect_fail=True) != 0
     log = d.read_log()
     assert "hotline.conf:" in log and "port" in log
+
+
+def test_kill9_keeps_customers_and_agents_written_once(daemon):
+    """Customer and agent rows are written when they change, not at every
+    ticket or status event: what changed long before the crash survives
+    it, and so does a customer that a ticket brought."""
+    admin = daemon.client("admin")
+    assert admin.execute_command("AGENT", "ADD", "newbie", "pw-newbie-1",
+                                 "SKILLS", "general:2", "CAPACITY", "2") == "OK"
+    assert admin.execute_command("AGENT", "SET", "newbie",
+                                 "SKILLS", "general:4,tech:1") == "OK"
+    assert admin.execute_command("CUSTOMER", "SET", "crm-7", "NAME", "Grace",
+                                 "PHONE", "+4420700000", "TIER", "gold") == "OK"
+    agent = daemon.client("newbie", password="pw-newbie-1")
+    assert agent.execute_command("AGENT", "READY") == "OK"
+    # Many ticket and status events after those changes.
+    for i in range(5):
+        tid = admin.execute_command("TICKET", "CREATE", "general",
+                                    "crm-7" if i % 2 else "walk-in-%d" % i)
+        offer = as_map(agent.execute_command("AGENT", "NEXT", 5))
+        assert offer["id"] == tid
+        assert agent.execute_command("TICKET", "ACCEPT", tid) == "OK"
+        assert agent.execute_command("TICKET", "RESOLVE", tid) == "OK"
+        agent.execute_command("AGENT", "READY")
+    daemon.kill()
+    daemon.start()
+    admin = daemon.client("admin")
+    st = as_map(admin.execute_command("AGENT", "STATUS", "newbie"))
+    assert st["skills"] == "general:4,tech:1"
+    assert int(st["capacity"]) == 2
+    cust = as_map(admin.execute_command("CUSTOMER", "GET", "crm-7"))
+    assert (cust["name"], cust["phone"], cust["tier"]) == \
+        ("Grace", "+4420700000", "gold")
+    for i in (0, 2, 4):
+        assert as_map(admin.execute_command(
+            "CUSTOMER", "GET", "walk-in-%d" % i))["id"] == "walk-in-%d" % i
