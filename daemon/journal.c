@@ -426,7 +426,6 @@ journal_commit(struct journal *j, struct store *st, struct engine *e,
 			goto fail;
 	}
 	if (journal_write_rows(j, st, e, err) != 0 ||
-	    store_set_next_id(st, engine_next_id(e), err) != 0 ||
 	    store_commit(st, err) != 0)
 		goto fail;
 

@@ -496,6 +496,6 @@ store_load(struct store *st, struct engine *e, char *err)
 	    store_load_customers(st, e, err) != 0 ||
 	    store_load_tickets(st, e, err) != 0)
 		return (-1);
-	engine_set_next_id(e, st->next_id);
+	engine_set_next_id(e, store_next_id(st));
 	return (0);
 }

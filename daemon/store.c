@@ -297,7 +297,6 @@ struct store *
 store_open(const char *dir, int full_sync, char *err)
 {
 	struct store	*st;
-	int64_t		 maxid;
 	int		 i;
 
 	if ((st = store_new(dir, err)) == NULL)
@@ -321,11 +320,6 @@ store_open(const char *dir, int full_sync, char *err)
 		return (NULL);
 	}
 	st->last_seq = store_query_int(st, "SELECT max(seq) FROM events", 0);
-	st->next_id = (uint64_t)store_query_int(st,
-	    "SELECT value FROM meta WHERE key = 'next_ticket_id'", 1);
-	maxid = store_query_int(st, "SELECT max(id) FROM tickets", 0);
-	if (maxid >= 0 && (uint64_t)maxid >= st->next_id)
-		st->next_id = (uint64_t)maxid + 1;
 	return (st);
 }
 
@@ -380,7 +374,6 @@ store_begin(struct store *st, char *err)
 {
 	gettimeofday(&st->txn_start, NULL);
 	st->txn_seq = st->last_seq;
-	st->txn_next_id = st->next_id;
 	st->txn_events = 0;
 	return (store_step_done(st, ST_BEGIN, err, "begin"));
 }
@@ -413,7 +406,6 @@ store_rollback(struct store *st)
 	    store_step_done(st, ST_ROLLBACK, err, "rollback") != 0)
 		log_warnx("store: %s", err);
 	st->last_seq = st->txn_seq;
-	st->next_id = st->txn_next_id;
 }
 
 void
@@ -470,10 +462,20 @@ store_last_seq(const struct store *st)
 	return (st->last_seq);
 }
 
+/*
+ * Above every ticket row and above the floor kept in meta. Derived from the
+ * rows, so no commit has to write it; only what deletes the newest tickets
+ * (retention) has to raise the floor first, in the same transaction.
+ */
 uint64_t
-store_next_id(const struct store *st)
+store_next_id(struct store *st)
 {
-	return (st->next_id);
+	int64_t	floor, maxid;
+
+	floor = store_query_int(st,
+	    "SELECT value FROM meta WHERE key = 'next_ticket_id'", 1);
+	maxid = store_query_int(st, "SELECT max(id) FROM tickets", 0);
+	return ((uint64_t)(maxid >= floor ? maxid + 1 : floor));
 }
 
 int
@@ -481,14 +483,12 @@ store_set_next_id(struct store *st, uint64_t id, char *err)
 {
 	sqlite3_stmt	*s = st->stmt[ST_META_SET];
 
-	if (id == st->next_id)
+	if ((int64_t)id <= store_query_int(st,
+	    "SELECT value FROM meta WHERE key = 'next_ticket_id'", 1))
 		return (0);
 	store_bind_text(s, 1, "next_ticket_id");
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)id);
-	if (store_step_done(st, ST_META_SET, err, "next id") != 0)
-		return (-1);
-	st->next_id = id;
-	return (0);
+	return (store_step_done(st, ST_META_SET, err, "next id"));
 }
 
 int

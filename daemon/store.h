@@ -48,10 +48,12 @@ int	store_put_agent(struct store *, const struct agent *, char *err);
 int	store_put_user(struct store *, const char *name, const char *hash,
 	    int role, hl_ms now, char *err);
 int	store_del_user(struct store *, const char *name, char *err);
+/* Raise the floor of ticket ids (before deleting the newest tickets). */
 int	store_set_next_id(struct store *, uint64_t, char *err);
 
 int64_t	 store_last_seq(const struct store *);
-uint64_t store_next_id(const struct store *);
+/* The next ticket id: above every ticket row and the floor. */
+uint64_t store_next_id(struct store *);
 
 /* Reads of committed data. */
 int	store_get_user(struct store *, const char *name, struct store_user *);

@@ -60,8 +60,6 @@ struct store {
 	sqlite3_stmt		*stmt[ST_COUNT];
 	int64_t			 last_seq;
 	int64_t			 txn_seq;	/* last_seq when BEGIN ran */
-	uint64_t		 next_id;
-	uint64_t		 txn_next_id;
 	struct timeval		 txn_start;
 	uint64_t		 txn_events;
 	struct resp_buf		 scratch;

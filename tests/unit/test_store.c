@@ -371,6 +371,36 @@ assert_raw(const char *sql, const char *want)
 	free(v);
 }
 
+/* Ticket ids come from the rows: no commit writes a counter, yet an id is
+ * never handed out twice, even when the newest ticket is deleted after the
+ * floor was raised (what retention does). */
+static void
+test_next_id_from_rows(void **state)
+{
+	struct store	*st = open_store();
+	struct ticket	 t;
+	char		 err[STORE_ERRMAX];
+
+	assert_int_equal(store_next_id(st), 1);
+	make_ticket(&t, 41, "c41");
+	assert_int_equal(store_begin(st, err), 0);
+	assert_int_equal(store_put_ticket(st, &t, err), 0);
+	assert_int_equal(store_commit(st, err), 0);
+	assert_int_equal(store_next_id(st), 42);
+	assert_raw("SELECT count(*) FROM meta WHERE key = 'next_ticket_id'",
+	    "0");
+	/* The floor matters once the rows above it are gone. */
+	assert_int_equal(store_begin(st, err), 0);
+	assert_int_equal(store_set_next_id(st, 30, err), 0);
+	assert_int_equal(store_set_next_id(st, 42, err), 0);
+	assert_int_equal(store_commit(st, err), 0);
+	store_close(st);
+	raw_exec("DELETE FROM tickets WHERE id = 41");
+	st = open_store();
+	assert_int_equal(store_next_id(st), 42);
+	store_close(st);
+}
+
 /* Flip one byte of a stored blob: column `col` of `table` where `where`. */
 static void
 flip_byte(const char *table, const char *col, const char *where, int at)
@@ -775,6 +805,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_schema_and_wal, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_commit_and_reopen, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_next_id_from_rows, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_rollback_loses_batch,
 		    setup, teardown),
