@@ -125,6 +125,7 @@ class Daemon:
         self.options = dict(DEFAULTS, **options)
         self.hash = password_hash
         self.port = free_port()
+        self.port_retries = 0
         self.proc = None
         self.write_config()
 
@@ -150,6 +151,13 @@ class Daemon:
         deadline = time.time() + 30
         while time.time() < deadline:
             if self.proc.poll() is not None:
+                # free_port() gave the port back before hotlined took it:
+                # another process on the machine may have taken it since.
+                if "Address already in use" in self.read_log()[-300:] and \
+                        self.port_retries < 5:
+                    self.port_retries += 1
+                    self.port = free_port()
+                    return self.start(env_extra, expect_fail, nofile)
                 raise RuntimeError("hotlined exited: " + self.read_log()[-2000:])
             try:
                 with socket.create_connection(("127.0.0.1", self.port), 0.2) as s:
