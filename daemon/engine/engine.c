@@ -398,6 +398,9 @@ eng_qcount(struct ticket_private *t, int delta)
 	case TICKET_PENDING:
 		eng_count(&q->nactive, delta);
 		break;
+	case TICKET_SCHEDULED:
+		eng_count(&q->nscheduled, delta);
+		break;
 	default:
 		break;
 	}
@@ -560,6 +563,8 @@ engine_new(const struct engine_config *cfg, engine_emit_fn emit, void *arg)
 	ejson_init(&e->json);
 	eng_set_tiers(e, cfg);
 	sla_set_config(e, cfg);
+	followup_set_config(e, cfg);
+	insight_set_config(e, cfg);
 	for (i = 0; i < cfg->nqueues; i++)
 		eng_queue_make(e, &cfg->queues[i]);
 	e->reject_cooldown = cfg->reject_cooldown;
@@ -623,6 +628,7 @@ engine_free(struct engine *e)
 	ejson_free(&e->json);
 	free(e->scratch);
 	free(e->tiers);
+	free(e->followups);
 	sla_free(e);
 	free(e);
 }
@@ -666,6 +672,9 @@ engine_advance(struct engine *e, hl_ms now)
 			break;
 		case TMR_SLA:
 			sla_due(e, te.obj, te.at, at);
+			break;
+		case TMR_FOLLOWUP:
+			followup_due(e, te.obj, at);
 			break;
 		}
 	}

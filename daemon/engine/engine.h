@@ -18,6 +18,8 @@ typedef int64_t hl_ms;			/* milliseconds since the Unix epoch */
 #define ENGINE_MAX_SKILLS	32	/* skills per agent */
 #define ENGINE_MAX_SLA_STEPS	8	/* escalation steps per policy */
 #define ENGINE_MAX_TIERS	16
+#define ENGINE_MAX_FOLLOWUPS	8	/* [followup NAME] rules */
+#define ENGINE_MAX_DISPOSITIONS	8	/* per follow-up rule and list */
 
 /* Roles are bits so a command row can allow any set of them. */
 enum role {
@@ -37,7 +39,8 @@ enum ticket_state {
 	TICKET_PENDING,
 	TICKET_RESOLVED,
 	TICKET_CLOSED,
-	TICKET_ABANDONED
+	TICKET_ABANDONED,
+	TICKET_SCHEDULED	/* a follow-up waiting for its time */
 };
 
 enum agent_status {
@@ -66,10 +69,23 @@ enum step_kind {
 	STEP_SKILLED		/* any agent with a skill for the queue */
 };
 
+/*
+ * A step may apply only to some tickets (customer insight): a step whose
+ * condition is false is skipped, as one nobody can serve is, and its
+ * agents are not eligible through it. The last step has no condition.
+ */
+enum step_cond {
+	STEP_ALWAYS,
+	STEP_IF_REPEAT,		/* the ticket is a repeat contact */
+	STEP_IF_COMPLAINTS	/* the customer has >= cond_min complaints */
+};
+
 struct ladder_step {
 	enum step_kind	kind;
 	char		group[ENGINE_NAME_MAX];	/* STEP_GROUP only */
 	hl_ms		duration;		/* ignored on the last step */
+	enum step_cond	cond;
+	int		cond_min;		/* STEP_IF_COMPLAINTS */
 };
 
 struct tier_def {
@@ -128,6 +144,28 @@ struct sla_policy {
 	struct sla_step	steps[ENGINE_MAX_SLA_STEPS];
 };
 
+/*
+ * Satisfaction follow-up: after TICKET RESOLVE, a ticket whose tier is in
+ * tiers, or whose customer's segment is in segments, gets a follow-up
+ * ticket (channel callback) in queue, scheduled delay after the resolve.
+ * Dispositions filter: only those listed (none listed: any), never those
+ * in skip (compared without case). The first rule that matches wins.
+ */
+struct followup_rule {
+	char		name[ENGINE_NAME_MAX];
+	char		tiers[ENGINE_MAX_TIERS][ENGINE_NAME_MAX];
+	int		ntiers;
+	unsigned	segments;		/* 1 << enum segment */
+	char		only[ENGINE_MAX_DISPOSITIONS][ENGINE_NAME_MAX];
+	int		nonly;
+	char		skip[ENGINE_MAX_DISPOSITIONS][ENGINE_NAME_MAX];
+	int		nskip;
+	char		queue[ENGINE_NAME_MAX];
+	hl_ms		delay;
+	char		subject[128];
+	int		priority;		/* manual bump, -1000..1000 */
+};
+
 struct calendar;
 
 /* Tiers are ordered lowest first: tiers[0] is standard. */
@@ -145,6 +183,13 @@ struct engine_config {
 	const struct sla_policy	*slas;
 	int			 nslas;
 	hl_ms			 short_abandon;	  /* not counted against SL */
+	const struct followup_rule *followups;
+	int			 nfollowups;
+	/* Customer insight: a ticket opened within repeat_window of the
+	 * customer's previous one is a repeat contact (0: never); tickets
+	 * that enter complaints_queue count as complaints (NULL or "": none). */
+	hl_ms			 repeat_window;
+	const char		*complaints_queue;
 };
 
 struct attr {
@@ -186,6 +231,18 @@ struct ticket {
 	hl_ms			paused;
 	uint32_t		sla_fired;	/* SLA_FIRED_* | step bits << 8 */
 	int			escalations;	/* steps fired + by hand */
+	/* Follow-ups: a follow-up names the ticket it follows up, that one
+	 * names its follow-up. A follow-up is SCHEDULED until its `created`
+	 * (its due time), when it joins its queue and its clocks start. */
+	uint64_t		followup_of;
+	uint64_t		followup;
+	/* Insight: the customer's complaint count when the ticket last
+	 * entered a queue (what ladder conditions see); whether it was a
+	 * repeat contact when opened; whether it entered the complaints
+	 * queue (counted once). */
+	int			complaints;
+	uint8_t			repeat_contact;
+	uint8_t			complaint;
 	struct attr		*attrs;
 	int			nattrs;
 	struct ticket_private	*priv;			/* engine use only */
@@ -241,6 +298,11 @@ struct customer {
 	int		nattrs;
 	hl_ms		created;
 	hl_ms		updated;
+	/* Insight (not in the customer row: rebuilt from the tickets at
+	 * recovery, engine_restore_complaints / engine_restore_contact). */
+	int		complaints;	/* tickets that entered complaints */
+	hl_ms		last_contact;	/* latest ticket opened, 0: none */
+	uint8_t		last_repeat;	/* ... and it was a repeat contact */
 };
 
 /*
@@ -409,6 +471,10 @@ int	engine_customer_set(struct engine *, hl_ms, const struct actor *,
 	    const char *id, const struct customer_update *, char *err);
 const struct customer *engine_customer_get(const struct engine *,
 	    const char *id);
+/* Repeat contact now: the customer's latest ticket was opened within the
+ * repeat window of the one before, and is itself within it of now. */
+int	engine_customer_repeat(const struct engine *, const struct customer *,
+	    hl_ms now);
 
 /* Queues: live statistics for QUEUE LIST / QUEUE STATS. */
 /*
@@ -434,6 +500,7 @@ struct queue_stats {
 	hl_ms		 oldest_enqueued;	/* 0 = none waiting */
 	size_t		 offered;
 	size_t		 active;
+	size_t		 scheduled;		/* follow-ups not due yet */
 	size_t		 agents_by_status[5];	/* enum agent_status */
 	/* Today (the queue calendar's local day), the last 15 min, hour. */
 	struct sl_counts sl_today[ENGINE_MAX_TIERS];
@@ -458,6 +525,17 @@ int	engine_restore_ticket(struct engine *, const struct ticket *);
 int	engine_restore_customer(struct engine *, const struct customer *);
 int	engine_restore_agent(struct engine *, const struct agent *);
 void	engine_restore_done(struct engine *, hl_ms now);
+/*
+ * Customer insight comes from every ticket the store keeps, closed ones
+ * included (they are not in memory): the number of complaint tickets,
+ * and the latest ticket each customer opened within the repeat window
+ * (the latest call per customer wins). 0, or -1 for an unknown customer.
+ */
+int	engine_restore_complaints(struct engine *, const char *customer,
+	    int complaints);
+int	engine_restore_contact(struct engine *, const char *customer,
+	    hl_ms created, int repeat);
+hl_ms	engine_repeat_window(const struct engine *);
 /* Ids are never reused: the next id is above every id ever issued. */
 void	engine_set_next_id(struct engine *, uint64_t);
 uint64_t engine_next_id(const struct engine *);

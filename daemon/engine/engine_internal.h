@@ -70,7 +70,8 @@ enum tmr_kind {
 	TMR_PENDING,		/* ticket: pending until */
 	TMR_COOL,		/* ticket: a reject cooldown ends */
 	TMR_WRAPUP,		/* agent: wrap-up ends */
-	TMR_SLA			/* ticket: next SLA threshold (sla.c) */
+	TMR_SLA,		/* ticket: next SLA threshold (sla.c) */
+	TMR_FOLLOWUP		/* ticket: a scheduled follow-up is due */
 };
 struct tmr_ent {
 	hl_ms		 at;
@@ -164,7 +165,7 @@ struct ticket_private {
 	int16_t			 tier;		/* index; unknown tier: 0 */
 	uint32_t		 hidx[NSLOTS];	/* heap index per slot */
 	uint32_t		 tm_step;
-	uint32_t		 tm_state;	/* offer timeout or pending */
+	uint32_t		 tm_state;	/* offer, pending or follow-up */
 	uint32_t		 tm_cool;
 	uint32_t		 tm_sla;
 };
@@ -226,6 +227,7 @@ struct queue {
 	size_t			 nwaiting;
 	size_t			 noffered;
 	size_t			 nactive;	/* active and pending */
+	size_t			 nscheduled;	/* follow-ups not due yet */
 	size_t			 by_tier[MAX_TIERS];
 	const struct calendar	*cal;		/* NULL: 24/7 */
 	const struct sla_policy	*sla[MAX_TIERS];	/* per tier, or NULL */
@@ -259,6 +261,10 @@ struct engine {
 	struct sla_policy	*slas;
 	int			 nslas;
 	hl_ms			 short_abandon;
+	struct followup_rule	*followups;	/* copies */
+	int			 nfollowups;
+	hl_ms			 repeat_window;
+	char			 complaints_queue[ENGINE_NAME_MAX];
 };
 
 /* engine.c */
@@ -325,8 +331,16 @@ void	 route_tickets(struct engine *, struct ticket_private **, size_t,
 void	 route_agent(struct engine *, struct agent_private *, hl_ms);
 void	 route_all(struct engine *, hl_ms);
 void	 route_unoffer(struct engine *, struct ticket_private *, hl_ms);
+bool	 route_step_applies(const struct ticket_private *,
+	    const struct ladder_step *);
 
 /* ticket.c */
+struct ticket_private *ticket_alloc(struct engine *, struct queue *,
+	    struct customer_private *, const char *tier, hl_ms created);
+void	 ticket_emit_created(struct engine *, hl_ms, const char *actor,
+	    struct ticket_private *);
+void	 ticket_emit_queued(struct engine *, hl_ms, const char *actor,
+	    struct ticket_private *, const char *reason);
 void	 ticket_offer_due(struct engine *, struct ticket_private *, hl_ms);
 void	 ticket_pending_due(struct engine *, struct ticket_private *, hl_ms);
 void	 ticket_return(struct engine *, struct ticket_private *, hl_ms,
@@ -369,6 +383,20 @@ void	 sl_count(struct engine *, struct ticket_private *, hl_ms at,
 void	 sl_stats(const struct queue *, hl_ms now, struct queue_stats *);
 void	 sl_remap(struct engine *);
 void	 sl_free(struct queue *);
+
+/* followup.c: satisfaction follow-ups (scheduled tickets). */
+int	 followup_check_config(const struct engine_config *, char *err);
+void	 followup_set_config(struct engine *, const struct engine_config *);
+void	 followup_resolved(struct engine *, struct ticket_private *, hl_ms);
+void	 followup_due(struct engine *, struct ticket_private *, hl_ms);
+void	 followup_cancel(struct engine *, struct ticket_private *, hl_ms,
+	    const char *actor);
+
+/* insight.c: repeat contacts and complaint counts. */
+int	 insight_check_config(const struct engine_config *, char *err);
+void	 insight_set_config(struct engine *, const struct engine_config *);
+void	 insight_opened(struct engine *, struct ticket_private *, hl_ms);
+void	 insight_queued(struct engine *, struct ticket_private *);
 
 /* agent.c */
 struct agent_private *agent_make(struct engine *, const char *, hl_ms);

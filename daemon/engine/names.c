@@ -9,7 +9,7 @@
 
 static const char *const ticket_states[] = {
 	"queued", "offered", "active", "pending", "resolved", "closed",
-	"abandoned"
+	"abandoned", "scheduled"
 };
 static const char *const agent_statuses[] = {
 	"offline", "available", "busy", "wrapup", "break"

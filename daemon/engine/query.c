@@ -148,6 +148,7 @@ engine_queue_stats(const struct engine *e, const char *name, hl_ms now,
 		st->oldest_enqueued = theap_top(&q->age)->t.enqueued;
 	st->offered = q->noffered;
 	st->active = q->nactive;
+	st->scheduled = q->nscheduled;
 	for (i = 0; i < q->nagents; i++)
 		st->agents_by_status[q->agents[i].a->a.status]++;
 	sl_stats(q, now, st);

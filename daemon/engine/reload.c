@@ -88,6 +88,23 @@ check_tier(const struct engine_config *cfg, int i, char *err)
 			    t->name);
 			return (-1);
 		}
+		if (s->cond != STEP_ALWAYS && s->cond != STEP_IF_REPEAT &&
+		    s->cond != STEP_IF_COMPLAINTS) {
+			eng_err(err, "tier %s: bad condition on step %d",
+			    t->name, k + 1);
+			return (-1);
+		}
+		if (s->cond == STEP_IF_COMPLAINTS &&
+		    (s->cond_min < 1 || s->cond_min > 1000000)) {
+			eng_err(err, "tier %s: step %d: complaints must be "
+			    "1 to 1000000", t->name, k + 1);
+			return (-1);
+		}
+		if (s->cond != STEP_ALWAYS && k == t->nsteps - 1) {
+			eng_err(err, "tier %s: the last ladder step applies "
+			    "to every ticket (no condition)", t->name);
+			return (-1);
+		}
 	}
 	return (0);
 }
@@ -116,7 +133,9 @@ engine_check_config(const struct engine_config *cfg, char *err)
 		if (check_queue(cfg, i, err) != 0)
 			return (ENGINE_ERR);
 	}
-	if (sla_check_config(cfg, err) != 0)
+	if (sla_check_config(cfg, err) != 0 ||
+	    followup_check_config(cfg, err) != 0 ||
+	    insight_check_config(cfg, err) != 0)
 		return (ENGINE_ERR);
 	return (ENGINE_OK);
 }
@@ -179,6 +198,8 @@ engine_reconfigure(struct engine *e, const struct engine_config *cfg,
 	eng_unfile_all(e);
 	eng_set_tiers(e, cfg);
 	sla_set_config(e, cfg);
+	followup_set_config(e, cfg);
+	insight_set_config(e, cfg);
 	e->reject_cooldown = cfg->reject_cooldown;
 
 	nold = e->nqueues;
@@ -208,7 +229,7 @@ engine_reconfigure(struct engine *e, const struct engine_config *cfg,
 	for (k = 0; k < e->nqueues; k++) {
 		q = e->queues[k];
 		sla_queue_bind(e, q);
-		q->nwaiting = q->noffered = q->nactive = 0;
+		q->nwaiting = q->noffered = q->nactive = q->nscheduled = 0;
 		memset(q->by_tier, 0, sizeof q->by_tier);
 	}
 	for (i = 0; i < e->tickets.cap; i++) {

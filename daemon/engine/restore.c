@@ -50,7 +50,8 @@ engine_restore_ticket(struct engine *e, const struct ticket *src)
 		return (-1);
 	if (src->state == TICKET_CLOSED || src->state == TICKET_ABANDONED)
 		return (0);	/* nothing left to route */
-	if (src->state < TICKET_QUEUED || src->state > TICKET_RESOLVED)
+	if (src->state < TICKET_QUEUED || (src->state > TICKET_RESOLVED &&
+	    src->state != TICKET_SCHEDULED))
 		return (-1);
 	restore_name(qname, src->queue);
 	if (eng_name_ok(qname, "queue name", NULL) != 0)
@@ -103,6 +104,11 @@ engine_restore_customer(struct engine *e, const struct customer *src)
 	eng_attrs_copy(&c->c.attrs, &c->c.nattrs, src->attrs, src->nattrs);
 	if (segment_name(c->c.segment)[0] == 'u')
 		c->c.segment = SEGMENT_INDIVIDUAL;
+	/* Insight is rebuilt from the tickets (engine_restore_complaints,
+	 * engine_restore_contact), never taken from the customer row. */
+	c->c.complaints = 0;
+	c->c.last_contact = 0;
+	c->c.last_repeat = 0;
 	hmap_str_put(&e->customers, c);
 	return (0);
 }
@@ -146,11 +152,15 @@ engine_restore_agent(struct engine *e, const struct agent *src)
 	return (0);
 }
 
-/* Ladder steps that fell due while the daemon was down, as scheduled. */
+/*
+ * Ladder steps that fell due while the daemon was down, as scheduled;
+ * steps that do not apply to the ticket take no time, as when entered.
+ */
 static bool
 restore_ladder(struct engine *e, struct ticket_private *t, hl_ms now)
 {
 	const struct tier_def	*td = route_tier(e, t);
+	const struct ladder_step *s;
 	int			 step = t->t.step;
 
 	if (t->t.target[0] != '\0') {
@@ -159,9 +169,13 @@ restore_ladder(struct engine *e, struct ticket_private *t, hl_ms now)
 	}
 	if (t->t.step >= td->nsteps)
 		t->t.step = td->nsteps - 1;
-	while (t->t.step < td->nsteps - 1 &&
-	    t->t.step_started + td->steps[t->t.step].duration <= now) {
-		t->t.step_started += td->steps[t->t.step].duration;
+	while (t->t.step < td->nsteps - 1) {
+		s = &td->steps[t->t.step];
+		if (route_step_applies(t, s)) {
+			if (t->t.step_started + s->duration > now)
+				break;
+			t->t.step_started += s->duration;
+		}
 		t->t.step++;
 	}
 	return (t->t.step != step);
@@ -221,6 +235,11 @@ restore_one(struct engine *e, struct ticket_private *t, hl_ms now)
 		if (t->t.pending_until > 0)
 			tmr_arm(&e->timers, t->t.pending_until, TMR_PENDING, t,
 			    &t->tm_state);
+		break;
+	case TICKET_SCHEDULED:
+		/* Overdue ones fire once, at start (engine_restore_done). */
+		tmr_arm(&e->timers, t->t.created, TMR_FOLLOWUP, t,
+		    &t->tm_state);
 		break;
 	default:
 		break;

@@ -18,6 +18,25 @@ route_tier(const struct engine *e, const struct ticket_private *t)
 }
 
 /*
+ * A conditional step applies only to the tickets that meet it; the
+ * inputs (repeat_contact, complaints) change only while the ticket is
+ * out of every heap (created, requeued), so filing stays consistent.
+ */
+bool
+route_step_applies(const struct ticket_private *t,
+    const struct ladder_step *s)
+{
+	switch (s->cond) {
+	case STEP_IF_REPEAT:
+		return (t->t.repeat_contact != 0);
+	case STEP_IF_COMPLAINTS:
+		return (t->t.complaints >= s->cond_min);
+	default:
+		return (true);
+	}
+}
+
+/*
  * The heap a waiting ticket belongs in for a slot, or NULL: slot 0 of a
  * transferred ticket is its target's desk, else slot k follows ladder step
  * k (the account manager's desk, the group's heap, the queue's heap).
@@ -46,6 +65,8 @@ route_slot_heap(struct engine *e, struct ticket_private *t, int slot,
 	if (slot >= route_tier(e, t)->nsteps)
 		return (NULL);
 	s = &route_tier(e, t)->steps[slot];
+	if (!route_step_applies(t, s))
+		return (NULL);
 	switch (s->kind) {
 	case STEP_MANAGER:
 		m = t->cust != NULL ? t->cust->c.manager : "";
@@ -182,7 +203,10 @@ route_ladder_arm(struct engine *e, struct ticket_private *t)
 		tmr_cancel(&e->timers, &t->tm_step);
 }
 
-/* Enter step k (skipping what nobody can serve) as of time started. */
+/*
+ * Enter step k as of time started, skipping steps that do not apply to
+ * the ticket and steps nobody can serve.
+ */
 static void
 route_ladder_enter(struct engine *e, struct ticket_private *t, int k,
     hl_ms started)
@@ -191,8 +215,8 @@ route_ladder_enter(struct engine *e, struct ticket_private *t, int k,
 
 	if (k >= td->nsteps)
 		k = td->nsteps - 1;
-	while (k < td->nsteps - 1 &&
-	    (td->steps[k].duration <= 0 || !route_servable(e, t, k)))
+	while (k < td->nsteps - 1 && (td->steps[k].duration <= 0 ||
+	    !route_step_applies(t, &td->steps[k]) || !route_servable(e, t, k)))
 		k++;
 	t->t.step = k;
 	t->t.step_started = started;
@@ -461,6 +485,9 @@ route_offer(struct engine *e, struct ticket_private *t,
 	ejson_str(&e->json, "step", engine_ticket_step(e, &t->t, buf,
 	    sizeof buf));
 	ejson_int(&e->json, "expires", now + t->q->def.offer_timeout);
+	/* What the desk shows beside the offer. */
+	ejson_bool(&e->json, "repeat_contact", t->t.repeat_contact != 0);
+	ejson_int(&e->json, "complaints", t->t.complaints);
 	eng_emit_ticket(e, now, "system", "ticket.offered", t, a->a.name,
 	    ejson_end(&e->json));
 }
@@ -490,6 +517,8 @@ route_ticket(struct engine *e, struct ticket_private *t, hl_ms now)
 	}
 	for (k = 0; k <= t->t.step; k++) {
 		s = &route_tier(e, t)->steps[k];
+		if (!route_step_applies(t, s))
+			continue;
 		n = 0;
 		switch (s->kind) {
 		case STEP_MANAGER:

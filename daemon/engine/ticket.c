@@ -83,7 +83,7 @@ ticket_set_state(struct engine *e, struct ticket_private *t,
 	sla_state(e, t, from, now);
 }
 
-static void
+void
 ticket_emit_queued(struct engine *e, hl_ms now, const char *actor,
     struct ticket_private *t, const char *reason)
 {
@@ -138,6 +138,68 @@ ticket_channel(char *dst, size_t len, const char *src)
 	dst[i] = '\0';
 }
 
+/*
+ * A new ticket in memory, not yet in any state's counters, heaps or
+ * timers: the caller sets the state and files it. Ids are taken here.
+ */
+struct ticket_private *
+ticket_alloc(struct engine *e, struct queue *q, struct customer_private *c,
+    const char *tier, hl_ms created)
+{
+	struct ticket_private	*t;
+
+	t = eng_alloc(sizeof *t);
+	memset(t->hidx, 0xff, sizeof t->hidx);
+	t->tm_step = t->tm_state = t->tm_cool = t->tm_sla = IDX_NONE;
+	t->t.priv = t;
+	t->t.id = e->next_id++;
+	snprintf(t->t.queue, sizeof t->t.queue, "%s", q->def.name);
+	snprintf(t->t.customer, sizeof t->t.customer, "%s", c->c.id);
+	snprintf(t->t.tier, sizeof t->t.tier, "%s", tier);
+	t->t.disposition = eng_empty;
+	t->t.subject = eng_empty;
+	t->t.created = t->t.enqueued = t->t.updated = created;
+	t->q = q;
+	q->nrefs++;
+	eng_customer_link(c, t);
+	hmap_u64_put(&e->tickets, t);
+	t->eprio = INT32_MIN;
+	eng_ticket_tier(e, t);
+	return (t);
+}
+
+void
+ticket_emit_created(struct engine *e, hl_ms now, const char *actor,
+    struct ticket_private *t)
+{
+	int	i;
+
+	ejson_begin(&e->json);
+	ejson_str(&e->json, "queue", t->t.queue);
+	ejson_str(&e->json, "customer", t->t.customer);
+	ejson_str(&e->json, "tier", t->t.tier);
+	ejson_str(&e->json, "channel", t->t.channel);
+	ejson_str(&e->json, "subject", t->t.subject);
+	ejson_int(&e->json, "priority", t->t.priority);
+	if (t->t.nattrs > 0) {
+		ejson_object(&e->json, "attrs");
+		for (i = 0; i < t->t.nattrs; i++)
+			ejson_str(&e->json, t->t.attrs[i].key,
+			    t->t.attrs[i].value);
+		ejson_close(&e->json);
+	}
+	if (t->t.repeat_contact)
+		ejson_bool(&e->json, "repeat_contact", true);
+	if (t->t.complaint)
+		ejson_bool(&e->json, "complaint", true);
+	if (t->t.followup_of != 0) {
+		ejson_int(&e->json, "followup_of", (int64_t)t->t.followup_of);
+		ejson_int(&e->json, "due", t->t.created);
+	}
+	eng_emit_ticket(e, now, actor, "ticket.created", t, NULL,
+	    ejson_end(&e->json));
+}
+
 int
 engine_ticket_create(struct engine *e, hl_ms now, const struct actor *ac,
     const struct ticket_create *tc, uint64_t *id, char *err)
@@ -146,7 +208,6 @@ engine_ticket_create(struct engine *e, hl_ms now, const struct actor *ac,
 	struct customer_private	*c;
 	struct queue		*q;
 	const char		*channel;
-	int			 i;
 
 	eng_clock(e, now);
 	if (tc == NULL) {
@@ -185,50 +246,22 @@ engine_ticket_create(struct engine *e, hl_ms now, const struct actor *ac,
 		eng_emit(e, now, eng_actor(ac), "customer.updated", 0, NULL,
 		    c->c.id, ejson_end(&e->json));
 	}
-	t = eng_alloc(sizeof *t);
-	memset(t->hidx, 0xff, sizeof t->hidx);
-	t->tm_step = t->tm_state = t->tm_cool = IDX_NONE;
-	t->t.priv = t;
-	t->t.id = e->next_id++;
+	t = ticket_alloc(e, q, c, tc->tier != NULL ? tc->tier : c->c.tier,
+	    now);
 	t->t.state = TICKET_QUEUED;
-	snprintf(t->t.queue, sizeof t->t.queue, "%s", q->def.name);
-	snprintf(t->t.customer, sizeof t->t.customer, "%s", c->c.id);
-	snprintf(t->t.tier, sizeof t->t.tier, "%s",
-	    tc->tier != NULL ? tc->tier : c->c.tier);
 	ticket_channel(t->t.channel, sizeof t->t.channel, channel);
 	t->t.subject = eng_strdup(tc->subject);
-	t->t.disposition = eng_empty;
 	snprintf(t->t.creator, sizeof t->t.creator, "%s", eng_actor(ac));
 	t->t.priority = tc->priority;
-	t->t.created = t->t.enqueued = t->t.updated = now;
 	eng_attrs_copy(&t->t.attrs, &t->t.nattrs, tc->attrs, tc->nattrs);
-	t->q = q;
-	q->nrefs++;
-	eng_customer_link(c, t);
-	hmap_u64_put(&e->tickets, t);
-	t->eprio = INT32_MIN;
-	eng_ticket_tier(e, t);
+	route_rekey(e, t);
+	insight_opened(e, t, now);
+	insight_queued(e, t);
 	eng_qcount(t, +1);
 	route_ladder_start(e, t, now);
 	route_file(e, t);
 	sla_start(e, t);
-
-	ejson_begin(&e->json);
-	ejson_str(&e->json, "queue", t->t.queue);
-	ejson_str(&e->json, "customer", t->t.customer);
-	ejson_str(&e->json, "tier", t->t.tier);
-	ejson_str(&e->json, "channel", t->t.channel);
-	ejson_str(&e->json, "subject", t->t.subject);
-	ejson_int(&e->json, "priority", t->t.priority);
-	if (t->t.nattrs > 0) {
-		ejson_object(&e->json, "attrs");
-		for (i = 0; i < t->t.nattrs; i++)
-			ejson_str(&e->json, t->t.attrs[i].key,
-			    t->t.attrs[i].value);
-		ejson_close(&e->json);
-	}
-	eng_emit_ticket(e, now, eng_actor(ac), "ticket.created", t, NULL,
-	    ejson_end(&e->json));
+	ticket_emit_created(e, now, eng_actor(ac), t);
 	ticket_emit_queued(e, now, eng_actor(ac), t, "created");
 	if (id != NULL)
 		*id = t->t.id;
@@ -444,6 +477,7 @@ ticket_move(struct engine *e, struct ticket_private *t, struct queue *q,
 	q->nrefs++;
 	eng_queue_unref(e, oq);
 	snprintf(t->t.queue, sizeof t->t.queue, "%s", q->def.name);
+	insight_queued(e, t);
 	eng_qcount(t, +1);
 	route_ladder_start(e, t, now);
 	route_file(e, t);
@@ -658,6 +692,7 @@ engine_ticket_resolve(struct engine *e, hl_ms now, const struct actor *ac,
 	    t->t.agent, ejson_end(&e->json));
 	if (wrap)
 		eng_emit_status(e, now, eng_actor(ac), a);
+	followup_resolved(e, t, now);
 	if (a != NULL)
 		route_agent(e, a, now);
 	return (ENGINE_OK);
@@ -674,6 +709,10 @@ engine_ticket_close(struct engine *e, hl_ms now, const struct actor *ac,
 		return (ENGINE_NOTFOUND);
 	if ((rc = ticket_perm(ac, t, P_OWNER, err)) != ENGINE_OK)
 		return (rc);
+	if (t->t.state == TICKET_SCHEDULED) {
+		followup_cancel(e, t, now, eng_actor(ac));
+		return (ENGINE_OK);
+	}
 	if (t->t.state != TICKET_RESOLVED)
 		return (ticket_state_err(t, "resolved", err));
 	ticket_set_state(e, t, TICKET_CLOSED, now);

@@ -2,8 +2,9 @@
  * test_engine.c: the engine's ticket lifecycle on virtual time: ordering,
  * offers, timeouts, rejects, capacity, wrap-up, transfers, pending,
  * abandon, close, permissions, errors and events. The runner also runs
- * the routing (test_engine_route.c), randomized (test_engine_random.c)
- * and SLA (test_engine_sla.c) groups.
+ * the routing (test_engine_route.c), randomized (test_engine_random.c),
+ * SLA (test_engine_sla.c) and follow-up and insight
+ * (test_engine_followup.c) groups.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -954,7 +955,7 @@ main(void)
 
 	/* One group, so TAP output has a single plan. */
 	all = calloc(n + test_engine_route_ntests + test_engine_random_ntests +
-	    test_engine_sla_ntests, sizeof *all);
+	    test_engine_sla_ntests + test_engine_followup_ntests, sizeof *all);
 	if (all == NULL)
 		return (1);
 	memcpy(all, tests, sizeof tests);
@@ -968,6 +969,9 @@ main(void)
 	memcpy(all + k, test_engine_sla_tests,
 	    test_engine_sla_ntests * sizeof *all);
 	k += test_engine_sla_ntests;
+	memcpy(all + k, test_engine_followup_tests,
+	    test_engine_followup_ntests * sizeof *all);
+	k += test_engine_followup_ntests;
 	fails = _cmocka_run_group_tests("engine", all, k, NULL, NULL);
 	free(all);
 	return (fails != 0);

@@ -42,10 +42,22 @@ struct tev {
 	char		*data;
 };
 
+/* Every ticket the store keeps, closed ones too (insight rebuild). */
+struct fx_hist {
+	uint64_t	 id;
+	char		 customer[ENGINE_NAME_MAX];
+	hl_ms		 created;
+	uint64_t	 followup_of;
+	bool		 repeat;
+	bool		 complaint;
+};
+
 struct fx {
 	struct engine		*e;
 	struct tier_def		 tiers[4];
 	struct queue_def	 queues[3];
+	struct followup_rule	 followups[4];	/* cfg.nfollowups in use */
+	char			 complaints[ENGINE_NAME_MAX];
 	struct sla_policy	 slas[8];	/* cfg.nslas in use */
 	struct calendar		 cals[3];	/* cfg.ncalendars in use */
 	struct engine_config	 cfg;
@@ -68,6 +80,8 @@ struct fx {
 	size_t			 nsc;
 	struct agent		*sa;
 	size_t			 nsa;
+	struct fx_hist		*hist;
+	size_t			 nhist;
 };
 
 extern const struct actor	 SUP;
@@ -107,12 +121,20 @@ void		 fx_hours(struct calendar *, const char *days,
 void		 fx_queue_calendar(struct fx *, const char *queue,
 		    const char *calendar, int answer_business);
 
+const struct tier_def *fx_tierdef(const struct fx *, const char *name);
+
 /* Invariants checked after every step of the randomized tests. */
 void		 fx_invariants(struct fx *);
 bool		 fx_cooled(const struct fx *, const struct ticket *,
 		    const struct agent *, hl_ms);
 bool		 fx_eligible(const struct fx *, const struct ticket *,
 		    const struct agent *);
+
+/* Follow-up rules, before fx_start or a reload: tiers "gold,diamond"
+ * (NULL: none), segments as bits. */
+struct followup_rule *fx_followup(struct fx *, const char *name,
+		    const char *tiers, unsigned segments, const char *queue,
+		    hl_ms delay);
 
 /* Snapshot store helpers for recovery. */
 struct engine	*fx_restore(struct fx *, hl_ms now, struct fx *into);
@@ -123,5 +145,7 @@ extern const struct CMUnitTest	 test_engine_random_tests[];
 extern const size_t		 test_engine_random_ntests;
 extern const struct CMUnitTest	 test_engine_sla_tests[];
 extern const size_t		 test_engine_sla_ntests;
+extern const struct CMUnitTest	 test_engine_followup_tests[];
+extern const size_t		 test_engine_followup_ntests;
 
 #endif

@@ -3,8 +3,10 @@
  * customers and tickets, checking the invariants after every one (one
  * offer per ticket and per agent, no free agent beside a waiting ticket it
  * may take, no SLA due passed without its breach, SLA events only from
- * running clocks); and recovery: a new engine built from the snapshots the
- * event stream names holds the same tickets, assignments and order.
+ * running clocks, follow-ups scheduled in the future and linked both
+ * ways, at most one per customer); and recovery: a new engine built from
+ * the snapshots the event stream names holds the same tickets,
+ * assignments, order and customer insight.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +15,8 @@
 #include "test_engine.h"
 
 #define NAGENTS		6
-#define NCUSTOMERS	10
+#define NCUSTOMERS	10	/* with account managers */
+#define NCALLERS	40	/* customers who open tickets */
 
 static const char *const agents[NAGENTS] = {
 	"a0", "a1", "a2", "a3", "a4", "a5"
@@ -108,6 +111,36 @@ random_sla(struct fx *fx)
 	fx->check_sla = true;
 }
 
+/*
+ * Follow-ups after resolves (one rule filtering dispositions, one into
+ * the complaints queue, sales), and conditional ladder steps: standard
+ * tickets of repeat contacts and silver ones of customers with a
+ * complaint go to group vip first.
+ */
+static void
+random_insight(struct fx *fx)
+{
+	struct followup_rule	*fr;
+	struct tier_def		*td;
+	int			 k;
+
+	fx_followup(fx, "best", T_GOLD "," T_DIAMOND, 0, "billing", 9000);
+	fr = fx_followup(fx, "rest", T_STD, 0, "sales", 20000);
+	snprintf(fr->only[fr->nonly++], ENGINE_NAME_MAX, "ok");
+	fx->cfg.repeat_window = 60000;
+	for (k = 0; k < 2; k++) {
+		td = &fx->tiers[k];
+		td->nsteps = 2;
+		td->steps[0].kind = STEP_GROUP;
+		snprintf(td->steps[0].group, ENGINE_NAME_MAX, "vip");
+		td->steps[0].duration = k == 0 ? 5000 : 8000;
+		td->steps[0].cond = k == 0 ? STEP_IF_REPEAT :
+		    STEP_IF_COMPLAINTS;
+		td->steps[0].cond_min = 1;
+		td->steps[1].kind = STEP_SKILLED;
+	}
+}
+
 static void
 random_agent_update(struct fx *fx, struct rnd *r, const char *name)
 {
@@ -162,7 +195,7 @@ random_op(struct fx *fx, struct rnd *r)
 	const char		*who = agents[rnd(r, NAGENTS)];
 	char			 cust[16], err[ENGINE_ERRMAX];
 	uint64_t		 id;
-	int			 op = (int)rnd(r, 26), owner;
+	int			 op = (int)rnd(r, 27), owner;
 
 	r->ops[op]++;
 	ac = fx_actor(who);
@@ -173,7 +206,8 @@ random_op(struct fx *fx, struct rnd *r)
 		if (engine_ticket_count(fx->e) > 40)
 			return;		/* let agents catch up */
 		memset(&tc, 0, sizeof tc);
-		snprintf(cust, sizeof cust, "k%u", rnd(r, NCUSTOMERS));
+		snprintf(cust, sizeof cust, "k%u", rnd(r, rnd(r, 2) ?
+		    NCUSTOMERS : NCALLERS));
 		tc.queue = queues[rnd(r, 3)];
 		tc.customer = cust;
 		tc.tier = rnd(r, 3) ? tiers[rnd(r, 4)] : NULL;
@@ -296,6 +330,15 @@ random_op(struct fx *fx, struct rnd *r)
 		expect(engine_ticket_set_priority(fx->e, fx->now, &SUP, id,
 		    (int)rnd(r, 21) - 10, err), 1);
 		break;
+	case 26:
+		/* A supervisor cancels a scheduled follow-up, now and then. */
+		if (rnd(r, 4) != 0)
+			return;
+		t = some_ticket(fx, r, TICKET_SCHEDULED);
+		expect(engine_ticket_close(fx->e, fx->now, &SUP, t->id, err),
+		    t->state == TICKET_SCHEDULED ||
+		    t->state == TICKET_RESOLVED);
+		break;
 	default:
 		expect(engine_ticket_note(fx->e, fx->now, &ac, id, "n", err),
 		    0);
@@ -320,10 +363,26 @@ random_setup(struct fx *fx, struct rnd *r)
 }
 
 static void
+count_scheduled(const struct ticket *t, void *arg)
+{
+	*(size_t *)arg += t->state == TICKET_SCHEDULED;
+}
+
+static size_t
+fx_scheduled(struct fx *fx)
+{
+	size_t	n = 0;
+
+	engine_ticket_foreach(fx->e, count_scheduled, &n);
+	return (n);
+}
+
+static void
 test_random_invariants(void **state)
 {
 	struct rnd	 r;
 	struct fx	*fx;
+	size_t		 scheduled = 0;
 	int		 i, round;
 
 	(void)state;
@@ -334,17 +393,20 @@ test_random_invariants(void **state)
 		fx->queues[2].strategy = (enum strategy)round;
 		fx->check_offers = true;
 		random_sla(fx);
+		random_insight(fx);
 		fx_start(fx);
 		random_setup(fx, &r);
 		for (i = 0; i < 4000; i++) {
 			random_op(fx, &r);
 			fx_clear(fx);
 			fx_invariants(fx);
+			scheduled += fx_scheduled(fx);
 		}
-		for (i = 0; i < 26; i++)
+		for (i = 0; i < 27; i++)
 			assert_true(r.ops[i] > 0);
 		fx_free(fx);
 	}
+	assert_true(scheduled > 0);	/* follow-ups were exercised */
 }
 
 static void
@@ -382,6 +444,35 @@ same_ticket(const struct ticket *a, const struct ticket *b)
 	assert_int_equal(b->paused, a->paused);
 	assert_int_equal(b->sla_fired, a->sla_fired);
 	assert_int_equal(b->escalations, a->escalations);
+	assert_int_equal(b->followup_of, a->followup_of);
+	assert_int_equal(b->followup, a->followup);
+	assert_int_equal(b->repeat_contact, a->repeat_contact);
+	assert_int_equal(b->complaint, a->complaint);
+	assert_int_equal(b->complaints, a->complaints);
+}
+
+/* Customer insight rebuilt from every ticket kept equals the live one. */
+static void
+same_insight(struct fx *a, struct fx *b)
+{
+	const struct customer	*x, *y;
+	char			 id[16];
+	int			 i, n = 0;
+
+	for (i = 0; i < NCALLERS; i++) {
+		snprintf(id, sizeof id, "k%d", i);
+		if ((x = engine_customer_get(a->e, id)) == NULL)
+			continue;
+		y = engine_customer_get(b->e, id);
+		assert_non_null(y);
+		assert_int_equal(y->complaints, x->complaints);
+		assert_int_equal(engine_customer_repeat(b->e, y, b->now),
+		    engine_customer_repeat(a->e, x, a->now));
+		if (x->last_contact >= a->now - a->cfg.repeat_window)
+			assert_int_equal(y->last_contact, x->last_contact);
+		n += x->complaints;
+	}
+	assert_true(n > 0);
 }
 
 struct cmp {
@@ -436,6 +527,7 @@ test_recovery(void **state)
 	fx->snap = true;
 	fx->check_offers = true;
 	random_sla(fx);
+	random_insight(fx);
 	fx_start(fx);
 	random_setup(fx, &r);
 	for (i = 0; i < 2500; i++) {
@@ -462,6 +554,7 @@ test_recovery(void **state)
 		assert_int_equal(sb.active, sa.active);
 	}
 	assert_int_equal(engine_next_id(b->e), engine_next_id(fx->e));
+	same_insight(fx, b);
 	fx_invariants(b);
 
 	/* One agent who may take everything drains b in routing order. */

@@ -1,7 +1,8 @@
 /*
  * test_engine_util.c: fixtures for the engine tests (see test_engine.h):
  * the standard configuration, an event recorder that also keeps the
- * snapshot store the daemon would, and the invariant checker.
+ * snapshot store the daemon would, and recovery from it. The invariant
+ * checker is in test_engine_inv.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +69,10 @@ fx_new(void)
 	fx->cfg.seed = 42;
 	fx->cfg.slas = fx->slas;
 	fx->cfg.calendars = fx->cals;
+	fx->cfg.followups = fx->followups;
+	snprintf(fx->complaints, sizeof fx->complaints, "sales");
+	fx->cfg.complaints_queue = fx->complaints;
+	fx->cfg.repeat_window = 3600000;
 	fx->now = 1000000;
 	return (fx);
 }
@@ -150,8 +155,33 @@ fx_free(struct fx *fx)
 		snap_customer_free(&fx->sc[i]);
 	free(fx->sc);
 	free(fx->sa);
+	free(fx->hist);
 	free(fx->cool);
 	free(fx);
+}
+
+/* What the store's ticket rows keep for the insight rebuild. */
+static void
+fx_history(struct fx *fx, const struct ticket *t)
+{
+	struct fx_hist	*h;
+	size_t		 i;
+
+	for (i = 0; i < fx->nhist && fx->hist[i].id != t->id; i++)
+		;
+	if (i == fx->nhist) {
+		fx->hist = realloc(fx->hist, (fx->nhist + 1) *
+		    sizeof *fx->hist);
+		assert_non_null(fx->hist);
+		fx->nhist++;
+	}
+	h = &fx->hist[i];
+	h->id = t->id;
+	snprintf(h->customer, sizeof h->customer, "%s", t->customer);
+	h->created = t->created;
+	h->followup_of = t->followup_of;
+	h->repeat = t->repeat_contact != 0;
+	h->complaint = t->complaint != 0;
 }
 
 /* The store's view: the latest snapshot of whatever an event names. */
@@ -168,6 +198,7 @@ fx_snapshot(struct fx *fx, const struct engine_event *ev)
 			;
 		t = engine_ticket_get(fx->e, ev->ticket);
 		assert_non_null(t);
+		fx_history(fx, t);
 		if (i < fx->nst)
 			snap_ticket_free(&fx->st[i]);
 		if (t->state == TICKET_CLOSED || t->state == TICKET_ABANDONED) {
@@ -540,7 +571,7 @@ fx_manager(struct fx *fx, const char *customer, const char *mgr)
 		fail_msg("customer %s: %s", customer, err);
 }
 
-static const struct tier_def *
+const struct tier_def *
 fx_tierdef(const struct fx *fx, const char *name)
 {
 	int	i;
@@ -550,6 +581,27 @@ fx_tierdef(const struct fx *fx, const char *name)
 			return (&fx->cfg.tiers[i]);
 	}
 	return (&fx->cfg.tiers[0]);
+}
+
+struct followup_rule *
+fx_followup(struct fx *fx, const char *name, const char *tiers,
+    unsigned segments, const char *queue, hl_ms delay)
+{
+	struct followup_rule	*r = &fx->followups[fx->cfg.nfollowups++];
+	char			 buf[256], *p, *w;
+
+	memset(r, 0, sizeof *r);
+	snprintf(r->name, sizeof r->name, "%s", name);
+	if (tiers != NULL) {
+		snprintf(buf, sizeof buf, "%s", tiers);
+		for (p = buf; (w = strsep(&p, ",")) != NULL; )
+			snprintf(r->tiers[r->ntiers++], ENGINE_NAME_MAX, "%s",
+			    w);
+	}
+	r->segments = segments;
+	snprintf(r->queue, sizeof r->queue, "%s", queue);
+	r->delay = delay;
+	return (r);
 }
 
 /* SLA policies and calendars, set before fx_start or a reconfigure. */
@@ -626,235 +678,29 @@ fx_queue_calendar(struct fx *fx, const char *queue, const char *calendar,
 	}
 }
 
-/* Eligibility, written from the specification rather than the engine. */
-bool
-fx_eligible(const struct fx *fx, const struct ticket *t,
-    const struct agent *a)
-{
-	const struct tier_def		*td = fx_tierdef(fx, t->tier);
-	const struct customer		*c;
-	const struct ladder_step	*s;
-	int				 k, i;
-
-	if (t->target[0] != '\0')
-		return (strcmp(t->target, a->name) == 0);
-	for (k = 0; k <= t->step && k < td->nsteps; k++) {
-		s = &td->steps[k];
-		switch (s->kind) {
-		case STEP_MANAGER:
-			c = engine_customer_get(fx->e, t->customer);
-			if (c != NULL && strcmp(c->manager, a->name) == 0)
-				return (true);
-			break;
-		case STEP_GROUP:
-			for (i = 0; i < a->ngroups; i++) {
-				if (strcmp(a->groups[i], s->group) == 0)
-					return (true);
-			}
-			break;
-		case STEP_SKILLED:
-			for (i = 0; i < a->nskills; i++) {
-				if (strcmp(a->skills[i].queue, t->queue) == 0)
-					return (true);
-			}
-			break;
-		}
-	}
-	return (false);
-}
-
-static const struct queue_def *
-fx_queuedef(const struct fx *fx, const char *name)
-{
-	int	i;
-
-	for (i = 0; i < fx->cfg.nqueues; i++) {
-		if (strcmp(fx->cfg.queues[i].name, name) == 0)
-			return (&fx->cfg.queues[i]);
-	}
-	return (NULL);
-}
-
-/*
- * A due that has passed has fired its breach (timers are never missed);
- * a pending ticket has no resolve due; on 24/7 queues the dues are plain
- * sums and the elapsed time is the time counted plus the running part.
- */
+/* As store_load_insight: complaint tickets counted per customer, and
+ * tickets opened since the window began, oldest first. */
 static void
-inv_sla(struct fx *fx, const struct ticket *t)
+fx_restore_insight(const struct fx *fx, hl_ms now, struct fx *into)
 {
-	const struct sla_policy	*p = engine_ticket_sla(fx->e, t);
-	const struct queue_def	*q = fx_queuedef(fx, t->queue);
-	bool			 answer, resolve;
-	hl_ms			 left;
+	size_t	i, k;
+	int	n;
 
-	answer = t->accepted_at == 0 && (t->state == TICKET_QUEUED ||
-	    t->state == TICKET_OFFERED);
-	resolve = t->state == TICKET_QUEUED || t->state == TICKET_OFFERED ||
-	    t->state == TICKET_ACTIVE;
-	if (t->state == TICKET_PENDING)
-		assert_int_equal(t->resolve_due, 0);
-	if (p == NULL) {
-		if (t->accepted_at == 0)
-			assert_int_equal(t->answer_due, 0);
-		return;
+	for (i = 0; i < fx->nsc; i++) {
+		for (n = 0, k = 0; k < fx->nhist; k++)
+			n += fx->hist[k].complaint &&
+			    strcmp(fx->hist[k].customer, fx->sc[i].id) == 0;
+		if (n > 0)
+			assert_int_equal(engine_restore_complaints(into->e,
+			    fx->sc[i].id, n), 0);
 	}
-	if (answer && p->answer > 0 && t->answer_due <= fx->now &&
-	    (t->sla_fired & SLA_FIRED_ANSWER_BREACH) == 0)
-		fail_msg("ticket %llu: answer due %lld passed, no breach",
-		    (unsigned long long)t->id, (long long)t->answer_due);
-	if (resolve && p->resolve > 0 && t->resolve_due <= fx->now &&
-	    (t->sla_fired & SLA_FIRED_RESOLVE_BREACH) == 0)
-		fail_msg("ticket %llu: resolve due %lld passed, no breach",
-		    (unsigned long long)t->id, (long long)t->resolve_due);
-	if (q == NULL || q->calendar[0] != '\0')
-		return;
-	if (t->accepted_at == 0)
-		assert_int_equal(t->answer_due, p->answer > 0 ?
-		    t->created + p->answer : 0);
-	if (resolve) {
-		left = p->resolve - t->resolve_used;
-		assert_int_equal(t->resolve_due, p->resolve == 0 ? 0 :
-		    t->clock_mark + (left > 0 ? left : 0));
-		assert_int_equal(engine_ticket_resolve_elapsed(fx->e, t,
-		    fx->now), t->resolve_used + fx->now - t->clock_mark);
-	} else
-		assert_int_equal(engine_ticket_resolve_elapsed(fx->e, t,
-		    fx->now), t->resolve_used);
-}
-
-struct inv {
-	const struct ticket	**t;
-	size_t			  nt;
-	const struct agent	**a;
-	size_t			  na;
-};
-
-static void
-inv_ticket(const struct ticket *t, void *arg)
-{
-	struct inv	*v = arg;
-
-	v->t[v->nt++] = t;
-}
-
-static void
-inv_agent(const struct agent *a, void *arg)
-{
-	struct inv	*v = arg;
-
-	v->a[v->na++] = a;
-}
-
-struct inv_q {
-	const char	*name;
-	size_t		 waiting, offered, active;
-};
-
-static void
-inv_queue(const char *name, void *arg)
-{
-	struct inv_q	*q = arg;
-
-	while (q->name != NULL)
-		q++;
-	q->name = name;
-}
-
-/*
- * One offer per ticket and per agent, both sides agreeing; active counts
- * and shown statuses consistent; no free agent next to a waiting ticket it
- * may take (cooldowns aside); queue counters equal to a recount.
- */
-void
-fx_invariants(struct fx *fx)
-{
-	struct inv		 v;
-	struct inv_q		 qs[16];
-	struct queue_stats	 st;
-	const struct ticket	*t;
-	const struct agent	*a, *o;
-	size_t			 i, j, k;
-	int			 active;
-
-	v.t = calloc(engine_ticket_count(fx->e) + 1, sizeof *v.t);
-	v.a = calloc(256, sizeof *v.a);
-	v.nt = v.na = 0;
-	engine_ticket_foreach(fx->e, inv_ticket, &v);
-	engine_agent_foreach(fx->e, inv_agent, &v);
-	assert_int_equal(v.nt, engine_ticket_count(fx->e));
-	for (i = 0; i < v.na; i++) {
-		a = v.a[i];
-		if (a->offer != 0) {
-			t = engine_ticket_get(fx->e, a->offer);
-			if (t == NULL || t->state != TICKET_OFFERED ||
-			    strcmp(t->agent, a->name) != 0)
-				fail_msg("agent %s offer %llu inconsistent",
-				    a->name, (unsigned long long)a->offer);
-		}
-		for (j = 0, active = 0; j < v.nt; j++) {
-			if (v.t[j]->state == TICKET_ACTIVE &&
-			    strcmp(v.t[j]->agent, a->name) == 0)
-				active++;
-		}
-		if (active != a->active)
-			fail_msg("agent %s active %d, holds %d", a->name,
-			    a->active, active);
-		if (a->status == AGENT_AVAILABLE &&
-		    (a->offer != 0 || a->active >= a->capacity))
-			fail_msg("agent %s shown available but not free",
-			    a->name);
-		if (a->status == AGENT_BUSY && a->offer == 0 &&
-		    a->active < a->capacity)
-			fail_msg("agent %s shown busy but free", a->name);
+	for (k = 0; k < fx->nhist; k++) {
+		if (fx->hist[k].followup_of == 0 &&
+		    fx->hist[k].created >= now - fx->cfg.repeat_window)
+			assert_int_equal(engine_restore_contact(into->e,
+			    fx->hist[k].customer, fx->hist[k].created,
+			    fx->hist[k].repeat), 0);
 	}
-	for (j = 0; j < v.nt; j++) {
-		t = v.t[j];
-		inv_sla(fx, t);
-		if (t->state == TICKET_OFFERED) {
-			o = engine_agent_get(fx->e, t->agent);
-			if (o == NULL || o->offer != t->id)
-				fail_msg("ticket %llu offered to %s who does "
-				    "not know", (unsigned long long)t->id,
-				    t->agent);
-		}
-		if (t->state != TICKET_QUEUED)
-			continue;
-		assert_string_equal(t->agent, "");
-		for (i = 0; i < v.na; i++) {
-			a = v.a[i];
-			if (a->status == AGENT_AVAILABLE &&
-			    fx_eligible(fx, t, a) &&
-			    !fx_cooled(fx, t, a, fx->now))
-				fail_msg("agent %s free while ticket %llu "
-				    "(step %d, tier %s, queue %s) waits",
-				    a->name, (unsigned long long)t->id,
-				    t->step, t->tier, t->queue);
-		}
-	}
-	memset(qs, 0, sizeof qs);
-	engine_queue_foreach(fx->e, inv_queue, qs);
-	for (k = 0; qs[k].name != NULL; k++) {
-		for (j = 0; j < v.nt; j++) {
-			t = v.t[j];
-			if (strcmp(t->queue, qs[k].name) != 0)
-				continue;
-			if (t->state == TICKET_QUEUED)
-				qs[k].waiting++;
-			else if (t->state == TICKET_OFFERED)
-				qs[k].offered++;
-			else if (t->state == TICKET_ACTIVE ||
-			    t->state == TICKET_PENDING)
-				qs[k].active++;
-		}
-		assert_int_equal(engine_queue_stats(fx->e, qs[k].name, fx->now,
-		    &st), 0);
-		assert_int_equal(st.waiting, qs[k].waiting);
-		assert_int_equal(st.offered, qs[k].offered);
-		assert_int_equal(st.active, qs[k].active);
-	}
-	free(v.t);
-	free(v.a);
 }
 
 /* A new engine from the store's snapshots, as the daemon restarts. */
@@ -872,6 +718,10 @@ fx_restore(struct fx *fx, hl_ms now, struct fx *into)
 	into->cfg.nslas = fx->cfg.nslas;
 	into->cfg.ncalendars = fx->cfg.ncalendars;
 	into->cfg.short_abandon = fx->cfg.short_abandon;
+	memcpy(into->followups, fx->followups, sizeof into->followups);
+	into->cfg.nfollowups = fx->cfg.nfollowups;
+	into->cfg.repeat_window = fx->cfg.repeat_window;
+	memcpy(into->complaints, fx->complaints, sizeof into->complaints);
 	into->e = engine_new(&into->cfg, fx_emit, into);
 	assert_non_null(into->e);
 	for (i = 0; i < fx->nsa; i++)
@@ -881,6 +731,7 @@ fx_restore(struct fx *fx, hl_ms now, struct fx *into)
 		    0);
 	for (i = 0; i < fx->nst; i++)
 		assert_int_equal(engine_restore_ticket(into->e, &fx->st[i]), 0);
+	fx_restore_insight(fx, now, into);
 	engine_set_next_id(into->e, engine_next_id(fx->e));
 	into->now = now;
 	engine_restore_done(into->e, now);
