@@ -328,7 +328,9 @@ server_new_engine(void)
 	if ((e = engine_new(&ec, journal_emit, server.journal)) == NULL)
 		fatalx("cannot create the engine");
 	journal_set_engine(server.journal, e);
-	if (store_load(server.store, e, err) != 0)
+	if (store_load(server.store, e, err) != 0 ||
+	    store_load_insight(server.store, e, server_now() -
+	    engine_repeat_window(e), err) != 0)
 		fatalx("loading %s: %s", store_path(server.store), err);
 	engine_restore_done(e, server_now());
 	return (e);

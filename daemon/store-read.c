@@ -138,6 +138,11 @@ store_row_ticket(struct store *st, sqlite3_stmt *s, struct ticket *t)
 	t->paused = sqlite3_column_int64(s, 27);
 	t->sla_fired = (uint32_t)sqlite3_column_int64(s, 28);
 	t->escalations = sqlite3_column_int(s, 29);
+	t->followup_of = (uint64_t)sqlite3_column_int64(s, 30);
+	t->followup = (uint64_t)sqlite3_column_int64(s, 31);
+	t->repeat_contact = sqlite3_column_int(s, 32) != 0;
+	t->complaint = sqlite3_column_int(s, 33) != 0;
+	t->complaints = sqlite3_column_int(s, 34);
 	field = "attrs";
 	snprintf(ad, sizeof ad, "ticket:%llu:attrs", (unsigned long long)t->id);
 	if ((rc = store_sealed_attrs(st, s, 22, ad, &t->attrs,
@@ -486,6 +491,54 @@ store_load_agents(struct store *st, struct engine *e, char *err)
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
 		return (store_fail(st, err, "load agents"));
+	return (0);
+}
+
+/*
+ * Closed tickets are not in memory, so what the engine knows of a
+ * customer's complaints and last contact comes from the tables: the
+ * complaint tickets through their partial index, the contacts from the
+ * journal's time index (ticket.created events since the window began,
+ * follow-ups left out), oldest first so the latest wins.
+ */
+int
+store_load_insight(struct store *st, struct engine *e, hl_ms since,
+    char *err)
+{
+	sqlite3_stmt	*s;
+	size_t		 n = 0, m = 0;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT customer, count(*) FROM "
+	    "tickets WHERE complaint = 1 GROUP BY customer", -1, &s,
+	    NULL) != SQLITE_OK)
+		return (store_fail(st, err, "load complaints"));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (engine_restore_complaints(e, (const char *)
+		    sqlite3_column_text(s, 0), sqlite3_column_int(s, 1)) == 0)
+			n++;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return (store_fail(st, err, "load complaints"));
+	if (sqlite3_prepare_v2(st->db, "SELECT t.customer, t.created_ms, "
+	    "t.repeat_contact FROM events e JOIN tickets t ON t.id = e.ticket "
+	    "WHERE e.time_ms >= ? AND e.type = 'ticket.created' AND "
+	    "t.followup_of = 0 ORDER BY t.created_ms, t.id", -1, &s,
+	    NULL) != SQLITE_OK)
+		return (store_fail(st, err, "load contacts"));
+	sqlite3_bind_int64(s, 1, since);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (engine_restore_contact(e, (const char *)
+		    sqlite3_column_text(s, 0), sqlite3_column_int64(s, 1),
+		    sqlite3_column_int(s, 2)) == 0)
+			m++;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return (store_fail(st, err, "load contacts"));
+	log_info("store: insight: %zu customers with complaints, %zu recent "
+	    "contacts", n, m);
 	return (0);
 }
 

@@ -29,7 +29,8 @@ static const char *store_sql[ST_COUNT] = {
 	/* An upsert, not REPLACE: rows change in place and only the indexes
 	 * whose columns changed are touched. */
 	[ST_TICKET] = "INSERT INTO tickets(" TICKET_COLUMNS ") "
-	    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+	    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+	    "?,?,?,?,?) "
 	    "ON CONFLICT(id) DO UPDATE SET state = excluded.state, "
 	    "queue = excluded.queue, customer = excluded.customer, "
 	    "tier = excluded.tier, channel = excluded.channel, "
@@ -50,7 +51,10 @@ static const char *store_sql[ST_COUNT] = {
 	    "resolve_used_ms = excluded.resolve_used_ms, "
 	    "clock_mark_ms = excluded.clock_mark_ms, "
 	    "paused_ms = excluded.paused_ms, sla_fired = excluded.sla_fired, "
-	    "escalations = excluded.escalations",
+	    "escalations = excluded.escalations, "
+	    "followup_of = excluded.followup_of, followup = excluded.followup, "
+	    "repeat_contact = excluded.repeat_contact, "
+	    "complaint = excluded.complaint, complaints = excluded.complaints",
 	[ST_CUSTOMER] = "INSERT OR REPLACE INTO customers(id, name, phone, "
 	    "tier, segment, manager, attrs, created_ms, updated_ms, "
 	    "phone_index) VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -133,6 +137,17 @@ static const char *store_migrations[] = {
 	"INSERT OR REPLACE INTO meta(key, value) SELECT 'scrub_pending', 1"
 	" WHERE EXISTS (SELECT 1 FROM events) OR EXISTS (SELECT 1 FROM tickets)"
 	" OR EXISTS (SELECT 1 FROM customers);",
+	/* 4: follow-ups and customer insight. Complaint counts are rebuilt at
+	 * start from the indexed complaint tickets; older rows count when
+	 * they are (still) in the default complaints queue. */
+	"ALTER TABLE tickets ADD COLUMN followup_of INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE tickets ADD COLUMN followup INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE tickets ADD COLUMN repeat_contact INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE tickets ADD COLUMN complaint INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE tickets ADD COLUMN complaints INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE tickets SET complaint = 1 WHERE queue = 'complaints';"
+	"CREATE INDEX tickets_complaint ON tickets(customer) WHERE complaint = 1;",
 };
 
 int
@@ -530,6 +545,11 @@ store_put_ticket(struct store *st, const struct ticket *t, char *err)
 	sqlite3_bind_int64(s, 28, t->paused);
 	sqlite3_bind_int64(s, 29, t->sla_fired);
 	sqlite3_bind_int(s, 30, t->escalations);
+	sqlite3_bind_int64(s, 31, (sqlite3_int64)t->followup_of);
+	sqlite3_bind_int64(s, 32, (sqlite3_int64)t->followup);
+	sqlite3_bind_int(s, 33, t->repeat_contact);
+	sqlite3_bind_int(s, 34, t->complaint);
+	sqlite3_bind_int(s, 35, t->complaints);
 	return (store_step_done(st, ST_TICKET, err, "write ticket"));
 }
 

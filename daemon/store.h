@@ -14,7 +14,7 @@
 #include "engine.h"
 
 #define STORE_ERRMAX	512
-#define STORE_SCHEMA_VERSION	3
+#define STORE_SCHEMA_VERSION	4
 
 struct store;
 
@@ -60,6 +60,13 @@ int	store_get_user(struct store *, const char *name, struct store_user *);
 int	store_count_users(struct store *);
 /* Load every open ticket, customer and agent into the engine. */
 int	store_load(struct store *, struct engine *, char *err);
+/*
+ * Then the customer insight, from every ticket kept (closed ones too):
+ * complaint counts, and each customer's latest ticket opened after
+ * `since` (now minus the repeat window) with its repeat flag.
+ */
+int	store_load_insight(struct store *, struct engine *, hl_ms since,
+	    char *err);
 /* A ticket no longer in memory (closed, abandoned): 1 found, 0 not, -1 err
  * ("stored data for ticket N failed authentication" when tampered with). */
 int	store_get_ticket(struct store *, uint64_t, struct ticket *, char *err);

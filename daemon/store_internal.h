@@ -24,7 +24,8 @@ struct checkpointer;
 	"creator, agent, target, priority, boost, step, created_ms, " \
 	"enqueued_ms, updated_ms, step_started_ms, offered_ms, accepted_ms, " \
 	"resolved_ms, pending_until_ms, attrs, answer_due_ms, resolve_due_ms, " \
-	"resolve_used_ms, clock_mark_ms, paused_ms, sla_fired, escalations"
+	"resolve_used_ms, clock_mark_ms, paused_ms, sla_fired, escalations, " \
+	"followup_of, followup, repeat_contact, complaint, complaints"
 
 enum {
 	ST_BEGIN,

@@ -17,6 +17,10 @@
 
 static char	dir[] = "/tmp/hotline-store-XXXXXX";
 
+#define SCHEMA_STR(v)	#v
+#define SCHEMA_TEXT_OF(v) SCHEMA_STR(v)
+#define SCHEMA_TEXT	SCHEMA_TEXT_OF(STORE_SCHEMA_VERSION)
+
 static int
 setup(void **state)
 {
@@ -511,6 +515,92 @@ assert_reads_back(struct store *st)
 }
 
 static void
+put_ticket_event(struct store *st, int64_t seq, const struct ticket *t,
+    hl_ms at)
+{
+	struct engine_event	 ev = { at, "ticket.created", t->id, NULL,
+				    t->customer, "op1", "{}" };
+	char			 err[STORE_ERRMAX];
+
+	assert_int_equal(store_append_event(st, seq, &ev, err), 0);
+	assert_int_equal(store_put_ticket(st, t, err), 0);
+}
+
+/*
+ * Follow-up links and insight flags round-trip; the insight the engine
+ * gets back counts closed complaint tickets and takes each customer's
+ * latest ticket opened since the window began, follow-ups left out.
+ */
+static void
+test_insight_rebuild(void **state)
+{
+	struct store		*st = open_store();
+	struct engine		*e = new_engine();
+	const struct customer	*c;
+	struct customer		 cu;
+	struct ticket		 t;
+	char			 err[STORE_ERRMAX];
+	hl_ms			 t0 = 1700000000000LL;
+
+	assert_int_equal(store_begin(st, err), 0);
+	memset(&cu, 0, sizeof cu);
+	cu.name = cu.phone = "";
+	strcpy(cu.tier, "gold");
+	strcpy(cu.id, "c1");
+	assert_int_equal(store_put_customer(st, &cu, err), 0);
+	strcpy(cu.id, "c2");
+	assert_int_equal(store_put_customer(st, &cu, err), 0);
+	make_ticket(&t, 1, "c1");
+	t.state = TICKET_CLOSED;
+	t.complaint = 1;
+	put_ticket_event(st, 1, &t, t.created);
+	make_ticket(&t, 2, "c1");
+	t.state = TICKET_RESOLVED;
+	t.complaint = t.repeat_contact = 1;
+	t.complaints = 2;
+	t.followup = 3;
+	put_ticket_event(st, 2, &t, t.created);
+	make_ticket(&t, 3, "c1");		/* scheduled for later */
+	t.state = TICKET_SCHEDULED;
+	t.followup_of = 2;
+	t.created = t0 + 3600000;
+	put_ticket_event(st, 3, &t, t0 + 3);
+	make_ticket(&t, 4, "c2");
+	put_ticket_event(st, 4, &t, t.created);
+	make_ticket(&t, 5, "c2");		/* long before the window */
+	t.state = TICKET_CLOSED;
+	t.complaint = t.repeat_contact = 1;
+	t.created = t0 - 36000000;
+	put_ticket_event(st, 5, &t, t.created);
+	assert_int_equal(store_commit(st, err), 0);
+
+	assert_int_equal(store_get_ticket(st, 2, &t, err), 1);
+	assert_int_equal(t.followup, 3);
+	assert_int_equal(t.repeat_contact, 1);
+	assert_int_equal(t.complaint, 1);
+	assert_int_equal(t.complaints, 2);
+	store_ticket_free(&t);
+	assert_int_equal(store_get_ticket(st, 3, &t, err), 1);
+	assert_int_equal(t.state, TICKET_SCHEDULED);
+	assert_int_equal(t.followup_of, 2);
+	store_ticket_free(&t);
+
+	assert_int_equal(store_load(st, e, err), 0);
+	assert_int_equal(engine_ticket_get(e, 3)->state, TICKET_SCHEDULED);
+	assert_int_equal(store_load_insight(st, e, t0, err), 0);
+	c = engine_customer_get(e, "c1");
+	assert_int_equal(c->complaints, 2);
+	assert_int_equal(c->last_contact, t0 + 2);
+	assert_int_equal(c->last_repeat, 1);
+	c = engine_customer_get(e, "c2");
+	assert_int_equal(c->complaints, 1);
+	assert_int_equal(c->last_contact, t0 + 4);
+	assert_int_equal(c->last_repeat, 0);
+	engine_free(e);
+	store_close(st);
+}
+
+static void
 test_sealed_at_rest(void **state)
 {
 	struct store	*st = open_store();
@@ -578,12 +668,13 @@ static const char *schema2 =
 	" DEFAULT 0;"
 	"PRAGMA user_version = 2;";
 
-#define PLAIN_TICKET(id, state) \
+#define PLAIN_TICKET(id, state) PLAIN_TICKET_IN(id, state, "billing")
+#define PLAIN_TICKET_IN(id, state, queue) \
 	"INSERT INTO tickets(id, state, queue, customer, tier, channel, " \
 	"subject, disposition, creator, agent, target, priority, boost, step, " \
 	"created_ms, enqueued_ms, updated_ms, step_started_ms, offered_ms, " \
 	"accepted_ms, resolved_ms, pending_until_ms, attrs) VALUES (" #id ", '" \
-	state "', 'billing', 'c1', 'gold', 'voice', 'refund please', '', " \
+	state "', '" queue "', 'c1', 'gold', 'voice', 'refund please', '', " \
 	"'op1', '', '', 5, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, " \
 	"'{\"caller\":\"+33 1 23\",\"quote\\\"d\":\"line\\nbreak\"}');"
 
@@ -596,8 +687,9 @@ test_migrate_plaintext(void **state)
 
 	raw_exec("PRAGMA journal_mode = WAL;");
 	raw_exec(schema2);
-	raw_exec("INSERT INTO meta VALUES ('next_ticket_id', 3);"
+	raw_exec("INSERT INTO meta VALUES ('next_ticket_id', 4);"
 	    PLAIN_TICKET(1, "queued") PLAIN_TICKET(2, "closed")
+	    PLAIN_TICKET_IN(3, "closed", "complaints")
 	    "INSERT INTO customers VALUES ('c1', '" NAME "', '" PHONE "', "
 	    "'gold', 'individual', '', '{\"vip\":\"" CATTR "\"}', 1, 1);"
 	    "INSERT INTO events VALUES (1, 1, 'ticket.created', 1, NULL, 'c1', "
@@ -616,10 +708,13 @@ test_migrate_plaintext(void **state)
 	st = open_store();
 	assert_int_equal(access(path, F_OK), 0);
 	assert_nothing_plain();
-	assert_raw("PRAGMA user_version", "3");
+	assert_raw("PRAGMA user_version", SCHEMA_TEXT);
 	assert_raw("SELECT typeof(subject) || typeof(attrs) FROM tickets "
 	    "WHERE id = 2", "blobblob");
-	assert_int_equal(store_next_id(st), 3);
+	/* Schema 4: tickets in the complaints queue are complaints. */
+	assert_raw("SELECT group_concat(id) FROM tickets WHERE complaint = 1",
+	    "3");
+	assert_int_equal(store_next_id(st), 4);
 	assert_reads_back(st);
 	store_close(st);
 	assert_nothing_plain();
@@ -814,6 +909,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_users, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_locked_database, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_insight_rebuild, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_sealed_at_rest, setup,
 		    teardown),
