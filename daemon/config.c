@@ -42,6 +42,8 @@ config_defaults(struct config *cfg)
 	cfg->idle_timeout = 0;
 	cfg->reject_cooldown = 60 * 1000;
 	cfg->short_abandon = 5 * 1000;
+	cfg->repeat_window = 7 * 86400 * 1000LL;
+	strcpy(cfg->complaints_queue, "complaints");
 	cfg->protected_mode = 1;
 	cfg->http_enabled = 1;
 	strcpy(cfg->http_bind, "127.0.0.1");
@@ -133,7 +135,7 @@ config_parse_bool(const char *s, int *out)
 	return (0);
 }
 
-static int
+int
 config_parse_int(const char *s, long min, long max, long *out)
 {
 	char	*end;
@@ -209,13 +211,49 @@ config_parse_groups(const char *s, char (*groups)[ENGINE_NAME_MAX], int max,
 	return (0);
 }
 
-/* "manager 20s, group vip 30s, skilled" */
+/*
+ * The condition after "if" in a ladder step: "repeat", or
+ * "complaints >= N" ("complaints>=N" and "complaints N" too).
+ */
+static int
+config_parse_cond(char **w, int nw, struct ladder_step *st, char *err,
+    size_t errlen)
+{
+	char	buf[64], *num;
+	long	v;
+
+	buf[0] = '\0';
+	for (; nw > 0; w++, nw--) {
+		if (strlen(buf) + strlen(*w) >= sizeof buf)
+			break;
+		strcat(buf, *w);
+	}
+	if (strcasecmp(buf, "repeat") == 0) {
+		st->cond = STEP_IF_REPEAT;
+		return (0);
+	}
+	if (strncasecmp(buf, "complaints", 10) == 0) {
+		num = buf + 10;
+		if (strncmp(num, ">=", 2) == 0)
+			num += 2;
+		if (config_parse_int(num, 1, 1000000, &v) == 0) {
+			st->cond = STEP_IF_COMPLAINTS;
+			st->cond_min = (int)v;
+			return (0);
+		}
+	}
+	snprintf(err, errlen, "bad ladder condition '%s' (expected 'if "
+	    "repeat' or 'if complaints >= N', N from 1)", buf);
+	return (-1);
+}
+
+/* "manager 20s, group vip 30s, group senior 60s if complaints >= 2, skilled" */
 int
 config_parse_ladder(const char *s, struct ladder_step *steps, int max, int *n,
     char *err, size_t errlen)
 {
-	char			 buf[4096], *step, *save, *w[4], *wsave;
-	int			 nw;
+	char			 buf[4096], *step, *save, *w[8], *wsave;
+	int			 nw, ncond, i;
 	struct ladder_step	*st;
 
 	if (strlen(s) >= sizeof buf) {
@@ -229,7 +267,7 @@ config_parse_ladder(const char *s, struct ladder_step *steps, int max, int *n,
 		nw = 0;
 		for (w[nw] = strtok_r(step, " \t", &wsave); w[nw] != NULL;
 		    w[nw] = strtok_r(NULL, " \t", &wsave)) {
-			if (++nw == 4)
+			if (++nw == 8)
 				break;
 		}
 		if (nw == 0)
@@ -240,6 +278,18 @@ config_parse_ladder(const char *s, struct ladder_step *steps, int max, int *n,
 		}
 		st = &steps[*n];
 		memset(st, 0, sizeof *st);
+		for (i = 0; i < nw && strcasecmp(w[i], "if") != 0; i++)
+			;
+		ncond = nw - i;
+		nw = i;
+		if (ncond > 0 && config_parse_cond(w + nw + 1, ncond - 1, st,
+		    err, errlen) != 0)
+			return (-1);
+		if (nw == 0) {
+			snprintf(err, errlen, "ladder step without a kind "
+			    "before 'if'");
+			return (-1);
+		}
 		if (strcasecmp(w[0], "manager") == 0 && nw <= 2)
 			st->kind = STEP_MANAGER;
 		else if (strcasecmp(w[0], "group") == 0 && nw >= 2 && nw <= 3) {
@@ -257,7 +307,8 @@ config_parse_ladder(const char *s, struct ladder_step *steps, int max, int *n,
 		else {
 			snprintf(err, errlen, "bad ladder step '%s' (expected "
 			    "'manager DURATION', 'group NAME DURATION' or "
-			    "'skilled')", w[0]);
+			    "'skilled', optionally followed by 'if repeat' or "
+			    "'if complaints >= N')", w[0]);
 			return (-1);
 		}
 		if (nw == 2 && config_parse_duration(w[1], &st->duration) != 0) {
@@ -269,6 +320,11 @@ config_parse_ladder(const char *s, struct ladder_step *steps, int max, int *n,
 	}
 	if (*n == 0) {
 		snprintf(err, errlen, "empty ladder");
+		return (-1);
+	}
+	if (steps[*n - 1].cond != STEP_ALWAYS) {
+		snprintf(err, errlen, "the last ladder step takes every "
+		    "ticket: it cannot have a condition");
 		return (-1);
 	}
 	return (0);
@@ -298,6 +354,10 @@ config_section(struct config_parse *p, char *name)
 		p->section = SEC_AUTH;
 	else if (arg == NULL && strcmp(name, "http") == 0)
 		p->section = SEC_HTTP;
+	else if (arg == NULL && strcmp(name, "insight") == 0)
+		p->section = SEC_INSIGHT;
+	else if (arg != NULL && strcmp(name, "followup") == 0)
+		return (config_followup_section(p, arg));
 	else if (arg != NULL && strcmp(name, "calendar") == 0)
 		return (config_calendar_section(p, arg));
 	else if (arg != NULL && strcmp(name, "sla") == 0) {
@@ -679,6 +739,10 @@ config_line(struct config_parse *p, char *line)
 		return (config_calendar_key(p, key, value));
 	case SEC_SLA:
 		return (config_sla_key(p, key, value));
+	case SEC_INSIGHT:
+		return (config_insight_key(p, key, value));
+	case SEC_FOLLOWUP:
+		return (config_followup_key(p, key, value));
 	}
 	return (0);
 }
@@ -717,7 +781,7 @@ config_check(struct config_parse *p)
 			return (config_error(p, "queue %s: unknown calendar "
 			    "'%s'", cfg->queues[i].name, cal));
 	}
-	if (config_sla_check(p) != 0)
+	if (config_sla_check(p) != 0 || config_followup_check(p) != 0)
 		return (-1);
 	/* What only the engine knows to refuse, said at load time. */
 	config_engine(cfg, &ec);
@@ -824,4 +888,8 @@ config_engine(const struct config *cfg, struct engine_config *ec)
 	ec->slas = cfg->slas;
 	ec->nslas = cfg->nslas;
 	ec->short_abandon = cfg->short_abandon;
+	ec->followups = cfg->followups;
+	ec->nfollowups = cfg->nfollowups;
+	ec->repeat_window = cfg->repeat_window;
+	ec->complaints_queue = cfg->complaints_queue;
 }

@@ -1,7 +1,7 @@
 /*
  * config.h: hotline.conf, an INI file: [server], [http], [limits],
- * [routing], [tier NAME] (lowest first), [queue NAME] and [user NAME]
- * sections.
+ * [routing], [insight], [tier NAME] (lowest first), [queue NAME],
+ * [followup NAME] and [user NAME] sections.
  */
 #ifndef HOTLINE_CONFIG_H
 #define HOTLINE_CONFIG_H
@@ -76,6 +76,14 @@ struct config {
 	hl_ms			reject_cooldown;
 	hl_ms			short_abandon;	/* not counted against SL */
 
+	/* [insight] */
+	hl_ms			repeat_window;	/* 0: no repeat contacts */
+	char			complaints_queue[ENGINE_NAME_MAX];
+	int			complaints_queue_set;	/* given in the file */
+	/* [followup NAME], in file order (the first match wins) */
+	struct followup_rule	followups[ENGINE_MAX_FOLLOWUPS];
+	int			nfollowups;
+
 	struct tier_def		tiers[CONFIG_MAX_TIERS];
 	int			ntiers;
 	struct queue_def	queues[CONFIG_MAX_QUEUES];
@@ -115,6 +123,7 @@ int	config_parse_duration(const char *, hl_ms *);	/* 250ms 20s 5m 1h */
 int	config_parse_size(const char *, size_t *);	/* 64kb 1mb 1gb */
 int	config_parse_bool(const char *, int *);
 int	config_parse_skills(const char *, struct skill *, int max, int *n);
+/* "a, b, c": names (groups, tiers, dispositions); -1 on a bad or surplus one. */
 int	config_parse_groups(const char *, char (*)[ENGINE_NAME_MAX], int max,
 	    int *n);
 int	config_parse_ladder(const char *, struct ladder_step *, int max,

@@ -15,7 +15,9 @@ enum config_section {
 	SEC_CALENDAR,
 	SEC_SLA,
 	SEC_AUTH,
-	SEC_HTTP
+	SEC_HTTP,
+	SEC_INSIGHT,
+	SEC_FOLLOWUP
 };
 
 struct config_parse {
@@ -31,6 +33,7 @@ struct config_parse {
 int	config_error(struct config_parse *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	config_valid_name(const char *);
+int	config_parse_int(const char *, long min, long max, long *);
 
 int	config_calendar_section(struct config_parse *, const char *name);
 int	config_calendar_key(struct config_parse *, const char *, const char *);
@@ -39,5 +42,11 @@ int	config_sla_section(struct config_parse *, const char *tier,
 int	config_sla_key(struct config_parse *, const char *, const char *);
 /* Whole-file checks of calendars and policies; inheritance of [sla T Q]. */
 int	config_sla_check(struct config_parse *);
+
+int	config_insight_key(struct config_parse *, const char *, const char *);
+int	config_followup_section(struct config_parse *, const char *name);
+int	config_followup_key(struct config_parse *, const char *, const char *);
+/* Follow-up and complaints queues exist. */
+int	config_followup_check(struct config_parse *);
 
 #endif

@@ -250,6 +250,106 @@ test_sla_errors(void **state)
 	    "sometimes\n", "test.conf:4:", "answer_clock");
 }
 
+/* [insight], [followup NAME] and conditional ladder steps. */
+static void
+test_insight_and_followups(void **state)
+{
+	char			 err[CONFIG_ERRMAX] = "";
+	int			 rc;
+	struct config		*cfg;
+	const struct followup_rule *r;
+
+	cfg = load("[tier standard]\n"
+	    "ladder = group senior 1m if complaints >= 2, "
+	    "group vip 20s IF repeat, group x 5s if complaints 3, skilled\n"
+	    "[tier gold]\n"
+	    "[queue general]\n[queue gripes]\n"
+	    "[insight]\nrepeat_window = 2d\ncomplaints_queue = gripes\n"
+	    "[followup best]\ntiers = gold\nsegments = family, enterprise\n"
+	    "queue = general\ndelay = 90m\ndispositions = fixed, refunded\n"
+	    "skip_dispositions = spam\nsubject = \"How did we do?\"\n"
+	    "priority = 50\n"
+	    "[followup all]\nsegments = individual\nqueue = gripes\n",
+	    err, &rc);
+	if (rc != 0)
+		fail_msg("%s", err);
+	assert_int_equal(cfg->tiers[0].nsteps, 4);
+	assert_int_equal(cfg->tiers[0].steps[0].cond, STEP_IF_COMPLAINTS);
+	assert_int_equal(cfg->tiers[0].steps[0].cond_min, 2);
+	assert_int_equal(cfg->tiers[0].steps[0].duration, 60000);
+	assert_string_equal(cfg->tiers[0].steps[0].group, "senior");
+	assert_int_equal(cfg->tiers[0].steps[1].cond, STEP_IF_REPEAT);
+	assert_int_equal(cfg->tiers[0].steps[2].cond_min, 3);
+	assert_int_equal(cfg->tiers[0].steps[3].cond, STEP_ALWAYS);
+	assert_int_equal(cfg->repeat_window, 2 * 86400000LL);
+	assert_string_equal(cfg->complaints_queue, "gripes");
+	assert_int_equal(cfg->nfollowups, 2);
+	r = &cfg->followups[0];
+	assert_string_equal(r->name, "best");
+	assert_int_equal(r->ntiers, 1);
+	assert_string_equal(r->tiers[0], "gold");
+	assert_int_equal(r->segments, (1u << SEGMENT_FAMILY) |
+	    (1u << SEGMENT_ENTERPRISE));
+	assert_string_equal(r->queue, "general");
+	assert_int_equal(r->delay, 90 * 60000);
+	assert_int_equal(r->nonly, 2);
+	assert_string_equal(r->only[1], "refunded");
+	assert_int_equal(r->nskip, 1);
+	assert_string_equal(r->subject, "How did we do?");
+	assert_int_equal(r->priority, 50);
+	r = &cfg->followups[1];
+	assert_int_equal(r->delay, 86400000);	/* default: a day */
+	assert_int_equal(r->segments, 1u << SEGMENT_INDIVIDUAL);
+	free(cfg);
+
+	/* Defaults: a week, the queue named complaints, no rules. */
+	cfg = load(base, err, &rc);
+	assert_int_equal(rc, 0);
+	assert_int_equal(cfg->repeat_window, 7 * 86400000LL);
+	assert_string_equal(cfg->complaints_queue, "complaints");
+	assert_int_equal(cfg->nfollowups, 0);
+	free(cfg);
+}
+
+static void
+test_insight_errors(void **state)
+{
+	expect_error("[tier t]\nladder = group g 5s if complaints >= 0, "
+	    "skilled\n[queue q]\n", "test.conf:2:", "ladder condition");
+	expect_error("[tier t]\nladder = group g 5s if angry, skilled\n"
+	    "[queue q]\n", "test.conf:2:", "ladder condition");
+	expect_error("[tier t]\nladder = group g 5s, skilled if repeat\n"
+	    "[queue q]\n", "test.conf:2:", "last ladder step");
+	expect_error("[tier t]\nladder = if repeat, skilled\n[queue q]\n",
+	    "test.conf:2:", "without a kind");
+	expect_error("[tier t]\n[queue q]\n[insight]\nrepeat_window = "
+	    "often\n", "test.conf:4:", "repeat_window");
+	expect_error("[tier t]\n[queue q]\n[insight]\ncolour = red\n",
+	    "test.conf:4:", "unknown key");
+	expect_error("[tier t]\n[queue q]\n[insight]\ncomplaints_queue = "
+	    "gripes\n", "test.conf", "not a queue");
+	expect_error("[tier t]\n[queue q]\n[followup f]\ntiers = t\n",
+	    "test.conf", "no queue");
+	expect_error("[tier t]\n[queue q]\n[followup f]\ntiers = t\n"
+	    "queue = elsewhere\n", "test.conf", "unknown queue");
+	expect_error("[tier t]\n[queue q]\n[followup f]\nqueue = q\n",
+	    "test.conf", "no tier and no segment");
+	expect_error("[tier t]\n[queue q]\n[followup f]\nqueue = q\n"
+	    "tiers = gold\n", "test.conf", "unknown tier");
+	expect_error("[tier t]\n[queue q]\n[followup f]\nsegments = "
+	    "aliens\n", "test.conf:4:", "unknown segment");
+	expect_error("[tier t]\n[queue q]\n[followup f]\ndelay = soon\n",
+	    "test.conf:4:", "delay");
+	expect_error("[tier t]\n[queue q]\n[followup f]\npriority = 5000\n",
+	    "test.conf:4:", "priority");
+	expect_error("[tier t]\n[queue q]\n[followup f]\nwhen = later\n",
+	    "test.conf:4:", "unknown key");
+	expect_error("[tier t]\n[queue q]\n[followup f]\n[followup f]\n",
+	    "test.conf:4:", "defined twice");
+	expect_error("[tier t]\n[queue q]\n[followup f]\ndispositions = "
+	    "a,b,c,d,e,f,g,h,i\n", "test.conf:4:", "dispositions");
+}
+
 /* The shipped sample file must always load. */
 static void
 test_sample_file(void **state)
@@ -275,6 +375,10 @@ test_sample_file(void **state)
 	assert_true(found_vip);
 	assert_true(cfg->nusers > 0);
 	assert_true(cfg->ncalendars >= 1 && cfg->nslas >= 4);
+	/* Follow-ups and a ladder step for repeat complainers. */
+	assert_true(cfg->nfollowups >= 1);
+	assert_string_equal(cfg->complaints_queue, "complaints");
+	assert_int_equal(cfg->tiers[0].steps[0].cond, STEP_IF_COMPLAINTS);
 	config_free(cfg);
 	free(cfg);
 }
@@ -288,6 +392,8 @@ main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_calendars_and_slas),
 		cmocka_unit_test(test_sla_errors),
+		cmocka_unit_test(test_insight_and_followups),
+		cmocka_unit_test(test_insight_errors),
 		cmocka_unit_test(test_sample_file),
 	};
 
