@@ -88,7 +88,7 @@ customer_ticket(const struct ticket *stored, void *arg)
 	ct->n++;
 	if (ct->count_only)
 		return;
-	resp_add_map(ct->b, 8);
+	resp_add_map(ct->b, 10);
 	resp_add_field_int(ct->b, "id", (long long)t->id);
 	resp_add_field_str(ct->b, "state", ticket_state_name(t->state));
 	resp_add_field_str(ct->b, "queue", t->queue);
@@ -97,6 +97,8 @@ customer_ticket(const struct ticket *stored, void *arg)
 	resp_add_field_str(ct->b, "agent", t->agent);
 	resp_add_field_str(ct->b, "disposition", t->disposition);
 	resp_add_field_int(ct->b, "created", t->created);
+	resp_add_field_int(ct->b, "repeat_contact", t->repeat_contact);
+	resp_add_field_int(ct->b, "followup_of", (long long)t->followup_of);
 }
 
 static void

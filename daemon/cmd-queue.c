@@ -72,7 +72,7 @@ queue_reply_stats(struct conn *c, const struct queue_stats *qs)
 
 	if (ntiers > ENGINE_MAX_TIERS)
 		ntiers = ENGINE_MAX_TIERS;
-	resp_add_map(&c->reply, 15 + (size_t)ntiers +
+	resp_add_map(&c->reply, 16 + (size_t)ntiers +
 	    3 * (QUEUE_SL_FIELDS_PER_WINDOW + (size_t)ntiers));
 	resp_add_field_str(&c->reply, "queue", qs->name);
 	resp_add_field_str(&c->reply, "strategy", qs->strategy);
@@ -86,6 +86,7 @@ queue_reply_stats(struct conn *c, const struct queue_stats *qs)
 	    qs->oldest_enqueued > 0 ? now - qs->oldest_enqueued : 0);
 	resp_add_field_int(&c->reply, "offered", (long long)qs->offered);
 	resp_add_field_int(&c->reply, "active", (long long)qs->active);
+	resp_add_field_int(&c->reply, "scheduled", (long long)qs->scheduled);
 	resp_add_field_int(&c->reply, "agents.offline",
 	    (long long)qs->agents_by_status[AGENT_OFFLINE]);
 	resp_add_field_int(&c->reply, "agents.available",

@@ -352,16 +352,17 @@ static void
 cmd_config_get(struct conn *c, const struct cmd_args *a)
 {
 	const struct config	*cfg = &server.cfg;
-	char			 v[14][64];
+	char			 v[16][64];
 	const char		*keys[] = { "bind", "port", "unixsocket",
 				    "data_dir", "durability", "log_level",
 				    "max_clients", "max_inline", "max_args",
 				    "max_bulk", "output_limit",
 				    "pubsub_output_limit", "idle_timeout",
-				    "reject_cooldown" };
-	const char		*vals[14];
+				    "reject_cooldown", "repeat_window",
+				    "complaints_queue" };
+	const char		*vals[16];
 	static const char	*levels[] = { "error", "warn", "info", "debug" };
-	size_t			 i, n = 0;
+	size_t			 i, n = 0, nkeys = sizeof keys / sizeof keys[0];
 
 	vals[0] = cfg->bind;
 	snprintf(v[1], sizeof v[1], "%d", server.bound_port);
@@ -379,12 +380,15 @@ cmd_config_get(struct conn *c, const struct cmd_args *a)
 	snprintf(v[12], sizeof v[12], "%lldms", (long long)cfg->idle_timeout);
 	snprintf(v[13], sizeof v[13], "%lldms",
 	    (long long)cfg->reject_cooldown);
-	for (i = 6; i < 14; i++)
+	snprintf(v[14], sizeof v[14], "%lldms",
+	    (long long)cfg->repeat_window);
+	for (i = 6; i < 15; i++)
 		vals[i] = v[i];
-	for (i = 0; i < 14; i++)
+	vals[15] = cfg->complaints_queue;
+	for (i = 0; i < nkeys; i++)
 		n += fnmatch(a->argv[2], keys[i], FNM_CASEFOLD) == 0;
 	resp_add_map(&c->reply, n);
-	for (i = 0; i < 14; i++)
+	for (i = 0; i < nkeys; i++)
 		if (fnmatch(a->argv[2], keys[i], FNM_CASEFOLD) == 0)
 			resp_add_field_str(&c->reply, keys[i], vals[i]);
 }

@@ -70,7 +70,7 @@ reply_ticket(struct resp_buf *b, const struct ticket *t, int live)
 		engine_ticket_step(server.engine, t, step, sizeof step);
 	wait = t->state == TICKET_QUEUED || t->state == TICKET_OFFERED ?
 	    server_now() - t->enqueued : 0;
-	resp_add_map(b, 24 + REPLY_SLA_FIELDS + (size_t)t->nattrs);
+	resp_add_map(b, 29 + REPLY_SLA_FIELDS + (size_t)t->nattrs);
 	resp_add_field_int(b, "id", (long long)t->id);
 	resp_add_field_str(b, "state", ticket_state_name(t->state));
 	resp_add_field_str(b, "queue", t->queue);
@@ -96,6 +96,11 @@ reply_ticket(struct resp_buf *b, const struct ticket *t, int live)
 	resp_add_field_int(b, "pending_until", t->pending_until);
 	resp_add_field_int(b, "wait_ms", wait < 0 ? 0 : wait);
 	reply_ticket_sla(b, t, live);
+	resp_add_field_int(b, "followup_of", (long long)t->followup_of);
+	resp_add_field_int(b, "followup", (long long)t->followup);
+	resp_add_field_int(b, "repeat_contact", t->repeat_contact);
+	resp_add_field_int(b, "complaint", t->complaint);
+	resp_add_field_int(b, "complaints", t->complaints);
 	resp_add_field_int(b, "attrs", t->nattrs);
 	for (i = 0; i < t->nattrs; i++) {
 		resp_add_bulkf(b, "attr.%s", t->attrs[i].key);
@@ -146,7 +151,7 @@ reply_customer(struct resp_buf *b, const struct customer *cu, size_t extra)
 {
 	int	i;
 
-	resp_add_map(b, 8 + (size_t)cu->nattrs + extra);
+	resp_add_map(b, 10 + (size_t)cu->nattrs + extra);
 	resp_add_field_str(b, "id", cu->id);
 	resp_add_field_str(b, "name", cu->name);
 	resp_add_field_str(b, "phone", cu->phone);
@@ -155,6 +160,9 @@ reply_customer(struct resp_buf *b, const struct customer *cu, size_t extra)
 	resp_add_field_str(b, "manager", cu->manager);
 	resp_add_field_int(b, "created", cu->created);
 	resp_add_field_int(b, "updated", cu->updated);
+	resp_add_field_int(b, "complaints", cu->complaints);
+	resp_add_field_int(b, "repeat_contact", engine_customer_repeat(
+	    server.engine, cu, server_now()));
 	for (i = 0; i < cu->nattrs; i++) {
 		resp_add_bulkf(b, "attr.%s", cu->attrs[i].key);
 		resp_add_cstr(b, cu->attrs[i].value);

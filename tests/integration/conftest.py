@@ -3,6 +3,7 @@
 Every test gets its own daemon on a free port with its own SQLite file,
 started and stopped here; clients are redis-py, redis-cli and raw sockets.
 """
+import json
 import os
 import resource
 import signal
@@ -40,6 +41,7 @@ pubsub_output_limit = {pubsub_output_limit}
 reject_cooldown = 60s
 [tier standard]
 priority = 0
+{standard_extra}
 [tier silver]
 priority = 100
 [tier gold]
@@ -94,6 +96,7 @@ DEFAULTS = dict(durability="normal", max_clients=1000, max_inline="64kb",
                 output_limit="64mb", pubsub_output_limit="8mb",
                 offer_timeout="30s", wrapup="0", manager_step="20s",
                 group_step="30s", general_extra="", extra="",
+                standard_extra="",
                 http_port=0)
 
 
@@ -231,6 +234,18 @@ def as_map(reply):
     """A flat [field, value, ...] reply as a dict."""
     it = iter(reply)
     return dict(zip(it, it))
+
+
+def next_event(sub, type, timeout=5):
+    """The next pub/sub event of that type (as a dict), or None."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        m = sub.get_message(timeout=0.2)
+        if m and m["type"] == "message":
+            ev = json.loads(m["data"])
+            if ev["type"] == type:
+                return ev
+    return None
 
 
 def recv_until(sock, marker, limit=1 << 20):

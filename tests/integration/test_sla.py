@@ -9,7 +9,7 @@ import zoneinfo
 import pytest
 import redis
 
-from conftest import as_map
+from conftest import as_map, next_event
 
 SLA = """
 [sla gold]
@@ -102,14 +102,7 @@ def test_page_reaches_the_account_manager(make_daemon):
     bob = d.client("bob")
     bob.execute_command("AGENT", "BREAK", "meeting")
     tid = d.client("ivan").execute_command("TICKET", "CREATE", "general", "vip-9")
-    deadline = time.time() + 5
-    paged = None
-    while time.time() < deadline and paged is None:
-        m = sub.get_message(timeout=0.2)
-        if m and m["type"] == "message":
-            ev = json.loads(m["data"])
-            if ev["type"] == "ticket.escalated":
-                paged = ev
+    paged = next_event(sub, "ticket.escalated")
     assert paged is not None and paged["ticket"] == tid
     assert paged["agent"] == "bob"
 
