@@ -320,6 +320,7 @@ engine_agent_delete(struct engine *e, hl_ms now, const struct actor *ac,
 		from = t->t.state;
 		t->t.state = TICKET_QUEUED;
 		sla_state(e, t, from, now);
+		t->t.work = 0;		/* its holder is gone */
 		t->t.agent[0] = '\0';
 		t->t.target[0] = '\0';
 		eng_qcount(t, +1);
@@ -336,6 +337,7 @@ engine_agent_delete(struct engine *e, hl_ms now, const struct actor *ac,
 	hmap_str_del(&e->agents, a->a.name);
 	a->desk->agent = NULL;
 	eng_desk_release(e, a->desk);
+	eng_spell_end(e, a, now);
 	agent_emit_def(e, now, actor, "agent.deleted", a);
 	free(a);
 	agent_route_list(e, &l, now);

@@ -413,6 +413,8 @@ eng_emit(struct engine *e, hl_ms now, const char *actor, const char *type,
 {
 	struct engine_event	ev;
 
+	ev.fact = e->has_fact ? &e->fact : NULL;
+	e->has_fact = false;
 	if (e->emit == NULL)
 		return;
 	ev.time = now;
@@ -441,6 +443,7 @@ eng_emit_status(struct engine *e, hl_ms now, const char *actor,
 	ejson_begin(&e->json);
 	ejson_str(&e->json, "status", agent_status_name(a->a.status));
 	ejson_str(&e->json, "reason", a->a.reason);
+	eng_spell_end(e, a, now);
 	eng_emit(e, now, actor, "agent.status", 0, a->a.name, NULL,
 	    ejson_end(&e->json));
 }

@@ -243,10 +243,22 @@ struct ticket {
 	int			complaints;
 	uint8_t			repeat_contact;
 	uint8_t			complaint;
+	/* Handle time: the holder's active time since its ACCEPT, pending
+	 * spells left out. While active it holds that time minus the start
+	 * of the running spell, so it needs no second field. */
+	hl_ms			work;
 	struct attr		*attrs;
 	int			nattrs;
+	int			csat;		/* TICKET RATE score, 0 = none */
 	struct ticket_private	*priv;			/* engine use only */
 };
+
+/* Handle time so far (the holder's active time, pending left out). */
+#define TICKET_WORK(t, now)	((t)->state == TICKET_ACTIVE ? \
+				    (t)->work + (now) : (t)->work)
+#define CSAT_MIN	1
+#define CSAT_MAX	5
+#define CSAT_COMMENT_MAX	4096
 
 #define SLA_FIRED_ANSWER_WARNING	0x1
 #define SLA_FIRED_ANSWER_BREACH		0x2
@@ -306,9 +318,43 @@ struct customer {
 };
 
 /*
+ * What reports count: the plain, non-personal figures of an outcome,
+ * attached to the event that records it (REPORT, and the service level
+ * of QUEUE STATS after a restart, are computed from these, never from the
+ * encrypted event data). Times are the event's.
+ */
+enum fact_kind {
+	FACT_ANSWERED,		/* first ACCEPT: value answer ms, flag in target */
+	FACT_ABANDONED,		/* never answered: value wait ms since created */
+	FACT_SHORT_ABANDONED,	/* the same within the short-abandon time */
+	FACT_HANDLED,		/* RESOLVE: value the holder's handle ms */
+	FACT_TRANSFERRED,	/* value the handle ms of the holder it left */
+	FACT_ESCALATED,		/* flag 1 when by hand */
+	FACT_ANSWER_BREACH,
+	FACT_RESOLVE_BREACH,
+	FACT_MISSED,		/* an offer timed out at agent */
+	FACT_REJECTED,		/* an offer rejected by agent */
+	FACT_RATED,		/* value the CSAT score */
+	FACT_STATUS,		/* agent was in detail from since to the time */
+	FACT_NKINDS
+};
+
+struct engine_fact {
+	enum fact_kind	 kind;
+	const char	*queue;		/* "" for FACT_STATUS */
+	const char	*tier;
+	const char	*agent;		/* "" when not about one */
+	hl_ms		 value;
+	int		 flag;
+	hl_ms		 since;		/* FACT_STATUS: start of the spell */
+	const char	*detail;	/* "ready", "wrapup", "break:<reason>" */
+};
+
+/*
  * Every state change is one event. data is a JSON object text (never NULL,
  * at least "{}"). The pointers are valid only during the callback.
- * ticket = 0 and agent/customer = NULL when not about one.
+ * ticket = 0 and agent/customer = NULL when not about one. fact is NULL
+ * when the event counts for nothing in reports.
  */
 struct engine_event {
 	hl_ms		 time;
@@ -318,6 +364,7 @@ struct engine_event {
 	const char	*customer;
 	const char	*actor;
 	const char	*data;
+	const struct engine_fact *fact;
 };
 
 typedef void (*engine_emit_fn)(void *arg, const struct engine_event *);
@@ -395,6 +442,8 @@ int		 segment_parse(const char *, enum segment *);
 const char	*role_name(int);
 int		 role_parse(const char *);	/* ROLE_* bit or 0 */
 int		 engine_valid_channel(const char *);
+const char	*fact_kind_name(enum fact_kind);
+int		 fact_kind_parse(const char *, enum fact_kind *);
 int		 engine_has_queue(const struct engine *, const char *);
 int		 engine_has_tier(const struct engine *, const char *);
 /* Effective priority: tier base + boost + manual priority. */
@@ -436,6 +485,17 @@ int	engine_ticket_set_tier(struct engine *, hl_ms, const struct actor *,
 	    uint64_t, const char *tier, char *err);
 int	engine_ticket_set_priority(struct engine *, hl_ms,
 	    const struct actor *, uint64_t, int priority, char *err);
+/*
+ * CSAT: a score 1-5 and an optional comment (personal data) for a
+ * resolved or closed ticket, once. A closed ticket is no longer in memory:
+ * the caller passes its stored row as `stored`, which is updated (csat,
+ * updated) for the caller to write back. Integrations (IVR and e-mail
+ * surveys), supervisors and admins may rate; an agent only a ticket that
+ * another agent handled (the follow-up call), never their own.
+ */
+int	engine_ticket_rate(struct engine *, hl_ms, const struct actor *,
+	    uint64_t, int score, const char *comment, struct ticket *stored,
+	    char *err);
 /* By hand (supervisor): notify, page the account manager, count it. */
 int	engine_ticket_escalate(struct engine *, hl_ms, const struct actor *,
 	    uint64_t, const char *reason, char *err);
@@ -465,6 +525,14 @@ int	engine_agent_logout(struct engine *, hl_ms, const struct actor *,
 	    const char *name, char *err);
 void	engine_agent_foreach(const struct engine *,
 	    void (*fn)(const struct agent *, void *), void *arg);
+/*
+ * The spell an agent is in, as its last agent.status event left it:
+ * AGENT_OFFLINE, AGENT_AVAILABLE (ready: free or busy), AGENT_WRAPUP or
+ * AGENT_BREAK (with its reason), and since when. Its FACT_STATUS comes
+ * when it ends. -1 for no such agent.
+ */
+int	engine_agent_spell(const struct engine *, const char *name,
+	    enum agent_status *, const char **reason, hl_ms *since);
 
 /* Customers. */
 int	engine_customer_set(struct engine *, hl_ms, const struct actor *,
@@ -536,6 +604,11 @@ int	engine_restore_complaints(struct engine *, const char *customer,
 int	engine_restore_contact(struct engine *, const char *customer,
 	    hl_ms created, int repeat);
 hl_ms	engine_repeat_window(const struct engine *);
+/* Recount a service-level outcome of the past (a journaled fact of kind
+ * ANSWERED, ABANDONED, SHORT_ABANDONED or *_BREACH), oldest first, into
+ * QUEUE STATS' windows. Facts of queues no longer configured are dropped. */
+void	engine_restore_sl(struct engine *, hl_ms at, const char *queue,
+	    const char *tier, enum fact_kind, hl_ms value, int flag);
 /* Ids are never reused: the next id is above every id ever issued. */
 void	engine_set_next_id(struct engine *, uint64_t);
 uint64_t engine_next_id(const struct engine *);

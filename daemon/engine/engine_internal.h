@@ -177,6 +177,10 @@ struct agent_private {
 	struct agent		 a;
 	uint32_t		 uid;		/* ties and cooldowns */
 	enum agent_status	 base;		/* OFFLINE/AVAILABLE/WRAPUP/BREAK */
+	/* The spell as the last agent.status left it (facts.c). */
+	enum agent_status	 spell;
+	char			 spell_reason[ENGINE_NAME_MAX];
+	hl_ms			 spell_since;
 	struct desk		*desk;
 	struct group		*grp[ENGINE_MAX_GROUPS];
 	struct queue		*sq[ENGINE_MAX_SKILLS];	/* per skill or NULL */
@@ -265,6 +269,10 @@ struct engine {
 	int			 nfollowups;
 	hl_ms			 repeat_window;
 	char			 complaints_queue[ENGINE_NAME_MAX];
+	/* The report fact of the next event emitted (facts.c). */
+	struct engine_fact	 fact;
+	bool			 has_fact;
+	char			 fact_detail[ENGINE_NAME_MAX + 8];
 };
 
 /* engine.c */
@@ -380,6 +388,8 @@ enum sl_what {
 };
 void	 sl_count(struct engine *, struct ticket_private *, hl_ms at,
 	    enum sl_what, hl_ms answer_ms, bool in_target);
+void	 sl_count_in(struct engine *, struct queue *, int tier, hl_ms at,
+	    enum sl_what, hl_ms answer_ms, bool in_target);
 void	 sl_stats(const struct queue *, hl_ms now, struct queue_stats *);
 void	 sl_remap(struct engine *);
 void	 sl_free(struct queue *);
@@ -397,6 +407,11 @@ int	 insight_check_config(const struct engine_config *, char *err);
 void	 insight_set_config(struct engine *, const struct engine_config *);
 void	 insight_opened(struct engine *, struct ticket_private *, hl_ms);
 void	 insight_queued(struct engine *, struct ticket_private *);
+/* facts.c */
+void	 eng_fact(struct engine *, enum fact_kind, const struct ticket *,
+	    const char *queue, const char *agent, hl_ms value, int flag);
+void	 eng_work(struct ticket_private *, enum ticket_state from, hl_ms);
+void	 eng_spell_end(struct engine *, struct agent_private *, hl_ms);
 
 /* agent.c */
 struct agent_private *agent_make(struct engine *, const char *, hl_ms);

@@ -23,6 +23,14 @@ static const char *const segments[] = {
 static const char *const channels[] = {
 	"voice", "callback", "email", "chat"
 };
+/* As stored in the journal's facts table: keep them stable. */
+static const char *const fact_kinds[] = {
+	"answered", "abandoned", "short_abandoned", "handled", "transferred",
+	"escalated", "answer_breach", "resolve_breach", "missed", "rejected",
+	"rated", "status"
+};
+_Static_assert(sizeof fact_kinds / sizeof fact_kinds[0] == FACT_NKINDS,
+    "a name for every fact kind");
 
 #define NITEMS(a)	((int)(sizeof (a) / sizeof (a)[0]))
 
@@ -142,4 +150,21 @@ int
 engine_valid_channel(const char *s)
 {
 	return (names_find(channels, NITEMS(channels), s) >= 0);
+}
+
+const char *
+fact_kind_name(enum fact_kind k)
+{
+	return (names_get(fact_kinds, NITEMS(fact_kinds), (int)k));
+}
+
+int
+fact_kind_parse(const char *s, enum fact_kind *out)
+{
+	int	i;
+
+	if ((i = names_find(fact_kinds, NITEMS(fact_kinds), s)) < 0)
+		return (-1);
+	*out = (enum fact_kind)i;
+	return (0);
 }

@@ -254,6 +254,7 @@ sla_state(struct engine *e, struct ticket_private *t, enum ticket_state from,
 	bool	was = sla_resolve_state(from);
 	bool	is = sla_resolve_state(t->t.state);
 
+	eng_work(t, from, now);
 	if (was && !is) {
 		t->t.resolve_used += sla_span(sla_cal(t, SLA_RESOLVE),
 		    t->t.clock_mark, now);
@@ -280,19 +281,27 @@ void
 sla_accepted(struct engine *e, struct ticket_private *t, hl_ms now,
     bool first)
 {
-	if (first)
-		sl_count(e, t, now, SL_ANSWERED, now - t->t.created,
-		    t->t.answer_due == 0 || now <= t->t.answer_due);
+	bool	in_target = t->t.answer_due == 0 || now <= t->t.answer_due;
+
+	if (!first)
+		return;
+	sl_count(e, t, now, SL_ANSWERED, now - t->t.created, in_target);
+	eng_fact(e, FACT_ANSWERED, &t->t, NULL, t->t.agent,
+	    now - t->t.created, in_target);
 }
 
 /* Never answered: abandoned, or short-abandoned below the threshold. */
 void
 sla_abandoned(struct engine *e, struct ticket_private *t, hl_ms now)
 {
+	bool	is_short = now - t->t.created < e->short_abandon;
+
 	if (t->t.accepted_at != 0)
 		return;
-	sl_count(e, t, now, now - t->t.created < e->short_abandon ?
-	    SL_SHORT_ABANDONED : SL_ABANDONED, 0, false);
+	sl_count(e, t, now, is_short ? SL_SHORT_ABANDONED : SL_ABANDONED, 0,
+	    false);
+	eng_fact(e, is_short ? FACT_SHORT_ABANDONED : FACT_ABANDONED, &t->t,
+	    NULL, NULL, now - t->t.created, 0);
 }
 
 /* Before the queue (so the calendar) or the tier changes: count the
@@ -355,9 +364,12 @@ sla_fire_mark(struct engine *e, struct ticket_private *t, int k,
 	ejson_int(&e->json, "due", th->clock == SLA_ANSWER ? t->t.answer_due :
 	    t->t.resolve_due);
 	ejson_int(&e->json, "elapsed_ms", sla_elapsed(t, th->clock, now));
-	if (breach)
+	if (breach) {
 		sl_count(e, t, now, th->clock == SLA_ANSWER ? SL_BREACH :
 		    SL_RESOLVE_BREACH, 0, false);
+		eng_fact(e, th->clock == SLA_ANSWER ? FACT_ANSWER_BREACH :
+		    FACT_RESOLVE_BREACH, &t->t, NULL, t->t.agent, 0, 0);
+	}
 	eng_emit_ticket(e, now, "system", breach ? "sla.breach" :
 	    "sla.warning", t, t->t.agent, ejson_end(&e->json));
 }
@@ -418,6 +430,7 @@ sla_fire_step(struct engine *e, struct ticket_private *t, int i,
 	if (s->actions & SLA_PAGE)
 		ejson_str(&e->json, "manager", mgr != NULL ? mgr : "");
 	ejson_int(&e->json, "elapsed_ms", sla_elapsed(t, th->clock, now));
+	eng_fact(e, FACT_ESCALATED, &t->t, NULL, t->t.agent, 0, 0);
 	eng_emit_ticket(e, now, "system", "ticket.escalated", t, mgr,
 	    ejson_end(&e->json));
 	if (oq != NULL)
@@ -600,6 +613,7 @@ engine_ticket_escalate(struct engine *e, hl_ms now, const struct actor *ac,
 	ejson_str(&e->json, NULL, "page");
 	ejson_close(&e->json);
 	ejson_str(&e->json, "manager", mgr != NULL ? mgr : "");
+	eng_fact(e, FACT_ESCALATED, &t->t, NULL, t->t.agent, 0, 1);
 	eng_emit_ticket(e, now, eng_actor(ac), "ticket.escalated", t, mgr,
 	    ejson_end(&e->json));
 	return (ENGINE_OK);

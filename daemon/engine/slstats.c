@@ -3,7 +3,8 @@
  * tier (made on first use): a ring of 60 one-minute buckets for the last
  * 15 minutes and hour, and today's totals, today being the local day in
  * the queue calendar's zone (UTC without one), reset when it changes.
- * Reports over other intervals come from the journal, not from here.
+ * Reports over other intervals come from the journal, not from here;
+ * after a restart, the journal's last day is counted in again.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -70,14 +71,20 @@ void
 sl_count(struct engine *e, struct ticket_private *t, hl_ms at,
     enum sl_what what, hl_ms answer_ms, bool in_target)
 {
-	struct queue		*q = t->q;
-	struct sl_ring		*r = q->sl[t->tier];
+	sl_count_in(e, t->q, t->tier, at, what, answer_ms, in_target);
+}
+
+void
+sl_count_in(struct engine *e, struct queue *q, int tier, hl_ms at,
+    enum sl_what what, hl_ms answer_ms, bool in_target)
+{
+	struct sl_ring		*r = q->sl[tier];
 	struct sl_bucket	*b;
 	int64_t			 m = sl_floor(at, MINUTE_MS), day;
 
 	if (r == NULL) {
-		r = q->sl[t->tier] = eng_alloc(sizeof *r);
-		memcpy(r->tier, e->tiers[t->tier].name, sizeof r->tier);
+		r = q->sl[tier] = eng_alloc(sizeof *r);
+		memcpy(r->tier, e->tiers[tier].name, sizeof r->tier);
 		r->day = INT64_MIN;
 	}
 	day = sl_day(q, at);
@@ -110,6 +117,44 @@ sl_sum(struct sl_counts *to, const struct sl_counts *c)
 	to->short_abandoned += c->short_abandoned;
 	to->breaches += c->breaches;
 	to->answer_ms += c->answer_ms;
+}
+
+/*
+ * After a restart: the journal's facts of the last day, oldest first, go
+ * through the same counting as live outcomes, so QUEUE STATS shows what it
+ * showed before. A tier no longer configured counts as the lowest, as its
+ * tickets do.
+ */
+void
+engine_restore_sl(struct engine *e, hl_ms at, const char *queue,
+    const char *tier, enum fact_kind kind, hl_ms value, int flag)
+{
+	struct queue	*q = eng_queue(e, queue);
+	int		 k = eng_tier_index(e, tier);
+	enum sl_what	 what;
+
+	switch (kind) {
+	case FACT_ANSWERED:
+		what = SL_ANSWERED;
+		break;
+	case FACT_ABANDONED:
+		what = SL_ABANDONED;
+		break;
+	case FACT_SHORT_ABANDONED:
+		what = SL_SHORT_ABANDONED;
+		break;
+	case FACT_ANSWER_BREACH:
+		what = SL_BREACH;
+		break;
+	case FACT_RESOLVE_BREACH:
+		what = SL_RESOLVE_BREACH;
+		break;
+	default:
+		return;
+	}
+	if (q == NULL)
+		return;
+	sl_count_in(e, q, k < 0 ? 0 : k, at, what, value, flag != 0);
 }
 
 /* Windows end with now's minute: 15 minutes and 60, counted back. */

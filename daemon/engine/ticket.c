@@ -333,6 +333,7 @@ engine_ticket_reject(struct engine *e, hl_ms now, const struct actor *ac,
 	route_unoffer(e, t, now);
 	ejson_begin(&e->json);
 	ejson_str(&e->json, "reason", reason != NULL ? reason : "");
+	eng_fact(e, FACT_REJECTED, &t->t, NULL, name, 0, 0);
 	eng_emit_ticket(e, now, eng_actor(ac), "ticket.rejected", t, name,
 	    ejson_end(&e->json));
 	route_ticket(e, t, now);
@@ -357,6 +358,7 @@ ticket_offer_due(struct engine *e, struct ticket_private *t, hl_ms now)
 	route_unoffer(e, t, now);
 	ejson_begin(&e->json);
 	ejson_int(&e->json, "missed", a != NULL ? a->a.missed : 0);
+	eng_fact(e, FACT_MISSED, &t->t, NULL, name, 0, 0);
 	eng_emit_ticket(e, now, "system", "ticket.offer_timeout", t, name,
 	    ejson_end(&e->json));
 	if (a != NULL && max > 0 && a->a.missed >= max &&
@@ -426,6 +428,27 @@ ticket_detach(struct engine *e, struct ticket_private *t, hl_ms now)
 	return (a);
 }
 
+/* Accepted and not given back: its handle time belongs to its holder. */
+static bool
+ticket_held(const struct ticket_private *t)
+{
+	return (t->t.state == TICKET_ACTIVE || t->t.state == TICKET_PENDING);
+}
+
+/*
+ * A transfer counts for the queue it left and the agent who held it, with
+ * that holder's handle time (no agent and 0 when nobody had accepted it);
+ * the next holder's starts at its ACCEPT.
+ */
+static void
+ticket_transfer_fact(struct engine *e, struct ticket_private *t,
+    const char *queue, const char *from, bool held)
+{
+	eng_fact(e, FACT_TRANSFERRED, &t->t, queue, held ? from : "",
+	    held ? t->t.work : 0, 0);
+	t->t.work = 0;
+}
+
 static int
 ticket_transfer_check(struct engine *e, const struct actor *ac,
     struct ticket_private *t, char *err)
@@ -463,6 +486,7 @@ ticket_move(struct engine *e, struct ticket_private *t, struct queue *q,
 	struct queue		*oq;
 	char			 from[ENGINE_NAME_MAX], fromq[ENGINE_NAME_MAX];
 	hl_ms			 enqueued = t->t.enqueued;
+	bool			 held = ticket_held(t);
 
 	memcpy(from, t->t.agent, sizeof from);
 	memcpy(fromq, t->t.queue, sizeof fromq);
@@ -488,6 +512,7 @@ ticket_move(struct engine *e, struct ticket_private *t, struct queue *q,
 	ejson_str(&e->json, "from_agent", from);
 	if (reason != NULL)
 		ejson_str(&e->json, "reason", reason);
+	ticket_transfer_fact(e, t, fromq, from, held);
 	eng_emit_ticket(e, now, actor, "ticket.transferred", t, from,
 	    ejson_end(&e->json));
 	ticket_emit_queued(e, now, actor, t, reason != NULL ? reason :
@@ -530,6 +555,7 @@ engine_ticket_transfer_agent(struct engine *e, hl_ms now,
 	struct ticket_private	*t;
 	struct agent_private	*a, *to;
 	char			 from[ENGINE_NAME_MAX];
+	bool			 held;
 	int			 rc;
 
 	if ((t = ticket_find(e, now, id, err)) == NULL)
@@ -548,6 +574,7 @@ engine_ticket_transfer_agent(struct engine *e, hl_ms now,
 		eng_err(err, "agent %s is offline", agent);
 		return (ENGINE_BADSTATE);
 	}
+	held = ticket_held(t);
 	memcpy(from, t->t.agent, sizeof from);
 	a = ticket_detach(e, t, now);
 	memcpy(t->t.target, to->a.name, sizeof t->t.target);
@@ -558,6 +585,7 @@ engine_ticket_transfer_agent(struct engine *e, hl_ms now,
 	ejson_str(&e->json, "queue", t->t.queue);
 	ejson_str(&e->json, "to_agent", to->a.name);
 	ejson_str(&e->json, "from_agent", from);
+	ticket_transfer_fact(e, t, t->t.queue, from, held);
 	eng_emit_ticket(e, now, eng_actor(ac), "ticket.transferred", t, from,
 	    ejson_end(&e->json));
 	ticket_emit_queued(e, now, eng_actor(ac), t, "transferred");
@@ -688,6 +716,8 @@ engine_ticket_resolve(struct engine *e, hl_ms now, const struct actor *ac,
 	ejson_begin(&e->json);
 	ejson_str(&e->json, "queue", t->t.queue);
 	ejson_str(&e->json, "disposition", t->t.disposition);
+	ejson_int(&e->json, "handle_ms", t->t.work);
+	eng_fact(e, FACT_HANDLED, &t->t, NULL, t->t.agent, t->t.work, 0);
 	eng_emit_ticket(e, now, eng_actor(ac), "ticket.resolved", t,
 	    t->t.agent, ejson_end(&e->json));
 	if (wrap)

@@ -32,6 +32,19 @@ struct cool {
 	hl_ms		 until;
 };
 
+/* The report fact an event carried, its strings copied. */
+struct tfact {
+	bool		 set;
+	enum fact_kind	 kind;
+	char		 queue[ENGINE_NAME_MAX];
+	char		 tier[ENGINE_NAME_MAX];
+	char		 agent[ENGINE_NAME_MAX];
+	char		 detail[ENGINE_NAME_MAX + 8];
+	hl_ms		 value;
+	hl_ms		 since;
+	int		 flag;
+};
+
 struct tev {
 	hl_ms		 time;
 	char		 type[32];
@@ -40,6 +53,7 @@ struct tev {
 	char		 customer[ENGINE_NAME_MAX];
 	char		 actor[ENGINE_NAME_MAX];
 	char		*data;
+	struct tfact	 fact;
 };
 
 /* Every ticket the store keeps, closed ones too (insight rebuild). */
@@ -147,5 +161,7 @@ extern const struct CMUnitTest	 test_engine_sla_tests[];
 extern const size_t		 test_engine_sla_ntests;
 extern const struct CMUnitTest	 test_engine_followup_tests[];
 extern const size_t		 test_engine_followup_ntests;
+extern const struct CMUnitTest	 test_engine_facts_tests[];
+extern const size_t		 test_engine_facts_ntests;
 
 #endif

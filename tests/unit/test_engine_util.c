@@ -197,6 +197,9 @@ fx_snapshot(struct fx *fx, const struct engine_event *ev)
 		for (i = 0; i < fx->nst && fx->st[i].id != ev->ticket; i++)
 			;
 		t = engine_ticket_get(fx->e, ev->ticket);
+		/* A closed ticket is rated from its stored row, not memory. */
+		if (t == NULL && strcmp(ev->type, "ticket.rated") == 0)
+			return;
 		assert_non_null(t);
 		fx_history(fx, t);
 		if (i < fx->nst)
@@ -403,6 +406,21 @@ fx_emit(void *arg, const struct engine_event *ev)
 	    ev->customer ? ev->customer : "");
 	snprintf(r->actor, sizeof r->actor, "%s", ev->actor);
 	r->data = strdup(ev->data);
+	if (ev->fact != NULL) {
+		r->fact.set = true;
+		r->fact.kind = ev->fact->kind;
+		snprintf(r->fact.queue, sizeof r->fact.queue, "%s",
+		    ev->fact->queue);
+		snprintf(r->fact.tier, sizeof r->fact.tier, "%s",
+		    ev->fact->tier);
+		snprintf(r->fact.agent, sizeof r->fact.agent, "%s",
+		    ev->fact->agent);
+		snprintf(r->fact.detail, sizeof r->fact.detail, "%s",
+		    ev->fact->detail);
+		r->fact.value = ev->fact->value;
+		r->fact.since = ev->fact->since;
+		r->fact.flag = ev->fact->flag;
+	}
 }
 
 struct actor

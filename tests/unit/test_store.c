@@ -104,7 +104,8 @@ test_commit_and_reopen(void **state)
 {
 	struct store		*st = open_store();
 	struct engine_event	 ev = { 1700000000001LL, "ticket.created", 1,
-				    NULL, "c1", "op1", "{\"queue\":\"billing\"}" };
+				    NULL, "c1", "op1", "{\"queue\":\"billing\"}",
+				    NULL };
 	struct ticket		 t, got;
 	char			 err[STORE_ERRMAX];
 
@@ -140,7 +141,7 @@ test_rollback_loses_batch(void **state)
 {
 	struct store		*st = open_store();
 	struct engine_event	 ev = { 1, "ticket.created", 7, NULL, NULL,
-				    "x", "{}" };
+				    "x", "{}", NULL };
 	struct ticket		 t, got;
 	char			 err[STORE_ERRMAX];
 
@@ -177,7 +178,7 @@ test_history_in_order(void **state)
 {
 	struct store		*st = open_store();
 	struct engine_event	 ev = { 1, "ticket.note", 3, "alice", NULL,
-				    "alice", "{}" };
+				    "alice", "{}", NULL };
 	char			 err[STORE_ERRMAX];
 	int			 i, n = 0;
 
@@ -444,10 +445,10 @@ write_personal(struct store *st)
 	static struct attr	 cattrs[] = { { "vip", CATTR } };
 	struct engine_event	 note = { 1700000000100LL, "ticket.note", 1,
 				    "alice", "c1", "alice",
-				    "{\"text\":\"" NOTE "\"}" };
+				    "{\"text\":\"" NOTE "\"}", NULL };
 	struct engine_event	 created = { 1700000000001LL,
 				    "ticket.created", 1, NULL, "c1", "op1",
-				    "{\"subject\":\"refund please\"}" };
+				    "{\"subject\":\"refund please\"}", NULL };
 	struct customer		 c;
 	struct ticket		 t;
 	char			 err[STORE_ERRMAX];

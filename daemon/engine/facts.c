@@ -1,0 +1,169 @@
+/*
+ * facts.c: what each outcome contributes to reports (engine.h, struct
+ * engine_fact), attached to the event that records it; the handle time
+ * of a ticket's holder; agents' status spells; TICKET RATE. Reports and
+ * the service level after a restart are computed from the facts the
+ * daemon journals, so these figures are the definitions: each is set
+ * where the engine knows it exactly, not rebuilt from events later.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "engine_internal.h"
+
+/* The fact of the next event eng_emit sends; strings must outlive it. */
+void
+eng_fact(struct engine *e, enum fact_kind kind, const struct ticket *t,
+    const char *queue, const char *agent, hl_ms value, int flag)
+{
+	e->fact.kind = kind;
+	e->fact.queue = queue != NULL ? queue : t->queue;
+	e->fact.tier = t->tier;
+	e->fact.agent = agent != NULL ? agent : "";
+	e->fact.value = value;
+	e->fact.flag = flag;
+	e->fact.since = 0;
+	e->fact.detail = "";
+	e->has_fact = true;
+}
+
+/*
+ * Handle time follows the state: an ACCEPT starts it afresh for the new
+ * holder, a pending spell stops it and RESUME goes on from there; leaving
+ * ACTIVE (pending, resolved, transferred) adds the running spell.
+ */
+void
+eng_work(struct ticket_private *t, enum ticket_state from, hl_ms now)
+{
+	bool	was = from == TICKET_ACTIVE, is = t->t.state == TICKET_ACTIVE;
+
+	if (is && !was)
+		t->t.work = (from == TICKET_PENDING ? t->t.work : 0) - now;
+	else if (was && !is)
+		t->t.work += now;
+}
+
+/*
+ * The agent's base status changed (its agent.status is about to be
+ * emitted, or it is deleted): the spell that ends is that event's fact,
+ * unless the agent was offline; the new one starts now.
+ */
+void
+eng_spell_end(struct engine *e, struct agent_private *a, hl_ms now)
+{
+	static const char	*names[] = {
+		[AGENT_OFFLINE] = "offline",
+		[AGENT_AVAILABLE] = "ready",
+		[AGENT_BUSY] = "ready",
+		[AGENT_WRAPUP] = "wrapup",
+		[AGENT_BREAK] = "break"
+	};
+
+	if (a->spell != AGENT_OFFLINE) {
+		if (a->spell == AGENT_BREAK)
+			snprintf(e->fact_detail, sizeof e->fact_detail,
+			    "break:%s", a->spell_reason);
+		else
+			snprintf(e->fact_detail, sizeof e->fact_detail, "%s",
+			    names[a->spell]);
+		e->fact.kind = FACT_STATUS;
+		e->fact.queue = "";
+		e->fact.tier = "";
+		e->fact.agent = a->a.name;
+		e->fact.since = a->spell_since;
+		e->fact.value = now > a->spell_since ? now - a->spell_since : 0;
+		e->fact.flag = 0;
+		e->fact.detail = e->fact_detail;
+		e->has_fact = true;
+	}
+	a->spell = a->base;
+	memcpy(a->spell_reason, a->a.reason, sizeof a->spell_reason);
+	a->spell_since = now;
+}
+
+int
+engine_agent_spell(const struct engine *e, const char *name,
+    enum agent_status *status, const char **reason, hl_ms *since)
+{
+	const struct agent_private	*a = eng_agent(e, name);
+
+	if (a == NULL)
+		return (-1);
+	*status = a->spell;
+	*reason = a->spell_reason;
+	*since = a->spell_since;
+	return (0);
+}
+
+/*
+ * Who may rate, as contact centres collect CSAT: the customer's answer to
+ * a survey comes in through an integration (IVR after the call, e-mail or
+ * SMS through the CRM), or is recorded by a supervisor, or by the agent
+ * who makes the follow-up call. Nobody rates a ticket they handled
+ * themselves. One rating per ticket: a survey is answered once.
+ */
+static int
+rate_perm(const struct actor *ac, const struct ticket *t, char *err)
+{
+	if (ac != NULL && strcmp(t->agent, ac->name) == 0) {
+		eng_err(err, "ticket %llu was handled by %s, who may not rate "
+		    "it", (unsigned long long)t->id, ac->name);
+		return (ENGINE_NOPERM);
+	}
+	return (ENGINE_OK);
+}
+
+int
+engine_ticket_rate(struct engine *e, hl_ms now, const struct actor *ac,
+    uint64_t id, int score, const char *comment, struct ticket *stored,
+    char *err)
+{
+	struct ticket_private	*p;
+	struct ticket		*t;
+	int			 rc;
+
+	eng_clock(e, now);
+	p = eng_ticket(e, id);
+	t = p != NULL ? &p->t : stored != NULL && stored->id == id ? stored :
+	    NULL;
+	if (t == NULL) {
+		eng_err(err, "no such ticket %llu", (unsigned long long)id);
+		return (ENGINE_NOTFOUND);
+	}
+	if ((rc = rate_perm(ac, t, err)) != ENGINE_OK)
+		return (rc);
+	if (score < CSAT_MIN || score > CSAT_MAX) {
+		eng_err(err, "score %d out of range %d-%d", score, CSAT_MIN,
+		    CSAT_MAX);
+		return (ENGINE_ERR);
+	}
+	if (comment != NULL && strlen(comment) > CSAT_COMMENT_MAX) {
+		eng_err(err, "comment longer than %d bytes", CSAT_COMMENT_MAX);
+		return (ENGINE_ERR);
+	}
+	if (t->state != TICKET_RESOLVED && t->state != TICKET_CLOSED) {
+		eng_err(err, "ticket %llu is %s, not resolved or closed",
+		    (unsigned long long)id, ticket_state_name(t->state));
+		return (ENGINE_BADSTATE);
+	}
+	if (t->csat != 0) {
+		eng_err(err, "ticket %llu is already rated (score %d)",
+		    (unsigned long long)id, t->csat);
+		return (ENGINE_BADSTATE);
+	}
+	t->csat = score;
+	ejson_begin(&e->json);
+	ejson_int(&e->json, "score", score);
+	ejson_str(&e->json, "comment", comment != NULL ? comment : "");
+	ejson_str(&e->json, "queue", t->queue);
+	eng_fact(e, FACT_RATED, t, NULL, t->agent, score, 0);
+	if (p != NULL)
+		eng_emit_ticket(e, now, eng_actor(ac), "ticket.rated", p,
+		    t->agent, ejson_end(&e->json));
+	else {
+		t->updated = now;
+		eng_emit(e, now, eng_actor(ac), "ticket.rated", t->id,
+		    t->agent, t->customer, ejson_end(&e->json));
+	}
+	return (ENGINE_OK);
+}
