@@ -1,5 +1,6 @@
 /* Connection and server commands: PING HELLO AUTH QUIT INFO CONFIG SHUTDOWN. */
 #include <fnmatch.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +20,8 @@
 #include "hasher.h"
 #include "http.h"
 #include "metrics.h"
+#include "report.h"
+#include "retention.h"
 #include "store.h"
 #include "throttle.h"
 #include "waiters.h"
@@ -237,6 +240,28 @@ info_line(struct resp_buf *b, const char *fmt, ...)
 	resp_add_raw(b, "\r\n", 2);
 }
 
+/* Reports and retention, in INFO persistence. */
+static void
+info_retention(struct resp_buf *b)
+{
+	const struct retention_stats	*r = retention_stats();
+
+	info_line(b, "reports_pending:%zu", report_pending());
+	info_line(b, "report_data_from:%lld",
+	    (long long)store_data_from(server.store));
+	info_line(b, "retention_keep_ms:%lld",
+	    (long long)server.cfg.retention_keep);
+	info_line(b, "retention_batches:%llu", (unsigned long long)r->batches);
+	info_line(b, "retention_pruned_tickets:%llu",
+	    (unsigned long long)r->tickets);
+	info_line(b, "retention_pruned_events:%llu",
+	    (unsigned long long)r->events);
+	info_line(b, "retention_failures:%llu",
+	    (unsigned long long)r->failures);
+	info_line(b, "retention_max_batch_usec:%llu",
+	    (unsigned long long)r->max_batch_usec);
+}
+
 static int
 info_want(const char *section, const char *name)
 {
@@ -337,6 +362,7 @@ cmd_info(struct conn *c, const struct cmd_args *a)
 		    (unsigned long long)js->max_batch);
 		info_line(&b, "wal_checkpoints:%llu",
 		    (unsigned long long)store_checkpoints(server.store));
+		info_retention(&b);
 		info_line(&b, "%s", "");
 	}
 	if (info_want(sec, "metrics"))
@@ -345,6 +371,27 @@ cmd_info(struct conn *c, const struct cmd_args *a)
 		metrics_info_commandstats(&b);
 	resp_add_bulk(&c->reply, b.data, b.len);
 	resp_buf_free(&b);
+}
+
+/* DEBUG CLOCK: the test clock (HOTLINE_TEST_CLOCK) moves forward. */
+static void
+cmd_debug_clock(struct conn *c, const struct cmd_args *a)
+{
+	long long	ms;
+
+	if (server.test_clock == 0) {
+		resp_add_error(&c->reply, "ERR the test clock is off: start "
+		    "hotlined with HOTLINE_TEST_CLOCK=<unix-ms> to use it");
+		return;
+	}
+	if (cmd_parse_int(c, a->argv[2], 1, LLONG_MAX / 2, &ms) != 0)
+		return;
+	if (server_set_clock(ms) != 0) {
+		resp_add_error(&c->reply, "ERR the test clock is at %lld and "
+		    "never goes back", (long long)server.test_clock);
+		return;
+	}
+	resp_add_status(&c->reply, "OK");
 }
 
 /* CONFIG GET never shows secrets: password hashes are not config keys. */
@@ -532,5 +579,8 @@ const struct cmd_entry cmd_server_table[] = {
 	{ .name = "SHUTDOWN", .arity = -1, .flags = CMD_AUDIT,
 	  .roles = ROLE_ADMIN,
 	  .usage = "SHUTDOWN", .exec = cmd_shutdown },
+	{ .name = "DEBUG", .sub = "CLOCK", .arity = 3, .flags = CMD_AUDIT,
+	  .roles = ROLE_ADMIN, .usage = "DEBUG CLOCK <unix-ms>",
+	  .exec = cmd_debug_clock },
 	{ .name = NULL }
 };

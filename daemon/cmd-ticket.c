@@ -6,6 +6,7 @@
 
 #include "cmd.h"
 #include "conn.h"
+#include "journal.h"
 #include "log.h"
 #include "reply.h"
 #include "server.h"
@@ -359,6 +360,50 @@ cmd_ticket_resolve(struct conn *c, const struct cmd_args *a)
 	    id, disposition, err), err);
 }
 
+/*
+ * A closed ticket is no longer in the engine: it is rated from its stored
+ * row (or from the last state this batch gave it), written back at the
+ * commit with the score.
+ */
+static void
+cmd_ticket_rate(struct conn *c, const struct cmd_args *a)
+{
+	struct actor	 who = cmd_actor(c);
+	struct ticket	 old, *stored = NULL;
+	char		 err[STORE_ERRMAX];
+	long long	 score;
+	uint64_t	 id;
+	int		 rc, loaded = 0;
+
+	if (ticket_arg(c, a, &id) != 0)
+		return;
+	if (a->argc > 5) {
+		resp_add_error(&c->reply, "ERR usage: TICKET RATE <id> <1-5> "
+		    "[comment]");
+		return;
+	}
+	if (cmd_parse_int(c, a->argv[3], INT_MIN, INT_MAX, &score) != 0)
+		return;
+	if (engine_ticket_get(server.engine, id) == NULL &&
+	    (stored = journal_final_ticket(server.journal, id)) == NULL) {
+		if ((rc = store_get_ticket(server.store, id, &old, err)) < 0) {
+			resp_add_error(&c->reply, "ERR %s", err);
+			return;
+		}
+		if (rc == 1) {
+			stored = &old;
+			loaded = 1;
+		}
+	}
+	rc = engine_ticket_rate(server.engine, server_now(), &who, id,
+	    (int)score, a->argc > 4 ? a->argv[4] : NULL, stored, err);
+	if (rc == ENGINE_OK && loaded)
+		journal_put_final(server.journal, &old);
+	if (loaded)
+		store_ticket_free(&old);
+	cmd_reply_engine(c, rc, err);
+}
+
 static void
 cmd_ticket_close(struct conn *c, const struct cmd_args *a)
 {
@@ -452,6 +497,8 @@ const struct cmd_entry cmd_ticket_table[] = {
 	  "TICKET RESOLVE <id> [DISPOSITION d]", cmd_ticket_resolve },
 	{ "TICKET", "CLOSE", 3, CMD_WRITE, ROLE_FLOOR, "TICKET CLOSE <id>",
 	  cmd_ticket_close },
+	{ "TICKET", "RATE", -4, CMD_WRITE, ROLE_ANY,
+	  "TICKET RATE <id> <1-5> [comment]", cmd_ticket_rate },
 	{ "TICKET", "ABANDON", 3, CMD_WRITE, ROLE_ANY, "TICKET ABANDON <id>",
 	  cmd_ticket_abandon },
 	{ "TICKET", "ESCALATE", -3, CMD_WRITE, ROLE_MANAGE,

@@ -18,6 +18,7 @@ static const struct cmd_entry *cmd_tables[] = {
 	cmd_queue_table,
 	cmd_customer_table,
 	cmd_pubsub_table,
+	cmd_report_table,
 	NULL
 };
 

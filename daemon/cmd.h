@@ -40,6 +40,7 @@ extern const struct cmd_entry cmd_agent_table[];
 extern const struct cmd_entry cmd_queue_table[];
 extern const struct cmd_entry cmd_customer_table[];
 extern const struct cmd_entry cmd_pubsub_table[];
+extern const struct cmd_entry cmd_report_table[];
 
 void	cmd_dispatch(struct conn *, const struct cmd_args *);
 /* Call fn for every row (tests, INFO, HELP). */

@@ -52,6 +52,9 @@ config_defaults(struct config *cfg)
 	cfg->auth_fail_delay_max = 5000;
 	cfg->auth_lock_after = 10;
 	cfg->auth_lock_time = 5 * 60 * 1000;
+	cfg->retention_keep = 0;
+	cfg->retention_batch = 200;
+	cfg->retention_interval = 60 * 1000;
 }
 
 void
@@ -358,6 +361,8 @@ config_section(struct config_parse *p, char *name)
 		p->section = SEC_INSIGHT;
 	else if (arg != NULL && strcmp(name, "followup") == 0)
 		return (config_followup_section(p, arg));
+	else if (arg == NULL && strcmp(name, "retention") == 0)
+		p->section = SEC_RETENTION;
 	else if (arg != NULL && strcmp(name, "calendar") == 0)
 		return (config_calendar_section(p, arg));
 	else if (arg != NULL && strcmp(name, "sla") == 0) {
@@ -567,6 +572,31 @@ config_http_key(struct config_parse *p, const char *key, const char *value)
 }
 
 static int
+config_retention_key(struct config_parse *p, const char *key,
+    const char *value)
+{
+	struct config	*cfg = p->cfg;
+	long		 v;
+
+	if (strcmp(key, "keep") == 0) {
+		if (config_parse_duration(value, &cfg->retention_keep) != 0)
+			return (BAD(key));
+	} else if (strcmp(key, "batch") == 0) {
+		if (config_parse_int(value, 1, 100000, &v) != 0)
+			return (BAD(key));
+		cfg->retention_batch = (int)v;
+	} else if (strcmp(key, "interval") == 0) {
+		if (config_parse_duration(value,
+		    &cfg->retention_interval) != 0 ||
+		    cfg->retention_interval < 10)
+			return (BAD(key));
+	} else
+		return (config_error(p, "unknown key '%s' in [retention]",
+		    key));
+	return (0);
+}
+
+static int
 config_tier_key(struct config_parse *p, const char *key, const char *value)
 {
 	struct tier_def	*t = p->current;
@@ -735,6 +765,8 @@ config_line(struct config_parse *p, char *line)
 		return (config_auth_key(p, key, value));
 	case SEC_HTTP:
 		return (config_http_key(p, key, value));
+	case SEC_RETENTION:
+		return (config_retention_key(p, key, value));
 	case SEC_CALENDAR:
 		return (config_calendar_key(p, key, value));
 	case SEC_SLA:

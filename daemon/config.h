@@ -1,7 +1,7 @@
 /*
  * config.h: hotline.conf, an INI file: [server], [http], [limits],
- * [routing], [insight], [tier NAME] (lowest first), [queue NAME],
- * [followup NAME] and [user NAME] sections.
+ * [routing], [insight], [retention], [tier NAME] (lowest first),
+ * [queue NAME], [followup NAME] and [user NAME] sections.
  */
 #ifndef HOTLINE_CONFIG_H
 #define HOTLINE_CONFIG_H
@@ -83,6 +83,10 @@ struct config {
 	/* [followup NAME], in file order (the first match wins) */
 	struct followup_rule	followups[ENGINE_MAX_FOLLOWUPS];
 	int			nfollowups;
+	/* [retention]: closed tickets pruned (daemon/retention.c) */
+	hl_ms			retention_keep;		/* 0: keep all */
+	int			retention_batch;	/* tickets per batch */
+	hl_ms			retention_interval;
 
 	struct tier_def		tiers[CONFIG_MAX_TIERS];
 	int			ntiers;

@@ -17,7 +17,8 @@ enum config_section {
 	SEC_AUTH,
 	SEC_HTTP,
 	SEC_INSIGHT,
-	SEC_FOLLOWUP
+	SEC_FOLLOWUP,
+	SEC_RETENTION
 };
 
 struct config_parse {

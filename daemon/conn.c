@@ -17,6 +17,7 @@
 #include "journal.h"
 #include "log.h"
 #include "pubsub.h"
+#include "report.h"
 #include "server.h"
 #include "waiters.h"
 
@@ -142,8 +143,8 @@ conn_process(struct conn *c)
 	struct cmd_args	args;
 	int		rc;
 
-	while ((c->flags & (CONN_BLOCKED | CONN_WAIT_AUTH | CONN_CLOSE |
-	    CONN_DEAD)) == 0) {
+	while ((c->flags & (CONN_BLOCKED | CONN_WAIT_AUTH | CONN_WAIT_REPORT |
+	    CONN_CLOSE | CONN_DEAD)) == 0) {
 		rc = resp_parser_next(c->parser, &cmd);
 		if (rc == RESP_AGAIN)
 			break;
@@ -381,6 +382,8 @@ conn_free_dead(void)
 			event_free(c->auth_timer);
 		if (c->auth_job != NULL)
 			c->auth_job->arg = NULL;	/* the answer has nobody */
+		if (c->report_job != NULL)
+			report_cancel(c->report_job);
 		event_free(c->rev);
 		bufferevent_free(c->bev);
 		resp_parser_free(c->parser);

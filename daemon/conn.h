@@ -13,6 +13,7 @@
 #include "resp.h"
 
 struct hash_job;
+struct report_job;
 
 #define CONN_IN_FLUSH	0x01	/* on server.flush */
 #define CONN_IN_RESUME	0x02	/* on server.resume */
@@ -23,6 +24,7 @@ struct hash_job;
 #define CONN_UNIX	0x40
 #define CONN_READ_OFF	0x80	/* reading paused (blocked, input bounded) */
 #define CONN_WAIT_AUTH	0x100	/* AUTH being checked or its answer held */
+#define CONN_WAIT_REPORT 0x200	/* a REPORT on the report thread */
 
 /* Byte ranges of replies that depend on the pending commit. */
 struct conn_range {
@@ -53,6 +55,8 @@ struct conn {
 	struct hash_job		*auth_job;	/* on the hasher thread */
 	struct event		*auth_timer;	/* a failure's delayed answer */
 	int			 auth_hello;	/* answer with HELLO's map */
+
+	struct report_job	*report_job;	/* on the report thread */
 
 	/* AGENT NEXT */
 	struct event		*block_timer;

@@ -19,6 +19,12 @@ struct jevent {
 	hl_ms		time;
 	uint64_t	ticket;
 	size_t		type, agent, customer, actor, data;
+	int		has_fact;
+	struct jfact {			/* engine_fact, strings in the arena */
+		int	kind, flag;
+		hl_ms	value, since;
+		size_t	queue, tier, agent, detail;
+	}		fact;
 };
 
 struct juser {
@@ -191,6 +197,23 @@ journal_keep_final(struct journal *j, const struct ticket *t)
 	}
 }
 
+struct ticket *
+journal_final_ticket(struct journal *j, uint64_t id)
+{
+	size_t	i;
+
+	for (i = 0; i < j->nfinal; i++)
+		if (j->final[i].id == id)
+			return (&j->final[i]);
+	return (NULL);
+}
+
+void
+journal_put_final(struct journal *j, const struct ticket *t)
+{
+	journal_keep_final(j, t);
+}
+
 void
 journal_emit(void *arg, const struct engine_event *ev)
 {
@@ -208,6 +231,16 @@ journal_emit(void *arg, const struct engine_event *ev)
 	je->customer = journal_str(j, ev->customer);
 	je->actor = journal_str(j, ev->actor);
 	je->data = journal_str(j, ev->data != NULL ? ev->data : "{}");
+	if ((je->has_fact = ev->fact != NULL)) {
+		je->fact.kind = (int)ev->fact->kind;
+		je->fact.flag = ev->fact->flag;
+		je->fact.value = ev->fact->value;
+		je->fact.since = ev->fact->since;
+		je->fact.queue = journal_str(j, ev->fact->queue);
+		je->fact.tier = journal_str(j, ev->fact->tier);
+		je->fact.agent = journal_str(j, ev->fact->agent);
+		je->fact.detail = journal_str(j, ev->fact->detail);
+	}
 	j->count++;
 
 	if (ev->ticket != 0) {
@@ -315,7 +348,8 @@ journal_final_has(const struct journal *j, uint64_t id)
 }
 
 static void
-journal_event_at(const struct journal *j, size_t i, struct engine_event *ev)
+journal_event_at(const struct journal *j, size_t i, struct engine_event *ev,
+    struct engine_fact *f)
 {
 	const struct jevent	*je = &j->events[i];
 
@@ -326,6 +360,18 @@ journal_event_at(const struct journal *j, size_t i, struct engine_event *ev)
 	ev->customer = journal_at(j, je->customer);
 	ev->actor = journal_at(j, je->actor);
 	ev->data = journal_at(j, je->data);
+	ev->fact = NULL;
+	if (je->has_fact) {
+		f->kind = (enum fact_kind)je->fact.kind;
+		f->flag = je->fact.flag;
+		f->value = je->fact.value;
+		f->since = je->fact.since;
+		f->queue = journal_at(j, je->fact.queue);
+		f->tier = journal_at(j, je->fact.tier);
+		f->agent = journal_at(j, je->fact.agent);
+		f->detail = journal_at(j, je->fact.detail);
+		ev->fact = f;
+	}
 }
 
 /* Write rows of everything the batch touched, each once. */
@@ -403,6 +449,7 @@ journal_commit(struct journal *j, struct store *st, struct engine *e,
     char *err)
 {
 	struct engine_event	 ev;
+	struct engine_fact	 fact;
 	int64_t			 seq;
 	size_t			 i;
 	double			 started;
@@ -421,8 +468,10 @@ journal_commit(struct journal *j, struct store *st, struct engine *e,
 	}
 	seq = store_last_seq(st);
 	for (i = 0; i < j->nevents; i++) {
-		journal_event_at(j, i, &ev);
-		if (store_append_event(st, ++seq, &ev, err) != 0)
+		journal_event_at(j, i, &ev, &fact);
+		if (store_append_event(st, ++seq, &ev, err) != 0 ||
+		    (ev.fact != NULL && store_append_fact(st, seq, &ev,
+		    err) != 0))
 			goto fail;
 	}
 	if (journal_write_rows(j, st, e, err) != 0 ||
@@ -437,7 +486,7 @@ journal_commit(struct journal *j, struct store *st, struct engine *e,
 		j->stats.max_batch = j->nevents;
 	seq = store_last_seq(st) - (int64_t)j->nevents;
 	for (i = 0; i < j->nevents && j->publisher != NULL; i++) {
-		journal_event_at(j, i, &ev);
+		journal_event_at(j, i, &ev, &fact);
 		j->publisher(++seq, &ev, j->publisher_arg);
 	}
 	journal_discard(j);

@@ -25,6 +25,14 @@ void		 journal_emit(void *arg, const struct engine_event *);
 void		 journal_put_user(struct journal *, const char *name,
 		    const char *hash, int role, hl_ms now);
 void		 journal_del_user(struct journal *, const char *name);
+/*
+ * A ticket no longer in the engine (closed) changed outside it (TICKET
+ * RATE): its row is written at the commit. journal_final_ticket finds
+ * such a row, or the last state of a ticket closed in this batch, so
+ * that a second change in the same batch starts from it.
+ */
+void		 journal_put_final(struct journal *, const struct ticket *);
+struct ticket	*journal_final_ticket(struct journal *, uint64_t id);
 /* Changes waiting for the commit (grows with every emit). */
 uint64_t	 journal_count(const struct journal *);
 int		 journal_pending(const struct journal *);

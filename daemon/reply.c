@@ -70,7 +70,7 @@ reply_ticket(struct resp_buf *b, const struct ticket *t, int live)
 		engine_ticket_step(server.engine, t, step, sizeof step);
 	wait = t->state == TICKET_QUEUED || t->state == TICKET_OFFERED ?
 	    server_now() - t->enqueued : 0;
-	resp_add_map(b, 29 + REPLY_SLA_FIELDS + (size_t)t->nattrs);
+	resp_add_map(b, 31 + REPLY_SLA_FIELDS + (size_t)t->nattrs);
 	resp_add_field_int(b, "id", (long long)t->id);
 	resp_add_field_str(b, "state", ticket_state_name(t->state));
 	resp_add_field_str(b, "queue", t->queue);
@@ -95,6 +95,8 @@ reply_ticket(struct resp_buf *b, const struct ticket *t, int live)
 	resp_add_field_int(b, "resolved_at", t->resolved_at);
 	resp_add_field_int(b, "pending_until", t->pending_until);
 	resp_add_field_int(b, "wait_ms", wait < 0 ? 0 : wait);
+	resp_add_field_int(b, "handle_ms", TICKET_WORK(t, server_now()));
+	resp_add_field_int(b, "csat", t->csat);
 	reply_ticket_sla(b, t, live);
 	resp_add_field_int(b, "followup_of", (long long)t->followup_of);
 	resp_add_field_int(b, "followup", (long long)t->followup);

@@ -22,6 +22,8 @@
 #include "journal.h"
 #include "log.h"
 #include "pubsub.h"
+#include "report.h"
+#include "retention.h"
 #include "server.h"
 #include "hasher.h"
 #include "store.h"
@@ -30,13 +32,51 @@
 
 struct server	server;
 
+/* The service level of QUEUE STATS (today, 15 min, 1 h) reaches back a
+ * day at most: what a restart reads back from the journal's facts. */
+#define SERVER_SL_RELOAD	(24 * 3600 * 1000 + 60 * 1000)
+
 hl_ms
 server_now(void)
 {
 	struct timespec	ts;
 
+	if (server.test_clock != 0)
+		return (server.test_clock);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return ((hl_ms)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+/*
+ * For tests that need known times (reports over hours or days, retention
+ * over months): started with HOTLINE_TEST_CLOCK=<unix-ms>, time stands
+ * still until DEBUG CLOCK moves it.
+ */
+static void
+server_test_clock(void)
+{
+	const char	*v = getenv("HOTLINE_TEST_CLOCK");
+	char		*end;
+	long long	 ms;
+
+	if (v == NULL || *v == '\0')
+		return;
+	ms = strtoll(v, &end, 10);
+	if (*end != '\0' || ms <= 0)
+		fatalx("HOTLINE_TEST_CLOCK must be a time in unix ms, not '%s'",
+		    v);
+	server.test_clock = ms;
+	log_warnx("test clock at %lld: time moves only by DEBUG CLOCK", ms);
+}
+
+int
+server_set_clock(hl_ms now)
+{
+	if (server.test_clock == 0 || now < server.test_clock)
+		return (-1);
+	server.test_clock = now;
+	engine_advance(server.engine, now);
+	return (0);
 }
 
 static void
@@ -332,6 +372,10 @@ server_new_engine(void)
 	    store_load_insight(server.store, e, server_now() -
 	    engine_repeat_window(e), err) != 0)
 		fatalx("loading %s: %s", store_path(server.store), err);
+	/* QUEUE STATS' windows reach back a day at most. */
+	if (store_load_sl(server.store, e, server_now() - SERVER_SL_RELOAD,
+	    err) != 0)
+		log_warnx("%s: %s", store_path(server.store), err);
 	engine_restore_done(e, server_now());
 	return (e);
 }
@@ -417,6 +461,7 @@ server_after_iteration(void)
 				server_rebuild_engine();
 			}
 		}
+		report_flush();
 		conn_flush_all();
 		if (TAILQ_EMPTY(&server.resume) && TAILQ_EMPTY(&server.dead) &&
 		    !journal_pending(server.journal))
@@ -493,6 +538,7 @@ server_init(const char *config_path, const struct config *cfg)
 	TAILQ_INIT(&server.flush);
 	TAILQ_INIT(&server.resume);
 	TAILQ_INIT(&server.dead);
+	server_test_clock();
 	server.started = server_now();
 	server.engine_timer_at = -2;
 	signal(SIGPIPE, SIG_IGN);
@@ -512,6 +558,9 @@ server_init(const char *config_path, const struct config *cfg)
 	if ((server.store = store_open(cfg->data_dir, cfg->durability ==
 	    DURABILITY_FULL, err)) == NULL)
 		fatalx("store: %s", err);
+	if (report_start(server.base, store_path(server.store), err,
+	    sizeof err) != 0)
+		fatalx("%s", err);
 	server.journal = journal_new();
 	journal_set_listener(server.journal, waiters_on_event, NULL);
 	journal_set_publisher(server.journal, pubsub_publish_event, NULL);
@@ -553,6 +602,8 @@ server_init(const char *config_path, const struct config *cfg)
 	evsignal_add(server.sig_int, NULL);
 	evsignal_add(server.sig_hup, NULL);
 	server_arm_timer();
+	if (retention_start() != 0)
+		fatalx("cannot start retention");
 	server.ready = 1;
 	return (0);
 }
@@ -667,6 +718,8 @@ server_finish(void)
 	if (journal_pending(server.journal))
 		journal_discard(server.journal);
 	hasher_stop();
+	report_stop();
+	retention_stop();
 	throttle_clear();
 	engine_free(server.engine);
 	config_free(&server.cfg);

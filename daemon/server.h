@@ -53,13 +53,17 @@ struct server {
 
 	int			 shutdown;
 	int			 ready;		/* recovered, listening */
+	hl_ms			 test_clock;	/* HOTLINE_TEST_CLOCK; 0: off */
 	hl_ms			 started;
 	struct server_stats	 stats;
 };
 
 extern struct server server;
 
+/* Wall-clock ms, or the test clock (HOTLINE_TEST_CLOCK, DEBUG CLOCK). */
 hl_ms	server_now(void);
+/* The test clock moves to now (never back): due timers fire. */
+int	server_set_clock(hl_ms now);
 int	server_init(const char *config_path, const struct config *);
 void	server_run(void);
 void	server_finish(void);

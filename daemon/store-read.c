@@ -96,7 +96,7 @@ store_free_attrs(struct attr *a, int n)
  * when a sealed field does not authenticate (logged, naming the row and
  * the field). On error t holds nothing to free.
  */
-static int
+int
 store_row_ticket(struct store *st, sqlite3_stmt *s, struct ticket *t)
 {
 	const char	*field = "subject";
@@ -143,6 +143,8 @@ store_row_ticket(struct store *st, sqlite3_stmt *s, struct ticket *t)
 	t->repeat_contact = sqlite3_column_int(s, 32) != 0;
 	t->complaint = sqlite3_column_int(s, 33) != 0;
 	t->complaints = sqlite3_column_int(s, 34);
+	t->csat = sqlite3_column_int(s, 35);
+	t->work = sqlite3_column_int64(s, 36);
 	field = "attrs";
 	snprintf(ad, sizeof ad, "ticket:%llu:attrs", (unsigned long long)t->id);
 	if ((rc = store_sealed_attrs(st, s, 22, ad, &t->attrs,
@@ -206,7 +208,7 @@ store_get_ticket(struct store *st, uint64_t id, struct ticket *t, char *err)
  * event, its data unsealed into *data (the caller frees it), or
  * STORE_TAMPERED, logged.
  */
-static int
+int
 store_row_event(struct store *st, sqlite3_stmt *s, struct engine_event *ev,
     char **data)
 {
@@ -228,6 +230,7 @@ store_row_event(struct store *st, sqlite3_stmt *s, struct engine_event *ev,
 		return (STORE_TAMPERED);
 	}
 	ev->data = *data;
+	ev->fact = NULL;
 	return (0);
 }
 

@@ -30,7 +30,7 @@ static const char *store_sql[ST_COUNT] = {
 	 * whose columns changed are touched. */
 	[ST_TICKET] = "INSERT INTO tickets(" TICKET_COLUMNS ") "
 	    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-	    "?,?,?,?,?) "
+	    "?,?,?,?,?,?,?) "
 	    "ON CONFLICT(id) DO UPDATE SET state = excluded.state, "
 	    "queue = excluded.queue, customer = excluded.customer, "
 	    "tier = excluded.tier, channel = excluded.channel, "
@@ -54,7 +54,8 @@ static const char *store_sql[ST_COUNT] = {
 	    "escalations = excluded.escalations, "
 	    "followup_of = excluded.followup_of, followup = excluded.followup, "
 	    "repeat_contact = excluded.repeat_contact, "
-	    "complaint = excluded.complaint, complaints = excluded.complaints",
+	    "complaint = excluded.complaint, complaints = excluded.complaints, "
+	    "csat = excluded.csat, work_ms = excluded.work_ms",
 	[ST_CUSTOMER] = "INSERT OR REPLACE INTO customers(id, name, phone, "
 	    "tier, segment, manager, attrs, created_ms, updated_ms, "
 	    "phone_index) VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -74,6 +75,9 @@ static const char *store_sql[ST_COUNT] = {
 	    "WHERE customer = ? ORDER BY id DESC LIMIT ?",
 	[ST_FIND_PHONE] = "SELECT id FROM customers WHERE phone_index = ? "
 	    "ORDER BY updated_ms DESC LIMIT 64",
+	[ST_FACT] = "INSERT INTO facts(time_ms, seq, kind, ticket, queue, "
+	    "tier, agent, value, flag, since_ms, detail) "
+	    "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
 };
 
 /* Migrations, applied in order; PRAGMA user_version is their count. */
@@ -148,6 +152,23 @@ static const char *store_migrations[] = {
 	"ALTER TABLE tickets ADD COLUMN complaints INTEGER NOT NULL DEFAULT 0;"
 	"UPDATE tickets SET complaint = 1 WHERE queue = 'complaints';"
 	"CREATE INDEX tickets_complaint ON tickets(customer) WHERE complaint = 1;",
+	/* 5: report facts (plaintext, non-personal; store-facts.c), CSAT and
+	 * handle time of tickets, the index retention prunes by. Facts start
+	 * now: reports say they reach back to here on an older journal. */
+	"ALTER TABLE tickets ADD COLUMN csat INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE tickets ADD COLUMN work_ms INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE tickets SET work_ms = -accepted_ms WHERE state = 'active';"
+	"CREATE TABLE facts(time_ms INTEGER NOT NULL, seq INTEGER NOT NULL,"
+	" kind TEXT NOT NULL, ticket INTEGER, queue TEXT NOT NULL,"
+	" tier TEXT NOT NULL, agent TEXT NOT NULL, value INTEGER NOT NULL,"
+	" flag INTEGER NOT NULL, since_ms INTEGER NOT NULL,"
+	" detail TEXT NOT NULL, PRIMARY KEY (time_ms, seq)) WITHOUT ROWID;"
+	"CREATE INDEX facts_status ON facts(time_ms) WHERE kind = 'status';"
+	"CREATE INDEX tickets_done ON tickets(updated_ms)"
+	" WHERE state IN ('closed', 'abandoned');"
+	"INSERT OR REPLACE INTO meta(key, value)"
+	" SELECT 'facts_since', (SELECT max(time_ms) + 1 FROM events)"
+	" WHERE EXISTS (SELECT 1 FROM events);",
 };
 
 int
@@ -334,7 +355,10 @@ store_open(const char *dir, int full_sync, char *err)
 		store_close(st);
 		return (NULL);
 	}
-	st->last_seq = store_query_int(st, "SELECT max(seq) FROM events", 0);
+	/* Retention may have pruned the newest events: seqs are not reused. */
+	st->last_seq = store_query_int(st, "SELECT max(seq) FROM (SELECT "
+	    "max(seq) AS seq FROM events UNION ALL SELECT value FROM meta "
+	    "WHERE key = 'pruned_seq')", 0);
 	return (st);
 }
 
@@ -370,7 +394,7 @@ store_path(const struct store *st)
 	return (st->path);
 }
 
-static int
+int
 store_step_done(struct store *st, int which, char *err, const char *what)
 {
 	sqlite3_stmt	*s = st->stmt[which];
@@ -550,6 +574,8 @@ store_put_ticket(struct store *st, const struct ticket *t, char *err)
 	sqlite3_bind_int(s, 33, t->repeat_contact);
 	sqlite3_bind_int(s, 34, t->complaint);
 	sqlite3_bind_int(s, 35, t->complaints);
+	sqlite3_bind_int(s, 36, t->csat);
+	sqlite3_bind_int64(s, 37, t->work);
 	return (store_step_done(st, ST_TICKET, err, "write ticket"));
 }
 

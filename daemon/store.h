@@ -14,9 +14,10 @@
 #include "engine.h"
 
 #define STORE_ERRMAX	512
-#define STORE_SCHEMA_VERSION	4
+#define STORE_SCHEMA_VERSION	5
 
 struct store;
+struct sqlite3;
 
 struct store_user {
 	char	name[ENGINE_NAME_MAX];
@@ -50,6 +51,9 @@ int	store_put_user(struct store *, const char *name, const char *hash,
 int	store_del_user(struct store *, const char *name, char *err);
 /* Raise the floor of ticket ids (before deleting the newest tickets). */
 int	store_set_next_id(struct store *, uint64_t, char *err);
+/* The report fact an event carries (ev->fact), beside it (store-facts.c). */
+int	store_append_fact(struct store *, int64_t seq,
+	    const struct engine_event *, char *err);
 
 int64_t	 store_last_seq(const struct store *);
 /* The next ticket id: above every ticket row and the floor. */
@@ -88,6 +92,22 @@ int	store_customer_tickets(struct store *, const char *customer, int limit,
  * rows only, each confirmed against the engine's live customer. */
 int	store_find_phone(struct store *, const struct engine *,
 	    const char *phone, char id[ENGINE_NAME_MAX], char *err);
+
+/* QUEUE STATS after a restart: service-level facts since `since`. */
+int	store_load_sl(struct store *, struct engine *, hl_ms since, char *err);
+
+/* Retention: one batch, in its own transaction (store-facts.c). */
+struct store_pruned {
+	uint64_t	tickets;
+	uint64_t	events;
+	uint64_t	facts;
+	int		more;		/* a full batch: more may be due */
+};
+int	store_prune(struct store *, hl_ms cutoff, int batch,
+	    struct store_pruned *, char *err);
+/* Reports are complete from this time on (0: the whole journal). */
+hl_ms	store_data_from(struct store *);
+hl_ms	store_facts_from(struct sqlite3 *);
 
 /* Offline: re-encrypt everything under a new key, which replaces
  * <dir>/hotline.key. Refused while a daemon holds the folder. */

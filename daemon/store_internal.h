@@ -25,7 +25,8 @@ struct checkpointer;
 	"enqueued_ms, updated_ms, step_started_ms, offered_ms, accepted_ms, " \
 	"resolved_ms, pending_until_ms, attrs, answer_due_ms, resolve_due_ms, " \
 	"resolve_used_ms, clock_mark_ms, paused_ms, sla_fired, escalations, " \
-	"followup_of, followup, repeat_contact, complaint, complaints"
+	"followup_of, followup, repeat_contact, complaint, complaints, " \
+	"csat, work_ms"
 
 enum {
 	ST_BEGIN,
@@ -43,6 +44,7 @@ enum {
 	ST_HISTORY,
 	ST_CUSTOMER_TICKETS,
 	ST_FIND_PHONE,
+	ST_FACT,
 	ST_COUNT
 };
 
@@ -70,12 +72,20 @@ struct store {
 
 /* store.c */
 int	 store_fail(struct store *, char *err, const char *what);
+int	 store_step_done(struct store *, int which, char *err,
+	    const char *what);
 int	 store_exec(struct store *, const char *sql, char *err);
 int64_t	 store_query_int(struct store *, const char *sql, int64_t dflt);
 void	 store_bind_text(sqlite3_stmt *, int, const char *);
 struct store *store_new(const char *dir, char *err);
 int	 store_open_db(struct store *, const char *dir, int full_sync,
 	    char *err);
+
+/* store-read.c: a row of TICKET_COLUMNS; of (seq, time_ms, type, ticket,
+ * agent, customer, actor, data). 0, -1, or STORE_TAMPERED. */
+int	 store_row_ticket(struct store *, sqlite3_stmt *, struct ticket *);
+int	 store_row_event(struct store *, sqlite3_stmt *, struct engine_event *,
+	    char **data);
 
 /* store-keys.c */
 int	 store_functions(struct store *, char *err);

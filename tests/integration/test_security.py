@@ -35,6 +35,8 @@ EXPECTED = {
     "CUSTOMER GET": ANY, "CUSTOMER FIND": ANY,
     "SUBSCRIBE": ANY, "PSUBSCRIBE": ANY, "UNSUBSCRIBE": ANY,
     "PUNSUBSCRIBE": ANY, "AUDIT": {"admin"},
+    "TICKET RATE": ANY, "REPORT SLA": MANAGE, "REPORT AGENTS": MANAGE,
+    "REPORT QUEUES": MANAGE, "DEBUG CLOCK": {"admin"},
 }
 USERS = {"agent": "alice", "supervisor": "sam", "integration": "ivan",
          "admin": "admin"}

@@ -132,6 +132,34 @@ test_errors(void **state)
 	    "key = value");
 	expect_error("[queue q]\n", "test.conf", "no [tier");
 	expect_error("[tier t]\n", "test.conf", "no [queue");
+	expect_error("[retention]\nkeep = a year\n", "test.conf:2:", "keep");
+	expect_error("[retention]\nbatch = 0\n", "test.conf:2:", "batch");
+	expect_error("[retention]\ninterval = 5ms\n", "test.conf:2:",
+	    "interval");
+	expect_error("[retention]\nforever = yes\n", "test.conf:2:",
+	    "unknown key 'forever' in [retention]");
+}
+
+/* Retention keeps everything unless told how long. */
+static void
+test_retention(void **state)
+{
+	char		 err[CONFIG_ERRMAX] = "";
+	int		 rc;
+	struct config	*cfg = load(base, err, &rc);
+
+	assert_int_equal(rc, 0);
+	assert_int_equal(cfg->retention_keep, 0);
+	assert_int_equal(cfg->retention_batch, 200);
+	assert_int_equal(cfg->retention_interval, 60000);
+	free(cfg);
+	cfg = load("[retention]\nkeep = 400d\nbatch = 50\ninterval = 2s\n"
+	    "[tier t]\n[queue q]\n", err, &rc);
+	assert_int_equal(rc, 0);
+	assert_int_equal(cfg->retention_keep, 400LL * 86400 * 1000);
+	assert_int_equal(cfg->retention_batch, 50);
+	assert_int_equal(cfg->retention_interval, 2000);
+	free(cfg);
 }
 
 static void
@@ -379,6 +407,7 @@ test_sample_file(void **state)
 	assert_true(cfg->nfollowups >= 1);
 	assert_string_equal(cfg->complaints_queue, "complaints");
 	assert_int_equal(cfg->tiers[0].steps[0].cond, STEP_IF_COMPLAINTS);
+	assert_int_equal(cfg->retention_keep, 0);	/* keeps everything */
 	config_free(cfg);
 	free(cfg);
 }
@@ -395,6 +424,7 @@ main(void)
 		cmocka_unit_test(test_insight_and_followups),
 		cmocka_unit_test(test_insight_errors),
 		cmocka_unit_test(test_sample_file),
+		cmocka_unit_test(test_retention),
 	};
 
 	return (cmocka_run_group_tests_name("config", tests, NULL, NULL));
