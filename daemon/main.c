@@ -9,6 +9,7 @@
 
 #include "auth.h"
 #include "config.h"
+#include "export.h"
 #include "log.h"
 #include "server.h"
 #include "store.h"
@@ -31,6 +32,13 @@ usage(FILE *fp)
 	    "      --hash-password    read a password on stdin, print its hash\n"
 	    "      --rotate-key       re-encrypt the data under a new key "
 	    "(daemon stopped)\n"
+	    "      --export WHAT      CSV of tickets or events to stdout "
+	    "(daemon may run)\n"
+	    "      --from MS, --to MS the export's range in unix ms "
+	    "(default: all)\n"
+	    "      --output FILE      write the export there (mode 0600)\n"
+	    "      --key FILE         the key file (default "
+	    "<data_dir>/hotline.key)\n"
 	    "  -v, --version          print the version\n"
 	    "  -h, --help             this help\n", DEFAULT_CONFIG);
 }
@@ -92,6 +100,22 @@ rotate_key(const struct config *cfg)
 	return (0);
 }
 
+static int
+parse_ms(const char *s, hl_ms *out)
+{
+	char		*end;
+	long long	 v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || v < 0) {
+		fprintf(stderr, "hotlined: bad time '%s' (unix ms)\n", s);
+		return (-1);
+	}
+	*out = v;
+	return (0);
+}
+
 static void
 write_pidfile(const char *path)
 {
@@ -119,6 +143,11 @@ main(int argc, char **argv)
 		{ "check-config", no_argument, NULL, 't' },
 		{ "hash-password", no_argument, NULL, 'H' },
 		{ "rotate-key", no_argument, NULL, 'R' },
+		{ "export", required_argument, NULL, 'E' },
+		{ "from", required_argument, NULL, 'F' },
+		{ "to", required_argument, NULL, 'T' },
+		{ "output", required_argument, NULL, 'O' },
+		{ "key", required_argument, NULL, 'K' },
 		{ "version", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -130,6 +159,7 @@ main(int argc, char **argv)
 	char			 err[CONFIG_ERRMAX], *end;
 	int			 ch, daemonize = 0, check = 0, rotate = 0;
 	long			 v = 0;
+	struct export_opts	 ex = { NULL, 0, INT64_MAX, NULL, NULL, NULL };
 
 	while ((ch = getopt_long(argc, argv, "c:p:s:d:DP:l:tvh", opts,
 	    NULL)) != -1) {
@@ -144,6 +174,14 @@ main(int argc, char **argv)
 		case 't': check = 1; break;
 		case 'H': return (hash_password());
 		case 'R': rotate = 1; break;
+		case 'E': ex.what = optarg; break;
+		case 'F':
+		case 'T':
+			if (parse_ms(optarg, ch == 'F' ? &ex.from : &ex.to) != 0)
+				return (2);
+			break;
+		case 'O': ex.output = optarg; break;
+		case 'K': ex.key_file = optarg; break;
 		case 'v': printf("hotlined %s\n", PACKAGE_VERSION); return (0);
 		case 'h': usage(stdout); return (0);
 		default: usage(stderr); return (2);
@@ -190,6 +228,10 @@ main(int argc, char **argv)
 	}
 	if (rotate)
 		return (rotate_key(&cfg));
+	if (ex.what != NULL) {
+		ex.data_dir = cfg.data_dir;
+		return (export_run(&ex));
+	}
 
 	log_init(cfg.log_level, cfg.log_file);
 	log_libevent();

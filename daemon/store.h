@@ -109,6 +109,18 @@ int	store_prune(struct store *, hl_ms cutoff, int batch,
 hl_ms	store_data_from(struct store *);
 hl_ms	store_facts_from(struct sqlite3 *);
 
+/* Read-only, beside a running daemon (store-export.c): no lock, the key
+ * file (NULL: <dir>/hotline.key) checked against the database. */
+struct store	*store_open_readonly(const char *dir, const char *keyfile,
+		    char *err);
+/* Tickets created in [from, to) by id; events of [from, to) by seq. A
+ * callback returning non-zero stops with an error. */
+int	store_export_tickets(struct store *, hl_ms from, hl_ms to,
+	    int (*fn)(const struct ticket *, void *), void *arg, char *err);
+int	store_export_events(struct store *, hl_ms from, hl_ms to,
+	    int (*fn)(int64_t, const struct engine_event *, void *), void *arg,
+	    char *err);
+
 /* Offline: re-encrypt everything under a new key, which replaces
  * <dir>/hotline.key. Refused while a daemon holds the folder. */
 int	store_rotate_key(const char *dir, char *err);
