@@ -520,7 +520,7 @@ put_ticket_event(struct store *st, int64_t seq, const struct ticket *t,
     hl_ms at)
 {
 	struct engine_event	 ev = { at, "ticket.created", t->id, NULL,
-				    t->customer, "op1", "{}" };
+				    t->customer, "op1", "{}", NULL };
 	char			 err[STORE_ERRMAX];
 
 	assert_int_equal(store_append_event(st, seq, &ev, err), 0);
