@@ -99,15 +99,32 @@ engine_agent_spell(const struct engine *e, const char *name,
  * Who may rate, as contact centres collect CSAT: the customer's answer to
  * a survey comes in through an integration (IVR after the call, e-mail or
  * SMS through the CRM), or is recorded by a supervisor, or by the agent
- * who makes the follow-up call. Nobody rates a ticket they handled
- * themselves. One rating per ticket: a survey is answered once.
+ * who makes the satisfaction follow-up call (holds or resolved the
+ * ticket's follow-up). Nobody rates a ticket they handled themselves, and
+ * an agent no other ticket: CSAT is not for colleagues to give. One
+ * rating per ticket: a survey is answered once.
  */
 static int
-rate_perm(const struct actor *ac, const struct ticket *t, char *err)
+rate_perm(struct engine *e, const struct actor *ac, const struct ticket *t,
+    char *err)
 {
-	if (ac != NULL && strcmp(t->agent, ac->name) == 0) {
+	struct ticket_private	*f;
+
+	if (ac == NULL)
+		return (ENGINE_OK);
+	if (strcmp(t->agent, ac->name) == 0) {
 		eng_err(err, "ticket %llu was handled by %s, who may not rate "
 		    "it", (unsigned long long)t->id, ac->name);
+		return (ENGINE_NOPERM);
+	}
+	if (ac->role != ROLE_AGENT)
+		return (ENGINE_OK);
+	f = t->followup != 0 ? eng_ticket(e, t->followup) : NULL;
+	if (f == NULL || strcmp(f->t.agent, ac->name) != 0 ||
+	    (f->t.state != TICKET_ACTIVE && f->t.state != TICKET_PENDING &&
+	    f->t.state != TICKET_RESOLVED)) {
+		eng_err(err, "ticket %llu: an agent rates only the ticket whose "
+		    "follow-up call they make", (unsigned long long)t->id);
 		return (ENGINE_NOPERM);
 	}
 	return (ENGINE_OK);
@@ -130,7 +147,7 @@ engine_ticket_rate(struct engine *e, hl_ms now, const struct actor *ac,
 		eng_err(err, "no such ticket %llu", (unsigned long long)id);
 		return (ENGINE_NOTFOUND);
 	}
-	if ((rc = rate_perm(ac, t, err)) != ENGINE_OK)
+	if ((rc = rate_perm(e, ac, t, err)) != ENGINE_OK)
 		return (rc);
 	if (score < CSAT_MIN || score > CSAT_MAX) {
 		eng_err(err, "score %d out of range %d-%d", score, CSAT_MIN,

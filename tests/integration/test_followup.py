@@ -105,6 +105,32 @@ def test_followup_after_delay_linked_both_ways(make_daemon):
     assert ticket(sam, other)["followup"] == 0
 
 
+def test_followup_caller_records_the_rating(make_daemon):
+    """The agent who makes the follow-up call records the customer's
+    score on the ticket it follows up; the agent who handled that ticket
+    and agents without the call may not."""
+    d = make_daemon(extra=FOLLOWUP.format(delay="1s")).start()
+    origin, alice = resolved_gold(d)
+    alice.execute_command("AGENT", "BREAK", "lunch")
+    bob = d.client("bob")
+    with pytest.raises(redis.exceptions.NoPermissionError,
+                       match="follow-up call"):
+        bob.execute_command("TICKET", "RATE", origin, 5)
+    fid = ticket(d.client("sam"), origin)["followup"]
+    got = as_map(bob.execute_command("AGENT", "NEXT", 20))
+    assert got["id"] == fid and got["followup_of"] == origin
+    bob.execute_command("TICKET", "ACCEPT", fid)
+    with pytest.raises(redis.exceptions.NoPermissionError, match="handled"):
+        alice.execute_command("TICKET", "RATE", origin, 5)
+    assert bob.execute_command("TICKET", "RATE", origin, 4,
+                               "called back, all good") == "OK"
+    rated = ticket(d.client("sam"), origin)
+    assert rated["csat"] == 4
+    ev = [e for e in history(d.client("sam"), origin)
+          if e["type"] == "ticket.rated"]
+    assert len(ev) == 1 and ev[0]["actor"] == "bob"
+
+
 def test_followup_survives_kill9_before_its_time(make_daemon):
     d = make_daemon(extra=FOLLOWUP.format(delay="4s")).start()
     origin, _ = resolved_gold(d)

@@ -195,8 +195,12 @@ def test_ratings_rules_and_persistence(make_daemon):
         ivan.execute_command("TICKET", "RATE", 999999, 3)
     with pytest.raises(redis.exceptions.ResponseError, match="usage"):
         ivan.execute_command("TICKET", "RATE", t, 3, "a", "b")
-    # The agent making the follow-up call records the answer.
-    assert bob.execute_command("TICKET", "RATE", t, 5, "secret-praise") == "OK"
+    # Another agent may not: only the one making its follow-up call
+    # (test_followup.py); the IVR survey's answer comes in as ivan.
+    with pytest.raises(redis.exceptions.NoPermissionError,
+                       match="follow-up call"):
+        bob.execute_command("TICKET", "RATE", t, 5)
+    assert ivan.execute_command("TICKET", "RATE", t, 5, "secret-praise") == "OK"
     with pytest.raises(redis.exceptions.ResponseError, match="already rated"):
         sam.execute_command("TICKET", "RATE", t, 1)
     alice.execute_command("TICKET", "CLOSE", t)

@@ -348,10 +348,10 @@ test_facts_status_spells(void **state)
 }
 
 /*
- * Who rates what: never the agent who handled the ticket; another agent
- * (the follow-up call), integrations and supervisors do; resolved or
- * closed tickets only, once; 1-5. Checked NOTFOUND, NOPERM, ERR,
- * BADSTATE, like every ticket command.
+ * Who rates what: never the agent who handled the ticket, nor another
+ * agent without its follow-up call (test_facts_rating_followup);
+ * integrations and supervisors do; resolved or closed tickets only, once;
+ * 1-5. Checked NOTFOUND, NOPERM, ERR, BADSTATE, like every ticket command.
  */
 static void
 test_facts_rating(void **state)
@@ -379,19 +379,22 @@ test_facts_rating(void **state)
 	    NULL, err), ENGINE_NOPERM);
 	assert_int_equal(engine_ticket_rate(fx->e, fx->now, &ann, id, 9, "",
 	    NULL, err), ENGINE_NOPERM);
-	assert_int_equal(engine_ticket_rate(fx->e, fx->now, &bob, id, 0, "",
+	assert_int_equal(engine_ticket_rate(fx->e, fx->now, &bob, id, 5, "",
+	    NULL, err), ENGINE_NOPERM);
+	assert_non_null(strstr(err, "follow-up call"));
+	assert_int_equal(engine_ticket_rate(fx->e, fx->now, &INTEG, id, 0, "",
 	    NULL, err), ENGINE_ERR);
-	assert_int_equal(engine_ticket_rate(fx->e, fx->now, &bob, id, 6, "",
+	assert_int_equal(engine_ticket_rate(fx->e, fx->now, &INTEG, id, 6, "",
 	    NULL, err), ENGINE_ERR);
 	memset(big, 'x', sizeof big - 1);
 	big[sizeof big - 1] = '\0';
-	assert_int_equal(engine_ticket_rate(fx->e, fx->now, &bob, id, 3, big,
+	assert_int_equal(engine_ticket_rate(fx->e, fx->now, &INTEG, id, 3, big,
 	    NULL, err), ENGINE_ERR);
-	assert_int_equal(engine_ticket_rate(fx->e, fx->now, &bob, open, 3, "",
-	    NULL, err), ENGINE_BADSTATE);
+	assert_int_equal(engine_ticket_rate(fx->e, fx->now, &INTEG, open, 3,
+	    "", NULL, err), ENGINE_BADSTATE);
 	fx->now += 30 * S;
-	ok(engine_ticket_rate(fx->e, fx->now, &bob, id, 2, "slow \"reply\"",
-	    NULL, err), err);
+	ok(engine_ticket_rate(fx->e, fx->now, &INTEG, id, 2,
+	    "slow \"reply\"", NULL, err), err);
 	f = fact_of(fx, "ticket.rated", id);
 	assert_int_equal(f->kind, FACT_RATED);
 	assert_int_equal(f->value, 2);
@@ -483,6 +486,49 @@ test_facts_restore_sl(void **state)
 	fx_free(again);
 }
 
+/*
+ * The agent who makes the satisfaction follow-up call records the answer
+ * on the ticket it follows up: bob, who holds the follow-up, may; carol
+ * may not, nor bob before he has it.
+ */
+static void
+test_facts_rating_followup(void **state)
+{
+	struct fx		*fx = *state;
+	struct actor		 ann = fx_actor("ann"), bob = fx_actor("bob");
+	struct actor		 carol = fx_actor("carol");
+	char			 err[ENGINE_ERRMAX];
+	uint64_t		 id, fid;
+
+	fx_followup(fx, "vip", T_GOLD, 0, "billing", 60 * S);
+	fx_start(fx);
+	fx_agent(fx, "ann", "billing:3", NULL, 1);
+	fx_agent(fx, "bob", "billing:3", NULL, 1);
+	fx_agent(fx, "carol", "billing:3", NULL, 1);
+	fx_ready(fx, "ann");
+	id = fx_create(fx, "billing", "c1", T_GOLD);
+	fx_accept(fx, "ann", id);
+	ok(engine_ticket_resolve(fx->e, fx->now, &ann, id, "fixed", err), err);
+	ok(engine_agent_break(fx->e, fx->now, &ann, "ann", "lunch", err), err);
+	fid = engine_ticket_get(fx->e, id)->followup;
+	assert_true(fid != 0);
+	assert_int_equal(engine_ticket_rate(fx->e, fx->now, &bob, id, 5, "",
+	    NULL, err), ENGINE_NOPERM);
+	fx_at(fx, fx->now + 60 * S);		/* due: queued */
+	fx_ready(fx, "bob");
+	assert_int_equal(fx_offer(fx, "bob"), fid);
+	fx_accept(fx, "bob", fid);
+	fx_ready(fx, "carol");
+	assert_int_equal(engine_ticket_rate(fx->e, fx->now, &carol, id, 1, "",
+	    NULL, err), ENGINE_NOPERM);
+	assert_int_equal(engine_ticket_rate(fx->e, fx->now, &ann, id, 5, "",
+	    NULL, err), ENGINE_NOPERM);
+	ok(engine_ticket_rate(fx->e, fx->now, &bob, id, 4, "good call", NULL,
+	    err), err);
+	assert_int_equal(engine_ticket_get(fx->e, id)->csat, 4);
+	assert_string_equal(fx_last(fx, "ticket.rated", id)->actor, "bob");
+}
+
 #define T(f)	cmocka_unit_test_setup_teardown(f, facts_setup, facts_teardown)
 const struct CMUnitTest test_engine_facts_tests[] = {
 	T(test_facts_answer_and_handle),
@@ -492,6 +538,7 @@ const struct CMUnitTest test_engine_facts_tests[] = {
 	T(test_facts_escalations),
 	T(test_facts_status_spells),
 	T(test_facts_rating),
+	T(test_facts_rating_followup),
 	T(test_facts_restore_sl),
 };
 #undef T
