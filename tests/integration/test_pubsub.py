@@ -9,7 +9,7 @@ import time
 import pytest
 import redis
 
-from conftest import recv_until
+from conftest import as_map, recv_until
 
 
 def messages(sub, want, timeout=5):
@@ -96,3 +96,100 @@ def test_slow_subscriber_is_cut_off(make_daemon):
     assert len(received) == 6000
     assert d.client("admin").info("clients")["pubsub_clients"] == 1
     assert "output buffer over" in d.read_log()
+
+
+def rss_kb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise AssertionError("no VmRSS for %d" % pid)
+
+
+def test_subscriber_hears_a_whole_shift_in_order(daemon):
+    """Every journal event of a scripted shift reaches an `events`
+    subscriber once, in commit order (consecutive seqs), and each ticket's
+    messages are exactly its TICKET HISTORY."""
+    sub = daemon.client("sam").pubsub()
+    sub.subscribe("events")
+    assert sub.get_message(timeout=5)["type"] == "subscribe"
+    sam, ivan, alice, bob, admin = (daemon.client(u) for u in
+                                    ("sam", "ivan", "alice", "bob", "admin"))
+    for c in (sam, ivan, alice, bob, admin):   # logged in (audited) now
+        c.ping()
+    first_seq = admin.info("persistence")["last_event_seq"]
+    while sub.get_message(timeout=0.5) is not None:
+        pass                                   # the logins' audit events
+    alice.execute_command("AGENT", "READY")
+    a = ivan.execute_command("TICKET", "CREATE", "general", "shift-1",
+                             "TIER", "gold", "SUBJECT", "card")
+    alice.execute_command("AGENT", "NEXT", 5)
+    alice.execute_command("TICKET", "ACCEPT", a)
+    alice.execute_command("TICKET", "NOTE", a, "called the bank")
+    alice.execute_command("TICKET", "PENDING", a)
+    alice.execute_command("TICKET", "RESUME", a)
+    alice.execute_command("TICKET", "RESOLVE", a, "DISPOSITION", "fixed")
+    alice.execute_command("TICKET", "CLOSE", a)
+    ivan.execute_command("TICKET", "RATE", a, 5)
+    b = ivan.execute_command("TICKET", "CREATE", "billing", "shift-2")
+    sam.execute_command("TICKET", "SET", b, "PRIORITY", 10)
+    sam.execute_command("TICKET", "ESCALATE", b, "angry")
+    sam.execute_command("TICKET", "TRANSFER", b, "QUEUE", "general")
+    ivan.execute_command("TICKET", "ABANDON", b)
+    alice.execute_command("AGENT", "BREAK", "lunch")
+    bob.execute_command("AGENT", "READY")
+    bob.execute_command("AGENT", "LOGOUT")
+    last_seq = admin.info("persistence")["last_event_seq"]
+    want = last_seq - first_seq
+    assert want >= 20
+    got = []
+    deadline = time.time() + 20
+    while time.time() < deadline and len(got) < want:
+        m = sub.get_message(timeout=0.5)
+        if m and m["type"] == "message":
+            got.append(json.loads(m["data"]))
+    assert [e["seq"] for e in got] == list(range(first_seq + 1, last_seq + 1))
+    assert sub.get_message(timeout=0.5) is None      # nothing twice
+    for tid in (a, b):
+        hist = [as_map(e) for e in sam.execute_command("TICKET", "HISTORY",
+                                                        tid)]
+        mine = [(e["seq"], e["type"]) for e in got if e["ticket"] == tid]
+        assert mine == [(h["seq"], h["type"]) for h in hist]
+    types = {e["type"] for e in got}
+    for t in ("ticket.created", "ticket.queued", "ticket.offered",
+              "ticket.accepted", "ticket.note", "ticket.pending",
+              "ticket.resumed", "ticket.resolved", "ticket.closed",
+              "ticket.rated", "ticket.priority_changed", "ticket.escalated",
+              "ticket.transferred", "ticket.abandoned", "agent.status"):
+        assert t in types, t
+
+
+def test_stalled_subscriber_keeps_memory_flat(make_daemon):
+    """40 MB of events for a subscriber that never reads: it is cut off
+    at pubsub_output_limit and the daemon's resident memory grows by a
+    few megabytes, not by what the subscriber would have been owed."""
+    d = make_daemon(pubsub_output_limit="2mb").start()
+    stalled = socket.socket()
+    stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    stalled.connect(("127.0.0.1", d.port))
+    stalled.sendall(b"AUTH sam pw\r\nSUBSCRIBE events\r\n")
+    recv_until(stalled, b":1\r\n")
+    c = d.client("sam")
+    tid = c.execute_command("TICKET", "CREATE", "general", "chatty")
+    note = "n" * 8000
+    for _ in range(2):               # warm up buffers and the page cache
+        c.execute_command("TICKET", "NOTE", tid, note)
+    before = rss_kb(d.proc.pid)
+    peak = before
+    for batch in range(10):
+        p = c.pipeline(transaction=False)
+        for i in range(500):
+            p.execute_command("TICKET", "NOTE", tid, note)
+        p.execute()
+        peak = max(peak, rss_kb(d.proc.pid))
+    assert d.client("admin").info("stats")["output_limit_disconnects"] == 1
+    assert "output buffer over" in d.read_log()
+    # 5,000 notes of 8 kB were published: 40 MB had the subscriber stayed.
+    assert peak - before < 16 * 1024, \
+        "RSS grew from %d kB to %d kB" % (before, peak)
+    stalled.close()
