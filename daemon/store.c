@@ -19,6 +19,7 @@
 #include "crypto.h"
 #include "store.h"
 #include "store_internal.h"
+#include "walbuf.h"
 
 static const char *store_sql[ST_COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -283,8 +284,13 @@ store_open_db(struct store *st, const char *dir, int full_sync, char *err)
 
 	if (store_lock(st, dir, err) != 0)
 		return (-1);
+	if (walbuf_register() != SQLITE_OK) {
+		snprintf(err, STORE_ERRMAX, "cannot register the %s VFS",
+		    WALBUF_VFS);
+		return (-1);
+	}
 	if (sqlite3_open_v2(st->path, &st->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, WALBUF_VFS) != SQLITE_OK) {
 		snprintf(err, STORE_ERRMAX, "%s: %s", st->path,
 		    st->db != NULL ? sqlite3_errmsg(st->db) : "cannot open");
 		return (-1);
