@@ -66,4 +66,7 @@ int	cmd_parse_int(struct conn *, const char *, long long min,
 	    long long max, long long *);
 int	cmd_is(const char *arg, const char *keyword);
 
+/* AGENT NEXT ... ACCEPT, resumed with its offer (c->accept_offer). */
+void	cmd_agent_next_accept(struct conn *);
+
 #endif

@@ -293,6 +293,8 @@ conn_resume_all(void)
 			continue;
 		c->flags &= ~CONN_READ_OFF;
 		conn_set_idle(c);
+		if (c->accept_offer != 0)
+			cmd_agent_next_accept(c);
 		conn_process(c);
 	}
 }

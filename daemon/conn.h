@@ -60,6 +60,8 @@ struct conn {
 
 	/* AGENT NEXT */
 	struct event		*block_timer;
+	int			 wait_accept;	/* ... ACCEPT: take the offer */
+	uint64_t		 accept_offer;	/* to accept once resumed */
 	TAILQ_ENTRY(conn)	 wait_entry;
 
 	/* SUBSCRIBE / PSUBSCRIBE */

@@ -37,11 +37,12 @@ waiters_timeout(evutil_socket_t fd, short what, void *arg)
 }
 
 void
-waiters_add(struct conn *c, hl_ms timeout_ms)
+waiters_add(struct conn *c, hl_ms timeout_ms, int accept)
 {
 	struct timeval	tv;
 
 	c->flags |= CONN_BLOCKED;
+	c->wait_accept = accept;
 	TAILQ_INSERT_TAIL(&waiters, c, wait_entry);
 	nwaiters++;
 	conn_set_idle(c);
@@ -69,6 +70,8 @@ waiters_remove(struct conn *c)
 /*
  * An offer was made: the agent's first blocked AGENT NEXT gets the ticket.
  * Its reply waits for the commit like any other that depends on a change.
+ * AGENT NEXT ... ACCEPT cannot accept here, in the middle of the engine's
+ * routing: the connection accepts when it resumes, after this iteration.
  */
 void
 waiters_on_event(const struct engine_event *ev, void *arg)
@@ -86,6 +89,11 @@ waiters_on_event(const struct engine_event *ev, void *arg)
 	if (c == NULL || (t = engine_ticket_get(server.engine,
 	    ev->ticket)) == NULL)
 		return;
+	if (c->wait_accept) {
+		c->accept_offer = ev->ticket;
+		waiters_unblock(c);
+		return;
+	}
 	start = c->reply.len;
 	reply_ticket(&c->reply, t, 1);
 	conn_mark_write(c, start);

@@ -6,8 +6,9 @@
 
 struct conn;
 
-/* Block c until an offer to its agent (timeout_ms 0: no timeout). */
-void	waiters_add(struct conn *, hl_ms timeout_ms);
+/* Block c until an offer to its agent (timeout_ms 0: no timeout); with
+ * accept, the offer is to be accepted when c resumes (c->accept_offer). */
+void	waiters_add(struct conn *, hl_ms timeout_ms, int accept);
 void	waiters_remove(struct conn *);
 /* Journal listener: an offer wakes the agent's first waiter. */
 void	waiters_on_event(const struct engine_event *, void *);

@@ -280,3 +280,38 @@ def test_agent_acting_on_anothers_ticket(daemon):
                         "ticket.accepted"]
     assert hist[-2:] == ["ticket.resolved", "ticket.closed"]
     assert as_map(alice.execute_command("TICKET", "GET", tid))["state"] == "closed"
+
+
+def test_agent_next_accept_is_auto_answer(daemon):
+    """AGENT NEXT ... ACCEPT: the offer comes back accepted in one round
+    trip, whether it was waiting already or arrives while the agent
+    blocks; both steps are in the ticket's history."""
+    ivan, alice = daemon.client("ivan"), daemon.client("alice")
+    alice.execute_command("AGENT", "READY")
+    a = ivan.execute_command("TICKET", "CREATE", "general", "auto-1")
+    got = as_map(alice.execute_command("AGENT", "NEXT", "ACCEPT"))
+    assert (got["id"], got["state"], got["agent"]) == (a, "active", "alice")
+    alice.execute_command("TICKET", "RESOLVE", a)
+    alice.execute_command("AGENT", "READY")           # ends any wrap-up
+    result = {}
+
+    def wait():
+        result["t"] = alice.execute_command("AGENT", "NEXT", 20, "ACCEPT")
+
+    waiter = threading.Thread(target=wait)
+    waiter.start()
+    time.sleep(0.3)
+    b = ivan.execute_command("TICKET", "CREATE", "general", "auto-2")
+    waiter.join(30)
+    got = as_map(result["t"])
+    assert (got["id"], got["state"], got["agent"]) == (b, "active", "alice")
+    types = [as_map(e)["type"] for e in
+             alice.execute_command("TICKET", "HISTORY", b)]
+    assert types.index("ticket.offered") < types.index("ticket.accepted")
+    assert as_map(ivan.execute_command("TICKET", "GET", b))["state"] == \
+        "active"
+    alice.execute_command("TICKET", "RESOLVE", b)
+    alice.execute_command("AGENT", "READY")
+    assert alice.execute_command("AGENT", "NEXT", 1, "ACCEPT") is None
+    with pytest.raises(redis.exceptions.ResponseError, match="usage"):
+        alice.execute_command("AGENT", "NEXT", "ACCEPT", "now")
