@@ -83,9 +83,11 @@ ticket_set_state(struct engine *e, struct ticket_private *t,
 	sla_state(e, t, from, now);
 }
 
-void
-ticket_emit_queued(struct engine *e, hl_ms now, const char *actor,
-    struct ticket_private *t, const char *reason)
+/* ticket.queued; from: the agent whose offer it was, named as the event's
+ * agent (so agent.<name> hears the offer is gone), else the target. */
+static void
+ticket_emit_requeued(struct engine *e, hl_ms now, const char *actor,
+    struct ticket_private *t, const char *reason, const char *from)
 {
 	char	buf[ENGINE_NAME_MAX + 16];
 
@@ -95,8 +97,17 @@ ticket_emit_queued(struct engine *e, hl_ms now, const char *actor,
 	    sizeof buf));
 	ejson_int(&e->json, "enqueued", t->t.enqueued);
 	ejson_str(&e->json, "reason", reason);
-	eng_emit_ticket(e, now, actor, "ticket.queued", t, t->t.target,
-	    ejson_end(&e->json));
+	if (from != NULL)
+		ejson_str(&e->json, "withdrawn_from", from);
+	eng_emit_ticket(e, now, actor, "ticket.queued", t,
+	    from != NULL ? from : t->t.target, ejson_end(&e->json));
+}
+
+void
+ticket_emit_queued(struct engine *e, hl_ms now, const char *actor,
+    struct ticket_private *t, const char *reason)
+{
+	ticket_emit_requeued(e, now, actor, t, reason, NULL);
 }
 
 /*
@@ -108,8 +119,11 @@ void
 ticket_return(struct engine *e, struct ticket_private *t, hl_ms now,
     const char *actor, const char *reason)
 {
+	char	from[ENGINE_NAME_MAX];
+
+	snprintf(from, sizeof from, "%s", t->t.agent);
 	route_unoffer(e, t, now);
-	ticket_emit_queued(e, now, actor, t, reason);
+	ticket_emit_requeued(e, now, actor, t, reason, from);
 }
 
 static int

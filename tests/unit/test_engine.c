@@ -318,6 +318,9 @@ test_break_withdraws(void **state)
 	assert_int_equal(engine_agent_get(fx->e, "ann")->missed, 0);
 	ev = fx_last(fx, "ticket.queued", a);
 	assert_non_null(strstr(ev->data, "\"reason\":\"agent on break\""));
+	/* Named for ann, so her agent.ann channel hears the offer is gone. */
+	assert_string_equal(ev->agent, "ann");
+	assert_non_null(strstr(ev->data, "\"withdrawn_from\":\"ann\""));
 	assert_string_equal(engine_agent_get(fx->e, "ann")->reason, "coffee");
 	fx_ready(fx, "bob");
 	assert_int_equal(fx_offer(fx, "bob"), a);
