@@ -532,6 +532,14 @@ desk_message(redisAsyncContext *ac, void *reply, void *arg)
 		desk_event(d, &ev);
 		evmsg_clear(&ev);
 		break;
+	case EVMSG_SUBSCRIBED:
+		/* An offer made while the events link was down (a daemon
+		 * restart) was published to nobody: ask for it now that
+		 * nothing more can be missed. */
+		if (d->logged_in && d->is_agent && link_is_up(d->cmd))
+			link_call(d->cmd, login_status, d, "AGENT", "STATUS",
+			    NULL);
+		break;
 	case EVMSG_BAD:
 		term_error(d, "unreadable event: %s", err);
 		break;
