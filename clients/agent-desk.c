@@ -463,7 +463,12 @@ desk_event(struct desk *d, const struct evmsg *ev)
 		const char *st = evmsg_str(ev, "status");
 		const char *why = evmsg_str(ev, "reason");
 
-		snprintf(d->status, sizeof d->status, "%s", st);
+		/* As AGENT STATUS words it, so the prompt reads the same
+		 * whichever of the two it came from. */
+		if (strcmp(st, "break") == 0 && *why != '\0')
+			snprintf(d->status, sizeof d->status, "break(%s)", why);
+		else
+			snprintf(d->status, sizeof d->status, "%s", st);
 		/* What someone else decided for us is now what we want. */
 		if (!mine && strcmp(by, "system") != 0) {
 			if (strcmp(st, "break") == 0)

@@ -391,9 +391,9 @@ def test_interactive_supervisor_break_shows_on_desk(daemon, term, tmp_path):
     t.wait_for(r"sam set your status to break \(coaching\)")
     # The break withdrew the offer: gone from the prompt.
     t.wait_for(r"Offer #%d went back to its queue" % tid)
-    t.wait_for(r"\[alice break\] > note half typ")
+    t.wait_for(r"\[alice break\(coaching\)\] > note half typ")
     t.type("ed", enter=False)
-    t.wait_for(r"\[alice break\] > note half typed")
+    t.wait_for(r"\[alice break\(coaching\)\] > note half typed")
     t.send("C-u")
     t.type("ready")
     t.wait_for(r"Ready for offers")
