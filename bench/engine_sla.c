@@ -64,17 +64,14 @@
  * usage: engine_sla N [-b batches]
  * The last line is "result n=... priority_us=... ..." for bench/sla.
  */
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "calendar.h"
-#include "engine.h"
+#include "engine_common.h"
 
-#define NCUSTOMERS	1000
 #define MAXBATCH	1000
 #define MAXB		64
 #define BULK_QUEUE	"support"
@@ -89,11 +86,7 @@
 #define HOUR		(60 * MIN)
 #define DAY		(24 * HOUR)
 
-/* Background tiers and their mix; rush is only for the firing batches. */
-static const char *bg_names[] = { "standard", "silver", "gold", "diamond" };
-static const int bg_weights[] = { 70, 20, 8, 2 };
-#define NBG	4
-
+/* The background tiers (bench_tiers) and rush, only for the firing. */
 #define NTIERS	5
 static const char *tier_names[NTIERS] = {
 	"standard", "rush", "silver", "gold", "diamond"
@@ -105,56 +98,11 @@ static struct queue_def		queues[2];
 static struct calendar		cal;
 static struct sla_policy	slas[NTIERS];
 static struct engine_config	cfg;
-static const struct actor	admin = { "root", ROLE_ADMIN };
-static const struct actor	sup = { "sue", ROLE_SUPERVISOR };
-static const struct actor	pbx = { "pbx", ROLE_INTEGRATION };
-static int			tier_current[NBG];
-static char			err[ENGINE_ERRMAX];
 static uint64_t			rng = 0x9e3779b97f4a7c15ULL;
 
 /* SLA events seen (sla.warning, sla.breach, ticket.escalated). */
 static uint64_t			sla_events;
 static volatile int		sink;		/* keeps the gets */
-
-static double
-clock_s(clockid_t id)
-{
-	struct timespec	ts;
-
-	clock_gettime(id, &ts);
-	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
-}
-
-static double
-cpu_s(void)
-{
-	return (clock_s(CLOCK_THREAD_CPUTIME_ID));
-}
-
-static long
-rss_bytes(void)
-{
-	FILE	*f;
-	char	 line[256];
-	long	 kb = 0;
-
-	if ((f = fopen("/proc/self/status", "r")) == NULL)
-		return (0);
-	while (fgets(line, sizeof line, f) != NULL) {
-		if (strncmp(line, "VmRSS:", 6) == 0)
-			kb = atol(line + 6);
-	}
-	fclose(f);
-	return (kb * 1024);
-}
-
-static size_t
-heap_bytes(void)
-{
-	struct mallinfo2	m = mallinfo2();
-
-	return (m.uordblks + m.hblkhd);
-}
 
 static uint64_t
 rnd(void)
@@ -173,30 +121,6 @@ count_emit(void *arg, const struct engine_event *ev)
 	if ((ev->type[0] == 's' && ev->type[1] == 'l') ||
 	    strcmp(ev->type, "ticket.escalated") == 0)
 		sla_events++;
-}
-
-static void
-check(int rc, const char *what)
-{
-	if (rc != ENGINE_OK) {
-		fprintf(stderr, "engine_sla: %s: %s\n", what, err);
-		exit(1);
-	}
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double	x = *(const double *)a, y = *(const double *)b;
-
-	return (x < y ? -1 : x > y);
-}
-
-static double
-median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	return (n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2);
 }
 
 static void
@@ -301,40 +225,6 @@ setup_config(void)
 	cfg.short_abandon = 5 * SEC;
 }
 
-/* The background mix 70/20/8/2, evenly spread (smooth weighted RR). */
-static const char *
-next_tier(void)
-{
-	int	i, best = 0;
-
-	for (i = 0; i < NBG; i++) {
-		tier_current[i] += bg_weights[i];
-		if (tier_current[i] > tier_current[best])
-			best = i;
-	}
-	tier_current[best] -= 100;
-	return (bg_names[best]);
-}
-
-static uint64_t
-create_one(struct engine *e, hl_ms now, uint64_t i, const char *queue,
-    const char *tier)
-{
-	struct ticket_create	tc;
-	char			cust[32];
-	uint64_t		id;
-
-	snprintf(cust, sizeof cust, "+336%08llu",
-	    (unsigned long long)(i % NCUSTOMERS));
-	memset(&tc, 0, sizeof tc);
-	tc.queue = queue;
-	tc.customer = cust;
-	tc.tier = tier != NULL ? tier : next_tier();
-	tc.priority = (int)(i % 7) - 3;
-	check(engine_ticket_create(e, now, &pbx, &tc, &id, err), "create");
-	return (id);
-}
-
 struct live {
 	hl_ms		now;
 	size_t		open, timed, accepted;
@@ -388,7 +278,6 @@ main(int argc, char **argv)
 	struct live		 l;
 	const struct agent	*a;
 	const struct ticket	*t;
-	char			 name[32];
 	const char		*tiersel[MAXBATCH];
 	double			 t0, build_s;
 	double			 m_prio[MAXB], m_pend[MAXB], m_res[MAXB];
@@ -405,6 +294,7 @@ main(int argc, char **argv)
 	const hl_ms		 t_start = 1772442000000LL;
 	int			 b, k, w, batches = 15, opt;
 
+	bench_init("engine_sla");
 	if (argc < 2)
 		usage();
 	n = strtoull(argv[1], NULL, 10);
@@ -421,8 +311,8 @@ main(int argc, char **argv)
 	stride = n / (uint64_t)w;
 
 	setup_config();
-	if (engine_check_config(&cfg, err) != ENGINE_OK) {
-		fprintf(stderr, "engine_sla: config: %s\n", err);
+	if (engine_check_config(&cfg, bench_err) != ENGINE_OK) {
+		fprintf(stderr, "engine_sla: config: %s\n", bench_err);
 		return (1);
 	}
 	if ((e = engine_new(&cfg, count_emit, NULL)) == NULL) {
@@ -439,16 +329,8 @@ main(int argc, char **argv)
 	up.skills = &sk;
 	up.nskills = 1;
 	up.capacity = w;
-	check(engine_agent_add(e, now, &admin, DESK_AGENT, &up, err), "add");
-	for (k = 0; k < NCUSTOMERS; k++) {
-		struct customer_update	cu;
-
-		memset(&cu, 0, sizeof cu);
-		cu.tier = bg_names[k % NBG];
-		snprintf(name, sizeof name, "+336%08d", k);
-		check(engine_customer_set(e, now, &admin, name, &cu, err),
-		    "customer");
-	}
+	bench_check(engine_agent_add(e, now, &bench_admin, DESK_AGENT, &up, bench_err), "add");
+	bench_add_customers(e, now);
 	/* Touched now, so that its pages do not count as the tickets'. */
 	if ((bulk = calloc(n, sizeof *bulk)) == NULL) {
 		fprintf(stderr, "engine_sla: out of memory\n");
@@ -457,20 +339,20 @@ main(int argc, char **argv)
 	memset(bulk, 0xff, n * sizeof *bulk);
 
 	/* Build: n open tickets, ten per virtual millisecond. */
-	rss0 = rss_bytes();
-	heap0 = heap_bytes();
-	t0 = cpu_s();
+	rss0 = bench_rss_bytes();
+	heap0 = bench_heap_bytes();
+	t0 = bench_cpu_s();
 	for (i = 0; i < n; i++) {
 		if (i % stride == stride / 2 && ndesk < (uint64_t)w)
-			desk[ndesk++] = create_one(e, now + (hl_ms)(i / 10), i,
+			desk[ndesk++] = bench_create(e, now + (hl_ms)(i / 10), i,
 			    DESK_QUEUE, NULL);
 		else
-			bulk[nbulk++] = create_one(e, now + (hl_ms)(i / 10), i,
+			bulk[nbulk++] = bench_create(e, now + (hl_ms)(i / 10), i,
 			    BULK_QUEUE, NULL);
 	}
-	build_s = cpu_s() - t0;
-	rss1 = rss_bytes();
-	heap1 = heap_bytes();
+	build_s = bench_cpu_s() - t0;
+	rss1 = bench_rss_bytes();
+	heap1 = bench_heap_bytes();
 	now += (hl_ms)(n / 10) + 1;
 	serial = n;
 	if (ndesk != (uint64_t)w) {
@@ -480,15 +362,15 @@ main(int argc, char **argv)
 	}
 
 	/* The desk agent accepts the W desk tickets, then takes a break. */
-	check(engine_agent_ready(e, now, &sup, DESK_AGENT, err), "ready");
+	bench_check(engine_agent_ready(e, now, &bench_sup, DESK_AGENT, bench_err), "ready");
 	for (k = 0; k < w; k++) {
 		a = engine_agent_get(e, DESK_AGENT);
 		if (a->offer == 0)
 			break;
-		check(engine_ticket_accept(e, now, &sup, a->offer, err),
+		bench_check(engine_ticket_accept(e, now, &bench_sup, a->offer, bench_err),
 		    "accept");
 	}
-	check(engine_agent_break(e, now, &sup, DESK_AGENT, "x", err),
+	bench_check(engine_agent_break(e, now, &bench_sup, DESK_AGENT, "x", bench_err),
 	    "break");
 	now++;
 	engine_advance(e, now);
@@ -507,10 +389,10 @@ main(int argc, char **argv)
 	for (b = 0; b < batches; b++) {
 		/* GET: reaching a random ticket, the floor of the others. */
 		pick(bulk, nbulk, sel, w);
-		t0 = cpu_s();
+		t0 = bench_cpu_s();
 		for (k = 0; k < w; k++)
 			sink += engine_ticket_get(e, sel[k])->priority;
-		m_get[b] = (cpu_s() - t0) / w;
+		m_get[b] = (bench_cpu_s() - t0) / w;
 
 		/* SET PRIORITY: the control (routing heap, no timer). */
 		pick(bulk, nbulk, sel, w);
@@ -519,11 +401,11 @@ main(int argc, char **argv)
 			newprio[k] = t->priority >= 3 ? -3 : t->priority + 1;
 		}
 		ev0 = sla_events;
-		t0 = cpu_s();
+		t0 = bench_cpu_s();
 		for (k = 0; k < w; k++)
-			check(engine_ticket_set_priority(e, ++now, &sup, sel[k],
-			    newprio[k], err), "set priority");
-		m_prio[b] = (cpu_s() - t0) / w;
+			bench_check(engine_ticket_set_priority(e, ++now, &bench_sup, sel[k],
+			    newprio[k], bench_err), "set priority");
+		m_prio[b] = (bench_cpu_s() - t0) / w;
 
 		/* PENDING then RESUME of the accepted tickets, shuffled. */
 		for (k = w - 1; k > 0; k--) {
@@ -533,16 +415,16 @@ main(int argc, char **argv)
 			desk[k] = desk[j];
 			desk[j] = x;
 		}
-		t0 = cpu_s();
+		t0 = bench_cpu_s();
 		for (k = 0; k < w; k++)
-			check(engine_ticket_pending(e, ++now, &sup, desk[k], 0,
-			    err), "pending");
-		m_pend[b] = (cpu_s() - t0) / w;
-		t0 = cpu_s();
+			bench_check(engine_ticket_pending(e, ++now, &bench_sup, desk[k], 0,
+			    bench_err), "pending");
+		m_pend[b] = (bench_cpu_s() - t0) / w;
+		t0 = bench_cpu_s();
 		for (k = 0; k < w; k++)
-			check(engine_ticket_resume(e, ++now, &sup, desk[k], err),
+			bench_check(engine_ticket_resume(e, ++now, &bench_sup, desk[k], bench_err),
 			    "resume");
-		m_res[b] = (cpu_s() - t0) / w;
+		m_res[b] = (bench_cpu_s() - t0) / w;
 
 		/* SET TIER: re-target (standard -> silver, others back). */
 		pick(bulk, nbulk, sel, w);
@@ -551,37 +433,37 @@ main(int argc, char **argv)
 			tiersel[k] = strcmp(t->tier, "standard") == 0 ?
 			    "silver" : "standard";
 		}
-		t0 = cpu_s();
+		t0 = bench_cpu_s();
 		for (k = 0; k < w; k++)
-			check(engine_ticket_set_tier(e, ++now, &sup, sel[k],
-			    tiersel[k], err), "set tier");
-		m_tier[b] = (cpu_s() - t0) / w;
+			bench_check(engine_ticket_set_tier(e, ++now, &bench_sup, sel[k],
+			    tiersel[k], bench_err), "set tier");
+		m_tier[b] = (bench_cpu_s() - t0) / w;
 
 		/* CREATE, then ABANDON of the same tickets. */
-		t0 = cpu_s();
+		t0 = bench_cpu_s();
 		for (k = 0; k < w; k++)
-			ids[k] = create_one(e, ++now, serial++, BULK_QUEUE,
+			ids[k] = bench_create(e, ++now, serial++, BULK_QUEUE,
 			    NULL);
-		m_crt[b] = (cpu_s() - t0) / w;
-		t0 = cpu_s();
+		m_crt[b] = (bench_cpu_s() - t0) / w;
+		t0 = bench_cpu_s();
 		for (k = 0; k < w; k++)
-			check(engine_ticket_abandon(e, ++now, &pbx, ids[k],
-			    err), "abandon");
-		m_abn[b] = (cpu_s() - t0) / w;
+			bench_check(engine_ticket_abandon(e, ++now, &bench_pbx, ids[k],
+			    bench_err), "abandon");
+		m_abn[b] = (bench_cpu_s() - t0) / w;
 		engine_advance(e, now);
 		stray += sla_events - ev0;
 
 		/* Firing: W rush tickets, one per ms, over their first 30 s. */
 		for (k = 0; k < w; k++)
-			ids[k] = create_one(e, ++now, serial++, BULK_QUEUE,
+			ids[k] = bench_create(e, ++now, serial++, BULK_QUEUE,
 			    RUSH_TIER);
 		end = now + FIRE_WINDOW;
 		ev0 = sla_events;
-		t0 = cpu_s();
+		t0 = bench_cpu_s();
 		while ((d = engine_next_deadline(e)) >= 0 && d <= end)
 			engine_advance(e, d);
 		engine_advance(e, end);
-		m_fire[b] = (cpu_s() - t0) / (double)(sla_events - ev0 > 0 ?
+		m_fire[b] = (bench_cpu_s() - t0) / (double)(sla_events - ev0 > 0 ?
 		    sla_events - ev0 : 1);
 		fired_total += sla_events - ev0;
 		if (sla_events - ev0 != (uint64_t)w * FIRE_EVENTS) {
@@ -593,8 +475,8 @@ main(int argc, char **argv)
 		}
 		now = end;
 		for (k = 0; k < w; k++)
-			check(engine_ticket_abandon(e, ++now, &pbx, ids[k],
-			    err), "abandon rush");
+			bench_check(engine_ticket_abandon(e, ++now, &bench_pbx, ids[k],
+			    bench_err), "abandon rush");
 		if (engine_ticket_count(e) != n) {
 			fprintf(stderr, "engine_sla: the floor changed\n");
 			return (1);
@@ -619,16 +501,15 @@ main(int argc, char **argv)
 	    "resume_us=%.3f tier_us=%.3f create_us=%.3f abandon_us=%.3f "
 	    "fire_us=%.3f build_create_us=%.3f rss_b=%.0f heap_b=%.0f "
 	    "stray=%llu\n",
-	    (unsigned long long)n, w, median(m_get, batches) * 1e6,
-	    median(m_prio, batches) * 1e6,
-	    median(m_pend, batches) * 1e6, median(m_res, batches) * 1e6,
-	    median(m_tier, batches) * 1e6, median(m_crt, batches) * 1e6,
-	    median(m_abn, batches) * 1e6, median(m_fire, batches) * 1e6,
+	    (unsigned long long)n, w, bench_median(m_get, batches) * 1e6,
+	    bench_median(m_prio, batches) * 1e6,
+	    bench_median(m_pend, batches) * 1e6, bench_median(m_res, batches) * 1e6,
+	    bench_median(m_tier, batches) * 1e6, bench_median(m_crt, batches) * 1e6,
+	    bench_median(m_abn, batches) * 1e6, bench_median(m_fire, batches) * 1e6,
 	    build_s / (double)n * 1e6, (double)(rss1 - rss0) / (double)n,
 	    (double)(heap1 - heap0) / (double)n, (unsigned long long)stray);
 	fflush(stdout);
-	/* Freeing a million tickets takes a while and measures nothing. */
-	if (getenv("ENGINE_SLA_FREE") != NULL) {
+	if (bench_want_free(n)) {
 		engine_free(e);
 		free(bulk);
 	}
