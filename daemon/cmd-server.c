@@ -108,9 +108,7 @@ auth_done(struct hash_job *job)
 	if (job->ok && job->role != 0 && !throttle_locked(host, job->user,
 	    now)) {
 		throttle_success(host, job->user);
-		c->authed = 1;
-		c->role = job->role;
-		snprintf(c->user, sizeof c->user, "%s", job->user);
+		conn_login(c, job->user, job->role);
 		log_info("client %llu (%s): authenticated as %s (%s)",
 		    (unsigned long long)c->id, c->addr, c->user,
 		    role_name(c->role));

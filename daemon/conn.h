@@ -25,6 +25,7 @@ struct report_job;
 #define CONN_READ_OFF	0x80	/* reading paused (blocked, input bounded) */
 #define CONN_WAIT_AUTH	0x100	/* AUTH being checked or its answer held */
 #define CONN_WAIT_REPORT 0x200	/* a REPORT on the report thread */
+#define CONN_SESSION	0x400	/* counted in its user's live sessions */
 
 /* Byte ranges of replies that depend on the pending commit. */
 struct conn_range {
@@ -98,7 +99,9 @@ size_t	conn_output_len(const struct conn *);
 void	conn_set_idle(struct conn *);
 /* The source address without the port ("unix" for the unix socket). */
 void	conn_host(const struct conn *, char *buf, size_t len);
-/* Connections authenticated as user, not counting except. */
-size_t	conn_count_user(const char *user, const struct conn *except);
+/* AUTH succeeded: the connection is now user's, with role. */
+void	conn_login(struct conn *, const char *user, int role);
+/* Live (not killed) connections authenticated as user. */
+size_t	conn_user_count(const char *user);
 
 #endif
