@@ -1,5 +1,7 @@
+# shellcheck shell=bash disable=SC2034,SC2154
 # bench/lib.sh: what the benchmark scripts share. Sourced, not run: the
-# script sets $tool (its name, for messages) first.
+# script sets $tool (its name, for messages) and, to start hotlined,
+# $hotlined first. Some variables here are for the scripts (SC2034).
 #
 # Binaries come from one build tree, HOTLINE_BUILD (default: the repo
 # root, an in-tree build): daemon/hotlined, clients/hotline-bench and the
