@@ -435,7 +435,9 @@ static void
 agent_next(struct agent *a)
 {
 	if (bench.phase == PHASE_RUN)
-		agent_send(a, AG_NEXT, "AGENT NEXT %d", bench.o.next_timeout);
+		agent_send(a, AG_NEXT, bench.o.auto_accept ?
+		    "AGENT NEXT %d ACCEPT" : "AGENT NEXT %d",
+		    bench.o.next_timeout);
 	else
 		conn_close(&a->c);
 }
@@ -538,9 +540,20 @@ agent_reply(redisAsyncContext *ac, void *reply, void *arg)
 			bench.waiting--;
 			ticket_offered(id, now);
 		}
-		if (a->c.closing)
-			break;	/* returns to the queue at logout */
-		agent_send(a, AG_ACCEPT, "TICKET ACCEPT %" PRIu64, id);
+		if (bench.o.auto_accept) {
+			/* Offered and accepted in the one round trip. */
+			const redisReply *st = map_field(r, "state");
+
+			if (st == NULL || st->type != REDIS_REPLY_STRING ||
+			    strcmp(st->str, "active") != 0) {
+				bench_fail("%s: AGENT NEXT ACCEPT: ticket %" PRIu64
+				    " not active", a->c.name, id);
+				break;
+			}
+			agent_send(a, AG_RESOLVE, "TICKET RESOLVE %" PRIu64, id);
+		} else if (!a->c.closing)
+			agent_send(a, AG_ACCEPT, "TICKET ACCEPT %" PRIu64, id);
+		/* (closing: an offer returns to the queue at logout) */
 		ops_wake();
 		break;
 	case AG_ACCEPT:

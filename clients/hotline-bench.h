@@ -50,6 +50,7 @@ struct options {
 	const char	*queue;
 	int		 customers;
 	int		 next_timeout;	/* AGENT NEXT timeout, seconds */
+	int		 auto_accept;	/* AGENT NEXT ... ACCEPT */
 	int		 stall;
 	int		 setup;
 	int		 csv;

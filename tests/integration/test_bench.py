@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from conftest import ADMIN_PASSWORD, SRCDIR
+from conftest import ADMIN_PASSWORD, SRCDIR, as_map
 
 BUILD = os.environ.get("HOTLINE_BUILDDIR") or SRCDIR
 HBENCH = os.path.join(BUILD, "clients", "hotline-bench")
@@ -139,6 +139,24 @@ def test_hotline_bench_closed_loop_csv(daemon):
     c = daemon.client("admin")
     info = c.info("stats")
     assert info["next_ticket_id"] > created
+
+
+def test_hotline_bench_auto_accept(daemon):
+    """AGENT NEXT ... ACCEPT: no TICKET ACCEPT sent, every ticket resolved."""
+    p = run_hbench(daemon, "--setup", "--agents", "2", "--operators", "2",
+                   "--tickets", "40", "--auto-accept", "--csv")
+    assert p.returncode == 0, p.stderr
+    row = csv_row(p.stdout)
+    assert int(row["completed"]) >= 40 and int(row["errors"]) == 0
+    assert int(row["accept_max"]) == 0          # no TICKET ACCEPT timed
+    assert int(row["offer_p50"]) > 0 and int(row["resolve_p50"]) > 0
+    c = daemon.client("admin")
+    done = as_map(c.execute_command("TICKET", "LIST", "STATE", "resolved",
+                                    "LIMIT", "1")[0])["id"]
+    types = [as_map(e)["type"] for e in
+             c.execute_command("TICKET", "HISTORY", done)]
+    assert types.index("ticket.offered") < types.index("ticket.accepted") \
+        < types.index("ticket.resolved")
 
 
 def test_hotline_bench_open_loop_counts_tickets(daemon):
