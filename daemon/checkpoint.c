@@ -10,6 +10,8 @@
 /* Checkpoint once the WAL holds this many pages, or every second. */
 #define CHECKPOINT_PAGES	1000
 #define CHECKPOINT_PERIOD_MS	1000
+/* Past this many pages the writer makes the WAL start over (below). */
+#define CHECKPOINT_REWIND	4000
 
 struct checkpointer {
 	sqlite3		*db;		/* the thread's own connection */
@@ -18,21 +20,49 @@ struct checkpointer {
 	pthread_cond_t	 wake;
 	int		 pending;	/* WAL pages seen by the hook */
 	int		 stop;
+	int		 running;	/* the thread is checkpointing */
+	int		 rewind;	/* the writer wants the last word */
 	uint64_t	 count;
 };
 
-/* Runs on the loop thread after each commit: cheap, just a signal. */
+/*
+ * Runs on the writer's thread after each commit. Mostly just a signal.
+ * But SQLite starts the WAL over only at a commit that finds every frame
+ * copied back, and under a steady stream of commits the thread's copy is
+ * never complete at that moment: the WAL would grow without end. So past
+ * CHECKPOINT_REWIND pages the thread stands aside and the writer, between
+ * two of its commits, copies what is left itself (the frames since the
+ * thread's last pass) and syncs; its next commit starts the WAL over.
+ */
 static int
 checkpoint_hook(void *arg, sqlite3 *db, const char *name, int pages)
 {
 	struct checkpointer	*cp = arg;
+	int			 busy, log_pages, done, rc;
 
-	if (pages >= CHECKPOINT_PAGES) {
-		pthread_mutex_lock(&cp->lock);
-		cp->pending = pages;
+	if (pages < CHECKPOINT_PAGES)
+		return (SQLITE_OK);
+	pthread_mutex_lock(&cp->lock);
+	cp->pending = pages;
+	if (pages >= CHECKPOINT_REWIND)
+		cp->rewind = 1;
+	busy = cp->running;
+	if (!cp->rewind)
 		pthread_cond_signal(&cp->wake);
-		pthread_mutex_unlock(&cp->lock);
+	pthread_mutex_unlock(&cp->lock);
+	if (!cp->rewind || busy)
+		return (SQLITE_OK);
+	rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE,
+	    &log_pages, &done);
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+		log_warnx("checkpoint: %s", sqlite3_errmsg(db));
+	pthread_mutex_lock(&cp->lock);
+	if (rc == SQLITE_OK && done == log_pages) {
+		cp->rewind = 0;
+		cp->pending = 0;
+		cp->count++;
 	}
+	pthread_mutex_unlock(&cp->lock);
 	return (SQLITE_OK);
 }
 
@@ -47,17 +77,21 @@ checkpoint_main(void *arg)
 	while (!cp->stop) {
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += CHECKPOINT_PERIOD_MS / 1000;
-		if (cp->pending == 0)
+		if (cp->pending == 0 || cp->rewind)
 			pthread_cond_timedwait(&cp->wake, &cp->lock, &until);
 		if (cp->stop)
 			break;
+		if (cp->rewind)
+			continue;	/* the writer's turn */
 		cp->pending = 0;
+		cp->running = 1;
 		pthread_mutex_unlock(&cp->lock);
 		rc = sqlite3_wal_checkpoint_v2(cp->db, NULL,
 		    SQLITE_CHECKPOINT_PASSIVE, &log_pages, &done);
 		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
 			log_warnx("checkpoint: %s", sqlite3_errmsg(cp->db));
 		pthread_mutex_lock(&cp->lock);
+		cp->running = 0;
 		if (rc == SQLITE_OK && log_pages > 0)
 			cp->count++;
 	}
