@@ -43,6 +43,8 @@ struct journal {
 	size_t			 nusers, cusers;
 	uint64_t		*tickets;	/* touched ticket ids */
 	size_t			 ntickets, ctickets;
+	uint64_t		*created;	/* tickets new in the batch */
+	size_t			 ncreated, ccreated;
 	size_t			*customers;	/* arena offsets */
 	size_t			 ncustomers, ccustomers;
 	size_t			*agents;
@@ -115,6 +117,7 @@ journal_free(struct journal *j)
 	free(j->events);
 	free(j->users);
 	free(j->tickets);
+	free(j->created);
 	free(j->customers);
 	free(j->agents);
 	free(j->final);
@@ -247,6 +250,11 @@ journal_emit(void *arg, const struct engine_event *ev)
 		j->tickets = journal_grow(j->tickets, &j->ctickets,
 		    j->ntickets + 1, sizeof *j->tickets);
 		j->tickets[j->ntickets++] = ev->ticket;
+		if (strcmp(ev->type, "ticket.created") == 0) {
+			j->created = journal_grow(j->created, &j->ccreated,
+			    j->ncreated + 1, sizeof *j->created);
+			j->created[j->ncreated++] = ev->ticket;
+		}
 		if (j->engine != NULL &&
 		    (t = engine_ticket_get(j->engine, ev->ticket)) != NULL &&
 		    (t->state == TICKET_CLOSED || t->state == TICKET_ABANDONED))
@@ -324,7 +332,7 @@ journal_discard(struct journal *j)
 {
 	journal_free_final(j);
 	resp_buf_reset(&j->arena);
-	j->nevents = j->nusers = j->ntickets = 0;
+	j->nevents = j->nusers = j->ntickets = j->ncreated = 0;
 	j->ncustomers = j->nagents = 0;
 }
 
@@ -374,6 +382,14 @@ journal_event_at(const struct journal *j, size_t i, struct engine_event *ev,
 	}
 }
 
+/* Created in this batch: its row is written whole (store_put_ticket). */
+static int
+journal_created(const struct journal *j, uint64_t id)
+{
+	return (j->ncreated > 0 && bsearch(&id, j->created, j->ncreated,
+	    sizeof *j->created, journal_cmp_id) != NULL);
+}
+
 /* Write rows of everything the batch touched, each once. */
 static int
 journal_write_rows(struct journal *j, struct store *st, struct engine *e,
@@ -388,19 +404,24 @@ journal_write_rows(struct journal *j, struct store *st, struct engine *e,
 	if (j->ntickets > 1)
 		qsort(j->tickets, j->ntickets, sizeof *j->tickets,
 		    journal_cmp_id);
+	if (j->ncreated > 1)
+		qsort(j->created, j->ncreated, sizeof *j->created,
+		    journal_cmp_id);
 	for (i = 0; i < j->ntickets; i++) {
 		if (i > 0 && j->tickets[i] == j->tickets[i - 1])
 			continue;
 		if ((t = engine_ticket_get(e, j->tickets[i])) != NULL &&
 		    t->state != TICKET_CLOSED && t->state != TICKET_ABANDONED) {
-			if (store_put_ticket(st, t, err) != 0)
+			if (store_put_ticket(st, t, journal_created(j,
+			    t->id), err) != 0)
 				return (-1);
 		} else if (!journal_final_has(j, j->tickets[i]))
 			log_debug("journal: ticket %llu gone without a final "
 			    "state", (unsigned long long)j->tickets[i]);
 	}
 	for (i = 0; i < j->nfinal; i++)
-		if (store_put_ticket(st, &j->final[i], err) != 0)
+		if (store_put_ticket(st, &j->final[i], journal_created(j,
+		    j->final[i].id), err) != 0)
 			return (-1);
 	for (i = 0; i < j->ncustomers; i++) {
 		name = journal_at(j, j->customers[i]);

@@ -43,7 +43,10 @@ void	store_rollback(struct store *);
 /* Within a transaction. seq is assigned by the caller (store_last_seq+1). */
 int	store_append_event(struct store *, int64_t seq,
 	    const struct engine_event *, char *err);
-int	store_put_ticket(struct store *, const struct ticket *, char *err);
+/* whole: the row with its sealed subject and attributes (a new ticket);
+ * else only what changes (a row not found is written whole). */
+int	store_put_ticket(struct store *, const struct ticket *, int whole,
+	    char *err);
 int	store_put_customer(struct store *, const struct customer *, char *err);
 int	store_put_agent(struct store *, const struct agent *, char *err);
 int	store_put_user(struct store *, const char *name, const char *hash,

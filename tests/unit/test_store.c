@@ -113,7 +113,7 @@ test_commit_and_reopen(void **state)
 	assert_int_equal(store_begin(st, err), 0);
 	assert_int_equal(store_append_event(st, store_last_seq(st) + 1, &ev,
 	    err), 0);
-	assert_int_equal(store_put_ticket(st, &t, err), 0);
+	assert_int_equal(store_put_ticket(st, &t, 1, err), 0);
 	assert_int_equal(store_set_next_id(st, 2, err), 0);
 	assert_int_equal(store_commit(st, err), 0);
 	assert_int_equal(store_last_seq(st), 1);
@@ -148,7 +148,7 @@ test_rollback_loses_batch(void **state)
 	make_ticket(&t, 7, "c7");
 	assert_int_equal(store_begin(st, err), 0);
 	assert_int_equal(store_append_event(st, 1, &ev, err), 0);
-	assert_int_equal(store_put_ticket(st, &t, err), 0);
+	assert_int_equal(store_put_ticket(st, &t, 1, err), 0);
 	assert_int_equal(store_set_next_id(st, 8, err), 0);
 	store_rollback(st);
 	assert_int_equal(store_last_seq(st), 0);
@@ -376,6 +376,46 @@ assert_raw(const char *sql, const char *want)
 	free(v);
 }
 
+/* A stored ticket's later rows leave its sealed subject and attributes
+ * alone (bytes identical), and a row not found is written whole. */
+static void
+test_ticket_rows_after_the_first(void **state)
+{
+	struct store	*st = open_store();
+	struct ticket	 t, got;
+	char		 err[STORE_ERRMAX], *before, *after;
+
+	make_ticket(&t, 5, "c5");
+	assert_int_equal(store_begin(st, err), 0);
+	assert_int_equal(store_put_ticket(st, &t, 1, err), 0);
+	assert_int_equal(store_commit(st, err), 0);
+	before = raw_text("SELECT hex(subject) || hex(attrs) FROM tickets "
+	    "WHERE id = 5");
+	t.state = TICKET_ACTIVE;
+	strcpy(t.agent, "alice");
+	t.subject = "must not be written";
+	assert_int_equal(store_begin(st, err), 0);
+	assert_int_equal(store_put_ticket(st, &t, 0, err), 0);
+	make_ticket(&t, 6, "c6");			/* never stored */
+	assert_int_equal(store_put_ticket(st, &t, 0, err), 0);
+	assert_int_equal(store_commit(st, err), 0);
+	after = raw_text("SELECT hex(subject) || hex(attrs) FROM tickets "
+	    "WHERE id = 5");
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	assert_int_equal(store_get_ticket(st, 5, &got, err), 1);
+	assert_int_equal(got.state, TICKET_ACTIVE);
+	assert_string_equal(got.agent, "alice");
+	assert_string_equal(got.subject, "refund please");
+	assert_int_equal(got.nattrs, 2);
+	store_ticket_free(&got);
+	assert_int_equal(store_get_ticket(st, 6, &got, err), 1);
+	assert_string_equal(got.subject, "refund please");
+	store_ticket_free(&got);
+	store_close(st);
+}
+
 /*
  * A steady stream of commits, as under load: the checkpoint thread alone
  * never finds every frame copied back at the moment a commit starts, which
@@ -404,7 +444,7 @@ test_wal_rewinds_under_load(void **state)
 		ev.ticket = t.id;
 		assert_int_equal(store_begin(st, err), 0);
 		assert_int_equal(store_append_event(st, i, &ev, err), 0);
-		assert_int_equal(store_put_ticket(st, &t, err), 0);
+		assert_int_equal(store_put_ticket(st, &t, 1, err), 0);
 		assert_int_equal(store_commit(st, err), 0);
 		if (i % 500 == 0 && stat(path, &sb) == 0 && sb.st_size > biggest)
 			biggest = sb.st_size;
@@ -429,7 +469,7 @@ test_next_id_from_rows(void **state)
 	assert_int_equal(store_next_id(st), 1);
 	make_ticket(&t, 41, "c41");
 	assert_int_equal(store_begin(st, err), 0);
-	assert_int_equal(store_put_ticket(st, &t, err), 0);
+	assert_int_equal(store_put_ticket(st, &t, 1, err), 0);
 	assert_int_equal(store_commit(st, err), 0);
 	assert_int_equal(store_next_id(st), 42);
 	assert_raw("SELECT count(*) FROM meta WHERE key = 'next_ticket_id'",
@@ -504,10 +544,10 @@ write_personal(struct store *st)
 	assert_int_equal(store_append_event(st, 1, &created, err), 0);
 	assert_int_equal(store_append_event(st, 2, &note, err), 0);
 	make_ticket(&t, 1, "c1");
-	assert_int_equal(store_put_ticket(st, &t, err), 0);
+	assert_int_equal(store_put_ticket(st, &t, 1, err), 0);
 	make_ticket(&t, 2, "c1");
 	t.state = TICKET_CLOSED;
-	assert_int_equal(store_put_ticket(st, &t, err), 0);
+	assert_int_equal(store_put_ticket(st, &t, 1, err), 0);
 	assert_int_equal(store_put_customer(st, &c, err), 0);
 	assert_int_equal(store_commit(st, err), 0);
 }
@@ -564,7 +604,7 @@ put_ticket_event(struct store *st, int64_t seq, const struct ticket *t,
 	char			 err[STORE_ERRMAX];
 
 	assert_int_equal(store_append_event(st, seq, &ev, err), 0);
-	assert_int_equal(store_put_ticket(st, t, err), 0);
+	assert_int_equal(store_put_ticket(st, t, 1, err), 0);
 }
 
 /*
@@ -949,6 +989,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_wal_rewinds_under_load,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_ticket_rows_after_the_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollback_loses_batch,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_history_in_order, setup,
