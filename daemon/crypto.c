@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <pthread.h>
 #include <stdatomic.h>
 
 #include <sodium.h>
@@ -41,11 +42,30 @@ struct crypto {
 	uint8_t			check[crypto_generichash_KEYBYTES];
 	uint8_t			prefix[CRYPTO_PREFIXBYTES];
 	_Atomic uint64_t	counter;
+	unsigned		forks;		/* crypto_forks at the prefix */
 };
+
+/* A child of fork(2) would count on from its parent's prefix: the first
+ * seal in it draws a new prefix (crypto_seal compares the generations). */
+static _Atomic unsigned	crypto_forks;
+static pthread_once_t	crypto_once = PTHREAD_ONCE_INIT;
+
+static void
+crypto_forked(void)
+{
+	atomic_fetch_add(&crypto_forks, 1);
+}
+
+static void
+crypto_register_fork(void)
+{
+	pthread_atfork(NULL, NULL, crypto_forked);
+}
 
 int
 crypto_init(void)
 {
+	pthread_once(&crypto_once, crypto_register_fork);
 	return (sodium_init() < 0 ? -1 : 0);
 }
 
@@ -198,6 +218,7 @@ crypto_new(const uint8_t key[CRYPTO_KEYBYTES])
 	    CRYPTO_SUBKEY_CHECK, CRYPTO_KDF_CONTEXT, key);
 	randombytes_buf(c->prefix, sizeof c->prefix);
 	atomic_init(&c->counter, 0);
+	c->forks = atomic_load(&crypto_forks);
 	return (c);
 }
 
@@ -217,6 +238,11 @@ crypto_seal(struct crypto *c, const char *ad, const void *plain,
 	uint64_t		n;
 	int			i;
 
+	if (c->forks != atomic_load_explicit(&crypto_forks,
+	    memory_order_relaxed)) {
+		randombytes_buf(c->prefix, sizeof c->prefix);
+		c->forks = atomic_load(&crypto_forks);
+	}
 	n = atomic_fetch_add_explicit(&c->counter, 1, memory_order_relaxed);
 	memcpy(out, c->prefix, CRYPTO_PREFIXBYTES);
 	for (i = 0; i < 8; i++)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "crypto.h"
@@ -111,6 +112,34 @@ test_nonces_unique(void **state)
 		assert_memory_not_equal(seen[i - 1], seen[i], CRYPTO_NONCEBYTES);
 	crypto_free(a);
 	crypto_free(b);
+}
+
+/* A child of fork(2) seals under a prefix of its own: it would otherwise
+ * count on from where its parent was, and repeat the parent's nonces. */
+static void
+test_nonces_after_fork(void **state)
+{
+	uint8_t		 key[CRYPTO_KEYBYTES], mine[CRYPTO_OVERHEAD];
+	uint8_t		 child[CRYPTO_OVERHEAD];
+	struct crypto	*c = new_crypto(key);
+	int		 fd[2], status;
+	pid_t		 pid;
+
+	crypto_seal(c, "event:1", "", 0, mine);
+	assert_int_equal(pipe(fd), 0);
+	if ((pid = fork()) == 0) {
+		crypto_seal(c, "event:1", "", 0, child);
+		_exit(write(fd[1], child, sizeof child) == sizeof child ? 0 : 1);
+	}
+	assert_true(pid > 0);
+	crypto_seal(c, "event:1", "", 0, mine);
+	assert_int_equal(read(fd[0], child, sizeof child), sizeof child);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(status, 0);
+	assert_memory_not_equal(mine, child, CRYPTO_NONCEBYTES);
+	close(fd[0]);
+	close(fd[1]);
+	crypto_free(c);
 }
 
 static void
@@ -334,6 +363,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_round_trip, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_nonces_unique, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_nonces_after_fork, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_ad, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tampered_byte, setup,
