@@ -154,7 +154,7 @@ reassign(struct console *c, const char *ticket, const char *to)
 	    (strcasecmp(word, "queue") == 0 || strcasecmp(word, "agent") == 0))
 		kind = strcasecmp(word, "queue") == 0 ? "QUEUE" : "AGENT";
 	else {
-		snprintf(name, sizeof name, "%s", to);
+		snprintf(name, sizeof name, "%.*s", (int)sizeof name - 1, to);
 		if (data_queue_index(c, name) >= 0)
 			kind = "QUEUE";
 		else if (data_agent(c, name) != NULL)

@@ -34,21 +34,22 @@ store_ro_key(struct store *st, const char *keyfile, char *err)
 	}
 	if ((rc = crypto_key_load(keyfile, key, err, STORE_ERRMAX)) <= 0) {
 		if (rc == 0)
-			snprintf(err, STORE_ERRMAX, "%s: no such key file",
+			snprintf(err, STORE_ERRMAX, "%.400s: no such key file",
 			    keyfile);
 		return (-1);
 	}
 	st->crypto = crypto_new(key);
 	sodium_memzero(key, sizeof key);
 	if (st->crypto == NULL) {
-		snprintf(err, STORE_ERRMAX, "%s: cannot set up the key",
+		snprintf(err, STORE_ERRMAX, "%.400s: cannot set up the key",
 		    keyfile);
 		return (-1);
 	}
 	crypto_key_check(st->crypto, mine);
 	if (sodium_memcmp(mine, check, sizeof mine) != 0) {
-		snprintf(err, STORE_ERRMAX, "%s does not match the database %s "
-		    "(written with another key)", keyfile, st->path);
+		snprintf(err, STORE_ERRMAX, "%.200s does not match the "
+		    "database %.200s (written with another key)", keyfile,
+		    st->path);
 		return (-1);
 	}
 	return (0);
