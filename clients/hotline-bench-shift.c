@@ -3,7 +3,8 @@
  * tickets (closed loop: a pipeline per operator and a cap on tickets
  * waiting for an agent; or open loop at a target rate); agent connections,
  * each logged in as its own agent user, loop AGENT NEXT -> TICKET ACCEPT
- * -> TICKET RESOLVE -> AGENT READY. One libevent loop, hiredis's async
+ * -> TICKET RESOLVE -> AGENT READY (or NEXT ... ACCEPT, and no READY with
+ * --no-ready). One libevent loop, hiredis's async
  * API, one thread. Every reply is timed into the histograms of struct
  * bench; AGENT NEXT is not (it waits for work by design), but the time
  * from sending a ticket's CREATE to its offer arriving is.
@@ -569,7 +570,10 @@ agent_reply(redisAsyncContext *ac, void *reply, void *arg)
 			if (bench.phase == PHASE_RUN)
 				bench.completed++;
 		}
-		agent_send(a, AG_READY, "AGENT READY");
+		if (bench.o.no_ready)
+			agent_next(a);	/* ready as it resolved: no wrap-up */
+		else
+			agent_send(a, AG_READY, "AGENT READY");
 		if (bench.o.tickets != 0 && bench.completed >= bench.o.tickets &&
 		    bench.phase == PHASE_RUN)
 			run_end();

@@ -63,6 +63,10 @@ usage(FILE *fp)
 	    "  --auto-accept         AGENT NEXT ... ACCEPT: the offer comes back\n"
 	    "                        accepted, no TICKET ACCEPT (4 round trips a\n"
 	    "                        lifecycle instead of 5)\n"
+	    "  --no-ready            no AGENT READY after TICKET RESOLVE: with no\n"
+	    "                        wrap-up the agent is ready as it resolves, as\n"
+	    "                        a desk without wrap-up works (one round trip\n"
+	    "                        less)\n"
 	    "  --stall S             fail when no ticket moves for S s (default 15)\n"
 	    "  --csv                 print one CSV line instead of the table\n"
 	    "  --csv-header          print the CSV column names and exit\n"
@@ -158,7 +162,7 @@ parse_options(int argc, char **argv)
 		O_PREFIX, O_AGENT_PASSWORD, O_OPERATORS, O_DURATION, O_TICKETS,
 		O_RATE, O_PIPELINE, O_BACKLOG, O_TIERS, O_QUEUE, O_CUSTOMERS,
 		O_NEXT_TIMEOUT, O_STALL, O_SETUP, O_CSV, O_CSV_HEADER,
-		O_AUTO_ACCEPT
+		O_AUTO_ACCEPT, O_NO_READY
 	};
 	static const struct option opts[] = {
 		{ "host", required_argument, NULL, O_HOST },
@@ -180,6 +184,7 @@ parse_options(int argc, char **argv)
 		{ "customers", required_argument, NULL, O_CUSTOMERS },
 		{ "next-timeout", required_argument, NULL, O_NEXT_TIMEOUT },
 		{ "auto-accept", no_argument, NULL, O_AUTO_ACCEPT },
+		{ "no-ready", no_argument, NULL, O_NO_READY },
 		{ "stall", required_argument, NULL, O_STALL },
 		{ "setup", no_argument, NULL, O_SETUP },
 		{ "csv", no_argument, NULL, O_CSV },
@@ -275,6 +280,7 @@ parse_options(int argc, char **argv)
 			break;
 		case O_SETUP: o->setup = 1; break;
 		case O_AUTO_ACCEPT: o->auto_accept = 1; break;
+		case O_NO_READY: o->no_ready = 1; break;
 		case O_CSV: o->csv = 1; break;
 		case O_CSV_HEADER:
 			printf("duration_s,operators,agents,created,completed,"
@@ -366,9 +372,10 @@ report_table(void)
 		printf("  operators: %d as %s, closed loop, pipeline %d, no "
 		    "cap on tickets waiting\n", o->operators, o->user,
 		    o->pipeline);
-	printf("  agents:    %d, %s1..%s%d, AGENT NEXT %d%s\n", o->agents,
+	printf("  agents:    %d, %s1..%s%d, AGENT NEXT %d%s%s\n", o->agents,
 	    o->agent_prefix, o->agent_prefix, o->agents, o->next_timeout,
-	    o->auto_accept ? " ACCEPT (no TICKET ACCEPT)" : "");
+	    o->auto_accept ? " ACCEPT (no TICKET ACCEPT)" : "",
+	    o->no_ready ? ", no AGENT READY" : "");
 	printf("run%s: %.2f s, %" PRIu64 " tickets created (%.1f/s), %"
 	    PRIu64 " lifecycles completed\n", bench.failed ? " (FAILED)" : "",
 	    w, bench.created, w > 0 ? (double)bench.created / w : 0.0,

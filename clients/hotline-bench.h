@@ -51,6 +51,7 @@ struct options {
 	int		 customers;
 	int		 next_timeout;	/* AGENT NEXT timeout, seconds */
 	int		 auto_accept;	/* AGENT NEXT ... ACCEPT */
+	int		 no_ready;	/* RESOLVE, then straight to NEXT */
 	int		 stall;
 	int		 setup;
 	int		 csv;

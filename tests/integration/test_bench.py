@@ -159,6 +159,19 @@ def test_hotline_bench_auto_accept(daemon):
         < types.index("ticket.resolved")
 
 
+def test_hotline_bench_no_ready(daemon):
+    """--no-ready: no AGENT READY after RESOLVE; with no wrap-up the agent
+    is offered the next ticket as it resolves, three round trips a
+    lifecycle with --auto-accept."""
+    p = run_hbench(daemon, "--setup", "--agents", "2", "--operators", "2",
+                   "--tickets", "40", "--auto-accept", "--no-ready", "--csv")
+    assert p.returncode == 0, p.stderr
+    row = csv_row(p.stdout)
+    assert int(row["completed"]) >= 40 and int(row["errors"]) == 0
+    assert int(row["ready_max"]) == 0           # no AGENT READY timed
+    assert int(row["resolve_p50"]) > 0
+
+
 def test_hotline_bench_open_loop_counts_tickets(daemon):
     p = run_hbench(daemon, "--setup", "--agents", "2", "--operators", "2",
                    "--rate", "200", "--tickets", "60", "--tiers",
