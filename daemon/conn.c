@@ -75,7 +75,7 @@ conn_accept(int fd, const char *addr, int is_unix)
 		fatalx("out of memory");
 	c->id = ++server.next_conn_id;
 	c->fd = fd;
-	c->created = c->last_command = server_now();
+	c->created = server_now();
 	snprintf(c->addr, sizeof c->addr, "%s", addr);
 	if (is_unix)
 		c->flags |= CONN_UNIX;
@@ -177,7 +177,6 @@ conn_process(struct conn *c)
 		}
 		c->commands++;
 		server.stats.commands_processed++;
-		c->last_command = server_now();
 		args.argc = cmd.argc;
 		args.argv = cmd.argv;
 		args.argvlen = cmd.argvlen;

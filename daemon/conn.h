@@ -41,7 +41,6 @@ struct conn {
 	struct event		*rev;		/* input */
 	char			 addr[128];
 	hl_ms			 created;
-	hl_ms			 last_command;
 	uint64_t		 commands;
 
 	struct resp_parser	*parser;
