@@ -286,14 +286,42 @@ store_new(const char *dir, char *err)
 	return (st);
 }
 
+/*
+ * A key file beside a missing or empty database: the database was lost
+ * (a wrong path, a failed restore, a deleted file), not never made. A new
+ * one would issue ticket ids and event seqs from 1 again, ids promised
+ * never to be reused; starting afresh must be asked for.
+ */
+static int
+store_orphan_key(struct store *st, const char *dir, int existed, char *err)
+{
+	char	key[PATH_MAX];
+
+	snprintf(key, sizeof key, "%s/%s", dir, CRYPTO_KEY_FILE);
+	if (access(key, F_OK) != 0)
+		return (0);
+	snprintf(err, STORE_ERRMAX, "%.120s is %s but %.120s exists: this "
+	    "folder held a database, and a new one would reuse its ticket "
+	    "ids; restore hotline.db from your backup, or, to start afresh on "
+	    "purpose, move %s out of the folder (keep it: it opens the "
+	    "backups)", st->path, existed ? "empty" : "missing", key,
+	    CRYPTO_KEY_FILE);
+	return (-1);
+}
+
 /* Lock, open, find the key, migrate: what the daemon and a rotation share. */
 int
 store_open_db(struct store *st, const char *dir, int full_sync, char *err)
 {
 	uint8_t	check[CRYPTO_CHECKBYTES];
 	int64_t	version;
+	int	existed;
 
 	if (store_lock(st, dir, err) != 0)
+		return (-1);
+	/* Checked before sqlite3_open, which would create the file. */
+	existed = access(st->path, F_OK) == 0;
+	if (!existed && store_orphan_key(st, dir, 0, err) != 0)
 		return (-1);
 	if (walbuf_register() != SQLITE_OK) {
 		snprintf(err, STORE_ERRMAX, "cannot register the %s VFS",
@@ -322,6 +350,8 @@ store_open_db(struct store *st, const char *dir, int full_sync, char *err)
 		return (-1);
 	}
 	version = store_query_int(st, "PRAGMA user_version", 0);
+	if (version == 0 && existed && store_orphan_key(st, dir, 1, err) != 0)
+		return (-1);
 	if (version >= 3 && store_read_check(st, check, err) != 0)
 		return (-1);
 	if ((st->crypto = crypto_open_dir(dir, version >= 3 ? check : NULL,
