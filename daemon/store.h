@@ -117,12 +117,14 @@ hl_ms	store_facts_from(struct sqlite3 *);
 struct store	*store_open_readonly(const char *dir, const char *keyfile,
 		    char *err);
 /* Tickets created in [from, to) by id; events of [from, to) by seq. A
- * callback returning non-zero stops with an error. */
+ * callback returning non-zero stops with an error; a row that cannot be
+ * read (tampered, corrupt) is logged, skipped and counted in *skipped. */
 int	store_export_tickets(struct store *, hl_ms from, hl_ms to,
-	    int (*fn)(const struct ticket *, void *), void *arg, char *err);
+	    int (*fn)(const struct ticket *, void *), void *arg,
+	    uint64_t *skipped, char *err);
 int	store_export_events(struct store *, hl_ms from, hl_ms to,
 	    int (*fn)(int64_t, const struct engine_event *, void *), void *arg,
-	    char *err);
+	    uint64_t *skipped, char *err);
 
 /* Offline: re-encrypt everything under a new key, which replaces
  * <dir>/hotline.key. Refused while a daemon holds the folder. */

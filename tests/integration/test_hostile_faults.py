@@ -41,3 +41,51 @@ def test_lost_database_beside_its_key_is_refused(make_daemon):
     d.start()
     assert d.client("ivan").execute_command("TICKET", "CREATE", "general",
                                             "c2") == 1
+
+
+# Item 14: one bad row costs only itself; the data folder is enough.
+def test_export_skips_bad_rows_and_needs_only_the_data_folder(make_daemon,
+                                                              tmp_path):
+    d = make_daemon()
+    d.start()
+    ivan = d.client("ivan")
+    ids = [ivan.execute_command("TICKET", "CREATE", "general", "c%d" % i,
+                                "SUBJECT", "s%d" % i) for i in range(4)]
+    d.stop()
+    db = sqlite3.connect(os.path.join(d.data, "hotline.db"))
+    # A sealed subject that no longer authenticates, and a state no
+    # hotlined wrote: a disk error, a hand edit, an attack.
+    db.execute("UPDATE tickets SET subject = x'00112233445566778899aabbccddeeff"
+               "00112233445566778899aabbccddeeff00112233445566778899aabb'"
+               " WHERE id = ?", (ids[1],))
+    db.execute("UPDATE tickets SET state = 'psychic' WHERE id = ?", (ids[2],))
+    seq = db.execute("SELECT min(seq) FROM events WHERE ticket = ?",
+                     (ids[3],)).fetchone()[0]
+    db.execute("UPDATE events SET data = x'0badc0de' WHERE seq = ?", (seq,))
+    db.commit()
+    db.close()
+    # From a folder far from the source tree, with no configuration file.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = subprocess.run([HOTLINED, "--data-dir", d.data, "--export",
+                          "tickets"], capture_output=True, timeout=60,
+                         cwd=str(elsewhere))
+    assert out.returncode != 0
+    rows = out.stdout.decode().splitlines()
+    assert rows[0].startswith("id,state,")
+    assert [r.split(",")[0] for r in rows[1:]] == [str(ids[0]), str(ids[3])]
+    err = out.stderr.decode()
+    assert "skipped 2 unreadable tickets" in err and "incomplete" in err
+    assert "ticket %d" % ids[1] in err and "ticket %d" % ids[2] in err
+    out = subprocess.run([HOTLINED, "--data-dir", d.data, "--export",
+                          "events"], capture_output=True, timeout=60,
+                         cwd=str(elsewhere))
+    assert out.returncode != 0
+    assert "skipped 1 unreadable event" in out.stderr.decode()
+    seqs = [r.split(",")[0] for r in out.stdout.decode().splitlines()[1:]]
+    assert str(seq) not in seqs and len(seqs) >= 4
+    # A clean range exports with status 0, still without a configuration.
+    out = subprocess.run([HOTLINED, "--data-dir", d.data, "--export",
+                          "tickets", "--to", "1"], capture_output=True,
+                         timeout=60, cwd=str(elsewhere))
+    assert out.returncode == 0, out.stderr
