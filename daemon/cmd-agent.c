@@ -315,7 +315,7 @@ cmd_agent_add(struct conn *c, const struct cmd_args *a)
 	struct store_user	 u;
 	char			 hash[AUTH_HASH_MAX], err[ENGINE_ERRMAX];
 	const char		*name = a->argv[2];
-	int			 rc;
+	int			 rc, demo;
 
 	if (agent_parse_opts(c, a, 4, &o) != 0)
 		return;
@@ -331,6 +331,11 @@ cmd_agent_add(struct conn *c, const struct cmd_args *a)
 		resp_add_error(&c->reply, "ERR empty password");
 		return;
 	}
+	if ((demo = server_password_demo(name, a->argv[3], a->argvlen[3], err,
+	    sizeof err)) < 0) {
+		resp_add_error(&c->reply, "ERR %s", err);
+		return;
+	}
 	if (is_agent_role(o.role) &&
 	    (rc = agent_opts_add(c, &o, name, o.role, err)) != ENGINE_OK) {
 		cmd_reply_engine(c, rc, err);
@@ -338,7 +343,8 @@ cmd_agent_add(struct conn *c, const struct cmd_args *a)
 	}
 	if (auth_hash(a->argv[3], hash, sizeof hash) != 0)
 		fatalx("password hashing failed (out of memory)");
-	journal_put_user(server.journal, name, hash, o.role, server_now());
+	journal_put_user_demo(server.journal, name, hash, o.role, demo,
+	    server_now());
 	agent_user_event(c, "user.added", name, o.role);
 	resp_add_status(&c->reply, "OK");
 }
@@ -386,8 +392,9 @@ static void
 cmd_agent_passwd(struct conn *c, const struct cmd_args *a)
 {
 	struct store_user	 u;
-	char			 hash[AUTH_HASH_MAX];
+	char			 hash[AUTH_HASH_MAX], err[ENGINE_ERRMAX];
 	const char		*name = a->argv[2];
+	int			 demo;
 
 	if (a->argc != 4 && !(a->argc == 6 && cmd_is(a->argv[4], "OLD"))) {
 		resp_add_error(&c->reply, "ERR usage: AGENT PASSWD <name> "
@@ -420,9 +427,15 @@ cmd_agent_passwd(struct conn *c, const struct cmd_args *a)
 		resp_add_error(&c->reply, "ERR empty password");
 		return;
 	}
+	if ((demo = server_password_demo(name, a->argv[3], a->argvlen[3], err,
+	    sizeof err)) < 0) {
+		resp_add_error(&c->reply, "ERR %s", err);
+		return;
+	}
 	if (auth_hash(a->argv[3], hash, sizeof hash) != 0)
 		fatalx("password hashing failed (out of memory)");
-	journal_put_user(server.journal, name, hash, u.role, server_now());
+	journal_put_user_demo(server.journal, name, hash, u.role, demo,
+	    server_now());
 	agent_user_event(c, "user.password", name, u.role);
 	resp_add_status(&c->reply, "OK");
 }

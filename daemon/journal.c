@@ -31,6 +31,7 @@ struct juser {
 	char		name[ENGINE_NAME_MAX];
 	char		hash[256];	/* "" with del */
 	int		role;
+	int		demo;		/* store_put_user's */
 	int		del;
 	hl_ms		now;
 };
@@ -285,7 +286,7 @@ journal_emit(void *arg, const struct engine_event *ev)
 
 static void
 journal_user(struct journal *j, const char *name, const char *hash, int role,
-    hl_ms now, int del)
+    int demo, hl_ms now, int del)
 {
 	struct juser	*u;
 
@@ -297,6 +298,7 @@ journal_user(struct journal *j, const char *name, const char *hash, int role,
 	if (hash != NULL)
 		snprintf(u->hash, sizeof u->hash, "%s", hash);
 	u->role = role;
+	u->demo = demo;
 	u->del = del;
 	u->now = now;
 	j->count++;
@@ -306,13 +308,20 @@ void
 journal_put_user(struct journal *j, const char *name, const char *hash,
     int role, hl_ms now)
 {
-	journal_user(j, name, hash, role, now, 0);
+	journal_user(j, name, hash, role, -1, now, 0);
+}
+
+void
+journal_put_user_demo(struct journal *j, const char *name, const char *hash,
+    int role, int demo, hl_ms now)
+{
+	journal_user(j, name, hash, role, demo, now, 0);
 }
 
 void
 journal_del_user(struct journal *j, const char *name)
 {
-	journal_user(j, name, NULL, 0, 0, 1);
+	journal_user(j, name, NULL, 0, -1, 0, 1);
 }
 
 uint64_t
@@ -483,8 +492,8 @@ journal_commit(struct journal *j, struct store *st, struct engine *e,
 	for (i = 0; i < j->nusers; i++) {
 		struct juser *u = &j->users[i];
 		if ((u->del ? store_del_user(st, u->name, err) :
-		    store_put_user(st, u->name, u->hash, u->role, u->now,
-		    err)) != 0)
+		    store_put_user(st, u->name, u->hash, u->role, u->demo,
+		    u->now, err)) != 0)
 			goto fail;
 	}
 	seq = store_last_seq(st);

@@ -24,6 +24,9 @@ void		 journal_emit(void *arg, const struct engine_event *);
 /* User rows (passwords live outside the engine). hash NULL: delete. */
 void		 journal_put_user(struct journal *, const char *name,
 		    const char *hash, int role, hl_ms now);
+/* The same, when the password is known: demo says if it is name-demo. */
+void		 journal_put_user_demo(struct journal *, const char *name,
+		    const char *hash, int role, int demo, hl_ms now);
 void		 journal_del_user(struct journal *, const char *name);
 /*
  * A ticket no longer in the engine (closed) changed outside it (TICKET

@@ -329,6 +329,16 @@ server_sync_users(void)
 	}
 }
 
+/* The sample file's demo password of a user: "<name>-demo". */
+static int
+server_is_demo(const char *name, const char *pw, size_t len)
+{
+	size_t	n = strlen(name);
+
+	return (len == n + 5 && memcmp(pw, name, n) == 0 &&
+	    memcmp(pw + n, "-demo", 5) == 0);
+}
+
 /* HOTLINE_ADMIN_PASSWORD creates user admin or resets its password. */
 static void
 server_env_admin(void)
@@ -340,8 +350,8 @@ server_env_admin(void)
 		return;
 	if (auth_hash(pw, hash, sizeof hash) != 0)
 		fatalx("cannot hash HOTLINE_ADMIN_PASSWORD");
-	journal_put_user(server.journal, "admin", hash, ROLE_ADMIN,
-	    server_now());
+	journal_put_user_demo(server.journal, "admin", hash, ROLE_ADMIN,
+	    server_is_demo("admin", pw, strlen(pw)), server_now());
 	log_info("user admin set from HOTLINE_ADMIN_PASSWORD");
 }
 
@@ -486,19 +496,124 @@ server_loopback(const char *bind)
 	return (0);
 }
 
+/* Protected mode applies: on, and reachable from other machines. */
+static int
+server_exposed(const struct config *cfg)
+{
+	return (cfg->protected_mode && !server_loopback(server.cfg.bind));
+}
+
+static void
+server_demo_advice(char *err, size_t errlen, const char *user)
+{
+	snprintf(err, errlen, "protected mode: listening on %.64s while user "
+	    "%.64s still has the demo password; change it (AGENT PASSWD, or "
+	    "password_hash from hotlined --hash-password), bind to 127.0.0.1, "
+	    "or set protected_mode = no in [server]", server.cfg.bind, user);
+}
+
+int
+server_password_demo(const char *name, const char *pw, size_t len,
+    char *err, size_t errlen)
+{
+	if (!server_is_demo(name, pw, len))
+		return (0);
+	if (!server_exposed(&server.cfg))
+		return (1);
+	snprintf(err, errlen, "protected mode: listening on %.64s, a user "
+	    "may not have the demo password %.64s-demo; choose another",
+	    server.cfg.bind, name);
+	return (-1);
+}
+
+struct demo_user {
+	char	name[ENGINE_NAME_MAX];
+	char	hash[256];
+	int	demo;
+};
+
+struct demo_scan {
+	struct demo_user	*v;
+	size_t			 n, cap;
+};
+
+static void
+demo_collect(const char *name, const char *hash, int demo, void *arg)
+{
+	struct demo_scan	*ds = arg;
+	struct demo_user	*u;
+
+	if (ds->n == ds->cap) {
+		ds->cap = ds->cap ? ds->cap * 2 : 16;
+		if ((ds->v = realloc(ds->v, ds->cap * sizeof *ds->v)) == NULL)
+			fatalx("out of memory");
+	}
+	u = &ds->v[ds->n++];
+	snprintf(u->name, sizeof u->name, "%s", name != NULL ? name : "");
+	snprintf(u->hash, sizeof u->hash, "%s", hash != NULL ? hash : "");
+	u->demo = demo;
+}
+
+/*
+ * Whether each user whose flag is not known yet has the demo password:
+ * an Argon2id verify each (tens of ms), so the answers are kept in the
+ * users table and no user is verified twice. Passwords set by AGENT ADD,
+ * AGENT PASSWD or HOTLINE_ADMIN_PASSWORD are flagged when set, for free;
+ * only hashes from the configuration file (and rows older than the flag)
+ * cost a verify, once.
+ */
+static void
+server_demo_verify(struct demo_scan *ds)
+{
+	char	demo[ENGINE_NAME_MAX + 8], err[STORE_ERRMAX];
+	size_t	i, checked = 0;
+
+	for (i = 0; i < ds->n; i++) {
+		if (ds->v[i].demo >= 0)
+			continue;
+		snprintf(demo, sizeof demo, "%s-demo", ds->v[i].name);
+		ds->v[i].demo = auth_verify(ds->v[i].hash, demo) ? 1 : 0;
+		checked++;
+	}
+	if (checked == 0)
+		return;
+	if (store_begin(server.store, err) != 0)
+		goto fail;
+	for (i = 0; i < ds->n; i++)
+		if (store_set_user_demo(server.store, ds->v[i].name,
+		    ds->v[i].hash, ds->v[i].demo, err) != 0) {
+			store_rollback(server.store);
+			goto fail;
+		}
+	if (store_commit(server.store, err) != 0) {
+		store_rollback(server.store);
+		goto fail;
+	}
+	log_info("protected mode: checked %zu passwords against the demo "
+	    "ones (once: the answers are kept)", checked);
+	return;
+fail:
+	log_warnx("protected mode: checked %zu passwords but could not keep "
+	    "the answers (they will be checked again): %s", checked, err);
+}
+
 /*
  * Protected mode, as Redis has it: reachable from other machines, the
  * daemon must have users, and none still on the sample file's demo
- * password. Says what to do instead of starting.
+ * password, in the database (where logins are checked) or coming from
+ * cfg's [user] sections. Says what to do instead of starting (or of
+ * reloading).
  */
 static int
-server_protected_mode(char *err, size_t errlen)
+server_protected_mode(const struct config *cfg, char *err, size_t errlen)
 {
+	struct demo_scan	 ds = { NULL, 0, 0 };
 	struct store_user	 u;
-	char			 demo[ENGINE_NAME_MAX + 8];
-	int			 i;
+	char			 demo[ENGINE_NAME_MAX + 8], serr[STORE_ERRMAX];
+	size_t			 i;
+	int			 k, rc = 0;
 
-	if (!server.cfg.protected_mode || server_loopback(server.cfg.bind))
+	if (!server_exposed(cfg))
 		return (0);
 	if (store_count_users(server.store) == 0) {
 		snprintf(err, errlen, "protected mode: listening on %.64s with no "
@@ -507,20 +622,31 @@ server_protected_mode(char *err, size_t errlen)
 		    "in [server]", server.cfg.bind);
 		return (-1);
 	}
-	for (i = 0; i < server.cfg.nusers; i++) {
-		snprintf(demo, sizeof demo, "%s-demo", server.cfg.users[i].name);
-		if (store_get_user(server.store, server.cfg.users[i].name, &u) &&
-		    auth_verify(u.hash, demo)) {
-			snprintf(err, errlen, "protected mode: listening on %.64s "
-			    "while user %.64s still has the demo password; change "
-			    "it (AGENT PASSWD, or password_hash from hotlined "
-			    "--hash-password), bind to 127.0.0.1, or set "
-			    "protected_mode = no in [server]", server.cfg.bind,
-			    u.name);
-			return (-1);
+	if (store_users_maybe_demo(server.store, demo_collect, &ds,
+	    serr) != 0) {
+		snprintf(err, errlen, "protected mode: %s", serr);
+		free(ds.v);
+		return (-1);
+	}
+	server_demo_verify(&ds);
+	for (i = 0; i < ds.n && rc == 0; i++)
+		if (ds.v[i].demo == 1) {
+			server_demo_advice(err, errlen, ds.v[i].name);
+			rc = -1;
+		}
+	free(ds.v);
+	/* A reload's new [user] sections, not in the database yet. */
+	for (k = 0; k < cfg->nusers && rc == 0; k++) {
+		if (cfg->users[k].password_hash[0] == '\0' ||
+		    store_get_user(server.store, cfg->users[k].name, &u))
+			continue;
+		snprintf(demo, sizeof demo, "%s-demo", cfg->users[k].name);
+		if (auth_verify(cfg->users[k].password_hash, demo)) {
+			server_demo_advice(err, errlen, cfg->users[k].name);
+			rc = -1;
 		}
 	}
-	return (0);
+	return (rc);
 }
 
 int
@@ -578,7 +704,7 @@ server_init(const char *config_path, const struct config *cfg)
 	if (store_count_users(server.store) == 0)
 		log_warnx("no users: set HOTLINE_ADMIN_PASSWORD or add [user] "
 		    "sections to %s", config_path);
-	if (server_protected_mode(err, sizeof err) != 0) {
+	if (server_protected_mode(&server.cfg, err, sizeof err) != 0) {
 		log_warnx("%s", err);
 		return (-1);
 	}
@@ -622,6 +748,12 @@ server_reload(char *err, size_t errlen)
 	}
 	config_defaults(cfg);
 	if (config_load(cfg, server.config_path, err, errlen) != 0) {
+		free(cfg);
+		return (-1);
+	}
+	/* Before anything changes: a refused reload keeps the old state. */
+	if (server_protected_mode(cfg, err, errlen) != 0) {
+		config_free(cfg);
 		free(cfg);
 		return (-1);
 	}

@@ -71,6 +71,13 @@ void	server_finish(void);
 int	server_reload(char *err, size_t);
 /* Re-arm the engine timer after anything that may change its deadline. */
 void	server_arm_timer(void);
+/*
+ * A new password for name (AGENT ADD, AGENT PASSWD): 1 if it is the
+ * sample file's demo one, 0 if not, -1 with err when protected mode
+ * refuses it (the demo password while listening on a public address).
+ */
+int	server_password_demo(const char *name, const char *pw, size_t len,
+	    char *err, size_t errlen);
 /* Rebuild the engine from the store after a failed commit. */
 void	server_rebuild_engine(void);
 /* A numeric IPv4 or IPv6 address and port; 0, or -1 if not numeric. */

@@ -89,3 +89,59 @@ def test_export_skips_bad_rows_and_needs_only_the_data_folder(make_daemon,
                           "tickets", "--to", "1"], capture_output=True,
                          timeout=60, cwd=str(elsewhere))
     assert out.returncode == 0, out.stderr
+
+
+def demo_hash(name):
+    return subprocess.run([HOTLINED, "--hash-password"], input=name + "-demo\n",
+                          capture_output=True, text=True, timeout=30,
+                          check=True).stdout.strip()
+
+
+def set_bind(d, bind, **changes):
+    d.write_config(**changes)
+    with open(d.config) as f:
+        text = f.read()
+    with open(d.config, "w") as f:
+        f.write(text.replace("bind = 127.0.0.1", "bind = " + bind, 1))
+
+
+# Item 11: every user, the database's too, at start, reload and AGENT ADD.
+def test_protected_mode_checks_database_users(make_daemon):
+    d = make_daemon()
+    d.start()
+    # On loopback a demo password is allowed (a trial on one machine).
+    d.client("admin").execute_command("AGENT", "ADD", "zoe", "zoe-demo",
+                                      "ROLE", "supervisor")
+    d.stop()
+    # zoe is in no [user] section: only the database has her.
+    set_bind(d, "0.0.0.0")
+    assert d.start(expect_fail=True) != 0
+    tail = d.read_log()[-1500:]
+    assert "protected mode" in tail and "zoe" in tail
+    set_bind(d, "127.0.0.1")
+    d.start()
+    d.client("admin").execute_command("AGENT", "PASSWD", "zoe", "k3pt-s3cret")
+    d.stop()
+    set_bind(d, "0.0.0.0")
+    d.start()
+    admin = d.client("admin")
+    # Reachable from other machines: no new demo password either.
+    with pytest.raises(redis.exceptions.ResponseError, match="protected mode"):
+        admin.execute_command("AGENT", "ADD", "yan", "yan-demo")
+    with pytest.raises(redis.exceptions.ResponseError, match="protected mode"):
+        admin.execute_command("AGENT", "PASSWD", "alice", "alice-demo")
+    with pytest.raises(redis.exceptions.ResponseError, match="protected mode"):
+        d.client("alice").execute_command("AGENT", "PASSWD", "alice",
+                                          "alice-demo", "OLD", "pw")
+    with pytest.raises(redis.exceptions.ResponseError):
+        d.client("yan", password="yan-demo").ping()
+    assert d.client("alice").ping() is True
+    # A reload that brings a demo password is refused, the old state kept.
+    set_bind(d, "0.0.0.0",
+             extra="[user kim]\nrole = agent\npassword_hash = %s\n"
+             % demo_hash("kim"))
+    with pytest.raises(redis.exceptions.ResponseError, match="kim"):
+        admin.execute_command("CONFIG", "RELOAD")
+    with pytest.raises(redis.exceptions.ResponseError):
+        d.client("kim", password="kim-demo").ping()
+    assert admin.ping() is True
