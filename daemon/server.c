@@ -21,6 +21,7 @@
 #include "http.h"
 #include "journal.h"
 #include "log.h"
+#include "presence.h"
 #include "pubsub.h"
 #include "report.h"
 #include "retention.h"
@@ -367,8 +368,9 @@ server_throttle_conf(void)
 	throttle_configure(&tc);
 }
 
+/* presence: with it, the agents as the last commit left them (a rebuild). */
 static struct engine *
-server_new_engine(void)
+server_new_engine(int presence)
 {
 	struct engine_config	ec;
 	struct engine		*e;
@@ -386,68 +388,84 @@ server_new_engine(void)
 	if (store_load_sl(server.store, e, server_now() - SERVER_SL_RELOAD,
 	    err) != 0)
 		log_warnx("%s: %s", store_path(server.store), err);
+	if (presence)
+		presence_restore(e);
 	engine_restore_done(e, server_now());
 	return (e);
 }
 
 /*
- * A commit failed: memory holds changes the disk does not. Rebuild the
- * engine from what was committed, then put agents back where they were
- * (presence is not persisted: it belongs to the live connections).
+ * A batch stands (committed, or kept): the agents it names, and the agent
+ * of each ticket it names, are as it left them. That is the presence a
+ * rebuild puts back.
  */
-struct presence {
-	char			name[ENGINE_NAME_MAX];
-	enum agent_status	status;
-	char			reason[ENGINE_NAME_MAX];
-};
-
 static void
-presence_save(const struct agent *a, void *arg)
+server_settled(const struct engine_event *ev, void *arg)
 {
-	struct presence	**pp = arg;
+	const struct ticket	*t;
 
-	if (a->status == AGENT_OFFLINE)
-		return;
-	snprintf((*pp)->name, sizeof (*pp)->name, "%s", a->name);
-	(*pp)->status = a->status;
-	snprintf((*pp)->reason, sizeof (*pp)->reason, "%s", a->reason);
-	(*pp)++;
+	presence_note(server.engine, ev->agent);
+	if (ev->ticket != 0 &&
+	    (t = engine_ticket_get(server.engine, ev->ticket)) != NULL &&
+	    (ev->agent == NULL || strcmp(t->agent, ev->agent) != 0))
+		presence_note(server.engine, t->agent);
 }
 
 static void
-agent_count(const struct agent *a, void *arg)
+server_logout_gone(const struct agent *a, void *arg)
 {
-	(*(size_t *)arg)++;
+	struct actor	 system = { "system", ROLE_ADMIN };
+	char		 err[ENGINE_ERRMAX];
+
+	if (a->status != AGENT_OFFLINE && conn_user_count(a->name) == 0 &&
+	    engine_agent_logout(server.engine, server_now(), &system,
+	    a->name, err) != ENGINE_OK)
+		log_warnx("logout %s: %s", a->name, err);
 }
 
+/*
+ * A commit failed: memory holds changes the disk does not. Rebuild the
+ * engine from what was committed, with every agent's presence (status,
+ * offer, wrap-up: not stored) as the last commit left it, so the daemon
+ * is as before the failed batch. An agent whose last connection closed
+ * meanwhile is then logged out: that happened, whatever the disk says.
+ */
 void
 server_rebuild_engine(void)
 {
-	struct presence	*saved, *end;
-	struct actor	 system = { "system", ROLE_ADMIN };
-	char		 err[ENGINE_ERRMAX];
-	size_t		 n = 0;
-	struct presence	*p;
+	size_t	n;
 
-	engine_agent_foreach(server.engine, agent_count, &n);
-	if ((saved = calloc(n + 1, sizeof *saved)) == NULL)
-		fatalx("out of memory");
-	end = saved;
-	engine_agent_foreach(server.engine, presence_save, &end);
 	engine_free(server.engine);
-	server.engine = server_new_engine();
-	for (p = saved; p < end; p++) {
-		if (p->status == AGENT_BREAK)
-			engine_agent_break(server.engine, server_now(),
-			    &system, p->name, p->reason, err);
-		else
-			engine_agent_ready(server.engine, server_now(),
-			    &system, p->name, err);
-	}
-	free(saved);
+	server.engine = server_new_engine(1);
+	n = presence_count();
+	engine_agent_foreach(server.engine, server_logout_gone, NULL);
 	server.engine_timer_at = -2;
-	log_warnx("engine rebuilt from %s after a failed commit",
-	    store_path(server.store));
+	server.stats.engine_rebuilds++;
+	log_warnx("engine rebuilt from %s after a failed commit (%zu agents' "
+	    "presence put back)", store_path(server.store), n);
+}
+
+/* Commits failed: try the pending changes and the backlog again. */
+static void
+server_commit_retry(evutil_socket_t fd, short what, void *arg)
+{
+	char	err[STORE_ERRMAX];
+
+	if (journal_pending(server.journal) ||
+	    journal_backlog(server.journal) == 0)
+		return;		/* server_after_iteration commits them */
+	if (journal_commit(server.journal, server.store, server.engine,
+	    err) != 0)
+		server_arm_retry();
+}
+
+void
+server_arm_retry(void)
+{
+	struct timeval	tv = { 1, 0 };
+
+	if (!evtimer_pending(server.commit_retry, NULL))
+		evtimer_add(server.commit_retry, &tv);
 }
 
 /*
@@ -459,25 +477,36 @@ static void
 server_after_iteration(void)
 {
 	char	err[STORE_ERRMAX];
-	int	round;
+	int	round, rc, failed = 0;
 
 	for (round = 0; round < 16; round++) {
 		conn_free_dead();
-		if (journal_pending(server.journal)) {
-			if (journal_commit(server.journal, server.store,
-			    server.engine, err) != 0) {
+		/* After a failure, once per iteration is enough: retrying at
+		 * once would fail again and rebuild again. */
+		if (!failed && journal_pending(server.journal)) {
+			rc = journal_commit(server.journal, server.store,
+			    server.engine, err);
+			if (rc < 0) {
 				log_warnx("commit failed: %s", err);
 				conn_fail_writes(err);
 				server_rebuild_engine();
-			}
+			} else if (rc > 0)
+				log_warnx("commit failed: %s; its audit and "
+				    "status records wait in memory (%zu) for "
+				    "the next commit", err,
+				    journal_backlog(server.journal));
+			failed = rc != 0;
 		}
 		report_flush();
 		conn_flush_all();
 		if (TAILQ_EMPTY(&server.resume) && TAILQ_EMPTY(&server.dead) &&
-		    !journal_pending(server.journal))
+		    (failed || !journal_pending(server.journal)))
 			break;
 		conn_resume_all();
 	}
+	if (failed || journal_pending(server.journal) ||
+	    journal_backlog(server.journal) > 0)
+		server_arm_retry();
 	server_arm_timer();
 }
 
@@ -690,8 +719,9 @@ server_init(const char *config_path, const struct config *cfg)
 	server.journal = journal_new();
 	journal_set_listener(server.journal, waiters_on_event, NULL);
 	journal_set_publisher(server.journal, pubsub_publish_event, NULL);
+	journal_set_settled(server.journal, server_settled, NULL);
 	pubsub_init();
-	server.engine = server_new_engine();
+	server.engine = server_new_engine(0);
 	log_info("loaded %zu open tickets from %s; next ticket id %llu",
 	    engine_ticket_count(server.engine), store_path(server.store),
 	    (unsigned long long)engine_next_id(server.engine));
@@ -712,6 +742,8 @@ server_init(const char *config_path, const struct config *cfg)
 	server.accept_retry = evtimer_new(server.base, server_accept_retry,
 	    NULL);
 	server.engine_timer = evtimer_new(server.base, server_timer_cb, NULL);
+	server.commit_retry = evtimer_new(server.base, server_commit_retry,
+	    NULL);
 	if (server_listen_tcp(err, sizeof err) != 0 ||
 	    server_listen_unix(err, sizeof err) != 0 ||
 	    http_start(err, sizeof err) != 0) {
@@ -828,6 +860,7 @@ server_finish(void)
 {
 	struct conn	*c;
 	hl_ms		 deadline = server_now() + 2000;
+	char		 err[STORE_ERRMAX];
 
 	server.ready = 0;
 	http_stop();
@@ -849,6 +882,11 @@ server_finish(void)
 	conn_free_dead();
 	if (journal_pending(server.journal))
 		journal_discard(server.journal);
+	/* Records kept while commits failed: a last try, then the log. */
+	if (journal_backlog(server.journal) > 0 &&
+	    journal_commit(server.journal, server.store, server.engine,
+	    err) != 0)
+		journal_drop_backlog(server.journal, err);
 	hasher_stop();
 	report_stop();
 	retention_stop();
@@ -860,6 +898,8 @@ server_finish(void)
 	store_close(server.store);
 	event_free(server.accept_retry);
 	event_free(server.engine_timer);
+	event_free(server.commit_retry);
+	presence_free();
 	event_free(server.sig_term);
 	event_free(server.sig_int);
 	event_free(server.sig_hup);

@@ -16,6 +16,116 @@ import redis
 from conftest import HOTLINED, as_map, free_port
 
 
+# Item 9: a failed commit. Another process holding SQLite's write lock
+# fails the daemon's commits exactly as a full disk does (same rollback,
+# same path); the test can take and release it at will.
+def hold_write_lock(d):
+    db = sqlite3.connect(os.path.join(d.data, "hotline.db"), timeout=0)
+    db.execute("BEGIN IMMEDIATE")
+    return db
+
+
+# Relative to now: they move while the daemon stands still.
+MOVING = {"status_ms", "wait_ms", "resolve_elapsed_ms", "answer_left_ms",
+          "resolve_left_ms", "handle_ms"}
+
+
+def snapshot(admin, agents, tickets):
+    snap = {}
+    for a in agents:
+        m = as_map(admin.execute_command("AGENT", "STATUS", a))
+        snap[a] = {k: v for k, v in m.items() if k not in MOVING}
+        snap[a]["status_ms"] = m["status_ms"]
+    for t in tickets:
+        m = as_map(admin.execute_command("TICKET", "GET", t))
+        snap[t] = {k: v for k, v in m.items() if k not in MOVING}
+    return snap
+
+
+def test_failed_commit_leaves_presence_and_offers_as_before(daemon):
+    admin, ivan = daemon.client("admin"), daemon.client("ivan")
+    alice, bob, sam = (daemon.client(u) for u in ("alice", "bob", "sam"))
+    t1 = ivan.execute_command("TICKET", "CREATE", "general", "c1")
+    bob.execute_command("AGENT", "READY")          # bob is offered t1
+    t2 = ivan.execute_command("TICKET", "CREATE", "general", "c2")
+    sam.execute_command("AGENT", "BREAK", "lunch")
+    before = snapshot(admin, ["alice", "bob", "sam"], [t1, t2])
+    assert before["bob"]["offer"] == t1 and before[t1]["state"] == "offered"
+    assert before["alice"]["status"] == "offline"
+    db = hold_write_lock(daemon)
+    try:
+        # alice would be offered t2: the offer cannot be saved.
+        with pytest.raises(redis.exceptions.ResponseError, match="not saved"):
+            alice.execute_command("AGENT", "READY")
+        after = snapshot(admin, ["alice", "bob", "sam"], [t1, t2])
+    finally:
+        db.rollback()
+        db.close()
+    # Exactly as before: alice offline without t2, bob still holding t1
+    # from the same moment, sam on the same break since the same time.
+    for k in before:
+        moving = before[k].pop("status_ms", None)
+        now = after[k].pop("status_ms", None)
+        assert after[k] == before[k], k
+        if moving is not None:
+            assert now >= moving, k
+    assert "engine rebuilt" in daemon.read_log()
+    # And the daemon goes on from there once commits succeed.
+    alice.execute_command("AGENT", "READY")
+    assert as_map(admin.execute_command("AGENT", "STATUS", "alice"))[
+        "offer"] == t2
+    bob.execute_command("TICKET", "ACCEPT", t1)
+    assert as_map(admin.execute_command("TICKET", "GET", t1))[
+        "state"] == "active"
+
+
+def test_logins_while_commits_fail_do_not_rebuild_nor_lose_audit(daemon):
+    admin, vera = daemon.client("admin"), daemon.client("vera")
+    admin.ping()
+    rebuilds = daemon.read_log().count("engine rebuilt")
+    db = hold_write_lock(daemon)
+    try:
+        for _ in range(20):
+            assert daemon.client("sam").ping() is True
+        with pytest.raises(redis.exceptions.ResponseError):
+            daemon.client("mallory", password="guess").ping()
+        # A status change that moves no ticket: nothing in memory needs
+        # it on disk; it stands, its record waits with the logins'.
+        assert vera.execute_command("AGENT", "BREAK", "coffee") in ("OK", True)
+        # A change that needs the disk fails, and is audited as such.
+        with pytest.raises(redis.exceptions.ResponseError, match="not saved"):
+            admin.execute_command("AGENT", "ADD", "zed", "zed-password-1")
+        info = admin.info("persistence")
+        assert info["commit_backlog"] >= 22
+    finally:
+        db.rollback()
+        db.close()
+    log = daemon.read_log()
+    # One rebuild, for the AGENT ADD; none for the logins or the break.
+    assert log.count("engine rebuilt") - rebuilds == 1
+    assert "wait in memory" in log
+    assert as_map(admin.execute_command("AGENT", "STATUS", "vera"))[
+        "reason"] == "coffee"
+    admin.execute_command("TICKET", "CREATE", "general", "after")
+    rows = [as_map(r) for r in admin.execute_command("AUDIT", "LIMIT", 200)]
+    logins = [r for r in rows if r["type"] == "audit.login"
+              and r["actor"] == "sam"]
+    assert len(logins) >= 20
+    assert any(r["type"] == "audit.login_failed" and r["actor"] == "mallory"
+               for r in rows)
+    add = [r for r in rows if r["type"] == "audit.command"
+           and "AGENT ADD zed" in r["data"]]
+    assert add and '"saved":false' in add[0]["data"]
+    assert admin.info("persistence")["commit_backlog"] == 0
+    with pytest.raises(redis.exceptions.ResponseError):
+        daemon.client("zed", password="zed-password-1").ping()
+    db = sqlite3.connect(os.path.join(daemon.data, "hotline.db"))
+    n = db.execute("SELECT count(*) FROM events WHERE type = 'agent.status'"
+                   " AND agent = 'vera'").fetchone()[0]
+    db.close()
+    assert n >= 1
+
+
 # Item 10: ids are promised never to be reused.
 def test_lost_database_beside_its_key_is_refused(make_daemon):
     d = make_daemon()
