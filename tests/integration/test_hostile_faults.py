@@ -9,6 +9,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import time
 
 import pytest
 import redis
@@ -16,13 +17,85 @@ import redis
 from conftest import HOTLINED, as_map, free_port
 
 
-# Item 9: a failed commit. Another process holding SQLite's write lock
-# fails the daemon's commits exactly as a full disk does (same rollback,
-# same path); the test can take and release it at will.
-def hold_write_lock(d):
-    db = sqlite3.connect(os.path.join(d.data, "hotline.db"), timeout=0)
-    db.execute("BEGIN IMMEDIATE")
-    return db
+# Item 9: a failed commit. A real full disk where the tests may mount one
+# (root: the data folder on a small tmpfs, filled up); elsewhere another
+# process holding SQLite's write lock, which fails the daemon's commits
+# the same way (same rollback, same path).
+def can_mount(tmp_path):
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        return False
+    probe = tmp_path / "probe"
+    probe.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs",
+                       str(probe)], capture_output=True).returncode != 0:
+        return False
+    subprocess.run(["umount", str(probe)], check=True)
+    return True
+
+
+class Fault:
+    def __init__(self, d, tmpfs):
+        self.d, self.tmpfs, self.db, self.filler = d, tmpfs, None, None
+
+    def start(self):
+        if self.tmpfs:
+            # The WAL rewinds onto space it already has: empty it first,
+            # so that the next commit must grow it on a full disk.
+            path = os.path.join(self.d.data, "hotline.db")
+            db = sqlite3.connect(path, timeout=10)
+            for _ in range(100):
+                busy = db.execute("PRAGMA wal_checkpoint(TRUNCATE)"
+                                  ).fetchone()[0]
+                if busy == 0 and os.path.getsize(path + "-wal") == 0:
+                    break
+                time.sleep(0.05)
+            db.close()
+            assert os.path.getsize(path + "-wal") == 0
+            self.filler = os.path.join(self.d.data, "filler")
+            fd = os.open(self.filler, os.O_WRONLY | os.O_CREAT, 0o600)
+            try:
+                while True:
+                    os.write(fd, b"\1" * 65536)
+            except OSError:
+                pass
+            try:
+                while True:
+                    os.write(fd, b"\1")
+            except OSError:
+                pass
+            os.close(fd)
+        else:
+            self.db = sqlite3.connect(os.path.join(self.d.data, "hotline.db"),
+                                      timeout=0)
+            self.db.execute("BEGIN IMMEDIATE")
+
+    def end(self):
+        if self.filler is not None:
+            os.unlink(self.filler)
+            self.filler = None
+        if self.db is not None:
+            self.db.rollback()
+            self.db.close()
+            self.db = None
+
+
+@pytest.fixture
+def faulty(make_daemon, tmp_path):
+    d = make_daemon()
+    tmpfs = can_mount(tmp_path)
+    if tmpfs:
+        os.makedirs(d.data)
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs",
+                        d.data], check=True)
+    fault = Fault(d, tmpfs)
+    try:
+        d.start()
+        yield d, fault
+    finally:
+        fault.end()
+        d.stop()
+        if tmpfs:
+            subprocess.run(["umount", d.data], check=True)
 
 
 # Relative to now: they move while the daemon stands still.
@@ -42,7 +115,8 @@ def snapshot(admin, agents, tickets):
     return snap
 
 
-def test_failed_commit_leaves_presence_and_offers_as_before(daemon):
+def test_failed_commit_leaves_presence_and_offers_as_before(faulty):
+    daemon, fault = faulty
     admin, ivan = daemon.client("admin"), daemon.client("ivan")
     alice, bob, sam = (daemon.client(u) for u in ("alice", "bob", "sam"))
     t1 = ivan.execute_command("TICKET", "CREATE", "general", "c1")
@@ -52,15 +126,14 @@ def test_failed_commit_leaves_presence_and_offers_as_before(daemon):
     before = snapshot(admin, ["alice", "bob", "sam"], [t1, t2])
     assert before["bob"]["offer"] == t1 and before[t1]["state"] == "offered"
     assert before["alice"]["status"] == "offline"
-    db = hold_write_lock(daemon)
+    fault.start()
     try:
         # alice would be offered t2: the offer cannot be saved.
         with pytest.raises(redis.exceptions.ResponseError, match="not saved"):
             alice.execute_command("AGENT", "READY")
         after = snapshot(admin, ["alice", "bob", "sam"], [t1, t2])
     finally:
-        db.rollback()
-        db.close()
+        fault.end()
     # Exactly as before: alice offline without t2, bob still holding t1
     # from the same moment, sam on the same break since the same time.
     for k in before:
@@ -79,11 +152,12 @@ def test_failed_commit_leaves_presence_and_offers_as_before(daemon):
         "state"] == "active"
 
 
-def test_logins_while_commits_fail_do_not_rebuild_nor_lose_audit(daemon):
+def test_logins_while_commits_fail_do_not_rebuild_nor_lose_audit(faulty):
+    daemon, fault = faulty
     admin, vera = daemon.client("admin"), daemon.client("vera")
     admin.ping()
     rebuilds = daemon.read_log().count("engine rebuilt")
-    db = hold_write_lock(daemon)
+    fault.start()
     try:
         for _ in range(20):
             assert daemon.client("sam").ping() is True
@@ -98,8 +172,7 @@ def test_logins_while_commits_fail_do_not_rebuild_nor_lose_audit(daemon):
         info = admin.info("persistence")
         assert info["commit_backlog"] >= 22
     finally:
-        db.rollback()
-        db.close()
+        fault.end()
     log = daemon.read_log()
     # One rebuild, for the AGENT ADD; none for the logins or the break.
     assert log.count("engine rebuilt") - rebuilds == 1
