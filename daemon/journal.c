@@ -63,6 +63,7 @@ struct journal {
 				    void *);
 	void			*settled_arg;
 	struct journal		*backlog;	/* records a commit failed */
+	double			 failed_at;	/* journal_clock() */
 	struct engine		*engine;
 	struct journal_stats	 stats;
 };
@@ -646,6 +647,18 @@ journal_commit(struct journal *j, struct store *st, struct engine *e,
 	if (!journal_pending(j) && nbl == 0)
 		return (0);
 	started = journal_clock();
+	/* Commits are failing: a batch that can wait does, without another
+	 * attempt that would write the whole backlog again and fail; the
+	 * retry (a batch with nothing new) tries for it. */
+	if (j->stats.last_failed && journal_pending(j) && journal_soft(j) &&
+	    started - j->failed_at < 1.0) {
+		err[0] = '\0';
+		j->stats.kept++;
+		journal_settle(j);
+		journal_keep(j, 1);
+		journal_discard(j);
+		return (1);
+	}
 	if (store_begin(st, err) != 0)
 		goto fail;
 	for (i = 0; i < j->nusers; i++) {
@@ -685,6 +698,7 @@ journal_commit(struct journal *j, struct store *st, struct engine *e,
 fail:
 	j->stats.failures++;
 	j->stats.last_failed = 1;
+	j->failed_at = journal_clock();
 	snprintf(j->stats.last_error, sizeof j->stats.last_error, "%s", err);
 	store_rollback(st);
 	if ((soft = journal_soft(j))) {

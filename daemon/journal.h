@@ -47,7 +47,8 @@ int		 journal_pending(const struct journal *);
  * "saved":false). 1 with err: not written, but the batch held only audit
  * records and agents' status changes, which nothing in memory needs on
  * disk: all of it waits in the backlog for the next commit, and the
- * batch stands (its replies go out as they are).
+ * batch stands (its replies go out as they are). Within a second of a
+ * failure such a batch goes to the backlog untried (err is "").
  */
 int		 journal_commit(struct journal *, struct store *,
 		    struct engine *, char *err);

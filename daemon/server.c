@@ -449,14 +449,24 @@ server_rebuild_engine(void)
 static void
 server_commit_retry(evutil_socket_t fd, short what, void *arg)
 {
-	char	err[STORE_ERRMAX];
+	static hl_ms	 logged;
+	char		 err[STORE_ERRMAX];
+	hl_ms		 now = server_now();
 
 	if (journal_pending(server.journal) ||
 	    journal_backlog(server.journal) == 0)
 		return;		/* server_after_iteration commits them */
 	if (journal_commit(server.journal, server.store, server.engine,
-	    err) != 0)
-		server_arm_retry();
+	    err) == 0)
+		return;
+	/* A line a minute while it lasts, not one a second. */
+	if (now - logged >= 60000) {
+		logged = now;
+		log_warnx("commit failed: %s; %zu audit and status records "
+		    "wait in memory, retried every second", err,
+		    journal_backlog(server.journal));
+	}
+	server_arm_retry();
 }
 
 void
@@ -490,7 +500,7 @@ server_after_iteration(void)
 				log_warnx("commit failed: %s", err);
 				conn_fail_writes(err);
 				server_rebuild_engine();
-			} else if (rc > 0)
+			} else if (rc > 0 && err[0] != '\0')
 				log_warnx("commit failed: %s; its audit and "
 				    "status records wait in memory (%zu) for "
 				    "the next commit", err,
