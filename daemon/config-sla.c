@@ -174,7 +174,7 @@ config_parse_sla_step(const char *text, struct sla_step *st, char *err,
 		goto usage;
 	for (act = strtok_r(w, ",", &asave); act != NULL;
 	    act = strtok_r(NULL, ",", &asave)) {
-		char *word, *wsave, *arg;
+		char *word, *wsave, *arg, *end;
 		if ((word = strtok_r(act, " \t", &wsave)) == NULL)
 			continue;
 		arg = strtok_r(NULL, " \t", &wsave);
@@ -183,8 +183,9 @@ config_parse_sla_step(const char *text, struct sla_step *st, char *err,
 		else if (strcmp(word, "page") == 0 && arg == NULL)
 			st->actions |= SLA_PAGE;
 		else if (strcmp(word, "boost") == 0 && arg != NULL) {
-			n = strtol(arg, &word, 10);
-			if (*word != '\0' || n < 1 || n > 100000) {
+			n = strtol(arg, &end, 10);
+			if (end == arg || *end != '\0' || n < 1 ||
+			    n > 100000) {
 				snprintf(err, errlen, "bad boost '%s'", arg);
 				return (-1);
 			}
