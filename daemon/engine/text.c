@@ -108,8 +108,8 @@ text_name_check(const char *s, size_t len, size_t max, int flags,
 		}
 		if ((flags & TEXT_WORD) != 0 && c < 0x80 &&
 		    strchr(" ,:[]\"\\", (int)c) != NULL) {
-			snprintf(err, errlen, "%s holds a space or one of "
-			    ", : [ ] \" \\", what);
+			snprintf(err, errlen, "%s holds a space, comma, "
+			    "colon, bracket, quote or backslash", what);
 			return (-1);
 		}
 	}

@@ -399,9 +399,9 @@ static const struct {
 	  "test.conf:2: line is not valid UTF-8" },
 	{ "[nonsense]\n", "test.conf:1: unknown section [nonsense]" },
 	{ "[tier a b]\n", "test.conf:1: bad tier name 'a b': tier name holds "
-	  "a space or one of , : [ ] \" \\" },
+	  "a space, comma, colon, bracket, quote or backslash" },
 	{ "[queue a,b]\n", "test.conf:1: bad queue name 'a,b': queue name "
-	  "holds a space or one of , : [ ] \" \\" },
+	  "holds a space, comma, colon, bracket, quote or backslash" },
 	{ "[user \x1b[31m]\n", "test.conf:1: bad user name '\x1b[31m': user "
 	  "name holds a control character" },
 	{ "[user e\x1bvil]\n", "test.conf:1: bad user name 'e\x1bvil': user "
@@ -505,7 +505,8 @@ static const struct {
 	  "unknown queue 'r'" },
 	/* config-sla.c: [calendar] */
 	{ TQ "[calendar a b]\n", "test.conf:3: bad calendar name 'a b': "
-	  "calendar name holds a space or one of , : [ ] \" \\" },
+	  "calendar name holds a space, comma, colon, bracket, quote or "
+	  "backslash" },
 	{ TQ "[calendar c]\n[calendar c]\n", "test.conf:4: calendar 'c' "
 	  "defined twice" },
 	{ TQ "[calendar c]\ntimezone = ../../etc/passwd\n", "test.conf:4: "
@@ -590,7 +591,8 @@ static const struct {
 	{ TQ "[insight]\ncomplaints_queue = gripes\n", "test.conf:0: insight: "
 	  "complaints_queue 'gripes' is not a queue" },
 	{ TQ "[followup a:b]\n", "test.conf:3: bad followup name 'a:b': "
-	  "followup name holds a space or one of , : [ ] \" \\" },
+	  "followup name holds a space, comma, colon, bracket, quote or "
+	  "backslash" },
 	{ TQ "[followup f]\n[followup f]\n", "test.conf:4: followup 'f' "
 	  "defined twice" },
 	{ TQ "[followup f]\ntiers = t:1\n", "test.conf:4: followup f: bad "
