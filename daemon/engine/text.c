@@ -55,6 +55,29 @@ text_is_control(uint32_t c)
 	    c == 0x2029);
 }
 
+/*
+ * How many bytes from p are ASCII other than NUL, eight at a time: most
+ * text is, and a 1 MiB argument is checked on the loop.
+ */
+static size_t
+text_ascii_run(const unsigned char *p, size_t len)
+{
+	const uint64_t	ones = 0x0101010101010101ULL;
+	const uint64_t	highs = 0x8080808080808080ULL;
+	uint64_t	w;
+	size_t		i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, p + i, 8);
+		/* A byte with its high bit set, or a zero byte. */
+		if (((w | ((w - ones) & ~w)) & highs) != 0)
+			break;
+	}
+	while (i < len && p[i] - 1u < 0x7fu)
+		i++;
+	return (i);
+}
+
 int
 text_check(const char *s, size_t len, const char **why)
 {
@@ -64,6 +87,9 @@ text_check(const char *s, size_t len, const char **why)
 	int			 n;
 
 	for (i = 0; i < len; i += (size_t)n) {
+		i += text_ascii_run(p + i, len - i);
+		if (i == len)
+			break;
 		if (p[i] == '\0') {
 			*why = "holds a NUL byte";
 			return (-1);

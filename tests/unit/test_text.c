@@ -55,6 +55,30 @@ test_utf8(void **state)
 	assert_true(is_text("ok\xff", 2));
 }
 
+/* ASCII is checked eight bytes at a time: a bad byte anywhere is seen. */
+static void
+test_utf8_every_offset(void **state)
+{
+	char	buf[40];
+	size_t	at;
+
+	for (at = 0; at + 2 <= sizeof buf; at++) {
+		memset(buf, 'a', sizeof buf);
+		assert_true(is_text(buf, sizeof buf));
+		buf[at] = '\0';
+		assert_false(is_text(buf, sizeof buf));
+		buf[at] = (char)0x80;
+		assert_false(is_text(buf, sizeof buf));
+		buf[at] = (char)0xc3;
+		buf[at + 1] = (char)0xa9;
+		assert_true(is_text(buf, sizeof buf));
+		assert_false(is_text(buf, at + 1));	/* cut inside it */
+		buf[at] = 0x7f;
+		buf[at + 1] = 'a';
+		assert_true(is_text(buf, sizeof buf));	/* text, not a name */
+	}
+}
+
 static const char *
 name_err(const char *s, size_t len, size_t max, int flags)
 {
@@ -161,6 +185,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_utf8_every_offset),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_escape),
 	};
