@@ -90,7 +90,19 @@ journal_new(void)
 	return (j);
 }
 
-static void journal_free_row(struct ticket *);
+static void
+journal_free_row(struct ticket *t)
+{
+	int	k;
+
+	free(t->subject);
+	free(t->disposition);
+	for (k = 0; k < t->nattrs; k++) {
+		free(t->attrs[k].key);
+		free(t->attrs[k].value);
+	}
+	free(t->attrs);
+}
 
 static void
 journal_free_final(struct journal *j)
@@ -161,20 +173,6 @@ journal_strdup(const char *s)
 	if (d == NULL)
 		fatalx("out of memory");
 	return (d);
-}
-
-static void
-journal_free_row(struct ticket *t)
-{
-	int	k;
-
-	free(t->subject);
-	free(t->disposition);
-	for (k = 0; k < t->nattrs; k++) {
-		free(t->attrs[k].key);
-		free(t->attrs[k].value);
-	}
-	free(t->attrs);
 }
 
 /*
