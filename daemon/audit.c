@@ -40,15 +40,12 @@ audit_add_text(struct resp_buf *b, const char *s)
 }
 
 static void
-audit_emit(struct conn *c, const char *type, const char *actor,
+audit_emit(struct conn *c, enum event_type type, const char *actor,
     struct resp_buf *data)
 {
 	struct engine_event	ev;
 
-	memset(&ev, 0, sizeof ev);
-	ev.time = server_now();
-	ev.type = type;
-	ev.actor = actor;
+	engine_event_init(&ev, type, server_now(), actor);
 	ev.data = data->data;
 	journal_emit(server.journal, &ev);
 }
@@ -78,7 +75,7 @@ audit_login(struct conn *c, const char *user, int ok, const char *why)
 		audit_add_text(&b, why);
 	}
 	resp_add_raw(&b, "}", 2);		/* with the NUL */
-	audit_emit(c, ok ? "audit.login" : "audit.login_failed", name, &b);
+	audit_emit(c, ok ? EV_AUDIT_LOGIN : EV_AUDIT_LOGIN_FAILED, name, &b);
 	resp_buf_free(&b);
 	if (name != buf)
 		free(name);
@@ -109,6 +106,6 @@ audit_command(struct conn *c, const struct cmd_args *a, int ok)
 	audit_add_text(&b, words);
 	resp_add_raw(&b, ok ? ",\"ok\":true}" : ",\"ok\":false}",
 	    ok ? 12 : 13);			/* with the NUL */
-	audit_emit(c, "audit.command", c->user, &b);
+	audit_emit(c, EV_AUDIT_COMMAND, c->user, &b);
 	resp_buf_free(&b);
 }

@@ -293,18 +293,15 @@ agent_opts_add(struct conn *c, struct agent_opts *o, const char *name,
 
 /* A user event for the journal (users outside the engine have no other). */
 static void
-agent_user_event(struct conn *c, const char *type, const char *name,
+agent_user_event(struct conn *c, enum event_type type, const char *name,
     int role)
 {
 	struct engine_event	ev;
 	char			data[128];
 
 	snprintf(data, sizeof data, "{\"role\":\"%s\"}", role_name(role));
-	memset(&ev, 0, sizeof ev);
-	ev.time = server_now();
-	ev.type = type;
+	engine_event_init(&ev, type, server_now(), c->user);
 	ev.agent = name;
-	ev.actor = c->user;
 	ev.data = data;
 	journal_emit(server.journal, &ev);
 }
@@ -344,7 +341,7 @@ cmd_agent_add(struct conn *c, const struct cmd_args *a)
 	if (auth_hash(a->argv[3], hash, sizeof hash) != 0)
 		fatalx("password hashing failed (out of memory)");
 	journal_put_user(server.journal, name, hash, o.role, server_now());
-	agent_user_event(c, "user.added", name, o.role);
+	agent_user_event(c, EV_USER_ADDED, name, o.role);
 	resp_add_status(&c->reply, "OK");
 }
 
@@ -381,7 +378,7 @@ cmd_agent_set(struct conn *c, const struct cmd_args *a)
 	if (o.role != 0 && o.role != u.role) {
 		journal_put_user(server.journal, name, u.hash, o.role,
 		    server_now());
-		agent_user_event(c, "user.updated", name, o.role);
+		agent_user_event(c, EV_USER_UPDATED, name, o.role);
 	}
 	resp_add_status(&c->reply, "OK");
 }
@@ -428,7 +425,7 @@ cmd_agent_passwd(struct conn *c, const struct cmd_args *a)
 	if (auth_hash(a->argv[3], hash, sizeof hash) != 0)
 		fatalx("password hashing failed (out of memory)");
 	journal_put_user(server.journal, name, hash, u.role, server_now());
-	agent_user_event(c, "user.password", name, u.role);
+	agent_user_event(c, EV_USER_PASSWORD, name, u.role);
 	resp_add_status(&c->reply, "OK");
 }
 
@@ -454,7 +451,7 @@ cmd_agent_del(struct conn *c, const struct cmd_args *a)
 		return;
 	}
 	journal_del_user(server.journal, name);
-	agent_user_event(c, "user.deleted", name, u.role);
+	agent_user_event(c, EV_USER_DELETED, name, u.role);
 	/* A deleted user's sessions end with it. */
 	TAILQ_FOREACH(k, &server.conns, entry) {
 		if (k != c && k->authed && strcmp(k->user, name) == 0)

@@ -196,8 +196,8 @@ restore_one(struct engine *e, struct ticket_private *t, hl_ms now)
 		ejson_bool(&e->json, "created", true);
 		ejson_str(&e->json, "reason", "recovered");
 		ejson_str(&e->json, "tier", c->c.tier);
-		eng_emit(e, now, "system", "customer.updated", 0, NULL,
-		    c->c.id, ejson_end(&e->json));
+		eng_emit(e, now, "system", EV_CUSTOMER_UPDATED, NULL,
+		    c->c.id, ejson_end(&e->json), NULL);
 	}
 	eng_customer_link(c, t);
 	t->eprio = INT32_MIN;
@@ -221,11 +221,11 @@ restore_one(struct engine *e, struct ticket_private *t, hl_ms now)
 		if (reason != NULL) {
 			ejson_str(&e->json, "queue", t->t.queue);
 			ejson_int(&e->json, "enqueued", t->t.enqueued);
-			eng_emit_ticket(e, now, "system", "ticket.queued", t,
-			    t->t.target, ejson_end(&e->json));
+			eng_emit_ticket(e, now, "system", EV_TICKET_QUEUED, t,
+			    t->t.target, ejson_end(&e->json), NULL);
 		} else if (stepped)
-			eng_emit_ticket(e, now, "system", "ticket.step", t,
-			    NULL, ejson_end(&e->json));
+			eng_emit_ticket(e, now, "system", EV_TICKET_STEP, t,
+			    NULL, ejson_end(&e->json), NULL);
 		break;
 	case TICKET_ACTIVE:
 		if ((a = eng_agent(e, t->t.agent)) != NULL)
