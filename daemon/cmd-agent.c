@@ -12,6 +12,7 @@
 #include "reply.h"
 #include "server.h"
 #include "store.h"
+#include "text.h"
 #include "waiters.h"
 
 #define AGENT_NEXT_MAX_TIMEOUT	86400
@@ -314,6 +315,10 @@ cmd_agent_add(struct conn *c, const struct cmd_args *a)
 	const char		*name = a->argv[2];
 	int			 rc;
 
+	/* Users of every role: the engine sees only agents' names. */
+	if (cmd_check_name(c, a, 2, ENGINE_NAME_MAX, TEXT_WORD,
+	    "user name") != 0)
+		return;
 	if (agent_parse_opts(c, a, 4, &o) != 0)
 		return;
 	if (o.role == 0)
@@ -467,13 +472,14 @@ const struct cmd_entry cmd_agent_table[] = {
 	{ "AGENT", "STATUS", -2, 0, ROLE_FLOOR, "AGENT STATUS [name]",
 	  cmd_agent_status },
 	{ "AGENT", "LIST", 2, 0, ROLE_FLOOR, "AGENT LIST", cmd_agent_list },
-	{ "AGENT", "ADD", -4, CMD_WRITE, ROLE_ADMIN,
+	{ "AGENT", "ADD", -4, CMD_WRITE | CMD_BYTES(3), ROLE_ADMIN,
 	  "AGENT ADD <name> <password> [ROLE r] [SKILLS q:l,...] "
 	  "[GROUPS g,...] [CAPACITY n]", cmd_agent_add },
 	{ "AGENT", "SET", -5, CMD_WRITE, ROLE_ADMIN,
 	  "AGENT SET <name> [ROLE r] [SKILLS q:l,...] [GROUPS g,...] "
 	  "[CAPACITY n]", cmd_agent_set },
-	{ "AGENT", "PASSWD", -4, CMD_WRITE, ROLE_ANY,
+	{ "AGENT", "PASSWD", -4, CMD_WRITE | CMD_BYTES(3) | CMD_BYTES(5),
+	  ROLE_ANY,
 	  "AGENT PASSWD <name> <password> [OLD <old-password>]",
 	  cmd_agent_passwd },
 	{ "AGENT", "DEL", 3, CMD_WRITE, ROLE_ADMIN, "AGENT DEL <name>",

@@ -385,10 +385,8 @@ engine_agent_break(struct engine *e, hl_ms now, const struct actor *ac,
 		return (ENGINE_NOTFOUND);
 	if ((rc = agent_perm(ac, a->a.name, err)) != ENGINE_OK)
 		return (rc);
-	if (strlen(reason) >= sizeof a->a.reason) {
-		eng_err(err, "break reason too long");
+	if (*reason != '\0' && eng_name_ok(reason, "break reason", err) != 0)
 		return (ENGINE_ERR);
-	}
 	if (a->base == AGENT_BREAK && strcmp(a->a.reason, reason) == 0)
 		return (ENGINE_OK);
 	tmr_cancel(&e->timers, &a->tm_wrapup);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "engine_internal.h"
+#include "text.h"
 
 char eng_empty[] = "";
 
@@ -65,27 +66,40 @@ eng_err(char *err, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Names are non-empty, shorter than ENGINE_NAME_MAX, without controls. */
+/*
+ * A name entering the engine from a command or the configuration: the
+ * name rule of text.h (printable UTF-8, shorter than ENGINE_NAME_MAX).
+ */
 int
 eng_name_ok(const char *s, const char *what, char *err)
 {
+	char	why[TEXT_ERRMAX];
+
+	if (s == NULL)
+		s = "";
+	if (text_name_check(s, strlen(s), ENGINE_NAME_MAX, 0, what, why,
+	    sizeof why) != 0) {
+		eng_err(err, "%s", why);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * A name read back from the database: the rule it was stored under,
+ * looser than today's (non-empty, no C0 control, no DEL), so that rows
+ * an older release accepted still load.
+ */
+int
+eng_name_stored_ok(const char *s)
+{
 	const unsigned char	*p;
 
-	if (s == NULL || *s == '\0') {
-		eng_err(err, "empty %s", what);
+	if (s == NULL || *s == '\0' || strlen(s) >= ENGINE_NAME_MAX)
 		return (-1);
-	}
-	if (strlen(s) >= ENGINE_NAME_MAX) {
-		eng_err(err, "%s too long (at most %d bytes)", what,
-		    ENGINE_NAME_MAX - 1);
-		return (-1);
-	}
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p < 0x20 || *p == 0x7f) {
-			eng_err(err, "%s has a control character", what);
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
 			return (-1);
-		}
-	}
 	return (0);
 }
 

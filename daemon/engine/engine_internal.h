@@ -284,6 +284,7 @@ extern char eng_empty[];
 void	 eng_err(char *err, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	 eng_name_ok(const char *, const char *what, char *err);
+int	 eng_name_stored_ok(const char *);
 const char *eng_actor(const struct actor *);
 struct queue *eng_queue(const struct engine *, const char *);
 struct queue *eng_queue_make(struct engine *, const struct queue_def *);

@@ -54,7 +54,7 @@ engine_restore_ticket(struct engine *e, const struct ticket *src)
 	    src->state != TICKET_SCHEDULED))
 		return (-1);
 	restore_name(qname, src->queue);
-	if (eng_name_ok(qname, "queue name", NULL) != 0)
+	if (eng_name_stored_ok(qname) != 0)
 		return (-1);
 	t = eng_alloc(sizeof *t);
 	t->t = *src;
@@ -91,7 +91,7 @@ engine_restore_customer(struct engine *e, const struct customer *src)
 	if (src == NULL)
 		return (-1);
 	restore_name(id, src->id);
-	if (eng_name_ok(id, "customer id", NULL) != 0 ||
+	if (eng_name_stored_ok(id) != 0 ||
 	    eng_customer(e, id) != NULL)
 		return (-1);
 	c = eng_alloc(sizeof *c);
@@ -124,7 +124,7 @@ engine_restore_agent(struct engine *e, const struct agent *src)
 	if (src == NULL)
 		return (-1);
 	restore_name(name, src->name);
-	if (eng_name_ok(name, "agent name", NULL) != 0 ||
+	if (eng_name_stored_ok(name) != 0 ||
 	    eng_agent(e, name) != NULL)
 		return (-1);
 	a = agent_make(e, name, src->status_since);

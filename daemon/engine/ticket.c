@@ -714,6 +714,10 @@ engine_ticket_resolve(struct engine *e, hl_ms now, const struct actor *ac,
 		return (rc);
 	if (t->t.state != TICKET_ACTIVE && t->t.state != TICKET_PENDING)
 		return (ticket_state_err(t, "active or pending", err));
+	/* A name: follow-up rules and reports match it. */
+	if (disposition != NULL && *disposition != '\0' &&
+	    eng_name_ok(disposition, "disposition", err) != 0)
+		return (ENGINE_ERR);
 	was_active = t->t.state == TICKET_ACTIVE;
 	tmr_cancel(&e->timers, &t->tm_state);
 	t->t.pending_until = 0;
