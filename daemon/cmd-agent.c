@@ -12,6 +12,7 @@
 #include "reply.h"
 #include "server.h"
 #include "store.h"
+#include "text.h"
 #include "waiters.h"
 
 #define AGENT_NEXT_MAX_TIMEOUT	86400
@@ -292,18 +293,15 @@ agent_opts_add(struct conn *c, struct agent_opts *o, const char *name,
 
 /* A user event for the journal (users outside the engine have no other). */
 static void
-agent_user_event(struct conn *c, const char *type, const char *name,
+agent_user_event(struct conn *c, enum event_type type, const char *name,
     int role)
 {
 	struct engine_event	ev;
 	char			data[128];
 
 	snprintf(data, sizeof data, "{\"role\":\"%s\"}", role_name(role));
-	memset(&ev, 0, sizeof ev);
-	ev.time = server_now();
-	ev.type = type;
+	engine_event_init(&ev, type, server_now(), c->user);
 	ev.agent = name;
-	ev.actor = c->user;
 	ev.data = data;
 	journal_emit(server.journal, &ev);
 }
@@ -317,6 +315,10 @@ cmd_agent_add(struct conn *c, const struct cmd_args *a)
 	const char		*name = a->argv[2];
 	int			 rc, demo;
 
+	/* Users of every role: the engine sees only agents' names. */
+	if (cmd_check_name(c, a, 2, ENGINE_NAME_MAX, TEXT_WORD,
+	    "user name") != 0)
+		return;
 	if (agent_parse_opts(c, a, 4, &o) != 0)
 		return;
 	if (o.role == 0)
@@ -345,7 +347,7 @@ cmd_agent_add(struct conn *c, const struct cmd_args *a)
 		fatalx("password hashing failed (out of memory)");
 	journal_put_user_demo(server.journal, name, hash, o.role, demo,
 	    server_now());
-	agent_user_event(c, "user.added", name, o.role);
+	agent_user_event(c, EV_USER_ADDED, name, o.role);
 	resp_add_status(&c->reply, "OK");
 }
 
@@ -382,7 +384,7 @@ cmd_agent_set(struct conn *c, const struct cmd_args *a)
 	if (o.role != 0 && o.role != u.role) {
 		journal_put_user(server.journal, name, u.hash, o.role,
 		    server_now());
-		agent_user_event(c, "user.updated", name, o.role);
+		agent_user_event(c, EV_USER_UPDATED, name, o.role);
 	}
 	resp_add_status(&c->reply, "OK");
 }
@@ -436,7 +438,7 @@ cmd_agent_passwd(struct conn *c, const struct cmd_args *a)
 		fatalx("password hashing failed (out of memory)");
 	journal_put_user_demo(server.journal, name, hash, u.role, demo,
 	    server_now());
-	agent_user_event(c, "user.password", name, u.role);
+	agent_user_event(c, EV_USER_PASSWORD, name, u.role);
 	resp_add_status(&c->reply, "OK");
 }
 
@@ -462,7 +464,7 @@ cmd_agent_del(struct conn *c, const struct cmd_args *a)
 		return;
 	}
 	journal_del_user(server.journal, name);
-	agent_user_event(c, "user.deleted", name, u.role);
+	agent_user_event(c, EV_USER_DELETED, name, u.role);
 	/* A deleted user's sessions end with it. */
 	TAILQ_FOREACH(k, &server.conns, entry) {
 		if (k != c && k->authed && strcmp(k->user, name) == 0)
@@ -483,13 +485,14 @@ const struct cmd_entry cmd_agent_table[] = {
 	{ "AGENT", "STATUS", -2, 0, ROLE_FLOOR, "AGENT STATUS [name]",
 	  cmd_agent_status },
 	{ "AGENT", "LIST", 2, 0, ROLE_FLOOR, "AGENT LIST", cmd_agent_list },
-	{ "AGENT", "ADD", -4, CMD_WRITE, ROLE_ADMIN,
+	{ "AGENT", "ADD", -4, CMD_WRITE | CMD_BYTES(3), ROLE_ADMIN,
 	  "AGENT ADD <name> <password> [ROLE r] [SKILLS q:l,...] "
 	  "[GROUPS g,...] [CAPACITY n]", cmd_agent_add },
 	{ "AGENT", "SET", -5, CMD_WRITE, ROLE_ADMIN,
 	  "AGENT SET <name> [ROLE r] [SKILLS q:l,...] [GROUPS g,...] "
 	  "[CAPACITY n]", cmd_agent_set },
-	{ "AGENT", "PASSWD", -4, CMD_WRITE, ROLE_ANY,
+	{ "AGENT", "PASSWD", -4, CMD_WRITE | CMD_BYTES(3) | CMD_BYTES(5),
+	  ROLE_ANY,
 	  "AGENT PASSWD <name> <password> [OLD <old-password>]",
 	  cmd_agent_passwd },
 	{ "AGENT", "DEL", 3, CMD_WRITE, ROLE_ADMIN, "AGENT DEL <name>",

@@ -3,6 +3,23 @@
 #include "conn.h"
 #include "pubsub.h"
 #include "server.h"
+#include "text.h"
+
+/* Channel and pattern names: names, long enough for "agent.<name>". */
+#define PUBSUB_NAME_MAX	(2 * ENGINE_NAME_MAX)
+
+/* All or none: a bad name leaves the subscriptions as they were. */
+static int
+pubsub_check_names(struct conn *c, const struct cmd_args *a,
+    const char *what)
+{
+	int	i;
+
+	for (i = 1; i < a->argc; i++)
+		if (cmd_check_name(c, a, i, PUBSUB_NAME_MAX, 0, what) != 0)
+			return (-1);
+	return (0);
+}
 
 static void
 pubsub_ack(struct conn *c, const char *kind, const char *name)
@@ -18,6 +35,8 @@ cmd_subscribe(struct conn *c, const struct cmd_args *a)
 {
 	int	i;
 
+	if (pubsub_check_names(c, a, "channel") != 0)
+		return;
 	for (i = 1; i < a->argc; i++) {
 		pubsub_subscribe(c, a->argv[i]);
 		pubsub_ack(c, "subscribe", a->argv[i]);
@@ -29,6 +48,8 @@ cmd_psubscribe(struct conn *c, const struct cmd_args *a)
 {
 	int	i;
 
+	if (pubsub_check_names(c, a, "pattern") != 0)
+		return;
 	for (i = 1; i < a->argc; i++) {
 		pubsub_psubscribe(c, a->argv[i]);
 		pubsub_ack(c, "psubscribe", a->argv[i]);

@@ -559,12 +559,15 @@ cmd_command(struct conn *c, const struct cmd_args *a)
 }
 
 const struct cmd_entry cmd_server_table[] = {
-	{ .name = "PING", .arity = -1, .flags = CMD_NOAUTH | CMD_PUBSUB,
+	{ .name = "PING", .arity = -1,
+	  .flags = CMD_NOAUTH | CMD_PUBSUB | CMD_BYTES(1),
 	  .roles = ROLE_ANY, .usage = "PING [message]", .exec = cmd_ping },
-	{ .name = "HELLO", .arity = -1, .flags = CMD_NOAUTH,
+	/* The password of HELLO 2 [SETNAME n] AUTH u p is at 4 or 6. */
+	{ .name = "HELLO", .arity = -1,
+	  .flags = CMD_NOAUTH | CMD_BYTES(4) | CMD_BYTES(6),
 	  .roles = ROLE_ANY, .usage = "HELLO [2 [AUTH user password]]",
 	  .exec = cmd_hello },
-	{ .name = "AUTH", .arity = -2, .flags = CMD_NOAUTH,
+	{ .name = "AUTH", .arity = -2, .flags = CMD_NOAUTH | CMD_BYTES(2),
 	  .roles = ROLE_ANY, .usage = "AUTH <user> <password>",
 	  .exec = cmd_auth },
 	{ .name = "QUIT", .arity = 1, .flags = CMD_NOAUTH | CMD_PUBSUB,

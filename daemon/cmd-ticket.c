@@ -395,10 +395,9 @@ cmd_ticket_rate(struct conn *c, const struct cmd_args *a)
 			loaded = 1;
 		}
 	}
+	/* The ticket.rated event hands the updated row to the journal. */
 	rc = engine_ticket_rate(server.engine, server_now(), &who, id,
 	    (int)score, a->argc > 4 ? a->argv[4] : NULL, stored, err);
-	if (rc == ENGINE_OK && loaded)
-		journal_put_final(server.journal, &old);
 	if (loaded)
 		store_ticket_free(&old);
 	cmd_reply_engine(c, rc, err);

@@ -10,6 +10,7 @@
 #include "conn.h"
 #include "journal.h"
 #include "server.h"
+#include "text.h"
 
 static const struct cmd_entry *cmd_tables[] = {
 	cmd_server_table,
@@ -97,7 +98,67 @@ cmd_roles_text(int roles)
 	return (buf);
 }
 
-/* Arity, authentication, role and mode: 0, or -1 with the error written. */
+/* " <id>" when the usage names argument i so, else "". */
+static void
+cmd_arg_label(const struct cmd_entry *e, int i, char *buf, size_t len)
+{
+	const char	*w = e->usage;
+	size_t		 n;
+
+	buf[0] = '\0';
+	for (; i > 0 && w != NULL; i--)
+		if ((w = strchr(w, ' ')) != NULL)
+			w++;
+	if (w == NULL || *w != '<' || (n = strcspn(w, " ")) >= len - 1)
+		return;
+	snprintf(buf, len, " %.*s", (int)n, w);
+}
+
+/*
+ * Every argument is text unless the row marks it bytes: a NUL would cut
+ * it short in a name, a note or a key ("C1\0x" would overwrite "C1").
+ */
+static int
+cmd_check_text(struct conn *c, const struct cmd_args *a,
+    const struct cmd_entry *e)
+{
+	const char	*why;
+	char		 label[64];
+	int		 i;
+
+	for (i = 0; i < a->argc; i++) {
+		if (i > 0 && i <= CMD_BYTES_LAST &&
+		    (e->flags & CMD_BYTES(i)) != 0)
+			continue;
+		if (text_check(a->argv[i], a->argvlen[i], &why) != 0) {
+			cmd_arg_label(e, i, label, sizeof label);
+			resp_add_error(&c->reply, "ERR argument %d%s of "
+			    "'%s%s%s' %s", i, label, e->name, e->sub ? " " : "",
+			    e->sub ? e->sub : "", why);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+int
+cmd_check_name(struct conn *c, const struct cmd_args *a, int i, size_t max,
+    int flags, const char *what)
+{
+	char	err[TEXT_ERRMAX];
+
+	if (text_name_check(a->argv[i], a->argvlen[i], max, flags, what, err,
+	    sizeof err) != 0) {
+		resp_add_error(&c->reply, "ERR %s", err);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Arity, authentication, role, mode and text: 0, or -1 with the error
+ * written.
+ */
 static int
 cmd_check(struct conn *c, const struct cmd_args *a, const struct cmd_entry *e)
 {
@@ -125,12 +186,12 @@ cmd_check(struct conn *c, const struct cmd_args *a, const struct cmd_entry *e)
 		    "(P)UNSUBSCRIBE / PING / QUIT are allowed in this context");
 		return (-1);
 	}
-	return (0);
+	return (cmd_check_text(c, a, e));
 }
 
 /*
- * The one check before any handler: lookup, arity, authentication, role
- * and mode. A reply that depends on a change is held for the commit.
+ * The one check before any handler: lookup, arity, authentication, role,
+ * mode and text. A reply that depends on a change is held for the commit.
  */
 void
 cmd_dispatch(struct conn *c, const struct cmd_args *a)

@@ -17,6 +17,12 @@ struct conn;
 #define CMD_WRITE	0x02	/* changes state: journaled */
 #define CMD_PUBSUB	0x04	/* allowed while subscribed */
 #define CMD_AUDIT	0x08	/* audited even though it changes no ticket */
+/*
+ * argv[i] may hold any byte: a password, or PING's message. Every other
+ * argument is text (UTF-8 without NUL), checked by cmd_dispatch().
+ */
+#define CMD_BYTES(i)	(0x100 << (i))
+#define CMD_BYTES_LAST	22	/* the last i CMD_BYTES() can mark */
 
 struct cmd_args {
 	int		 argc;
@@ -65,6 +71,12 @@ int	cmd_parse_id(struct conn *, const char *, uint64_t *);
 int	cmd_parse_int(struct conn *, const char *, long long min,
 	    long long max, long long *);
 int	cmd_is(const char *arg, const char *keyword);
+/*
+ * A name argument (what: "customer id", "channel"...) of at most max - 1
+ * bytes and flags as text_name_check(): 0, or -1 with -ERR written.
+ */
+int	cmd_check_name(struct conn *, const struct cmd_args *, int i,
+	    size_t max, int flags, const char *what);
 
 /* AGENT NEXT ... ACCEPT, resumed with its offer (c->accept_offer). */
 void	cmd_agent_next_accept(struct conn *);

@@ -38,8 +38,8 @@ config_followup_section(struct config_parse *p, const char *name)
 	struct followup_rule	*r;
 	int			 i;
 
-	if (!config_valid_name(name))
-		return (config_error(p, "bad followup name '%s'", name));
+	if (config_check_name(p, "followup", name) != 0)
+		return (-1);
 	for (i = 0; i < cfg->nfollowups; i++)
 		if (strcmp(cfg->followups[i].name, name) == 0)
 			return (config_error(p, "followup '%s' defined twice",

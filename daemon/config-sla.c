@@ -13,8 +13,8 @@ config_calendar_section(struct config_parse *p, const char *name)
 	struct calendar	*cal;
 	int		 i;
 
-	if (!config_valid_name(name))
-		return (config_error(p, "bad calendar name '%s'", name));
+	if (config_check_name(p, "calendar", name) != 0)
+		return (-1);
 	for (i = 0; i < cfg->ncalendars; i++)
 		if (strcmp(cfg->calendars[i].name, name) == 0)
 			return (config_error(p, "calendar '%s' defined twice",
@@ -51,10 +51,10 @@ config_calendar_key(struct config_parse *p, const char *key,
 	if (strcmp(key, "timezone") == 0) {
 		tzfile_free(zone);
 		tzfile_init(zone);
-		if (!tzfile_name_ok(value) ||
-		    tzfile_load(value, zone, why, sizeof why) != 0)
-			return (config_error(p, "calendar %s: timezone '%s': "
-			    "%s", cal->name, value, why));
+		/* tzfile_load takes POSIX TZ strings too ("UTC0"). */
+		if (tzfile_load(value, zone, why, sizeof why) != 0)
+			return (config_error(p, "calendar %s: %s", cal->name,
+			    why));
 		tzfile_cal_zone(zone, &cz);
 		cal_set_zone(cal, &cz);
 		return (0);
@@ -174,7 +174,7 @@ config_parse_sla_step(const char *text, struct sla_step *st, char *err,
 		goto usage;
 	for (act = strtok_r(w, ",", &asave); act != NULL;
 	    act = strtok_r(NULL, ",", &asave)) {
-		char *word, *wsave, *arg;
+		char *word, *wsave, *arg, *end;
 		if ((word = strtok_r(act, " \t", &wsave)) == NULL)
 			continue;
 		arg = strtok_r(NULL, " \t", &wsave);
@@ -183,8 +183,9 @@ config_parse_sla_step(const char *text, struct sla_step *st, char *err,
 		else if (strcmp(word, "page") == 0 && arg == NULL)
 			st->actions |= SLA_PAGE;
 		else if (strcmp(word, "boost") == 0 && arg != NULL) {
-			n = strtol(arg, &word, 10);
-			if (*word != '\0' || n < 1 || n > 100000) {
+			n = strtol(arg, &end, 10);
+			if (end == arg || *end != '\0' || n < 1 ||
+			    n > 100000) {
 				snprintf(err, errlen, "bad boost '%s'", arg);
 				return (-1);
 			}

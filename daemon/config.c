@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "config_internal.h"
+#include "text.h"
 
 int
 config_error(struct config_parse *p, const char *fmt, ...)
@@ -152,18 +153,27 @@ config_parse_int(const char *s, long min, long max, long *out)
 	return (0);
 }
 
+/* A word of text.h, as protocol names are: a queue, tier, user, group. */
 int
 config_valid_name(const char *s)
 {
-	size_t	n = strlen(s);
+	char	why[TEXT_ERRMAX];
 
-	if (n == 0 || n >= ENGINE_NAME_MAX)
-		return (0);
-	for (; *s != '\0'; s++) {
-		if (!isalnum((unsigned char)*s) && strchr("-_.@+", *s) == NULL)
-			return (0);
-	}
-	return (1);
+	return (text_name_check(s, strlen(s), ENGINE_NAME_MAX, TEXT_WORD,
+	    "name", why, sizeof why) == 0);
+}
+
+/* A section's name: 0, or -1 with the error saying what is wrong. */
+int
+config_check_name(struct config_parse *p, const char *kind, const char *s)
+{
+	char	what[32], why[TEXT_ERRMAX];
+
+	snprintf(what, sizeof what, "%s name", kind);
+	if (text_name_check(s, strlen(s), ENGINE_NAME_MAX, TEXT_WORD, what,
+	    why, sizeof why) != 0)
+		return (config_error(p, "bad %s name '%s': %s", kind, s, why));
+	return (0);
 }
 
 /* "billing:5,tech:3" (a skill without a level is level 1). */
@@ -375,8 +385,8 @@ config_section(struct config_parse *p, char *name)
 		return (config_sla_section(p, arg, queue));
 	} else if (arg != NULL && (strcmp(name, "tier") == 0 ||
 	    strcmp(name, "queue") == 0 || strcmp(name, "user") == 0)) {
-		if (!config_valid_name(arg))
-			return (config_error(p, "bad %s name '%s'", name, arg));
+		if (config_check_name(p, name, arg) != 0)
+			return (-1);
 		if (strcmp(name, "tier") == 0) {
 			for (i = 0; i < cfg->ntiers; i++)
 				if (strcmp(cfg->tiers[i].name, arg) == 0)
@@ -712,11 +722,15 @@ config_trim(char *s)
 static int
 config_line(struct config_parse *p, char *line)
 {
-	char	*eq, *key, *value, *end;
+	char		*eq, *key, *value, *end;
+	const char	*why;
 
 	line = config_trim(line);
 	if (*line == '\0' || *line == '#' || *line == ';')
 		return (0);
+	/* Names and text go out in UTF-8 (replies, JSON, exports). */
+	if (text_check(line, strlen(line), &why) != 0)
+		return (config_error(p, "line %s", why));
 	if (*line == '[') {
 		if ((end = strchr(line, ']')) == NULL ||
 		    *config_trim(end + 1) != '\0')

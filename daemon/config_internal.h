@@ -34,6 +34,8 @@ struct config_parse {
 int	config_error(struct config_parse *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	config_valid_name(const char *);
+int	config_check_name(struct config_parse *, const char *kind,
+	    const char *);
 int	config_parse_int(const char *, long min, long max, long *);
 
 int	config_calendar_section(struct config_parse *, const char *name);

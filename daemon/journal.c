@@ -18,7 +18,9 @@ const double journal_commit_bounds[JOURNAL_COMMIT_BUCKETS] = {
 struct jevent {
 	hl_ms		time;
 	uint64_t	ticket;
-	size_t		type, agent, customer, actor, data;
+	int		kind;
+	unsigned	flags;
+	size_t		queue, agent, customer, actor, data;
 	int		has_fact;
 	struct jfact {			/* engine_fact, strings in the arena */
 		int	kind, flag;
@@ -64,7 +66,6 @@ struct journal {
 	void			*settled_arg;
 	struct journal		*backlog;	/* records a commit failed */
 	double			 failed_at;	/* journal_clock() */
-	struct engine		*engine;
 	struct journal_stats	 stats;
 };
 
@@ -96,20 +97,26 @@ journal_new(void)
 }
 
 static void
+journal_free_row(struct ticket *t)
+{
+	int	k;
+
+	free(t->subject);
+	free(t->disposition);
+	for (k = 0; k < t->nattrs; k++) {
+		free(t->attrs[k].key);
+		free(t->attrs[k].value);
+	}
+	free(t->attrs);
+}
+
+static void
 journal_free_final(struct journal *j)
 {
 	size_t	i;
-	int	k;
 
-	for (i = 0; i < j->nfinal; i++) {
-		free(j->final[i].subject);
-		free(j->final[i].disposition);
-		for (k = 0; k < j->final[i].nattrs; k++) {
-			free(j->final[i].attrs[k].key);
-			free(j->final[i].attrs[k].value);
-		}
-		free(j->final[i].attrs);
-	}
+	for (i = 0; i < j->nfinal; i++)
+		journal_free_row(&j->final[i]);
 	j->nfinal = 0;
 }
 
@@ -129,12 +136,6 @@ journal_free(struct journal *j)
 	free(j->agents);
 	free(j->final);
 	free(j);
-}
-
-void
-journal_set_engine(struct journal *j, struct engine *e)
-{
-	j->engine = e;
 }
 
 void
@@ -189,16 +190,27 @@ journal_strdup(const char *s)
 	return (d);
 }
 
-/* A ticket that left memory (closed, abandoned): keep its last state now. */
+/*
+ * A ticket that left memory (closed, abandoned; or rated when closed):
+ * its event hands over its last state, copied now. A later one of the
+ * batch replaces it (unless it is that copy, changed in place by a
+ * TICKET RATE that found it with journal_final_ticket).
+ */
 static void
 journal_keep_final(struct journal *j, const struct ticket *t)
 {
 	struct ticket	*f;
 	int		 k;
 
-	j->final = journal_grow(j->final, &j->cfinal, j->nfinal + 1,
-	    sizeof *j->final);
-	f = &j->final[j->nfinal++];
+	if ((f = journal_final_ticket(j, t->id)) == t)
+		return;
+	if (f != NULL)
+		journal_free_row(f);
+	else {
+		j->final = journal_grow(j->final, &j->cfinal, j->nfinal + 1,
+		    sizeof *j->final);
+		f = &j->final[j->nfinal++];
+	}
 	*f = *t;
 	f->priv = NULL;
 	f->subject = journal_strdup(t->subject);
@@ -226,25 +238,26 @@ journal_final_ticket(struct journal *j, uint64_t id)
 	return (NULL);
 }
 
-void
-journal_put_final(struct journal *j, const struct ticket *t)
-{
-	journal_keep_final(j, t);
-}
-
+/*
+ * The event says which rows it touches (engine.h, EVF_*) and hands over
+ * the last row of a ticket that leaves memory: the journal reads the
+ * event only. The rows still in memory are written as they are at the
+ * commit (journal_write_rows), once each.
+ */
 void
 journal_emit(void *arg, const struct engine_event *ev)
 {
 	struct journal		*j = arg;
 	struct jevent		*je;
-	const struct ticket	*t;
 
 	j->events = journal_grow(j->events, &j->cevents, j->nevents + 1,
 	    sizeof *j->events);
 	je = &j->events[j->nevents++];
 	je->time = ev->time;
 	je->ticket = ev->ticket;
-	je->type = journal_str(j, ev->type);
+	je->kind = (int)ev->kind;
+	je->flags = ev->flags;
+	je->queue = journal_str(j, ev->queue);
 	je->agent = journal_str(j, ev->agent);
 	je->customer = journal_str(j, ev->customer);
 	je->actor = journal_str(j, ev->actor);
@@ -261,26 +274,24 @@ journal_emit(void *arg, const struct engine_event *ev)
 	}
 	j->count++;
 
-	if (ev->ticket != 0) {
+	if (ev->ticket != 0 && (ev->flags & EVF_TICKET_ROW)) {
 		j->tickets = journal_grow(j->tickets, &j->ctickets,
 		    j->ntickets + 1, sizeof *j->tickets);
 		j->tickets[j->ntickets++] = ev->ticket;
-		if (strcmp(ev->type, "ticket.created") == 0) {
+		if (ev->flags & EVF_TICKET_NEW) {
 			j->created = journal_grow(j->created, &j->ccreated,
 			    j->ncreated + 1, sizeof *j->created);
 			j->created[j->ncreated++] = ev->ticket;
 		}
-		if (j->engine != NULL &&
-		    (t = engine_ticket_get(j->engine, ev->ticket)) != NULL &&
-		    (t->state == TICKET_CLOSED || t->state == TICKET_ABANDONED))
-			journal_keep_final(j, t);
+		if ((ev->flags & EVF_TICKET_FINAL) && ev->row != NULL)
+			journal_keep_final(j, ev->row);
 	}
 	/* Every ticket event names its customer, but only customer events
 	 * change the customer's row (a ticket that brings a new customer
 	 * emits customer.updated): rewriting it at each ticket transition
 	 * cost three seals and a random page of the customers table. */
 	if (ev->customer != NULL && *ev->customer != '\0' &&
-	    strncmp(ev->type, "customer.", 9) == 0) {
+	    (ev->flags & EVF_CUSTOMER_ROW)) {
 		j->customers = journal_grow(j->customers, &j->ccustomers,
 		    j->ncustomers + 1, sizeof *j->customers);
 		j->customers[j->ncustomers++] = journal_str(j, ev->customer);
@@ -288,8 +299,7 @@ journal_emit(void *arg, const struct engine_event *ev)
 	/* An agent's row holds its role, skills, groups and capacity: its
 	 * status (agent.status, several per ticket) is not persisted. */
 	if (ev->agent != NULL && *ev->agent != '\0' &&
-	    strncmp(ev->type, "agent.", 6) == 0 &&
-	    strcmp(ev->type, "agent.status") != 0) {
+	    (ev->flags & EVF_USER_ROW)) {
 		j->agents = journal_grow(j->agents, &j->cagents,
 		    j->nagents + 1, sizeof *j->agents);
 		j->agents[j->nagents++] = journal_str(j, ev->agent);
@@ -386,7 +396,11 @@ journal_event_at(const struct journal *j, size_t i, struct engine_event *ev,
 
 	ev->time = je->time;
 	ev->ticket = je->ticket;
-	ev->type = journal_at(j, je->type);
+	ev->kind = (enum event_type)je->kind;
+	ev->type = event_type_name(ev->kind);
+	ev->flags = je->flags;
+	ev->queue = journal_at(j, je->queue);
+	ev->row = NULL;		/* rows are the store's by now */
 	ev->agent = journal_at(j, je->agent);
 	ev->customer = journal_at(j, je->customer);
 	ev->actor = journal_at(j, je->actor);
@@ -495,9 +509,10 @@ journal_backlog(const struct journal *j)
 }
 
 static int
-journal_is_audit(const char *type)
+journal_is_audit(int kind)
 {
-	return (strncmp(type, "audit.", 6) == 0);
+	return (kind == EV_AUDIT_LOGIN || kind == EV_AUDIT_LOGIN_FAILED ||
+	    kind == EV_AUDIT_COMMAND);
 }
 
 /*
@@ -514,12 +529,10 @@ journal_soft(const struct journal *j)
 	if (j->nusers > 0 || j->ntickets > 0 || j->nfinal > 0 ||
 	    j->ncustomers > 0 || j->nagents > 0)
 		return (0);
-	for (i = 0; i < j->nevents; i++) {
-		const char *type = journal_at(j, j->events[i].type);
-		if (!journal_is_audit(type) &&
-		    strcmp(type, "agent.status") != 0)
+	for (i = 0; i < j->nevents; i++)
+		if (!journal_is_audit(j->events[i].kind) &&
+		    j->events[i].kind != EV_AGENT_STATUS)
 			return (0);
-	}
 	return (1);
 }
 
@@ -550,7 +563,7 @@ journal_keep(struct journal *j, int soft)
 	resp_buf_init(&data);
 	for (i = 0; i < j->nevents; i++) {
 		journal_event_at(j, i, &ev, &fact);
-		if (!soft && !journal_is_audit(ev.type))
+		if (!soft && !journal_is_audit(ev.kind))
 			continue;
 		if (j->backlog->nevents >= JOURNAL_BACKLOG_MAX) {
 			j->stats.backlog_dropped++;
@@ -559,7 +572,7 @@ journal_keep(struct journal *j, int soft)
 			continue;
 		}
 		len = ev.data != NULL ? strlen(ev.data) : 0;
-		if (!soft && strcmp(ev.type, "audit.command") == 0 &&
+		if (!soft && ev.kind == EV_AUDIT_COMMAND &&
 		    len > 0 && ev.data[len - 1] == '}') {
 			resp_buf_reset(&data);
 			resp_add_raw(&data, ev.data, len - 1);

@@ -17,8 +17,6 @@ struct store;
 
 struct journal	*journal_new(void);
 void		 journal_free(struct journal *);
-/* The engine whose tickets the batch snapshots at commit. */
-void		 journal_set_engine(struct journal *, struct engine *);
 /* The engine's emit callback; arg is the journal. */
 void		 journal_emit(void *arg, const struct engine_event *);
 /* User rows (passwords live outside the engine). hash NULL: delete. */
@@ -29,12 +27,11 @@ void		 journal_put_user_demo(struct journal *, const char *name,
 		    const char *hash, int role, int demo, hl_ms now);
 void		 journal_del_user(struct journal *, const char *name);
 /*
- * A ticket no longer in the engine (closed) changed outside it (TICKET
- * RATE): its row is written at the commit. journal_final_ticket finds
- * such a row, or the last state of a ticket closed in this batch, so
- * that a second change in the same batch starts from it.
+ * The last state of a ticket that left memory in this batch (an event
+ * with EVF_TICKET_FINAL handed it over), so that a change to it in the
+ * same batch (TICKET RATE of a ticket just closed) starts from it; NULL
+ * if none.
  */
-void		 journal_put_final(struct journal *, const struct ticket *);
 struct ticket	*journal_final_ticket(struct journal *, uint64_t id);
 /* Changes waiting for the commit (grows with every emit). */
 uint64_t	 journal_count(const struct journal *);

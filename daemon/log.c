@@ -9,6 +9,7 @@
 #include <event2/event.h>
 
 #include "log.h"
+#include "text.h"
 
 static enum log_level	 log_max = LOG_LEVEL_INFO;
 static FILE		*log_fp;
@@ -70,26 +71,51 @@ log_reopen(void)
 	return (0);
 }
 
+/*
+ * The whole message is escaped, as OpenSSH does: its arguments carry
+ * what clients sent (user names, ids, commands), and a newline or an
+ * escape sequence in one must not forge a line or drive a terminal.
+ */
 static void
 log_vwrite(enum log_level level, const char *fmt, va_list ap, int err)
 {
-	struct timeval	tv;
-	struct tm	tm;
-	char		stamp[32];
+	struct timeval	 tv;
+	struct tm	 tm;
+	char		 stamp[32], msg[1024], esc[4 * sizeof msg];
+	char		*m = msg, *e = esc;
 	FILE		*fp = log_fp != NULL ? log_fp : stderr;
+	va_list		 ap2;
+	int		 n;
 
 	if (level > log_max)
 		return;
+	va_copy(ap2, ap);
+	n = vsnprintf(msg, sizeof msg, fmt, ap);
+	if (n >= (int)sizeof msg && (m = malloc((size_t)n + 1)) != NULL)
+		vsnprintf(m, (size_t)n + 1, fmt, ap2);
+	va_end(ap2);
+	if (m == NULL)
+		m = msg;			/* out of memory: the first 1 KiB */
+	n = n < 0 ? 0 : (int)strlen(m);
+	if ((size_t)n * 4 >= sizeof esc &&
+	    (e = malloc((size_t)n * 4 + 1)) == NULL) {
+		e = esc;
+		n = sizeof esc / 4 - 1;
+	}
+	text_escape(e, (size_t)n * 4 + 1, m, (size_t)n);
 	gettimeofday(&tv, NULL);
 	gmtime_r(&tv.tv_sec, &tm);
 	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
-	fprintf(fp, "%s.%03dZ [%d] %s: ", stamp, (int)(tv.tv_usec / 1000),
-	    (int)getpid(), log_names[level]);
-	vfprintf(fp, fmt, ap);
+	fprintf(fp, "%s.%03dZ [%d] %s: %s", stamp, (int)(tv.tv_usec / 1000),
+	    (int)getpid(), log_names[level], e);
 	if (err != 0)
 		fprintf(fp, ": %s", strerror(err));
 	fputc('\n', fp);
 	fflush(fp);
+	if (m != msg)
+		free(m);
+	if (e != esc)
+		free(e);
 }
 
 void

@@ -280,12 +280,15 @@ pubsub_publish(const char *channel, const char *payload, size_t len)
 	return (n);
 }
 
-/* Every committed event goes to events, sla, ticket.<id>, agent.<name>, queue.<q>. */
+/*
+ * Every committed event goes to events, sla, ticket.<id>, agent.<name>,
+ * queue.<q>: the event says which (its flags, its queue: the ticket's
+ * after the event, also for one that has left memory).
+ */
 void
 pubsub_publish_event(int64_t seq, const struct engine_event *ev, void *arg)
 {
 	static struct resp_buf	 b;
-	const struct ticket	*t;
 	char			 chan[ENGINE_NAME_MAX + 16];
 
 	if (nchannels == 0 && npatterns == 0)
@@ -296,9 +299,11 @@ pubsub_publish_event(int64_t seq, const struct engine_event *ev, void *arg)
 	    (long long)seq, (long long)ev->time);
 	resp_add_raw(&b, chan, strlen(chan));
 	json_add_string(&b, ev->type);
-	snprintf(chan, sizeof chan, ",\"ticket\":%llu,\"agent\":",
+	snprintf(chan, sizeof chan, ",\"ticket\":%llu,\"queue\":",
 	    (unsigned long long)ev->ticket);
 	resp_add_raw(&b, chan, strlen(chan));
+	json_add_string(&b, ev->queue != NULL ? ev->queue : "");
+	resp_add_raw(&b, ",\"agent\":", 9);
 	json_add_string(&b, ev->agent != NULL ? ev->agent : "");
 	resp_add_raw(&b, ",\"customer\":", 12);
 	json_add_string(&b, ev->customer != NULL ? ev->customer : "");
@@ -310,17 +315,16 @@ pubsub_publish_event(int64_t seq, const struct engine_event *ev, void *arg)
 	resp_add_raw(&b, "}", 1);
 
 	pubsub_publish("events", b.data, b.len);
-	if (strncmp(ev->type, "sla.", 4) == 0 ||
-	    strcmp(ev->type, "ticket.escalated") == 0)
+	if (ev->flags & EVF_SLA)
 		pubsub_publish("sla", b.data, b.len);
 	if (ev->ticket != 0) {
 		snprintf(chan, sizeof chan, "ticket.%llu",
 		    (unsigned long long)ev->ticket);
 		pubsub_publish(chan, b.data, b.len);
-		if ((t = engine_ticket_get(server.engine, ev->ticket)) != NULL) {
-			snprintf(chan, sizeof chan, "queue.%s", t->queue);
-			pubsub_publish(chan, b.data, b.len);
-		}
+	}
+	if (ev->queue != NULL && *ev->queue != '\0') {
+		snprintf(chan, sizeof chan, "queue.%s", ev->queue);
+		pubsub_publish(chan, b.data, b.len);
 	}
 	if (ev->agent != NULL && *ev->agent != '\0') {
 		snprintf(chan, sizeof chan, "agent.%s", ev->agent);

@@ -379,7 +379,6 @@ server_new_engine(int presence)
 	config_engine(&server.cfg, &ec);
 	if ((e = engine_new(&ec, journal_emit, server.journal)) == NULL)
 		fatalx("cannot create the engine");
-	journal_set_engine(server.journal, e);
 	if (store_load(server.store, e, err) != 0 ||
 	    store_load_insight(server.store, e, server_now() -
 	    engine_repeat_window(e), err) != 0)
@@ -832,11 +831,7 @@ server_reload(char *err, size_t errlen)
 	log_set_level(server.cfg.log_level);
 	server_throttle_conf();
 	server_sync_users();
-	memset(&ev, 0, sizeof ev);
-	ev.time = server_now();
-	ev.type = "config.reloaded";
-	ev.actor = "system";
-	ev.data = "{}";
+	engine_event_init(&ev, EV_CONFIG_RELOADED, server_now(), "system");
 	journal_emit(server.journal, &ev);
 	log_info("configuration reloaded from %s", server.config_path);
 	return (0);

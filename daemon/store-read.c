@@ -220,8 +220,10 @@ store_row_event(struct store *st, sqlite3_stmt *s, struct engine_event *ev,
 	int64_t	seq = sqlite3_column_int64(s, 0);
 	char	ad[64];
 
+	memset(ev, 0, sizeof *ev);	/* no flags, queue, row nor fact */
 	ev->time = sqlite3_column_int64(s, 1);
 	ev->type = (const char *)sqlite3_column_text(s, 2);
+	ev->kind = event_type_parse(ev->type);
 	ev->ticket = (uint64_t)sqlite3_column_int64(s, 3);
 	ev->agent = (const char *)sqlite3_column_text(s, 4);
 	ev->customer = (const char *)sqlite3_column_text(s, 5);
@@ -235,7 +237,6 @@ store_row_event(struct store *st, sqlite3_stmt *s, struct engine_event *ev,
 		return (STORE_TAMPERED);
 	}
 	ev->data = *data;
-	ev->fact = NULL;
 	return (0);
 }
 

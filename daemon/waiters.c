@@ -76,18 +76,17 @@ waiters_remove(struct conn *c)
 void
 waiters_on_event(const struct engine_event *ev, void *arg)
 {
-	const struct ticket	*t;
 	struct conn		*c;
 	size_t			 start;
 
-	if (strcmp(ev->type, "ticket.offered") != 0 || ev->agent == NULL)
+	if (ev->kind != EV_TICKET_OFFERED || ev->agent == NULL ||
+	    ev->row == NULL)
 		return;
 	TAILQ_FOREACH(c, &waiters, wait_entry) {
 		if (strcmp(c->user, ev->agent) == 0)
 			break;
 	}
-	if (c == NULL || (t = engine_ticket_get(server.engine,
-	    ev->ticket)) == NULL)
+	if (c == NULL)
 		return;
 	if (c->wait_accept) {
 		c->accept_offer = ev->ticket;
@@ -95,7 +94,7 @@ waiters_on_event(const struct engine_event *ev, void *arg)
 		return;
 	}
 	start = c->reply.len;
-	reply_ticket(&c->reply, t, 1);
+	reply_ticket(&c->reply, ev->row, 1);
 	conn_mark_write(c, start);
 	waiters_unblock(c);
 }

@@ -125,7 +125,8 @@ agent_apply(struct agent_private *a, const struct agent_update *u)
 
 static void
 agent_emit_def(struct engine *e, hl_ms now, const char *actor,
-    const char *type, struct agent_private *a)
+    enum event_type type, struct agent_private *a,
+    const struct engine_fact *fact)
 {
 	int	i;
 
@@ -140,7 +141,8 @@ agent_emit_def(struct engine *e, hl_ms now, const char *actor,
 	for (i = 0; i < a->a.ngroups; i++)
 		ejson_str(&e->json, NULL, a->a.groups[i]);
 	ejson_close(&e->json);
-	eng_emit(e, now, actor, type, 0, a->a.name, NULL, ejson_end(&e->json));
+	eng_emit(e, now, actor, type, a->a.name, NULL, ejson_end(&e->json),
+	    fact);
 }
 
 /* A new agent (or a restored one) with its desk and links; offline. */
@@ -185,7 +187,7 @@ engine_agent_add(struct engine *e, hl_ms now, const struct actor *ac,
 	a = agent_make(e, name, now);
 	agent_apply(a, u);
 	eng_links_agent(e, a);
-	agent_emit_def(e, now, eng_actor(ac), "agent.added", a);
+	agent_emit_def(e, now, eng_actor(ac), EV_AGENT_ADDED, a, NULL);
 	return (ENGINE_OK);
 }
 
@@ -206,7 +208,7 @@ engine_agent_update(struct engine *e, hl_ms now, const struct actor *ac,
 	agent_apply(a, u);
 	eng_links_agent(e, a);
 	route_agent_sync(a, now);
-	agent_emit_def(e, now, eng_actor(ac), "agent.updated", a);
+	agent_emit_def(e, now, eng_actor(ac), EV_AGENT_UPDATED, a, NULL);
 	route_agent(e, a, now);
 	return (ENGINE_OK);
 }
@@ -248,8 +250,8 @@ agent_drop_targets(struct engine *e, struct agent_private *a, hl_ms now,
 		t->t.target[0] = '\0';
 		route_ladder_start(e, t, now);
 		route_file(e, t);
-		eng_emit_ticket(e, now, actor, "ticket.queued", t, NULL,
-		    reason);
+		eng_emit_ticket(e, now, actor, EV_TICKET_QUEUED, t, NULL,
+		    reason, NULL);
 	}
 }
 
@@ -295,6 +297,7 @@ engine_agent_delete(struct engine *e, hl_ms now, const struct actor *ac,
 	struct agent_private	*a;
 	struct ticket_private	*t;
 	struct agent_tickets	 l = { NULL, 0, 0 };
+	struct engine_fact	 f;
 	const char		*actor = eng_actor(ac);
 	enum ticket_state	 from;
 	size_t			 i;
@@ -326,8 +329,8 @@ engine_agent_delete(struct engine *e, hl_ms now, const struct actor *ac,
 		eng_qcount(t, +1);
 		route_ladder_start(e, t, now);
 		route_file(e, t);
-		eng_emit_ticket(e, now, actor, "ticket.queued", t, NULL,
-		    requeue);
+		eng_emit_ticket(e, now, actor, EV_TICKET_QUEUED, t, NULL,
+		    requeue, NULL);
 		sla_check(e, t, now);	/* a pending spell ended */
 		agent_tickets_add(&l, t);
 	}
@@ -337,8 +340,8 @@ engine_agent_delete(struct engine *e, hl_ms now, const struct actor *ac,
 	hmap_str_del(&e->agents, a->a.name);
 	a->desk->agent = NULL;
 	eng_desk_release(e, a->desk);
-	eng_spell_end(e, a, now);
-	agent_emit_def(e, now, actor, "agent.deleted", a);
+	agent_emit_def(e, now, actor, EV_AGENT_DELETED, a,
+	    eng_spell_end(e, a, now, &f));
 	free(a);
 	agent_route_list(e, &l, now);
 	return (ENGINE_OK);
@@ -382,10 +385,8 @@ engine_agent_break(struct engine *e, hl_ms now, const struct actor *ac,
 		return (ENGINE_NOTFOUND);
 	if ((rc = agent_perm(ac, a->a.name, err)) != ENGINE_OK)
 		return (rc);
-	if (strlen(reason) >= sizeof a->a.reason) {
-		eng_err(err, "break reason too long");
+	if (*reason != '\0' && eng_name_ok(reason, "break reason", err) != 0)
 		return (ENGINE_ERR);
-	}
 	if (a->base == AGENT_BREAK && strcmp(a->a.reason, reason) == 0)
 		return (ENGINE_OK);
 	tmr_cancel(&e->timers, &a->tm_wrapup);

@@ -606,7 +606,10 @@ cal_fmt_span(char *buf, size_t len, const struct cal_span *s)
 	    s->start_min % 60, s->end_min / 60, s->end_min % 60);
 }
 
-/* Copies one comma-separated item, trimmed, for parsing and messages. */
+/*
+ * Copies one comma-separated item, trimmed, for parsing and messages;
+ * NULL when it does not fit (parsing what fits would drop its end).
+ */
 static const char *
 cal_item(const char *p, char *buf, size_t len)
 {
@@ -619,8 +622,10 @@ cal_item(const char *p, char *buf, size_t len)
 	n = (size_t)(e - p);
 	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
 		n--;
-	if (n >= len)
-		n = len - 1;
+	if (n >= len) {
+		snprintf(buf, len, "%.*s...", (int)len - 4, p);
+		return (NULL);
+	}
 	memcpy(buf, p, n);
 	buf[n] = '\0';
 	return (*e == ',' ? e + 1 : e);
@@ -676,15 +681,18 @@ cal_parse_hours(const char *spec, struct cal_span *spans, int max, int *n,
 	int		 i, j, cnt = 0;
 
 	*n = 0;
-	if (*cal_item(spec, item, sizeof item) == '\0' &&
-	    strcasecmp(item, "closed") == 0)
+	if ((next = cal_item(spec, item, sizeof item)) != NULL &&
+	    *next == '\0' && strcasecmp(item, "closed") == 0)
 		return (0);
 	if (*cal_skip_ws(spec) == '\0') {
 		snprintf(err, errlen, "empty hours (use \"closed\")");
 		return (-1);
 	}
 	for (;;) {
-		next = cal_item(p, item, sizeof item);
+		if ((next = cal_item(p, item, sizeof item)) == NULL) {
+			snprintf(err, errlen, "span \"%s\" too long", item);
+			return (-1);
+		}
 		if (item[0] == '\0') {
 			snprintf(err, errlen, "empty span in \"%s\"", spec);
 			return (-1);
@@ -753,7 +761,11 @@ cal_parse_days(const char *spec, unsigned *mask, char *err, size_t errlen)
 
 	*mask = 0;
 	for (;;) {
-		next = cal_item(p, item, sizeof item);
+		if ((next = cal_item(p, item, sizeof item)) == NULL) {
+			snprintf(err, errlen, "unknown day \"%s\" (expected "
+			    "mon..sun or a range like mon-fri)", item);
+			return (-1);
+		}
 		dash = strchr(item, '-');
 		a = cal_day_name(item, dash != NULL ? (size_t)(dash - item) :
 		    strlen(item));

@@ -184,8 +184,8 @@ engine_customer_set(struct engine *e, hl_ms now, const struct actor *ac,
 	ejson_str(&e->json, "tier", c->c.tier);
 	ejson_str(&e->json, "segment", segment_name(c->c.segment));
 	ejson_str(&e->json, "manager", c->c.manager);
-	eng_emit(e, now, eng_actor(ac), "customer.updated", 0, NULL, c->c.id,
-	    ejson_end(&e->json));
+	eng_emit(e, now, eng_actor(ac), EV_CUSTOMER_UPDATED, NULL, c->c.id,
+	    ejson_end(&e->json), NULL);
 	if (manager)
 		customer_route(e, c, now);
 	return (ENGINE_OK);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "engine_internal.h"
+#include "text.h"
 
 char eng_empty[] = "";
 
@@ -65,27 +66,40 @@ eng_err(char *err, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Names are non-empty, shorter than ENGINE_NAME_MAX, without controls. */
+/*
+ * A name entering the engine from a command or the configuration: the
+ * name rule of text.h (printable UTF-8, shorter than ENGINE_NAME_MAX).
+ */
 int
 eng_name_ok(const char *s, const char *what, char *err)
 {
+	char	why[TEXT_ERRMAX];
+
+	if (s == NULL)
+		s = "";
+	if (text_name_check(s, strlen(s), ENGINE_NAME_MAX, 0, what, why,
+	    sizeof why) != 0) {
+		eng_err(err, "%s", why);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * A name read back from the database: the rule it was stored under,
+ * looser than today's (non-empty, no C0 control, no DEL), so that rows
+ * an older release accepted still load.
+ */
+int
+eng_name_stored_ok(const char *s)
+{
 	const unsigned char	*p;
 
-	if (s == NULL || *s == '\0') {
-		eng_err(err, "empty %s", what);
+	if (s == NULL || *s == '\0' || strlen(s) >= ENGINE_NAME_MAX)
 		return (-1);
-	}
-	if (strlen(s) >= ENGINE_NAME_MAX) {
-		eng_err(err, "%s too long (at most %d bytes)", what,
-		    ENGINE_NAME_MAX - 1);
-		return (-1);
-	}
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p < 0x20 || *p == 0x7f) {
-			eng_err(err, "%s has a control character", what);
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
 			return (-1);
-		}
-	}
 	return (0);
 }
 
@@ -406,46 +420,71 @@ eng_qcount(struct ticket_private *t, int delta)
 	}
 }
 
+/*
+ * The one way out of the engine. The event says what it touches (the
+ * type's flags, and extra ones of this event: EVF_TICKET_FINAL for a
+ * rating of a closed ticket) and carries the ticket's queue and row and
+ * its report fact, so the daemon's readers need look nothing up.
+ */
 void
-eng_emit(struct engine *e, hl_ms now, const char *actor, const char *type,
-    uint64_t ticket, const char *agent, const char *customer,
-    const char *data)
+eng_emit_event(struct engine *e, hl_ms now, const char *actor,
+    enum event_type k, const struct ticket *t, const char *agent,
+    const char *customer, const char *data, const struct engine_fact *fact,
+    unsigned flags)
 {
 	struct engine_event	ev;
 
-	ev.fact = e->has_fact ? &e->fact : NULL;
-	e->has_fact = false;
 	if (e->emit == NULL)
 		return;
 	ev.time = now;
-	ev.type = type;
-	ev.ticket = ticket;
+	ev.kind = k;
+	ev.type = event_type_name(k);
+	ev.flags = event_type_flags(k) | flags;
+	ev.ticket = t != NULL ? t->id : 0;
+	ev.queue = t != NULL ? t->queue : NULL;
+	ev.row = t;
+	if (t != NULL)
+		customer = t->customer;
 	ev.agent = agent != NULL && *agent != '\0' ? agent : NULL;
 	ev.customer = customer != NULL && *customer != '\0' ? customer : NULL;
 	ev.actor = actor != NULL ? actor : "system";
 	ev.data = data != NULL ? data : "{}";
+	ev.fact = fact;
 	e->emit(e->emit_arg, &ev);
 }
 
+/* An event about no ticket (agents, customers). */
+void
+eng_emit(struct engine *e, hl_ms now, const char *actor, enum event_type k,
+    const char *agent, const char *customer, const char *data,
+    const struct engine_fact *fact)
+{
+	eng_emit_event(e, now, actor, k, NULL, agent, customer, data, fact, 0);
+}
+
+/* Every ticket event changes the ticket's row: at least its `updated`. */
 void
 eng_emit_ticket(struct engine *e, hl_ms now, const char *actor,
-    const char *type, struct ticket_private *t, const char *agent,
-    const char *data)
+    enum event_type k, struct ticket_private *t, const char *agent,
+    const char *data, const struct engine_fact *fact)
 {
 	t->t.updated = now;
-	eng_emit(e, now, actor, type, t->t.id, agent, t->t.customer, data);
+	eng_emit_event(e, now, actor, k, &t->t, agent, NULL, data, fact, 0);
 }
 
 void
 eng_emit_status(struct engine *e, hl_ms now, const char *actor,
     struct agent_private *a)
 {
+	struct engine_fact	f;
+	const struct engine_fact *fact;
+
 	ejson_begin(&e->json);
 	ejson_str(&e->json, "status", agent_status_name(a->a.status));
 	ejson_str(&e->json, "reason", a->a.reason);
-	eng_spell_end(e, a, now);
-	eng_emit(e, now, actor, "agent.status", 0, a->a.name, NULL,
-	    ejson_end(&e->json));
+	fact = eng_spell_end(e, a, now, &f);
+	eng_emit(e, now, actor, EV_AGENT_STATUS, a->a.name, NULL,
+	    ejson_end(&e->json), fact);
 }
 
 void

@@ -351,20 +351,95 @@ struct engine_fact {
 };
 
 /*
+ * What an event touches, so that its readers need not look anything up
+ * (the journal, the store and the publisher read the event only):
+ */
+#define EVF_TICKET_NEW	 0x01	/* a ticket is created: its row is inserted */
+#define EVF_TICKET_ROW	 0x02	/* the ticket's row changes */
+#define EVF_CUSTOMER_ROW 0x04	/* the customer's row changes */
+#define EVF_USER_ROW	 0x08	/* the agent's definition in its user row */
+#define EVF_TICKET_FINAL 0x10	/* the ticket has left memory: row is its
+				   last state, for the journal to keep */
+#define EVF_SLA		 0x20	/* published on the sla channel too */
+
+#define EVF_T		EVF_TICKET_ROW	/* every ticket event: `updated` */
+
+/*
+ * Every event type, in one table: its enum value, its name on the wire
+ * and in the journal (stable: stored in the events table), and the EVF_*
+ * flags every event of that type has. Adding an event is adding a row.
+ * The last rows are the daemon's own (users, audit, reload), which the
+ * engine never emits.
+ */
+#define ENGINE_EVENT_TYPES(X)						\
+	X(EV_TICKET_CREATED,	"ticket.created",	EVF_T | EVF_TICKET_NEW)	\
+	X(EV_TICKET_QUEUED,	"ticket.queued",	EVF_T)		\
+	X(EV_TICKET_OFFERED,	"ticket.offered",	EVF_T)		\
+	X(EV_TICKET_ACCEPTED,	"ticket.accepted",	EVF_T)		\
+	X(EV_TICKET_REJECTED,	"ticket.rejected",	EVF_T)		\
+	X(EV_TICKET_OFFER_TIMEOUT, "ticket.offer_timeout", EVF_T)	\
+	X(EV_TICKET_NOTE,	"ticket.note",		EVF_T)		\
+	X(EV_TICKET_TRANSFERRED, "ticket.transferred",	EVF_T)		\
+	X(EV_TICKET_PENDING,	"ticket.pending",	EVF_T)		\
+	X(EV_TICKET_RESUMED,	"ticket.resumed",	EVF_T)		\
+	X(EV_TICKET_RESOLVED,	"ticket.resolved",	EVF_T)		\
+	X(EV_TICKET_CLOSED,	"ticket.closed",	EVF_T | EVF_TICKET_FINAL) \
+	X(EV_TICKET_ABANDONED,	"ticket.abandoned",	EVF_T | EVF_TICKET_FINAL) \
+	X(EV_TICKET_TIER_CHANGED, "ticket.tier_changed", EVF_T)		\
+	X(EV_TICKET_PRIORITY_CHANGED, "ticket.priority_changed", EVF_T)	\
+	X(EV_TICKET_RATED,	"ticket.rated",		EVF_T)		\
+	X(EV_TICKET_ESCALATED,	"ticket.escalated",	EVF_T | EVF_SLA) \
+	X(EV_TICKET_SLA_CHANGED, "ticket.sla_changed",	EVF_T)		\
+	X(EV_TICKET_STEP,	"ticket.step",		EVF_T)		\
+	X(EV_TICKET_FOLLOWUP_SCHEDULED, "ticket.followup_scheduled", EVF_T) \
+	X(EV_TICKET_FOLLOWUP_SKIPPED, "ticket.followup_skipped", EVF_T)	\
+	X(EV_SLA_WARNING,	"sla.warning",		EVF_T | EVF_SLA) \
+	X(EV_SLA_BREACH,	"sla.breach",		EVF_T | EVF_SLA) \
+	X(EV_AGENT_ADDED,	"agent.added",		EVF_USER_ROW)	\
+	X(EV_AGENT_UPDATED,	"agent.updated",	EVF_USER_ROW)	\
+	X(EV_AGENT_DELETED,	"agent.deleted",	EVF_USER_ROW)	\
+	X(EV_AGENT_STATUS,	"agent.status",		0)		\
+	X(EV_CUSTOMER_UPDATED,	"customer.updated",	EVF_CUSTOMER_ROW) \
+	X(EV_USER_ADDED,	"user.added",		0)		\
+	X(EV_USER_UPDATED,	"user.updated",		0)		\
+	X(EV_USER_PASSWORD,	"user.password",	0)		\
+	X(EV_USER_DELETED,	"user.deleted",		0)		\
+	X(EV_AUDIT_LOGIN,	"audit.login",		0)		\
+	X(EV_AUDIT_LOGIN_FAILED, "audit.login_failed",	0)		\
+	X(EV_AUDIT_COMMAND,	"audit.command",	0)		\
+	X(EV_CONFIG_RELOADED,	"config.reloaded",	0)
+
+enum event_type {
+#define ENGINE_EVENT_ENUM(e, name, flags)	e,
+	ENGINE_EVENT_TYPES(ENGINE_EVENT_ENUM)
+#undef ENGINE_EVENT_ENUM
+	EV_NTYPES,
+	EV_UNKNOWN = EV_NTYPES	/* a stored name no longer in the table */
+};
+
+/*
  * Every state change is one event. data is a JSON object text (never NULL,
  * at least "{}"). The pointers are valid only during the callback.
- * ticket = 0 and agent/customer = NULL when not about one. fact is NULL
- * when the event counts for nothing in reports.
+ * ticket = 0, queue and row NULL and agent/customer = NULL when not about
+ * one. fact is NULL when the event counts for nothing in reports. Events
+ * read back from the store carry neither flags, queue, row nor fact.
  */
 struct engine_event {
 	hl_ms		 time;
-	const char	*type;		/* "ticket.created", "agent.status", ... */
+	enum event_type	 kind;
+	const char	*type;		/* its name: event_type_name(kind) */
+	unsigned	 flags;		/* EVF_*: the type's, and per event */
 	uint64_t	 ticket;
+	const char	*queue;		/* the ticket's queue after the event */
 	const char	*agent;
 	const char	*customer;
 	const char	*actor;
 	const char	*data;
 	const struct engine_fact *fact;
+	/* The ticket's row after the event. With EVF_TICKET_FINAL it is the
+	 * last it will have (closed, abandoned, or a closed ticket rated
+	 * from its stored row): whoever persists must copy it now. */
+	const struct ticket *row;
 };
 
 typedef void (*engine_emit_fn)(void *arg, const struct engine_event *);
@@ -444,6 +519,13 @@ int		 role_parse(const char *);	/* ROLE_* bit or 0 */
 int		 engine_valid_channel(const char *);
 const char	*fact_kind_name(enum fact_kind);
 int		 fact_kind_parse(const char *, enum fact_kind *);
+const char	*event_type_name(enum event_type);
+enum event_type	 event_type_parse(const char *);	/* or EV_UNKNOWN */
+unsigned	 event_type_flags(enum event_type);
+/* An event outside the engine (users, audit): the type's name and flags,
+ * data "{}", nothing else. */
+void		 engine_event_init(struct engine_event *, enum event_type,
+		    hl_ms time, const char *actor);
 int		 engine_has_queue(const struct engine *, const char *);
 int		 engine_has_tier(const struct engine *, const char *);
 /* Effective priority: tier base + boost + manual priority. */

@@ -270,9 +270,7 @@ struct engine {
 	int			 nfollowups;
 	hl_ms			 repeat_window;
 	char			 complaints_queue[ENGINE_NAME_MAX];
-	/* The report fact of the next event emitted (facts.c). */
-	struct engine_fact	 fact;
-	bool			 has_fact;
+	/* The detail of the FACT_STATUS being emitted (facts.c). */
 	char			 fact_detail[ENGINE_NAME_MAX + 8];
 };
 
@@ -287,6 +285,7 @@ extern char eng_empty[];
 void	 eng_err(char *err, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	 eng_name_ok(const char *, const char *what, char *err);
+int	 eng_name_stored_ok(const char *);
 const char *eng_actor(const struct actor *);
 struct queue *eng_queue(const struct engine *, const char *);
 struct queue *eng_queue_make(struct engine *, const struct queue_def *);
@@ -301,12 +300,16 @@ struct ticket_private *eng_ticket(const struct engine *, uint64_t);
 int	 eng_tier_index(const struct engine *, const char *);
 void	 eng_ticket_tier(struct engine *, struct ticket_private *);
 void	 eng_qcount(struct ticket_private *, int delta);
-void	 eng_emit(struct engine *, hl_ms, const char *actor, const char *type,
-	    uint64_t ticket, const char *agent, const char *customer,
-	    const char *data);
+void	 eng_emit_event(struct engine *, hl_ms, const char *actor,
+	    enum event_type, const struct ticket *, const char *agent,
+	    const char *customer, const char *data,
+	    const struct engine_fact *, unsigned flags);
+void	 eng_emit(struct engine *, hl_ms, const char *actor, enum event_type,
+	    const char *agent, const char *customer, const char *data,
+	    const struct engine_fact *);
 void	 eng_emit_ticket(struct engine *, hl_ms, const char *actor,
-	    const char *type, struct ticket_private *, const char *agent,
-	    const char *data);
+	    enum event_type, struct ticket_private *, const char *agent,
+	    const char *data, const struct engine_fact *);
 void	 eng_emit_status(struct engine *, hl_ms, const char *actor,
 	    struct agent_private *);
 void	 eng_attrs_free(struct attr *, int);
@@ -365,9 +368,10 @@ const struct sla_policy *sla_policy(const struct ticket_private *);
 void	 sla_start(struct engine *, struct ticket_private *);
 void	 sla_state(struct engine *, struct ticket_private *,
 	    enum ticket_state from, hl_ms);
-void	 sla_accepted(struct engine *, struct ticket_private *, hl_ms,
-	    bool first);
-void	 sla_abandoned(struct engine *, struct ticket_private *, hl_ms);
+const struct engine_fact *sla_accepted(struct engine *,
+	    struct ticket_private *, hl_ms, bool first, struct engine_fact *);
+const struct engine_fact *sla_abandoned(struct engine *,
+	    struct ticket_private *, hl_ms, struct engine_fact *);
 void	 sla_bring(struct engine *, struct ticket_private *, hl_ms);
 void	 sla_retarget(struct engine *, struct ticket_private *, hl_ms);
 void	 sla_check(struct engine *, struct ticket_private *, hl_ms);
@@ -409,10 +413,12 @@ void	 insight_set_config(struct engine *, const struct engine_config *);
 void	 insight_opened(struct engine *, struct ticket_private *, hl_ms);
 void	 insight_queued(struct engine *, struct ticket_private *);
 /* facts.c */
-void	 eng_fact(struct engine *, enum fact_kind, const struct ticket *,
-	    const char *queue, const char *agent, hl_ms value, int flag);
+const struct engine_fact *eng_fact(struct engine_fact *, enum fact_kind,
+	    const struct ticket *, const char *queue, const char *agent,
+	    hl_ms value, int flag);
 void	 eng_work(struct ticket_private *, enum ticket_state from, hl_ms);
-void	 eng_spell_end(struct engine *, struct agent_private *, hl_ms);
+const struct engine_fact *eng_spell_end(struct engine *,
+	    struct agent_private *, hl_ms, struct engine_fact *);
 
 /* agent.c */
 struct agent_private *agent_make(struct engine *, const char *, hl_ms);

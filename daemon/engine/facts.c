@@ -11,20 +11,21 @@
 
 #include "engine_internal.h"
 
-/* The fact of the next event eng_emit sends; strings must outlive it. */
-void
-eng_fact(struct engine *e, enum fact_kind kind, const struct ticket *t,
+/* A ticket's fact in f, for the emit call of its event (which is when
+ * its strings must still be valid); returns f. */
+const struct engine_fact *
+eng_fact(struct engine_fact *f, enum fact_kind kind, const struct ticket *t,
     const char *queue, const char *agent, hl_ms value, int flag)
 {
-	e->fact.kind = kind;
-	e->fact.queue = queue != NULL ? queue : t->queue;
-	e->fact.tier = t->tier;
-	e->fact.agent = agent != NULL ? agent : "";
-	e->fact.value = value;
-	e->fact.flag = flag;
-	e->fact.since = 0;
-	e->fact.detail = "";
-	e->has_fact = true;
+	f->kind = kind;
+	f->queue = queue != NULL ? queue : t->queue;
+	f->tier = t->tier;
+	f->agent = agent != NULL ? agent : "";
+	f->value = value;
+	f->flag = flag;
+	f->since = 0;
+	f->detail = "";
+	return (f);
 }
 
 /*
@@ -46,11 +47,15 @@ eng_work(struct ticket_private *t, enum ticket_state from, hl_ms now)
 /*
  * The agent's base status changed (its agent.status is about to be
  * emitted, or it is deleted): the spell that ends is that event's fact,
- * unless the agent was offline; the new one starts now.
+ * filled in f and returned, unless the agent was offline (NULL); the new
+ * one starts now. The detail is in the engine until the next call.
  */
-void
-eng_spell_end(struct engine *e, struct agent_private *a, hl_ms now)
+const struct engine_fact *
+eng_spell_end(struct engine *e, struct agent_private *a, hl_ms now,
+    struct engine_fact *f)
 {
+	const struct engine_fact *fact = NULL;
+
 	static const char	*names[] = {
 		[AGENT_OFFLINE] = "offline",
 		[AGENT_AVAILABLE] = "ready",
@@ -66,19 +71,20 @@ eng_spell_end(struct engine *e, struct agent_private *a, hl_ms now)
 		else
 			snprintf(e->fact_detail, sizeof e->fact_detail, "%s",
 			    names[a->spell]);
-		e->fact.kind = FACT_STATUS;
-		e->fact.queue = "";
-		e->fact.tier = "";
-		e->fact.agent = a->a.name;
-		e->fact.since = a->spell_since;
-		e->fact.value = now > a->spell_since ? now - a->spell_since : 0;
-		e->fact.flag = 0;
-		e->fact.detail = e->fact_detail;
-		e->has_fact = true;
+		f->kind = FACT_STATUS;
+		f->queue = "";
+		f->tier = "";
+		f->agent = a->a.name;
+		f->since = a->spell_since;
+		f->value = now > a->spell_since ? now - a->spell_since : 0;
+		f->flag = 0;
+		f->detail = e->fact_detail;
+		fact = f;
 	}
 	a->spell = a->base;
 	memcpy(a->spell_reason, a->a.reason, sizeof a->spell_reason);
 	a->spell_since = now;
+	return (fact);
 }
 
 int
@@ -137,6 +143,7 @@ engine_ticket_rate(struct engine *e, hl_ms now, const struct actor *ac,
 {
 	struct ticket_private	*p;
 	struct ticket		*t;
+	struct engine_fact	 f;
 	int			 rc;
 
 	eng_clock(e, now);
@@ -173,14 +180,16 @@ engine_ticket_rate(struct engine *e, hl_ms now, const struct actor *ac,
 	ejson_int(&e->json, "score", score);
 	ejson_str(&e->json, "comment", comment != NULL ? comment : "");
 	ejson_str(&e->json, "queue", t->queue);
-	eng_fact(e, FACT_RATED, t, NULL, t->agent, score, 0);
+	eng_fact(&f, FACT_RATED, t, NULL, t->agent, score, 0);
 	if (p != NULL)
-		eng_emit_ticket(e, now, eng_actor(ac), "ticket.rated", p,
-		    t->agent, ejson_end(&e->json));
+		eng_emit_ticket(e, now, eng_actor(ac), EV_TICKET_RATED, p,
+		    t->agent, ejson_end(&e->json), &f);
 	else {
+		/* Not in memory: the updated stored row is the final one. */
 		t->updated = now;
-		eng_emit(e, now, eng_actor(ac), "ticket.rated", t->id,
-		    t->agent, t->customer, ejson_end(&e->json));
+		eng_emit_event(e, now, eng_actor(ac), EV_TICKET_RATED, t,
+		    t->agent, NULL, ejson_end(&e->json), &f,
+		    EVF_TICKET_FINAL);
 	}
 	return (ENGINE_OK);
 }

@@ -229,8 +229,8 @@ followup_resolved(struct engine *e, struct ticket_private *t, hl_ms now)
 		ejson_str(&e->json, "rule", r->name);
 		ejson_str(&e->json, "reason", "already scheduled");
 		ejson_int(&e->json, "followup", (int64_t)f->t.id);
-		eng_emit_ticket(e, now, "system", "ticket.followup_skipped", t,
-		    NULL, ejson_end(&e->json));
+		eng_emit_ticket(e, now, "system", EV_TICKET_FOLLOWUP_SKIPPED, t,
+		    NULL, ejson_end(&e->json), NULL);
 		return;
 	}
 	f = ticket_alloc(e, q, t->cust, t->t.tier, now + r->delay);
@@ -252,8 +252,8 @@ followup_resolved(struct engine *e, struct ticket_private *t, hl_ms now)
 	ejson_int(&e->json, "followup", (int64_t)f->t.id);
 	ejson_str(&e->json, "queue", f->t.queue);
 	ejson_int(&e->json, "due", f->t.created);
-	eng_emit_ticket(e, now, "system", "ticket.followup_scheduled", t, NULL,
-	    ejson_end(&e->json));
+	eng_emit_ticket(e, now, "system", EV_TICKET_FOLLOWUP_SCHEDULED, t, NULL,
+	    ejson_end(&e->json), NULL);
 }
 
 /* Closed without being served: cancelled by hand, or skipped when due. */
@@ -271,8 +271,8 @@ followup_close(struct engine *e, struct ticket_private *f, hl_ms now,
 	ejson_str(&e->json, "reason", why);
 	if (open != NULL)
 		ejson_int(&e->json, "open_ticket", (int64_t)open->t.id);
-	eng_emit_ticket(e, now, actor, "ticket.closed", f, NULL,
-	    ejson_end(&e->json));
+	eng_emit_ticket(e, now, actor, EV_TICKET_CLOSED, f, NULL,
+	    ejson_end(&e->json), NULL);
 	eng_ticket_destroy(e, f);
 }
 

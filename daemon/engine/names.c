@@ -1,8 +1,10 @@
 /*
  * names.c: the words of the protocol for states, statuses, strategies,
- * segments, roles and channels. Parsing is case-insensitive, as protocol
- * keywords are; names are always lower case.
+ * segments, roles, channels, fact kinds and event types. Parsing is
+ * case-insensitive, as protocol keywords are (event types excepted);
+ * names are always lower case.
  */
+#include <string.h>
 #include <strings.h>
 
 #include "engine.h"
@@ -167,4 +169,56 @@ fact_kind_parse(const char *s, enum fact_kind *out)
 		return (-1);
 	*out = (enum fact_kind)i;
 	return (0);
+}
+
+static const struct {
+	const char	*name;
+	unsigned	 flags;
+} event_types[] = {
+#define ENGINE_EVENT_ROW(e, name, flags)	[e] = { name, flags },
+	ENGINE_EVENT_TYPES(ENGINE_EVENT_ROW)
+#undef ENGINE_EVENT_ROW
+};
+_Static_assert(sizeof event_types / sizeof event_types[0] == EV_NTYPES,
+    "a row for every event type");
+
+const char *
+event_type_name(enum event_type k)
+{
+	if ((int)k < 0 || k >= EV_NTYPES)
+		return ("unknown");
+	return (event_types[k].name);
+}
+
+/* Exact: the names are stored and compared as written. */
+enum event_type
+event_type_parse(const char *s)
+{
+	int	i;
+
+	for (i = 0; s != NULL && i < EV_NTYPES; i++)
+		if (strcmp(event_types[i].name, s) == 0)
+			return ((enum event_type)i);
+	return (EV_UNKNOWN);
+}
+
+unsigned
+event_type_flags(enum event_type k)
+{
+	if ((int)k < 0 || k >= EV_NTYPES)
+		return (0);
+	return (event_types[k].flags);
+}
+
+void
+engine_event_init(struct engine_event *ev, enum event_type k, hl_ms time,
+    const char *actor)
+{
+	memset(ev, 0, sizeof *ev);
+	ev->time = time;
+	ev->kind = k;
+	ev->type = event_type_name(k);
+	ev->flags = event_type_flags(k);
+	ev->actor = actor;
+	ev->data = "{}";
 }

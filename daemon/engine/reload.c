@@ -253,8 +253,8 @@ engine_reconfigure(struct engine *e, const struct engine_config *cfg,
 			    engine_ticket_step(e, &t->t, buf, sizeof buf));
 			ejson_int(&e->json, "index", t->t.step);
 			ejson_str(&e->json, "reason", "reconfigured");
-			eng_emit_ticket(e, e->clock, "system", "ticket.step",
-			    t, t->t.agent, ejson_end(&e->json));
+			eng_emit_ticket(e, e->clock, "system", EV_TICKET_STEP,
+			    t, t->t.agent, ejson_end(&e->json), NULL);
 		}
 	}
 	sla_reconfigure_end(e);

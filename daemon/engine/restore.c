@@ -54,7 +54,7 @@ engine_restore_ticket(struct engine *e, const struct ticket *src)
 	    src->state != TICKET_SCHEDULED))
 		return (-1);
 	restore_name(qname, src->queue);
-	if (eng_name_ok(qname, "queue name", NULL) != 0)
+	if (eng_name_stored_ok(qname) != 0)
 		return (-1);
 	t = eng_alloc(sizeof *t);
 	t->t = *src;
@@ -91,7 +91,7 @@ engine_restore_customer(struct engine *e, const struct customer *src)
 	if (src == NULL)
 		return (-1);
 	restore_name(id, src->id);
-	if (eng_name_ok(id, "customer id", NULL) != 0 ||
+	if (eng_name_stored_ok(id) != 0 ||
 	    eng_customer(e, id) != NULL)
 		return (-1);
 	c = eng_alloc(sizeof *c);
@@ -124,7 +124,7 @@ engine_restore_agent(struct engine *e, const struct agent *src)
 	if (src == NULL)
 		return (-1);
 	restore_name(name, src->name);
-	if (eng_name_ok(name, "agent name", NULL) != 0 ||
+	if (eng_name_stored_ok(name) != 0 ||
 	    eng_agent(e, name) != NULL)
 		return (-1);
 	a = agent_make(e, name, src->status_since);
@@ -196,8 +196,8 @@ restore_one(struct engine *e, struct ticket_private *t, hl_ms now)
 		ejson_bool(&e->json, "created", true);
 		ejson_str(&e->json, "reason", "recovered");
 		ejson_str(&e->json, "tier", c->c.tier);
-		eng_emit(e, now, "system", "customer.updated", 0, NULL,
-		    c->c.id, ejson_end(&e->json));
+		eng_emit(e, now, "system", EV_CUSTOMER_UPDATED, NULL,
+		    c->c.id, ejson_end(&e->json), NULL);
 	}
 	eng_customer_link(c, t);
 	t->eprio = INT32_MIN;
@@ -233,11 +233,11 @@ restore_one(struct engine *e, struct ticket_private *t, hl_ms now)
 		if (reason != NULL) {
 			ejson_str(&e->json, "queue", t->t.queue);
 			ejson_int(&e->json, "enqueued", t->t.enqueued);
-			eng_emit_ticket(e, now, "system", "ticket.queued", t,
-			    t->t.target, ejson_end(&e->json));
+			eng_emit_ticket(e, now, "system", EV_TICKET_QUEUED, t,
+			    t->t.target, ejson_end(&e->json), NULL);
 		} else if (stepped)
-			eng_emit_ticket(e, now, "system", "ticket.step", t,
-			    NULL, ejson_end(&e->json));
+			eng_emit_ticket(e, now, "system", EV_TICKET_STEP, t,
+			    NULL, ejson_end(&e->json), NULL);
 		break;
 	case TICKET_ACTIVE:
 		if ((a = eng_agent(e, t->t.agent)) != NULL)

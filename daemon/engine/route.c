@@ -254,8 +254,8 @@ route_step_due(struct engine *e, struct ticket_private *t, hl_ms at,
 	ejson_str(&e->json, "step", engine_ticket_step(e, &t->t, buf,
 	    sizeof buf));
 	ejson_int(&e->json, "index", t->t.step);
-	eng_emit_ticket(e, now, "system", "ticket.step", t, t->t.agent,
-	    ejson_end(&e->json));
+	eng_emit_ticket(e, now, "system", EV_TICKET_STEP, t, t->t.agent,
+	    ejson_end(&e->json), NULL);
 	route_ticket(e, t, now);
 }
 
@@ -488,8 +488,8 @@ route_offer(struct engine *e, struct ticket_private *t,
 	/* What the desk shows beside the offer. */
 	ejson_bool(&e->json, "repeat_contact", t->t.repeat_contact != 0);
 	ejson_int(&e->json, "complaints", t->t.complaints);
-	eng_emit_ticket(e, now, "system", "ticket.offered", t, a->a.name,
-	    ejson_end(&e->json));
+	eng_emit_ticket(e, now, "system", EV_TICKET_OFFERED, t, a->a.name,
+	    ejson_end(&e->json), NULL);
 }
 
 /*

@@ -276,32 +276,35 @@ sla_state(struct engine *e, struct ticket_private *t, enum ticket_state from,
 }
 
 /* The first ACCEPT answers the ticket (the state change already stopped
- * its answer clock): counted for the service level. */
-void
+ * its answer clock): counted for the service level. The fact, filled in
+ * f, is the accept event's; NULL when it is not the first. */
+const struct engine_fact *
 sla_accepted(struct engine *e, struct ticket_private *t, hl_ms now,
-    bool first)
+    bool first, struct engine_fact *f)
 {
 	bool	in_target = t->t.answer_due == 0 || now <= t->t.answer_due;
 
 	if (!first)
-		return;
+		return (NULL);
 	sl_count(e, t, now, SL_ANSWERED, now - t->t.created, in_target);
-	eng_fact(e, FACT_ANSWERED, &t->t, NULL, t->t.agent,
-	    now - t->t.created, in_target);
+	return (eng_fact(f, FACT_ANSWERED, &t->t, NULL, t->t.agent,
+	    now - t->t.created, in_target));
 }
 
-/* Never answered: abandoned, or short-abandoned below the threshold. */
-void
-sla_abandoned(struct engine *e, struct ticket_private *t, hl_ms now)
+/* Never answered: abandoned, or short-abandoned below the threshold.
+ * The fact (in f) is the abandon event's; NULL if it was answered. */
+const struct engine_fact *
+sla_abandoned(struct engine *e, struct ticket_private *t, hl_ms now,
+    struct engine_fact *f)
 {
 	bool	is_short = now - t->t.created < e->short_abandon;
 
 	if (t->t.accepted_at != 0)
-		return;
+		return (NULL);
 	sl_count(e, t, now, is_short ? SL_SHORT_ABANDONED : SL_ABANDONED, 0,
 	    false);
-	eng_fact(e, is_short ? FACT_SHORT_ABANDONED : FACT_ABANDONED, &t->t,
-	    NULL, NULL, now - t->t.created, 0);
+	return (eng_fact(f, is_short ? FACT_SHORT_ABANDONED : FACT_ABANDONED,
+	    &t->t, NULL, NULL, now - t->t.created, 0));
 }
 
 /* Before the queue (so the calendar) or the tier changes: count the
@@ -355,6 +358,8 @@ sla_fire_mark(struct engine *e, struct ticket_private *t, int k,
 {
 	const struct sla_policy	*p = sla_policy(t);
 	bool			 breach = (k & 1) != 0;
+	struct engine_fact	 f;
+	const struct engine_fact *fact = NULL;
 
 	t->t.sla_fired |= th->bit;
 	ejson_begin(&e->json);
@@ -367,11 +372,12 @@ sla_fire_mark(struct engine *e, struct ticket_private *t, int k,
 	if (breach) {
 		sl_count(e, t, now, th->clock == SLA_ANSWER ? SL_BREACH :
 		    SL_RESOLVE_BREACH, 0, false);
-		eng_fact(e, th->clock == SLA_ANSWER ? FACT_ANSWER_BREACH :
-		    FACT_RESOLVE_BREACH, &t->t, NULL, t->t.agent, 0, 0);
+		fact = eng_fact(&f, th->clock == SLA_ANSWER ?
+		    FACT_ANSWER_BREACH : FACT_RESOLVE_BREACH, &t->t, NULL,
+		    t->t.agent, 0, 0);
 	}
-	eng_emit_ticket(e, now, "system", breach ? "sla.breach" :
-	    "sla.warning", t, t->t.agent, ejson_end(&e->json));
+	eng_emit_ticket(e, now, "system", breach ? EV_SLA_BREACH :
+	    EV_SLA_WARNING, t, t->t.agent, ejson_end(&e->json), fact);
 }
 
 static void
@@ -404,6 +410,7 @@ sla_fire_step(struct engine *e, struct ticket_private *t, int i,
 	const struct sla_step	*s = &sla_policy(t)->steps[i];
 	const char		*mgr = NULL;
 	struct queue		*oq = NULL;
+	struct engine_fact	 f;
 
 	t->t.sla_fired |= th->bit;
 	t->t.escalations++;
@@ -430,9 +437,9 @@ sla_fire_step(struct engine *e, struct ticket_private *t, int i,
 	if (s->actions & SLA_PAGE)
 		ejson_str(&e->json, "manager", mgr != NULL ? mgr : "");
 	ejson_int(&e->json, "elapsed_ms", sla_elapsed(t, th->clock, now));
-	eng_fact(e, FACT_ESCALATED, &t->t, NULL, t->t.agent, 0, 0);
-	eng_emit_ticket(e, now, "system", "ticket.escalated", t, mgr,
-	    ejson_end(&e->json));
+	eng_emit_ticket(e, now, "system", EV_TICKET_ESCALATED, t, mgr,
+	    ejson_end(&e->json), eng_fact(&f, FACT_ESCALATED, &t->t, NULL,
+	    t->t.agent, 0, 0));
 	if (oq != NULL)
 		ticket_move(e, t, oq, now, "system", "overflow");
 }
@@ -492,8 +499,8 @@ sla_emit_changed(struct engine *e, struct ticket_private *t, hl_ms now,
 	ejson_int(&e->json, "answer_due", t->t.answer_due);
 	ejson_int(&e->json, "resolve_due", t->t.resolve_due);
 	ejson_int(&e->json, "resolve_used", t->t.resolve_used);
-	eng_emit_ticket(e, now, "system", "ticket.sla_changed", t, NULL,
-	    ejson_end(&e->json));
+	eng_emit_ticket(e, now, "system", EV_TICKET_SLA_CHANGED, t, NULL,
+	    ejson_end(&e->json), NULL);
 }
 
 static bool
@@ -587,6 +594,7 @@ engine_ticket_escalate(struct engine *e, hl_ms now, const struct actor *ac,
 {
 	struct ticket_private	*t;
 	const char		*mgr;
+	struct engine_fact	 f;
 
 	eng_clock(e, now);
 	if ((t = eng_ticket(e, id)) == NULL) {
@@ -613,9 +621,9 @@ engine_ticket_escalate(struct engine *e, hl_ms now, const struct actor *ac,
 	ejson_str(&e->json, NULL, "page");
 	ejson_close(&e->json);
 	ejson_str(&e->json, "manager", mgr != NULL ? mgr : "");
-	eng_fact(e, FACT_ESCALATED, &t->t, NULL, t->t.agent, 0, 1);
-	eng_emit_ticket(e, now, eng_actor(ac), "ticket.escalated", t, mgr,
-	    ejson_end(&e->json));
+	eng_emit_ticket(e, now, eng_actor(ac), EV_TICKET_ESCALATED, t, mgr,
+	    ejson_end(&e->json), eng_fact(&f, FACT_ESCALATED, &t->t, NULL,
+	    t->t.agent, 0, 1));
 	return (ENGINE_OK);
 }
 

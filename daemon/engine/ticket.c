@@ -99,8 +99,8 @@ ticket_emit_requeued(struct engine *e, hl_ms now, const char *actor,
 	ejson_str(&e->json, "reason", reason);
 	if (from != NULL)
 		ejson_str(&e->json, "withdrawn_from", from);
-	eng_emit_ticket(e, now, actor, "ticket.queued", t,
-	    from != NULL ? from : t->t.target, ejson_end(&e->json));
+	eng_emit_ticket(e, now, actor, EV_TICKET_QUEUED, t,
+	    from != NULL ? from : t->t.target, ejson_end(&e->json), NULL);
 }
 
 void
@@ -210,8 +210,8 @@ ticket_emit_created(struct engine *e, hl_ms now, const char *actor,
 		ejson_int(&e->json, "followup_of", (int64_t)t->t.followup_of);
 		ejson_int(&e->json, "due", t->t.created);
 	}
-	eng_emit_ticket(e, now, actor, "ticket.created", t, NULL,
-	    ejson_end(&e->json));
+	eng_emit_ticket(e, now, actor, EV_TICKET_CREATED, t, NULL,
+	    ejson_end(&e->json), NULL);
 }
 
 int
@@ -257,8 +257,8 @@ engine_ticket_create(struct engine *e, hl_ms now, const struct actor *ac,
 		ejson_bool(&e->json, "created", true);
 		ejson_str(&e->json, "tier", c->c.tier);
 		ejson_str(&e->json, "segment", segment_name(c->c.segment));
-		eng_emit(e, now, eng_actor(ac), "customer.updated", 0, NULL,
-		    c->c.id, ejson_end(&e->json));
+		eng_emit(e, now, eng_actor(ac), EV_CUSTOMER_UPDATED, NULL,
+		    c->c.id, ejson_end(&e->json), NULL);
 	}
 	t = ticket_alloc(e, q, c, tc->tier != NULL ? tc->tier : c->c.tier,
 	    now);
@@ -290,6 +290,8 @@ engine_ticket_accept(struct engine *e, hl_ms now, const struct actor *ac,
 {
 	struct ticket_private	*t;
 	struct agent_private	*a;
+	struct engine_fact	 f;
+	const struct engine_fact *fact;
 	bool			 first;
 	int			 rc;
 
@@ -308,7 +310,7 @@ engine_ticket_accept(struct engine *e, hl_ms now, const struct actor *ac,
 	t->t.target[0] = '\0';
 	t->t.accepted_at = now;
 	ticket_set_state(e, t, TICKET_ACTIVE, now);
-	sla_accepted(e, t, now, first);
+	fact = sla_accepted(e, t, now, first, &f);
 	if (a != NULL) {
 		if (a->a.offer == t->t.id)
 			a->a.offer = 0;
@@ -319,8 +321,8 @@ engine_ticket_accept(struct engine *e, hl_ms now, const struct actor *ac,
 	ejson_begin(&e->json);
 	ejson_str(&e->json, "queue", t->t.queue);
 	ejson_int(&e->json, "waited", now - t->t.enqueued);
-	eng_emit_ticket(e, now, eng_actor(ac), "ticket.accepted", t,
-	    t->t.agent, ejson_end(&e->json));
+	eng_emit_ticket(e, now, eng_actor(ac), EV_TICKET_ACCEPTED, t,
+	    t->t.agent, ejson_end(&e->json), fact);
 	if (a != NULL)
 		route_agent(e, a, now);
 	return (ENGINE_OK);
@@ -332,6 +334,7 @@ engine_ticket_reject(struct engine *e, hl_ms now, const struct actor *ac,
 {
 	struct ticket_private	*t;
 	struct agent_private	*a;
+	struct engine_fact	 f;
 	char			 name[ENGINE_NAME_MAX];
 	int			 rc;
 
@@ -347,9 +350,9 @@ engine_ticket_reject(struct engine *e, hl_ms now, const struct actor *ac,
 	route_unoffer(e, t, now);
 	ejson_begin(&e->json);
 	ejson_str(&e->json, "reason", reason != NULL ? reason : "");
-	eng_fact(e, FACT_REJECTED, &t->t, NULL, name, 0, 0);
-	eng_emit_ticket(e, now, eng_actor(ac), "ticket.rejected", t, name,
-	    ejson_end(&e->json));
+	eng_emit_ticket(e, now, eng_actor(ac), EV_TICKET_REJECTED, t, name,
+	    ejson_end(&e->json), eng_fact(&f, FACT_REJECTED, &t->t, NULL,
+	    name, 0, 0));
 	route_ticket(e, t, now);
 	if (a != NULL)
 		route_agent(e, a, now);
@@ -361,6 +364,7 @@ void
 ticket_offer_due(struct engine *e, struct ticket_private *t, hl_ms now)
 {
 	struct agent_private	*a;
+	struct engine_fact	 f;
 	char			 name[ENGINE_NAME_MAX];
 	int			 max = t->q->def.max_missed;
 
@@ -372,9 +376,9 @@ ticket_offer_due(struct engine *e, struct ticket_private *t, hl_ms now)
 	route_unoffer(e, t, now);
 	ejson_begin(&e->json);
 	ejson_int(&e->json, "missed", a != NULL ? a->a.missed : 0);
-	eng_fact(e, FACT_MISSED, &t->t, NULL, name, 0, 0);
-	eng_emit_ticket(e, now, "system", "ticket.offer_timeout", t, name,
-	    ejson_end(&e->json));
+	eng_emit_ticket(e, now, "system", EV_TICKET_OFFER_TIMEOUT, t, name,
+	    ejson_end(&e->json), eng_fact(&f, FACT_MISSED, &t->t, NULL, name,
+	    0, 0));
 	if (a != NULL && max > 0 && a->a.missed >= max &&
 	    a->base != AGENT_BREAK && a->base != AGENT_OFFLINE) {
 		a->base = AGENT_BREAK;
@@ -405,8 +409,8 @@ engine_ticket_note(struct engine *e, hl_ms now, const struct actor *ac,
 	}
 	ejson_begin(&e->json);
 	ejson_str(&e->json, "text", text);
-	eng_emit_ticket(e, now, eng_actor(ac), "ticket.note", t, t->t.agent,
-	    ejson_end(&e->json));
+	eng_emit_ticket(e, now, eng_actor(ac), EV_TICKET_NOTE, t, t->t.agent,
+	    ejson_end(&e->json), NULL);
 	return (ENGINE_OK);
 }
 
@@ -454,13 +458,14 @@ ticket_held(const struct ticket_private *t)
  * that holder's handle time (no agent and 0 when nobody had accepted it);
  * the next holder's starts at its ACCEPT.
  */
-static void
-ticket_transfer_fact(struct engine *e, struct ticket_private *t,
+static const struct engine_fact *
+ticket_transfer_fact(struct engine_fact *f, struct ticket_private *t,
     const char *queue, const char *from, bool held)
 {
-	eng_fact(e, FACT_TRANSFERRED, &t->t, queue, held ? from : "",
+	eng_fact(f, FACT_TRANSFERRED, &t->t, queue, held ? from : "",
 	    held ? t->t.work : 0, 0);
 	t->t.work = 0;
+	return (f);
 }
 
 static int
@@ -498,6 +503,8 @@ ticket_move(struct engine *e, struct ticket_private *t, struct queue *q,
 {
 	struct agent_private	*a;
 	struct queue		*oq;
+	struct engine_fact	 f;
+	const struct engine_fact *fact;
 	char			 from[ENGINE_NAME_MAX], fromq[ENGINE_NAME_MAX];
 	hl_ms			 enqueued = t->t.enqueued;
 	bool			 held = ticket_held(t);
@@ -526,9 +533,9 @@ ticket_move(struct engine *e, struct ticket_private *t, struct queue *q,
 	ejson_str(&e->json, "from_agent", from);
 	if (reason != NULL)
 		ejson_str(&e->json, "reason", reason);
-	ticket_transfer_fact(e, t, fromq, from, held);
-	eng_emit_ticket(e, now, actor, "ticket.transferred", t, from,
-	    ejson_end(&e->json));
+	fact = ticket_transfer_fact(&f, t, fromq, from, held);
+	eng_emit_ticket(e, now, actor, EV_TICKET_TRANSFERRED, t, from,
+	    ejson_end(&e->json), fact);
 	ticket_emit_queued(e, now, actor, t, reason != NULL ? reason :
 	    "transferred");
 	if (a != NULL)
@@ -568,6 +575,8 @@ engine_ticket_transfer_agent(struct engine *e, hl_ms now,
 {
 	struct ticket_private	*t;
 	struct agent_private	*a, *to;
+	struct engine_fact	 f;
+	const struct engine_fact *fact;
 	char			 from[ENGINE_NAME_MAX];
 	bool			 held;
 	int			 rc;
@@ -599,9 +608,9 @@ engine_ticket_transfer_agent(struct engine *e, hl_ms now,
 	ejson_str(&e->json, "queue", t->t.queue);
 	ejson_str(&e->json, "to_agent", to->a.name);
 	ejson_str(&e->json, "from_agent", from);
-	ticket_transfer_fact(e, t, t->t.queue, from, held);
-	eng_emit_ticket(e, now, eng_actor(ac), "ticket.transferred", t, from,
-	    ejson_end(&e->json));
+	fact = ticket_transfer_fact(&f, t, t->t.queue, from, held);
+	eng_emit_ticket(e, now, eng_actor(ac), EV_TICKET_TRANSFERRED, t, from,
+	    ejson_end(&e->json), fact);
 	ticket_emit_queued(e, now, eng_actor(ac), t, "transferred");
 	if (a != NULL)
 		route_agent(e, a, now);
@@ -639,8 +648,8 @@ engine_ticket_pending(struct engine *e, hl_ms now, const struct actor *ac,
 	}
 	ejson_begin(&e->json);
 	ejson_int(&e->json, "until", until);
-	eng_emit_ticket(e, now, eng_actor(ac), "ticket.pending", t,
-	    t->t.agent, ejson_end(&e->json));
+	eng_emit_ticket(e, now, eng_actor(ac), EV_TICKET_PENDING, t,
+	    t->t.agent, ejson_end(&e->json), NULL);
 	if (a != NULL)
 		route_agent(e, a, now);
 	return (ENGINE_OK);
@@ -660,8 +669,8 @@ ticket_resume(struct engine *e, struct ticket_private *t, hl_ms now,
 		a->a.active++;
 		route_agent_sync(a, now);
 	}
-	eng_emit_ticket(e, now, actor, "ticket.resumed", t, t->t.agent,
-	    NULL);
+	eng_emit_ticket(e, now, actor, EV_TICKET_RESUMED, t, t->t.agent,
+	    NULL, NULL);
 	sla_check(e, t, now);
 }
 
@@ -694,6 +703,7 @@ engine_ticket_resolve(struct engine *e, hl_ms now, const struct actor *ac,
 {
 	struct ticket_private	*t;
 	struct agent_private	*a;
+	struct engine_fact	 f;
 	hl_ms			 wrapup;
 	bool			 was_active, wrap = false;
 	int			 rc;
@@ -704,6 +714,10 @@ engine_ticket_resolve(struct engine *e, hl_ms now, const struct actor *ac,
 		return (rc);
 	if (t->t.state != TICKET_ACTIVE && t->t.state != TICKET_PENDING)
 		return (ticket_state_err(t, "active or pending", err));
+	/* A name: follow-up rules and reports match it. */
+	if (disposition != NULL && *disposition != '\0' &&
+	    eng_name_ok(disposition, "disposition", err) != 0)
+		return (ENGINE_ERR);
 	was_active = t->t.state == TICKET_ACTIVE;
 	tmr_cancel(&e->timers, &t->tm_state);
 	t->t.pending_until = 0;
@@ -731,9 +745,9 @@ engine_ticket_resolve(struct engine *e, hl_ms now, const struct actor *ac,
 	ejson_str(&e->json, "queue", t->t.queue);
 	ejson_str(&e->json, "disposition", t->t.disposition);
 	ejson_int(&e->json, "handle_ms", t->t.work);
-	eng_fact(e, FACT_HANDLED, &t->t, NULL, t->t.agent, t->t.work, 0);
-	eng_emit_ticket(e, now, eng_actor(ac), "ticket.resolved", t,
-	    t->t.agent, ejson_end(&e->json));
+	eng_emit_ticket(e, now, eng_actor(ac), EV_TICKET_RESOLVED, t,
+	    t->t.agent, ejson_end(&e->json), eng_fact(&f, FACT_HANDLED, &t->t,
+	    NULL, t->t.agent, t->t.work, 0));
 	if (wrap)
 		eng_emit_status(e, now, eng_actor(ac), a);
 	followup_resolved(e, t, now);
@@ -761,8 +775,8 @@ engine_ticket_close(struct engine *e, hl_ms now, const struct actor *ac,
 		return (ticket_state_err(t, "resolved", err));
 	ticket_set_state(e, t, TICKET_CLOSED, now);
 	t->t.priv = NULL;	/* copies taken during the event must not use it */
-	eng_emit_ticket(e, now, eng_actor(ac), "ticket.closed", t,
-	    t->t.agent, NULL);
+	eng_emit_ticket(e, now, eng_actor(ac), EV_TICKET_CLOSED, t,
+	    t->t.agent, NULL, NULL);
 	eng_ticket_destroy(e, t);
 	return (ENGINE_OK);
 }
@@ -773,6 +787,8 @@ engine_ticket_abandon(struct engine *e, hl_ms now, const struct actor *ac,
 {
 	struct ticket_private	*t;
 	struct agent_private	*a = NULL;
+	struct engine_fact	 f;
+	const struct engine_fact *fact;
 	const char		*was;
 	int			 rc;
 
@@ -790,15 +806,15 @@ engine_ticket_abandon(struct engine *e, hl_ms now, const struct actor *ac,
 		a->a.offer = 0;
 		route_agent_sync(a, now);
 	}
-	sla_abandoned(e, t, now);
+	fact = sla_abandoned(e, t, now, &f);
 	ticket_set_state(e, t, TICKET_ABANDONED, now);
 	t->t.priv = NULL;
 	ejson_begin(&e->json);
 	ejson_str(&e->json, "queue", t->t.queue);
 	ejson_str(&e->json, "was", was);
 	ejson_int(&e->json, "waited", now - t->t.enqueued);
-	eng_emit_ticket(e, now, eng_actor(ac), "ticket.abandoned", t,
-	    t->t.agent, ejson_end(&e->json));
+	eng_emit_ticket(e, now, eng_actor(ac), EV_TICKET_ABANDONED, t,
+	    t->t.agent, ejson_end(&e->json), fact);
 	eng_ticket_destroy(e, t);
 	if (a != NULL)
 		route_agent(e, a, now);
@@ -844,8 +860,8 @@ engine_ticket_set_tier(struct engine *e, hl_ms now, const struct actor *ac,
 	ejson_str(&e->json, "new", t->t.tier);
 	ejson_str(&e->json, "step", engine_ticket_step(e, &t->t, buf,
 	    sizeof buf));
-	eng_emit_ticket(e, now, eng_actor(ac), "ticket.tier_changed", t,
-	    t->t.agent, ejson_end(&e->json));
+	eng_emit_ticket(e, now, eng_actor(ac), EV_TICKET_TIER_CHANGED, t,
+	    t->t.agent, ejson_end(&e->json), NULL);
 	route_ticket(e, t, now);
 	sla_check(e, t, now);
 	return (ENGINE_OK);
@@ -875,7 +891,7 @@ engine_ticket_set_priority(struct engine *e, hl_ms now,
 	ejson_begin(&e->json);
 	ejson_int(&e->json, "old", old);
 	ejson_int(&e->json, "new", priority);
-	eng_emit_ticket(e, now, eng_actor(ac), "ticket.priority_changed", t,
-	    t->t.agent, ejson_end(&e->json));
+	eng_emit_ticket(e, now, eng_actor(ac), EV_TICKET_PRIORITY_CHANGED, t,
+	    t->t.agent, ejson_end(&e->json), NULL);
 	return (ENGINE_OK);
 }

@@ -199,3 +199,49 @@ def test_stalled_subscriber_keeps_memory_flat(make_daemon):
     assert peak - before < 16 * 1024, \
         "RSS grew from %d kB to %d kB" % (before, peak)
     stalled.close()
+
+
+def test_queue_subscriber_hears_a_whole_life(daemon):
+    """A `queue.<q>` subscriber hears every event of a ticket of that
+    queue, its close and its rating included (after the close the ticket
+    is no longer in memory), and an abandon; each payload names the
+    queue."""
+    sub = daemon.client("sam").pubsub()
+    sub.subscribe("queue.general")
+    assert sub.get_message(timeout=5)["type"] == "subscribe"
+    sam, ivan, alice = (daemon.client(u) for u in ("sam", "ivan", "alice"))
+    alice.execute_command("AGENT", "READY")
+    a = ivan.execute_command("TICKET", "CREATE", "general", "life-1",
+                             "SUBJECT", "card")
+    alice.execute_command("AGENT", "NEXT", 5)
+    alice.execute_command("TICKET", "ACCEPT", a)
+    alice.execute_command("TICKET", "NOTE", a, "called the bank")
+    alice.execute_command("TICKET", "RESOLVE", a, "DISPOSITION", "fixed")
+    alice.execute_command("TICKET", "CLOSE", a)
+    ivan.execute_command("TICKET", "RATE", a, 4, "quick")
+    alice.execute_command("AGENT", "BREAK", "lunch")
+    b = ivan.execute_command("TICKET", "CREATE", "general", "life-2")
+    ivan.execute_command("TICKET", "ABANDON", b)
+    got = []
+    deadline = time.time() + 20
+    while time.time() < deadline and not any(
+            e["ticket"] == b and e["type"] == "ticket.abandoned"
+            for e in got):
+        m = sub.get_message(timeout=0.5)
+        if m and m["type"] == "message":
+            assert m["channel"] == "queue.general"
+            got.append(json.loads(m["data"]))
+    for tid in (a, b):
+        hist = [as_map(e) for e in sam.execute_command("TICKET", "HISTORY",
+                                                        tid)]
+        heard = [(e["seq"], e["type"]) for e in got if e["ticket"] == tid]
+        assert heard == [(h["seq"], h["type"]) for h in hist], tid
+    life = [e["type"] for e in got if e["ticket"] == a]
+    assert life[-2:] == ["ticket.closed", "ticket.rated"]
+    assert {"ticket.created", "ticket.offered", "ticket.accepted",
+            "ticket.note", "ticket.resolved"} <= set(life)
+    assert [e["type"] for e in got if e["ticket"] == b][-1] == \
+        "ticket.abandoned"
+    assert all(e["queue"] == "general" for e in got)
+    rated = [e for e in got if e["type"] == "ticket.rated"][0]
+    assert rated["data"]["score"] == 4 and rated["agent"] == "alice"

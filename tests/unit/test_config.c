@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 
@@ -378,6 +379,322 @@ test_insight_errors(void **state)
 	    "a,b,c,d,e,f,g,h,i\n", "test.conf:4:", "dispositions");
 }
 
+/*
+ * Every error path of the parser, with the whole message it must print:
+ * an error that prints what nothing set (the timezone 'why' did) or a
+ * truncated reason fails here.
+ */
+#define TQ	"[tier t]\n[queue q]\n"
+#define SPACES33 "                                 "
+static const struct {
+	const char	*text;
+	const char	*err;
+} bad_files[] = {
+	/* config.c: lines and sections */
+	{ "[server\n", "test.conf:1: bad section header" },
+	{ "[server] x\n", "test.conf:1: bad section header" },
+	{ "[server]\nport\n", "test.conf:2: expected 'key = value'" },
+	{ "port = 1\n", "test.conf:1: 'port' outside any section" },
+	{ "[server]\nbind = caf\xc3\n",
+	  "test.conf:2: line is not valid UTF-8" },
+	{ "[nonsense]\n", "test.conf:1: unknown section [nonsense]" },
+	{ "[tier a b]\n", "test.conf:1: bad tier name 'a b': tier name holds "
+	  "a space, comma, colon, bracket, quote or backslash" },
+	{ "[queue a,b]\n", "test.conf:1: bad queue name 'a,b': queue name "
+	  "holds a space, comma, colon, bracket, quote or backslash" },
+	{ "[user \x1b[31m]\n", "test.conf:1: bad user name '\x1b[31m': user "
+	  "name holds a control character" },
+	{ "[user e\x1bvil]\n", "test.conf:1: bad user name 'e\x1bvil': user "
+	  "name holds a control character" },
+	{ "[user "
+	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]\n",
+	  "test.conf:1: bad user name "
+	  "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa': "
+	  "user name is longer than 63 bytes" },
+	{ "[tier a]\n[tier a]\n", "test.conf:2: tier 'a' defined twice" },
+	{ "[queue a]\n[queue a]\n", "test.conf:2: queue 'a' defined twice" },
+	{ "[user a]\n[user a]\n", "test.conf:2: user 'a' defined twice" },
+	/* [server], [limits], [auth], [http], [retention], [routing] */
+	{ "[server]\nport = 70000\n", "test.conf:2: bad value '70000' for "
+	  "port" },
+	{ "[server]\ndata_dir = \"\"\n", "test.conf:2: bad value '' for "
+	  "data_dir" },
+	{ "[server]\ndurability = sometimes\n", "test.conf:2: durability "
+	  "must be 'normal' or 'full', not 'sometimes'" },
+	{ "[server]\nlog_level = loud\n", "test.conf:2: bad value 'loud' for "
+	  "log_level" },
+	{ "[server]\ndaemonize = perhaps\n", "test.conf:2: bad value "
+	  "'perhaps' for daemonize" },
+	{ "[server]\nbogus = 1\n", "test.conf:2: unknown key 'bogus' in "
+	  "[server]" },
+	{ "[limits]\nmax_args = 1\n", "test.conf:2: bad value '1' for "
+	  "max_args" },
+	{ "[limits]\nmax_inline = 10\n", "test.conf:2: bad value '10' for "
+	  "max_inline" },
+	{ "[limits]\nidle_timeout = -1\n", "test.conf:2: bad value '-1' for "
+	  "idle_timeout" },
+	{ "[limits]\nmax_rss = 1\n", "test.conf:2: unknown key 'max_rss' in "
+	  "[limits]" },
+	{ "[auth]\nlock_after = -1\n", "test.conf:2: bad value '-1' for "
+	  "lock_after" },
+	{ "[auth]\nmfa = yes\n", "test.conf:2: unknown key 'mfa' in [auth]" },
+	{ "[http]\nport = http\n", "test.conf:2: bad value 'http' for port" },
+	{ "[http]\ntls = yes\n", "test.conf:2: unknown key 'tls' in [http]" },
+	{ "[retention]\nkeep = a year\n", "test.conf:2: bad value 'a year' "
+	  "for keep" },
+	{ "[routing]\nreject_cooldown = 1y\n", "test.conf:2: bad value '1y' "
+	  "for reject_cooldown" },
+	{ "[routing]\nfairness = 1\n", "test.conf:2: unknown key 'fairness' "
+	  "in [routing]" },
+	/* [tier]: ladders */
+	{ "[tier a]\npriority = high\n", "test.conf:2: bad value 'high' for "
+	  "priority" },
+	{ "[tier a]\nladder = manager soon\n", "test.conf:2: tier a: bad "
+	  "ladder step duration 'soon'" },
+	{ "[tier a]\nladder = teleport\n", "test.conf:2: tier a: bad ladder "
+	  "step 'teleport' (expected 'manager DURATION', 'group NAME "
+	  "DURATION' or 'skilled', optionally followed by 'if repeat' or "
+	  "'if complaints >= N')" },
+	{ "[tier a]\nladder = group \"x 5s, skilled\n", "test.conf:2: tier a: "
+	  "bad group name '\"x'" },
+	{ "[tier a]\nladder = ,\n", "test.conf:2: tier a: empty ladder" },
+	{ "[tier a]\nladder = skilled, skilled, skilled, skilled, skilled, "
+	  "skilled, skilled, skilled, skilled\n", "test.conf:2: tier a: more "
+	  "than 8 ladder steps" },
+	{ "[tier a]\nladder = if repeat, skilled\n", "test.conf:2: tier a: "
+	  "ladder step without a kind before 'if'" },
+	{ "[tier a]\nladder = manager 1s if angry, skilled\n", "test.conf:2: "
+	  "tier a: bad ladder condition 'angry' (expected 'if repeat' or 'if "
+	  "complaints >= N', N from 1)" },
+	{ "[tier a]\nladder = skilled if repeat\n", "test.conf:2: tier a: the "
+	  "last ladder step takes every ticket: it cannot have a condition" },
+	{ "[tier a]\ncolour = red\n", "test.conf:2: unknown key 'colour' in "
+	  "[tier a]" },
+	/* [queue] */
+	{ TQ "strategy = fastest\n", "test.conf:3: unknown strategy 'fastest' "
+	  "(one of longest-idle, least-busy, round-robin, top-skill, "
+	  "random)" },
+	{ TQ "offer_timeout = 0\n", "test.conf:3: bad value '0' for "
+	  "offer_timeout" },
+	{ TQ "overflow = a:b\n", "test.conf:3: bad value 'a:b' for overflow" },
+	{ TQ "calendar = a b\n", "test.conf:3: bad value 'a b' for calendar" },
+	{ TQ "answer_clock = sometimes\n", "test.conf:3: answer_clock must be "
+	  "'wall' or 'business', not 'sometimes'" },
+	{ TQ "colour = red\n", "test.conf:3: unknown key 'colour' in [queue "
+	  "q]" },
+	/* [user] */
+	{ TQ "[user u]\nrole = king\n", "test.conf:4: unknown role 'king' (one "
+	  "of agent, supervisor, integration, admin)" },
+	{ TQ "[user u]\npassword_hash = x\n", "test.conf:4: password_hash must "
+	  "be an Argon2id hash from 'hotlined --hash-password'" },
+	{ TQ "[user u]\nskills = q:9\n", "test.conf:4: bad skills 'q:9' "
+	  "(expected queue:level,... with levels 1-5)" },
+	{ TQ "[user u]\ngroups = a,\"b\n", "test.conf:4: bad value 'a,\"b' for "
+	  "groups" },
+	{ TQ "[user u]\ncapacity = 0\n", "test.conf:4: bad value '0' for "
+	  "capacity" },
+	{ TQ "[user u]\nshoe_size = 9\n", "test.conf:4: unknown key "
+	  "'shoe_size' in [user u]" },
+	/* whole-file checks */
+	{ "[queue q]\n", "test.conf:0: no [tier NAME] section" },
+	{ "[tier t]\n", "test.conf:0: no [queue NAME] section" },
+	{ TQ "overflow = q\n", "test.conf:0: queue q: overflow 'q' is not "
+	  "another queue" },
+	{ TQ "calendar = c\n", "test.conf:0: queue q: unknown calendar 'c'" },
+	{ TQ "[user u]\nskills = r\n", "test.conf:0: user u: skill for "
+	  "unknown queue 'r'" },
+	/* config-sla.c: [calendar] */
+	{ TQ "[calendar a b]\n", "test.conf:3: bad calendar name 'a b': "
+	  "calendar name holds a space, comma, colon, bracket, quote or "
+	  "backslash" },
+	{ TQ "[calendar c]\n[calendar c]\n", "test.conf:4: calendar 'c' "
+	  "defined twice" },
+	{ TQ "[calendar c]\ntimezone = ../../etc/passwd\n", "test.conf:4: "
+	  "calendar c: invalid time zone \"../../etc/passwd\": not a zone "
+	  "name nor a POSIX TZ string" },
+	{ TQ "[calendar c]\ntimezone = Europe Paris\n", "test.conf:4: "
+	  "calendar c: invalid time zone \"Europe Paris\": not a zone name "
+	  "nor a POSIX TZ string" },
+	{ TQ "[calendar c]\nhours = 9-5\n", "test.conf:4: calendar c: hours "
+	  "must be '24/7' (give weekday hours as 'mon-fri = 09:00-17:00')" },
+	{ TQ "[calendar c]\nholidays = 12-25, 02-30\n", "test.conf:4: "
+	  "calendar c: bad date \"02-30\": no day 30 in that month" },
+	{ TQ "[calendar c]\nholidays = xmas\n", "test.conf:4: calendar c: bad "
+	  "date \"xmas\": expected MM-DD (yearly) or YYYY-MM-DD" },
+	{ TQ "[calendar c]\nfunday = 09:00-10:00\n", "test.conf:4: calendar "
+	  "c: unknown key 'funday' (timezone, holidays, hours, or days such "
+	  "as mon-fri): unknown day \"funday\" (expected mon..sun or a range "
+	  "like mon-fri)" },
+	{ TQ "[calendar c]\nmon = 09:00-25:00\n", "test.conf:4: calendar c: "
+	  "mon: bad time \"25:00\" in \"09:00-25:00\": expected HH:MM from "
+	  "00:00 to 24:00" },
+	{ TQ "[calendar c]\nmon = 10:00-09:00\n", "test.conf:4: calendar c: "
+	  "mon: span \"10:00-09:00\": start must be before end (split a "
+	  "night at 24:00)" },
+	{ TQ "[calendar c]\nmon = 09:00-12:00, 11:00-13:00\n", "test.conf:4: "
+	  "calendar c: mon: spans 09:00-12:00 and 11:00-13:00 overlap" },
+	{ TQ "[calendar c]\nmon = \n", "test.conf:4: calendar c: mon: empty "
+	  "hours (use \"closed\")" },
+	{ TQ "[calendar c]\nmon = 09:00-10:00" SPACES33 "     x\n",
+	  "test.conf:4: calendar c: mon: span \"09:00-10:00" SPACES33 "...\" "
+	  "too long" },
+	{ TQ "[calendar c]\nmonday-fridayyyyyyyyyyyyyyyyyyyyyy = 09:00-10:00\n",
+	  "test.conf:4: calendar c: unknown key "
+	  "'monday-fridayyyyyyyyyyyyyyyyyyyyyy' (timezone, holidays, hours, or "
+	  "days such as mon-fri): unknown day \"monday-fridayyyyyyyyyyyyyyyy...\" "
+	  "(expected mon..sun or a range like mon-fri)" },
+	{ TQ "[calendar c]\nmon-sun = closed\n", "test.conf:0: calendar c is "
+	  "never open" },
+	/* [sla] */
+	{ TQ "[sla]\n", "test.conf:3: unknown section [sla]" },
+	{ TQ "[sla t q:x]\n", "test.conf:3: [sla TIER] or [sla TIER QUEUE] "
+	  "expected" },
+	{ TQ "[sla t]\n[sla t]\n", "test.conf:4: [sla t] defined twice" },
+	{ TQ "[sla t q]\n[sla t q]\n", "test.conf:4: [sla t q] defined "
+	  "twice" },
+	{ TQ "[sla t]\nanswer = soon\n", "test.conf:4: bad value 'soon' for "
+	  "answer" },
+	{ TQ "[sla t]\nresolve = later\n", "test.conf:4: bad value 'later' for "
+	  "resolve" },
+	{ TQ "[sla t]\nwarning = 120%\n", "test.conf:4: warning must be a "
+	  "percentage from 1% to 100%, not '120%'" },
+	{ TQ "[sla t]\nstep = answer 50%\n", "test.conf:4: step: expected "
+	  "'answer|resolve PERCENT%|DURATION action[, action...]'" },
+	{ TQ "[sla t]\nstep = answer 5000% notify\n", "test.conf:4: step: bad "
+	  "percentage '5000%' (1%-1000%)" },
+	{ TQ "[sla t]\nstep = answer never notify\n", "test.conf:4: step: bad "
+	  "step time 'never' (a percentage of the target or a duration)" },
+	{ TQ "[sla t]\nstep = answer 50% boost lots\n", "test.conf:4: step: "
+	  "bad boost 'lots'" },
+	{ TQ "[sla t]\nstep = answer 50% explode\n", "test.conf:4: step: bad "
+	  "action 'explode' (notify, page, boost N, overflow QUEUE)" },
+	{ TQ "[sla t]\nstep = answer 50% boost 5 now\n", "test.conf:4: step: "
+	  "too many words in action 'boost'" },
+	{ TQ "[sla t]\nstep = answer 1% notify\nstep = answer 2% notify\n"
+	  "step = answer 3% notify\nstep = answer 4% notify\n"
+	  "step = answer 5% notify\nstep = answer 6% notify\n"
+	  "step = answer 7% notify\nstep = answer 8% notify\n"
+	  "step = answer 9% notify\n", "test.conf:12: more than 8 steps" },
+	{ TQ "[sla t]\ntarget = 1s\n", "test.conf:4: unknown key 'target' in "
+	  "[sla] (answer, resolve, warning, step)" },
+	{ TQ "[sla gold]\n", "test.conf:0: [sla gold]: unknown tier" },
+	{ TQ "[sla t r]\n", "test.conf:0: [sla t r]: unknown queue" },
+	{ TQ "[sla t]\nstep = answer 50% overflow r\n", "test.conf:0: [sla t]: "
+	  "overflow to unknown queue 'r'" },
+	/* config-followup.c: [insight], [followup] */
+	{ TQ "[insight]\nrepeat_window = often\n", "test.conf:4: bad value "
+	  "'often' for repeat_window" },
+	{ TQ "[insight]\ncomplaints_queue = a b\n", "test.conf:4: bad value "
+	  "'a b' for complaints_queue" },
+	{ TQ "[insight]\ncolour = red\n", "test.conf:4: unknown key 'colour' "
+	  "in [insight]" },
+	{ TQ "[insight]\ncomplaints_queue = gripes\n", "test.conf:0: insight: "
+	  "complaints_queue 'gripes' is not a queue" },
+	{ TQ "[followup a:b]\n", "test.conf:3: bad followup name 'a:b': "
+	  "followup name holds a space, comma, colon, bracket, quote or "
+	  "backslash" },
+	{ TQ "[followup f]\n[followup f]\n", "test.conf:4: followup 'f' "
+	  "defined twice" },
+	{ TQ "[followup f]\ntiers = t:1\n", "test.conf:4: followup f: bad "
+	  "tiers 't:1'" },
+	{ TQ "[followup f]\nsegments = a, b, c, d\n", "test.conf:4: followup "
+	  "f: bad segments 'a, b, c, d'" },
+	{ TQ "[followup f]\nsegments = aliens\n", "test.conf:4: followup f: "
+	  "unknown segment 'aliens' (individual, family or enterprise)" },
+	{ TQ "[followup f]\nqueue = a b\n", "test.conf:4: followup f: bad "
+	  "queue 'a b'" },
+	{ TQ "[followup f]\ndelay = soon\n", "test.conf:4: followup f: bad "
+	  "delay 'soon'" },
+	{ TQ "[followup f]\ndispositions = a,b,c,d,e,f,g,h,i\n",
+	  "test.conf:4: followup f: bad dispositions 'a,b,c,d,e,f,g,h,i' (at "
+	  "most 8 names)" },
+	{ TQ "[followup f]\npriority = 5000\n", "test.conf:4: followup f: bad "
+	  "priority '5000' (-1000 to 1000)" },
+	{ TQ "[followup f]\nwhen = later\n", "test.conf:4: unknown key 'when' "
+	  "in [followup f]" },
+	{ TQ "[followup f]\ntiers = t\n", "test.conf:0: followup f: no "
+	  "queue" },
+	{ TQ "[followup f]\ntiers = t\nqueue = r\n", "test.conf:0: followup "
+	  "f: unknown queue 'r'" },
+	{ TQ "[followup f]\nqueue = q\n", "test.conf:0: followup f: names no "
+	  "tier and no segment" },
+	{ TQ "[followup f]\nqueue = q\ntiers = gold\n", "test.conf:0: "
+	  "followup f: unknown tier gold" },
+};
+
+static void
+test_error_messages(void **state)
+{
+	char		 err[CONFIG_ERRMAX];
+	size_t		 i;
+	int		 rc, wrong = 0;
+	struct config	*cfg;
+
+	for (i = 0; i < sizeof bad_files / sizeof bad_files[0]; i++) {
+		/* Garbage first: a message that leaves any of it fails. */
+		memset(err, 0x5a, sizeof err);
+		err[sizeof err - 1] = '\0';
+		cfg = load(bad_files[i].text, err, &rc);
+		if (rc != -1 || strcmp(err, bad_files[i].err) != 0) {
+			print_error("config\n%s\nwant: %s\ngot:  %s (rc %d)\n",
+			    bad_files[i].text, bad_files[i].err, err, rc);
+			wrong++;
+		}
+		free(cfg);
+	}
+	assert_int_equal(wrong, 0);
+}
+
+/* Zone files: a missing one, and one that is not TZif. */
+static void
+test_timezone_errors(void **state)
+{
+	char		 dir[] = "/tmp/hotline-tz.XXXXXX", path[256];
+	char		 err[CONFIG_ERRMAX], want[CONFIG_ERRMAX];
+	const char	*old = getenv("TZDIR");
+	char		*saved = old != NULL ? strdup(old) : NULL;
+	struct config	*cfg;
+	FILE		*fp;
+	int		 rc;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/Bad", dir);
+	assert_non_null(fp = fopen(path, "w"));
+	fputs("not a zone file\n", fp);
+	fclose(fp);
+	setenv("TZDIR", dir, 1);
+	memset(err, 0x5a, sizeof err);
+	err[sizeof err - 1] = '\0';
+	cfg = load(TQ "[calendar c]\ntimezone = Bad\n", err, &rc);
+	snprintf(want, sizeof want, "test.conf:4: calendar c: time zone "
+	    "\"Bad\": %s: bad TZif data: not a TZif file", path);
+	assert_int_equal(rc, -1);
+	assert_string_equal(err, want);
+	free(cfg);
+	cfg = load(TQ "[calendar c]\ntimezone = Mars/Olympus\n", err, &rc);
+	snprintf(want, sizeof want, "test.conf:4: calendar c: unknown time "
+	    "zone \"Mars/Olympus\": %s/Mars/Olympus: No such file or "
+	    "directory", dir);
+	assert_int_equal(rc, -1);
+	assert_string_equal(err, want);
+	free(cfg);
+	/* A POSIX TZ string with its rules is a zone too. */
+	cfg = load(TQ "[calendar c]\ntimezone = EST5EDT,M3.2.0,M11.1.0\n"
+	    "hours = 24/7\n",
+	    err, &rc);
+	if (rc != 0)
+		fail_msg("%s", err);
+	config_free(cfg);
+	free(cfg);
+	unlink(path);
+	rmdir(dir);
+	if (saved != NULL)
+		setenv("TZDIR", saved, 1);
+	else
+		unsetenv("TZDIR");
+	free(saved);
+}
+
 /* The shipped sample file must always load. */
 static void
 test_sample_file(void **state)
@@ -425,6 +742,8 @@ main(void)
 		cmocka_unit_test(test_insight_errors),
 		cmocka_unit_test(test_sample_file),
 		cmocka_unit_test(test_retention),
+		cmocka_unit_test(test_error_messages),
+		cmocka_unit_test(test_timezone_errors),
 	};
 
 	return (cmocka_run_group_tests_name("config", tests, NULL, NULL));

@@ -907,10 +907,170 @@ test_reconfigure(void **state)
 	assert_null(engine_new(&cfg, fx_emit, fx));
 }
 
+static void
+ok(int rc, const char *err)
+{
+	if (rc != ENGINE_OK)
+		fail_msg("engine: %d %s", rc, err);
+}
+
+/* One table: every type's name parses back, and its flags are its rows. */
+static void
+test_event_types(void **state)
+{
+	static const struct {
+		enum event_type	 kind;
+		unsigned	 flags;
+	} want[] = {
+		{ EV_TICKET_CREATED, EVF_TICKET_NEW | EVF_TICKET_ROW },
+		{ EV_TICKET_OFFERED, EVF_TICKET_ROW },
+		{ EV_TICKET_NOTE, EVF_TICKET_ROW },
+		{ EV_TICKET_RATED, EVF_TICKET_ROW },
+		{ EV_TICKET_CLOSED, EVF_TICKET_ROW | EVF_TICKET_FINAL },
+		{ EV_TICKET_ABANDONED, EVF_TICKET_ROW | EVF_TICKET_FINAL },
+		{ EV_TICKET_ESCALATED, EVF_TICKET_ROW | EVF_SLA },
+		{ EV_SLA_WARNING, EVF_TICKET_ROW | EVF_SLA },
+		{ EV_SLA_BREACH, EVF_TICKET_ROW | EVF_SLA },
+		{ EV_TICKET_SLA_CHANGED, EVF_TICKET_ROW },
+		{ EV_CUSTOMER_UPDATED, EVF_CUSTOMER_ROW },
+		{ EV_AGENT_ADDED, EVF_USER_ROW },
+		{ EV_AGENT_UPDATED, EVF_USER_ROW },
+		{ EV_AGENT_DELETED, EVF_USER_ROW },
+		{ EV_AGENT_STATUS, 0 },
+		{ EV_USER_ADDED, 0 },
+		{ EV_AUDIT_LOGIN, 0 },
+		{ EV_CONFIG_RELOADED, 0 }
+	};
+	struct engine_event	ev;
+	size_t			i;
+	int			k;
+
+	(void)state;
+	for (k = 0; k < EV_NTYPES; k++) {
+		assert_int_equal(event_type_parse(event_type_name(k)), k);
+		assert_string_not_equal(event_type_name(k), "unknown");
+		/* Every ticket or SLA event changes the ticket's row. */
+		if (strncmp(event_type_name(k), "ticket.", 7) == 0 ||
+		    strncmp(event_type_name(k), "sla.", 4) == 0)
+			assert_true(event_type_flags(k) & EVF_TICKET_ROW);
+		else
+			assert_false(event_type_flags(k) & EVF_TICKET_ROW);
+	}
+	for (i = 0; i < sizeof want / sizeof want[0]; i++)
+		assert_int_equal(event_type_flags(want[i].kind), want[i].flags);
+	assert_string_equal(event_type_name(EV_TICKET_CLOSED),
+	    "ticket.closed");
+	assert_int_equal(event_type_parse("ticket.nope"), EV_UNKNOWN);
+	assert_int_equal(event_type_parse(NULL), EV_UNKNOWN);
+	assert_int_equal(event_type_parse("Ticket.Closed"), EV_UNKNOWN);
+	assert_string_equal(event_type_name(EV_UNKNOWN), "unknown");
+	engine_event_init(&ev, EV_AUDIT_COMMAND, 7, "root");
+	assert_int_equal(ev.kind, EV_AUDIT_COMMAND);
+	assert_string_equal(ev.type, "audit.command");
+	assert_int_equal(ev.time, 7);
+	assert_string_equal(ev.actor, "root");
+	assert_string_equal(ev.data, "{}");
+	assert_int_equal(ev.flags, 0);
+	assert_null(ev.queue);
+	assert_null(ev.row);
+	assert_null(ev.fact);
+}
+
+/*
+ * A ticket's whole life: the queue on every event (the one it is in
+ * after the event: a transfer names the new one), the flags of each
+ * type, the fact passed with its event, and the final row handed over
+ * with the close and with the rating of the closed ticket.
+ */
+static void
+test_event_fields(void **state)
+{
+	struct fx		*fx = *state;
+	struct actor		 bob = fx_actor("bob");
+	struct ticket		 stored;
+	const struct tev	*ev;
+	char			 err[ENGINE_ERRMAX];
+	uint64_t		 id, gone;
+	size_t			 i, n = 0;
+
+	fx_agent(fx, "ann", "billing:3", NULL, 1);
+	ev = fx_last(fx, "agent.added", 0);
+	assert_int_equal(ev->flags, EVF_USER_ROW);
+	assert_string_equal(ev->queue, "");
+	assert_false(ev->row);
+	fx_ready(fx, "ann");
+	assert_int_equal(fx_last(fx, "agent.status", 0)->flags, 0);
+	id = fx_create(fx, "billing", "c1", NULL);
+	assert_int_equal(fx_last(fx, "customer.updated", 0)->flags,
+	    EVF_CUSTOMER_ROW);
+	ev = fx_last(fx, "ticket.created", id);
+	assert_int_equal(ev->kind, EV_TICKET_CREATED);
+	assert_int_equal(ev->flags, EVF_TICKET_NEW | EVF_TICKET_ROW);
+	assert_int_equal(fx_offer(fx, "ann"), id);
+	fx_accept(fx, "ann", id);
+	ev = fx_last(fx, "ticket.accepted", id);
+	assert_true(ev->fact.set);
+	assert_int_equal(ev->fact.kind, FACT_ANSWERED);
+	ok(engine_ticket_transfer_queue(fx->e, fx->now, &SUP, id, "tech",
+	    err), err);
+	ev = fx_last(fx, "ticket.transferred", id);
+	assert_string_equal(ev->queue, "tech");
+	assert_string_equal(ev->fact.queue, "billing");	/* the one left */
+	fx_agent(fx, "bob", "tech:3", NULL, 1);
+	fx_ready(fx, "bob");
+	assert_int_equal(fx_offer(fx, "bob"), id);
+	fx_accept(fx, "bob", id);
+	ok(engine_ticket_resolve(fx->e, fx->now, &bob, id, "done", err), err);
+	stored = *engine_ticket_get(fx->e, id);
+	stored.state = TICKET_CLOSED;
+	ok(engine_ticket_close(fx->e, fx->now, &bob, id, err), err);
+	ev = fx_last(fx, "ticket.closed", id);
+	assert_int_equal(ev->flags, EVF_TICKET_ROW | EVF_TICKET_FINAL);
+	assert_true(ev->row);
+	assert_int_equal(ev->row_state, TICKET_CLOSED);
+	assert_string_equal(ev->queue, "tech");
+	assert_null(engine_ticket_get(fx->e, id));
+	fx->now += 1000;
+	ok(engine_ticket_rate(fx->e, fx->now, &SUP, id, 5, NULL, &stored,
+	    err), err);
+	ev = fx_last(fx, "ticket.rated", id);
+	assert_int_equal(ev->flags, EVF_TICKET_ROW | EVF_TICKET_FINAL);
+	assert_true(ev->row);
+	assert_int_equal(ev->row_csat, 5);
+	assert_string_equal(ev->queue, "tech");
+	assert_true(ev->fact.set);
+	assert_int_equal(ev->fact.kind, FACT_RATED);
+
+	for (i = 0; i < fx->nev; i++) {
+		if (fx->ev[i].ticket != id)
+			continue;
+		n++;
+		assert_true(fx->ev[i].row);
+		assert_true(fx->ev[i].flags & EVF_TICKET_ROW);
+		assert_true(strcmp(fx->ev[i].queue, "billing") == 0 ||
+		    strcmp(fx->ev[i].queue, "tech") == 0);
+	}
+	assert_true(n >= 10);
+
+	/* Abandoned: final too, with its fact; no customer row this time. */
+	gone = fx_create(fx, "billing", "c1", NULL);
+	assert_int_equal(fx_count(fx, "customer.updated", 0), 1);
+	ok(engine_ticket_abandon(fx->e, fx->now, &INTEG, gone, err), err);
+	ev = fx_last(fx, "ticket.abandoned", gone);
+	assert_int_equal(ev->flags, EVF_TICKET_ROW | EVF_TICKET_FINAL);
+	assert_int_equal(ev->row_state, TICKET_ABANDONED);
+	assert_string_equal(ev->queue, "billing");
+	assert_true(ev->fact.set);
+	assert_int_equal(ev->fact.kind, FACT_ABANDONED);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_event_types),
+		cmocka_unit_test_setup_teardown(test_event_fields, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_create_events, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_tier_then_fifo, setup,

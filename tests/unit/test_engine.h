@@ -47,8 +47,14 @@ struct tfact {
 
 struct tev {
 	hl_ms		 time;
+	enum event_type	 kind;
 	char		 type[32];
+	unsigned	 flags;
 	uint64_t	 ticket;
+	char		 queue[ENGINE_NAME_MAX];	/* "" when none */
+	bool		 row;			/* a row came with it */
+	enum ticket_state row_state;
+	int		 row_csat;
 	char		 agent[ENGINE_NAME_MAX];
 	char		 customer[ENGINE_NAME_MAX];
 	char		 actor[ENGINE_NAME_MAX];

@@ -371,12 +371,66 @@ fx_check_sla(struct fx *fx, const struct engine_event *ev)
 		assert_true(t->state != TICKET_PENDING);
 }
 
+/*
+ * What every event must carry for the daemon to read it alone: its type
+ * from the table with the type's flags, and on every ticket event (and
+ * only there) its queue and row, the row final exactly when the ticket
+ * has left memory.
+ */
+static void
+fx_check_event(const struct engine_event *ev)
+{
+	unsigned	want = event_type_flags(ev->kind);
+	bool		gone;
+
+	assert_true(ev->kind >= 0 && ev->kind < EV_NTYPES);
+	assert_string_equal(ev->type, event_type_name(ev->kind));
+	assert_int_equal(event_type_parse(ev->type), ev->kind);
+	assert_int_equal(ev->flags & want, want);
+	if (ev->kind == EV_TICKET_RATED)
+		assert_int_equal(ev->flags & ~(want | EVF_TICKET_FINAL), 0);
+	else
+		assert_int_equal(ev->flags, want);
+	/* The daemon's own events never come from the engine. */
+	assert_true(ev->kind < EV_USER_ADDED);
+	if (ev->ticket == 0) {
+		assert_int_equal(ev->flags & (EVF_TICKET_ROW | EVF_TICKET_NEW |
+		    EVF_TICKET_FINAL), 0);
+		assert_null(ev->queue);
+		assert_null(ev->row);
+	} else {
+		assert_true(ev->flags & EVF_TICKET_ROW);
+		assert_non_null(ev->row);
+		assert_non_null(ev->queue);
+		assert_true(ev->queue[0] != '\0');
+		assert_int_equal(ev->row->id, ev->ticket);
+		assert_string_equal(ev->queue, ev->row->queue);
+		assert_non_null(ev->customer);
+		assert_string_equal(ev->customer, ev->row->customer);
+		gone = ev->row->state == TICKET_CLOSED ||
+		    ev->row->state == TICKET_ABANDONED;
+		assert_int_equal((ev->flags & EVF_TICKET_FINAL) != 0, gone);
+	}
+	assert_int_equal((ev->flags & EVF_TICKET_NEW) != 0,
+	    ev->kind == EV_TICKET_CREATED);
+	if (ev->flags & EVF_CUSTOMER_ROW)
+		assert_non_null(ev->customer);
+	if (ev->flags & EVF_USER_ROW)
+		assert_non_null(ev->agent);
+	if (ev->fact != NULL && ev->fact->kind == FACT_STATUS)
+		assert_true(ev->kind == EV_AGENT_STATUS ||
+		    ev->kind == EV_AGENT_DELETED);
+	else if (ev->fact != NULL)
+		assert_non_null(ev->row);
+}
+
 void
 fx_emit(void *arg, const struct engine_event *ev)
 {
 	struct fx	*fx = arg;
 	struct tev	*r;
 
+	fx_check_event(ev);
 	assert_non_null(ev->type);
 	assert_non_null(ev->actor);
 	assert_non_null(ev->data);
@@ -399,8 +453,16 @@ fx_emit(void *arg, const struct engine_event *ev)
 	r = &fx->ev[fx->nev++];
 	memset(r, 0, sizeof *r);
 	r->time = ev->time;
+	r->kind = ev->kind;
 	snprintf(r->type, sizeof r->type, "%s", ev->type);
+	r->flags = ev->flags;
 	r->ticket = ev->ticket;
+	snprintf(r->queue, sizeof r->queue, "%s", ev->queue ? ev->queue : "");
+	if (ev->row != NULL) {
+		r->row = true;
+		r->row_state = ev->row->state;
+		r->row_csat = ev->row->csat;
+	}
 	snprintf(r->agent, sizeof r->agent, "%s", ev->agent ? ev->agent : "");
 	snprintf(r->customer, sizeof r->customer, "%s",
 	    ev->customer ? ev->customer : "");

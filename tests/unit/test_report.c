@@ -459,7 +459,6 @@ rig_engine(struct rig *r)
 
 	if ((e = engine_new(&r->cfg, journal_emit, r->j)) == NULL)
 		fail_msg("engine_new");
-	journal_set_engine(r->j, e);
 	if (store_load(r->st, e, err) != 0 ||
 	    store_load_sl(r->st, e, r->now - 24 * H, err) != 0)
 		fail_msg("load: %s", err);

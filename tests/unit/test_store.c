@@ -103,9 +103,10 @@ static void
 test_commit_and_reopen(void **state)
 {
 	struct store		*st = open_store();
-	struct engine_event	 ev = { 1700000000001LL, "ticket.created", 1,
-				    NULL, "c1", "op1", "{\"queue\":\"billing\"}",
-				    NULL };
+	struct engine_event	 ev = {
+	    .time = 1700000000001LL, .kind = EV_TICKET_CREATED,
+	    .type = "ticket.created", .ticket = 1, .customer = "c1",
+	    .actor = "op1", .data = "{\"queue\":\"billing\"}" };
 	struct ticket		 t, got;
 	char			 err[STORE_ERRMAX];
 
@@ -140,8 +141,9 @@ static void
 test_rollback_loses_batch(void **state)
 {
 	struct store		*st = open_store();
-	struct engine_event	 ev = { 1, "ticket.created", 7, NULL, NULL,
-				    "x", "{}", NULL };
+	struct engine_event	 ev = {
+	    .time = 1, .kind = EV_TICKET_CREATED, .type = "ticket.created",
+	    .ticket = 7, .actor = "x", .data = "{}" };
 	struct ticket		 t, got;
 	char			 err[STORE_ERRMAX];
 
@@ -177,8 +179,9 @@ static void
 test_history_in_order(void **state)
 {
 	struct store		*st = open_store();
-	struct engine_event	 ev = { 1, "ticket.note", 3, "alice", NULL,
-				    "alice", "{}", NULL };
+	struct engine_event	 ev = {
+	    .time = 1, .kind = EV_TICKET_NOTE, .type = "ticket.note",
+	    .ticket = 3, .agent = "alice", .actor = "alice", .data = "{}" };
 	char			 err[STORE_ERRMAX];
 	int			 i, n = 0;
 
@@ -426,8 +429,10 @@ static void
 test_wal_rewinds_under_load(void **state)
 {
 	struct store		*st = open_store();
-	struct engine_event	 ev = { 1, "ticket.note", 0, "alice", "c1",
-				    "alice", NULL, NULL };
+	struct engine_event	 ev = {
+	    .time = 1, .kind = EV_TICKET_NOTE, .type = "ticket.note",
+	    .ticket = 0, .agent = "alice", .customer = "c1",
+	    .actor = "alice" };
 	struct ticket		 t;
 	struct stat		 sb;
 	char			 err[STORE_ERRMAX], path[512], note[2048];
@@ -523,12 +528,15 @@ static void
 write_personal(struct store *st)
 {
 	static struct attr	 cattrs[] = { { "vip", CATTR } };
-	struct engine_event	 note = { 1700000000100LL, "ticket.note", 1,
-				    "alice", "c1", "alice",
-				    "{\"text\":\"" NOTE "\"}", NULL };
-	struct engine_event	 created = { 1700000000001LL,
-				    "ticket.created", 1, NULL, "c1", "op1",
-				    "{\"subject\":\"refund please\"}", NULL };
+	struct engine_event	 note = {
+	    .time = 1700000000100LL, .kind = EV_TICKET_NOTE,
+	    .type = "ticket.note", .ticket = 1, .agent = "alice",
+	    .customer = "c1", .actor = "alice",
+	    .data = "{\"text\":\"" NOTE "\"}" };
+	struct engine_event	 created = {
+	    .time = 1700000000001LL, .kind = EV_TICKET_CREATED,
+	    .type = "ticket.created", .ticket = 1, .customer = "c1",
+	    .actor = "op1", .data = "{\"subject\":\"refund please\"}" };
 	struct customer		 c;
 	struct ticket		 t;
 	char			 err[STORE_ERRMAX];
@@ -599,8 +607,10 @@ static void
 put_ticket_event(struct store *st, int64_t seq, const struct ticket *t,
     hl_ms at)
 {
-	struct engine_event	 ev = { at, "ticket.created", t->id, NULL,
-				    t->customer, "op1", "{}", NULL };
+	struct engine_event	 ev = {
+	    .time = at, .kind = EV_TICKET_CREATED, .type = "ticket.created",
+	    .ticket = t->id, .customer = t->customer, .actor = "op1",
+	    .data = "{}" };
 	char			 err[STORE_ERRMAX];
 
 	assert_int_equal(store_append_event(st, seq, &ev, err), 0);
