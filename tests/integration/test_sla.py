@@ -198,7 +198,10 @@ def test_manual_escalation(make_daemon):
 
 
 def test_overdue_steps_fire_once_after_restart(make_daemon):
-    d = make_daemon(extra=SLA.replace("400ms", "3s")).start()
+    # The overflow step (200% of answer, 6 s) must stay out of reach of
+    # the two restarts even on a loaded machine: push it to 30 s.
+    d = make_daemon(extra=SLA.replace("400ms", "3s").replace(
+        "answer 200% overflow", "answer 1000% overflow")).start()
     tid = d.client("ivan").execute_command("TICKET", "CREATE", "general",
                                            "g9", "TIER", "gold")
     d.stop()
