@@ -313,7 +313,7 @@ cmd_agent_add(struct conn *c, const struct cmd_args *a)
 	struct store_user	 u;
 	char			 hash[AUTH_HASH_MAX], err[ENGINE_ERRMAX];
 	const char		*name = a->argv[2];
-	int			 rc;
+	int			 rc, demo;
 
 	/* Users of every role: the engine sees only agents' names. */
 	if (cmd_check_name(c, a, 2, ENGINE_NAME_MAX, TEXT_WORD,
@@ -333,6 +333,11 @@ cmd_agent_add(struct conn *c, const struct cmd_args *a)
 		resp_add_error(&c->reply, "ERR empty password");
 		return;
 	}
+	if ((demo = server_password_demo(name, a->argv[3], a->argvlen[3], err,
+	    sizeof err)) < 0) {
+		resp_add_error(&c->reply, "ERR %s", err);
+		return;
+	}
 	if (is_agent_role(o.role) &&
 	    (rc = agent_opts_add(c, &o, name, o.role, err)) != ENGINE_OK) {
 		cmd_reply_engine(c, rc, err);
@@ -340,7 +345,8 @@ cmd_agent_add(struct conn *c, const struct cmd_args *a)
 	}
 	if (auth_hash(a->argv[3], hash, sizeof hash) != 0)
 		fatalx("password hashing failed (out of memory)");
-	journal_put_user(server.journal, name, hash, o.role, server_now());
+	journal_put_user_demo(server.journal, name, hash, o.role, demo,
+	    server_now());
 	agent_user_event(c, EV_USER_ADDED, name, o.role);
 	resp_add_status(&c->reply, "OK");
 }
@@ -388,8 +394,9 @@ static void
 cmd_agent_passwd(struct conn *c, const struct cmd_args *a)
 {
 	struct store_user	 u;
-	char			 hash[AUTH_HASH_MAX];
+	char			 hash[AUTH_HASH_MAX], err[ENGINE_ERRMAX];
 	const char		*name = a->argv[2];
+	int			 demo;
 
 	if (a->argc != 4 && !(a->argc == 6 && cmd_is(a->argv[4], "OLD"))) {
 		resp_add_error(&c->reply, "ERR usage: AGENT PASSWD <name> "
@@ -422,9 +429,15 @@ cmd_agent_passwd(struct conn *c, const struct cmd_args *a)
 		resp_add_error(&c->reply, "ERR empty password");
 		return;
 	}
+	if ((demo = server_password_demo(name, a->argv[3], a->argvlen[3], err,
+	    sizeof err)) < 0) {
+		resp_add_error(&c->reply, "ERR %s", err);
+		return;
+	}
 	if (auth_hash(a->argv[3], hash, sizeof hash) != 0)
 		fatalx("password hashing failed (out of memory)");
-	journal_put_user(server.journal, name, hash, u.role, server_now());
+	journal_put_user_demo(server.journal, name, hash, u.role, demo,
+	    server_now());
 	agent_user_event(c, EV_USER_PASSWORD, name, u.role);
 	resp_add_status(&c->reply, "OK");
 }

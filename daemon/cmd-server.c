@@ -350,6 +350,14 @@ cmd_info(struct conn *c, const struct cmd_args *a)
 		info_line(&b, "commits:%llu", (unsigned long long)ss->commits);
 		info_line(&b, "commit_failures:%llu",
 		    (unsigned long long)ss->commit_failures);
+		info_line(&b, "engine_rebuilds:%llu",
+		    (unsigned long long)server.stats.engine_rebuilds);
+		info_line(&b, "commit_backlog:%zu",
+		    journal_backlog(server.journal));
+		info_line(&b, "commit_backlog_written:%llu",
+		    (unsigned long long)js->backlog_written);
+		info_line(&b, "commit_backlog_dropped:%llu",
+		    (unsigned long long)js->backlog_dropped);
 		info_line(&b, "events_written:%llu",
 		    (unsigned long long)ss->events_written);
 		info_line(&b, "last_commit_events:%llu",

@@ -151,6 +151,7 @@ export_run(const struct export_opts *o)
 	struct store	*st;
 	FILE		*fp;
 	char		 err[STORE_ERRMAX];
+	uint64_t	 skipped = 0;
 	int		 rc, tickets = strcmp(o->what, "tickets") == 0;
 
 	if (!tickets && strcmp(o->what, "events") != 0) {
@@ -177,8 +178,8 @@ export_run(const struct export_opts *o)
 	export_header(fp, tickets ? export_ticket_header :
 	    export_event_header);
 	rc = tickets ? store_export_tickets(st, o->from, o->to, export_ticket,
-	    fp, err) : store_export_events(st, o->from, o->to, export_event,
-	    fp, err);
+	    fp, &skipped, err) : store_export_events(st, o->from, o->to,
+	    export_event, fp, &skipped, err);
 	if (fflush(fp) != 0 && rc == 0) {
 		snprintf(err, sizeof err, "%s", strerror(errno));
 		rc = -1;
@@ -190,6 +191,16 @@ export_run(const struct export_opts *o)
 	store_close(st);
 	if (rc != 0) {
 		fprintf(stderr, "hotlined: export: %s\n", err);
+		return (1);
+	}
+	/* The rows that could be read are out; the status says some were
+	 * not, so that a script does not take the file for complete. */
+	if (skipped > 0) {
+		fprintf(stderr, "hotlined: export: skipped %llu unreadable %s "
+		    "(tampered or corrupt; each is named above): the export "
+		    "is incomplete\n", (unsigned long long)skipped, skipped == 1 ?
+		    (tickets ? "ticket" : "event") : (tickets ? "tickets" :
+		    "events"));
 		return (1);
 	}
 	return (0);

@@ -33,6 +33,7 @@ struct juser {
 	char		name[ENGINE_NAME_MAX];
 	char		hash[256];	/* "" with del */
 	int		role;
+	int		demo;		/* store_put_user's */
 	int		del;
 	hl_ms		now;
 };
@@ -60,6 +61,11 @@ struct journal {
 	void			(*publisher)(int64_t,
 				    const struct engine_event *, void *);
 	void			*publisher_arg;
+	void			(*settled)(const struct engine_event *,
+				    void *);
+	void			*settled_arg;
+	struct journal		*backlog;	/* records a commit failed */
+	double			 failed_at;	/* journal_clock() */
 	struct journal_stats	 stats;
 };
 
@@ -120,6 +126,7 @@ journal_free(struct journal *j)
 	if (j == NULL)
 		return;
 	journal_free_final(j);
+	journal_free(j->backlog);
 	resp_buf_free(&j->arena);
 	free(j->events);
 	free(j->users);
@@ -145,6 +152,14 @@ journal_set_publisher(struct journal *j,
 {
 	j->publisher = fn;
 	j->publisher_arg = arg;
+}
+
+void
+journal_set_settled(struct journal *j,
+    void (*fn)(const struct engine_event *, void *), void *arg)
+{
+	j->settled = fn;
+	j->settled_arg = arg;
 }
 
 static size_t
@@ -295,7 +310,7 @@ journal_emit(void *arg, const struct engine_event *ev)
 
 static void
 journal_user(struct journal *j, const char *name, const char *hash, int role,
-    hl_ms now, int del)
+    int demo, hl_ms now, int del)
 {
 	struct juser	*u;
 
@@ -307,6 +322,7 @@ journal_user(struct journal *j, const char *name, const char *hash, int role,
 	if (hash != NULL)
 		snprintf(u->hash, sizeof u->hash, "%s", hash);
 	u->role = role;
+	u->demo = demo;
 	u->del = del;
 	u->now = now;
 	j->count++;
@@ -316,13 +332,20 @@ void
 journal_put_user(struct journal *j, const char *name, const char *hash,
     int role, hl_ms now)
 {
-	journal_user(j, name, hash, role, now, 0);
+	journal_user(j, name, hash, role, -1, now, 0);
+}
+
+void
+journal_put_user_demo(struct journal *j, const char *name, const char *hash,
+    int role, int demo, hl_ms now)
+{
+	journal_user(j, name, hash, role, demo, now, 0);
 }
 
 void
 journal_del_user(struct journal *j, const char *name)
 {
-	journal_user(j, name, NULL, 0, 0, 1);
+	journal_user(j, name, NULL, 0, -1, 0, 1);
 }
 
 uint64_t
@@ -479,36 +502,189 @@ journal_observe(struct journal *j, double seconds)
 	j->stats.commit_seconds += seconds;
 }
 
+size_t
+journal_backlog(const struct journal *j)
+{
+	return (j->backlog != NULL ? j->backlog->nevents : 0);
+}
+
+static int
+journal_is_audit(int kind)
+{
+	return (kind == EV_AUDIT_LOGIN || kind == EV_AUDIT_LOGIN_FAILED ||
+	    kind == EV_AUDIT_COMMAND);
+}
+
+/*
+ * A batch whose loss costs memory nothing: audit records, and agents'
+ * status changes that moved no ticket (presence is not stored: the
+ * events are history and report facts). No user, ticket, customer or
+ * agent row to write.
+ */
+static int
+journal_soft(const struct journal *j)
+{
+	size_t	i;
+
+	if (j->nusers > 0 || j->ntickets > 0 || j->nfinal > 0 ||
+	    j->ncustomers > 0 || j->nagents > 0)
+		return (0);
+	for (i = 0; i < j->nevents; i++)
+		if (!journal_is_audit(j->events[i].kind) &&
+		    j->events[i].kind != EV_AGENT_STATUS)
+			return (0);
+	return (1);
+}
+
+static void
+journal_log_record(const char *what, const struct engine_event *ev)
+{
+	log_warnx("%s: %s actor=%s agent=%s data=%s", what, ev->type,
+	    ev->actor != NULL ? ev->actor : "",
+	    ev->agent != NULL ? ev->agent : "",
+	    ev->data != NULL ? ev->data : "");
+}
+
+/*
+ * Keep the failed batch's records for the next commit: all of a soft
+ * batch; only the audit records of another, the commands' marked as not
+ * saved (their change was rolled back and their reply says so).
+ */
+static void
+journal_keep(struct journal *j, int soft)
+{
+	struct engine_event	 ev;
+	struct engine_fact	 fact;
+	struct resp_buf		 data;
+	size_t			 i, len;
+
+	if (j->backlog == NULL)
+		j->backlog = journal_new();
+	resp_buf_init(&data);
+	for (i = 0; i < j->nevents; i++) {
+		journal_event_at(j, i, &ev, &fact);
+		if (!soft && !journal_is_audit(ev.kind))
+			continue;
+		if (j->backlog->nevents >= JOURNAL_BACKLOG_MAX) {
+			j->stats.backlog_dropped++;
+			journal_log_record("journal: backlog full, record "
+			    "dropped", &ev);
+			continue;
+		}
+		len = ev.data != NULL ? strlen(ev.data) : 0;
+		if (!soft && ev.kind == EV_AUDIT_COMMAND &&
+		    len > 0 && ev.data[len - 1] == '}') {
+			resp_buf_reset(&data);
+			resp_add_raw(&data, ev.data, len - 1);
+			resp_add_raw(&data, ",\"saved\":false}", 16); /* NUL */
+			ev.data = data.data;
+		}
+		journal_emit(j->backlog, &ev);
+	}
+	resp_buf_free(&data);
+}
+
+void
+journal_drop_backlog(struct journal *j, const char *why)
+{
+	struct engine_event	ev;
+	struct engine_fact	fact;
+	size_t			i, n = journal_backlog(j);
+
+	if (n == 0)
+		return;
+	log_warnx("journal: %zu records kept in memory cannot be written "
+	    "(%s): logged here, then dropped", n, why);
+	for (i = 0; i < n; i++) {
+		journal_event_at(j->backlog, i, &ev, &fact);
+		journal_log_record("journal: record dropped", &ev);
+	}
+	j->stats.backlog_dropped += n;
+	journal_discard(j->backlog);
+}
+
+static void
+journal_settle(struct journal *j)
+{
+	struct engine_event	ev;
+	struct engine_fact	fact;
+	size_t			i;
+
+	for (i = 0; i < j->nevents && j->settled != NULL; i++) {
+		journal_event_at(j, i, &ev, &fact);
+		j->settled(&ev, j->settled_arg);
+	}
+}
+
+/* Append the events of b (the backlog, or the batch) from seq on. */
+static int
+journal_append(struct journal *b, struct store *st, int64_t *seq, char *err)
+{
+	struct engine_event	ev;
+	struct engine_fact	fact;
+	size_t			i;
+
+	for (i = 0; b != NULL && i < b->nevents; i++) {
+		journal_event_at(b, i, &ev, &fact);
+		if (store_append_event(st, ++*seq, &ev, err) != 0 ||
+		    (ev.fact != NULL && store_append_fact(st, *seq, &ev,
+		    err) != 0))
+			return (-1);
+	}
+	return (0);
+}
+
+static void
+journal_publish(struct journal *j, struct journal *b, int64_t *seq)
+{
+	struct engine_event	ev;
+	struct engine_fact	fact;
+	size_t			i;
+
+	for (i = 0; b != NULL && i < b->nevents && j->publisher != NULL;
+	    i++) {
+		journal_event_at(b, i, &ev, &fact);
+		j->publisher(++*seq, &ev, j->publisher_arg);
+	}
+}
+
 int
 journal_commit(struct journal *j, struct store *st, struct engine *e,
     char *err)
 {
-	struct engine_event	 ev;
-	struct engine_fact	 fact;
 	int64_t			 seq;
-	size_t			 i;
+	size_t			 i, nbl = journal_backlog(j);
 	double			 started;
+	int			 soft;
 
-	if (!journal_pending(j))
+	if (!journal_pending(j) && nbl == 0)
 		return (0);
 	started = journal_clock();
+	/* Commits are failing: a batch that can wait does, without another
+	 * attempt that would write the whole backlog again and fail; the
+	 * retry (a batch with nothing new) tries for it. */
+	if (j->stats.last_failed && journal_pending(j) && journal_soft(j) &&
+	    started - j->failed_at < 1.0) {
+		err[0] = '\0';
+		j->stats.kept++;
+		journal_settle(j);
+		journal_keep(j, 1);
+		journal_discard(j);
+		return (1);
+	}
 	if (store_begin(st, err) != 0)
 		goto fail;
 	for (i = 0; i < j->nusers; i++) {
 		struct juser *u = &j->users[i];
 		if ((u->del ? store_del_user(st, u->name, err) :
-		    store_put_user(st, u->name, u->hash, u->role, u->now,
-		    err)) != 0)
+		    store_put_user(st, u->name, u->hash, u->role, u->demo,
+		    u->now, err)) != 0)
 			goto fail;
 	}
 	seq = store_last_seq(st);
-	for (i = 0; i < j->nevents; i++) {
-		journal_event_at(j, i, &ev, &fact);
-		if (store_append_event(st, ++seq, &ev, err) != 0 ||
-		    (ev.fact != NULL && store_append_fact(st, seq, &ev,
-		    err) != 0))
-			goto fail;
-	}
+	if (journal_append(j->backlog, st, &seq, err) != 0 ||
+	    journal_append(j, st, &seq, err) != 0)
+		goto fail;
 	if (journal_write_rows(j, st, e, err) != 0 ||
 	    store_commit(st, err) != 0)
 		goto fail;
@@ -516,13 +692,18 @@ journal_commit(struct journal *j, struct store *st, struct engine *e,
 	journal_observe(j, journal_clock() - started);
 	j->stats.last_failed = 0;
 	j->stats.batches++;
-	j->stats.events += j->nevents;
+	j->stats.events += j->nevents + nbl;
 	if (j->nevents > j->stats.max_batch)
 		j->stats.max_batch = j->nevents;
-	seq = store_last_seq(st) - (int64_t)j->nevents;
-	for (i = 0; i < j->nevents && j->publisher != NULL; i++) {
-		journal_event_at(j, i, &ev, &fact);
-		j->publisher(++seq, &ev, j->publisher_arg);
+	seq = store_last_seq(st) - (int64_t)(j->nevents + nbl);
+	journal_publish(j, j->backlog, &seq);
+	journal_publish(j, j, &seq);
+	journal_settle(j);
+	if (nbl > 0) {
+		j->stats.backlog_written += nbl;
+		log_info("journal: wrote the %zu records kept in memory while "
+		    "commits failed", nbl);
+		journal_discard(j->backlog);
 	}
 	journal_discard(j);
 	return (0);
@@ -530,10 +711,16 @@ journal_commit(struct journal *j, struct store *st, struct engine *e,
 fail:
 	j->stats.failures++;
 	j->stats.last_failed = 1;
+	j->failed_at = journal_clock();
 	snprintf(j->stats.last_error, sizeof j->stats.last_error, "%s", err);
 	store_rollback(st);
+	if ((soft = journal_soft(j))) {
+		j->stats.kept++;
+		journal_settle(j);
+	}
+	journal_keep(j, soft);
 	journal_discard(j);
-	return (-1);
+	return (soft ? 1 : -1);
 }
 
 const struct journal_stats *

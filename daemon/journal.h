@@ -22,6 +22,9 @@ void		 journal_emit(void *arg, const struct engine_event *);
 /* User rows (passwords live outside the engine). hash NULL: delete. */
 void		 journal_put_user(struct journal *, const char *name,
 		    const char *hash, int role, hl_ms now);
+/* The same, when the password is known: demo says if it is name-demo. */
+void		 journal_put_user_demo(struct journal *, const char *name,
+		    const char *hash, int role, int demo, hl_ms now);
 void		 journal_del_user(struct journal *, const char *name);
 /*
  * The last state of a ticket that left memory in this batch (an event
@@ -33,9 +36,26 @@ struct ticket	*journal_final_ticket(struct journal *, uint64_t id);
 /* Changes waiting for the commit (grows with every emit). */
 uint64_t	 journal_count(const struct journal *);
 int		 journal_pending(const struct journal *);
-/* Write everything in one transaction; 0, or -1 with err (rolled back). */
+/*
+ * Write everything in one transaction: the backlog first, then the batch.
+ * 0: written. -1 with err: rolled back, and memory holds changes the disk
+ * does not (the caller fails the replies and rebuilds the engine); the
+ * batch's audit records are kept in the backlog (a command's marked
+ * "saved":false). 1 with err: not written, but the batch held only audit
+ * records and agents' status changes, which nothing in memory needs on
+ * disk: all of it waits in the backlog for the next commit, and the
+ * batch stands (its replies go out as they are). Within a second of a
+ * failure such a batch goes to the backlog untried (err is "").
+ */
 int		 journal_commit(struct journal *, struct store *,
 		    struct engine *, char *err);
+/* Records waiting in the backlog; at most JOURNAL_BACKLOG_MAX, beyond it
+ * each new one is logged in full and dropped. */
+#define JOURNAL_BACKLOG_MAX	10000
+size_t		 journal_backlog(const struct journal *);
+/* Shutting down with a backlog that cannot be written: log each record
+ * (the only trace left of it) and drop them. */
+void		 journal_drop_backlog(struct journal *, const char *why);
 /* Drop the batch after a failed commit. */
 void		 journal_discard(struct journal *);
 
@@ -46,6 +66,10 @@ void		 journal_set_listener(struct journal *,
 void		 journal_set_publisher(struct journal *,
 		    void (*fn)(int64_t, const struct engine_event *, void *),
 		    void *);
+/* Called for every event of a batch that stands (committed, or kept in
+ * the backlog), while memory is as the batch left it. */
+void		 journal_set_settled(struct journal *,
+		    void (*fn)(const struct engine_event *, void *), void *);
 
 /* Commit latency buckets: upper bounds in seconds; one more is +Inf. */
 #define JOURNAL_COMMIT_BUCKETS	11
@@ -61,6 +85,9 @@ struct journal_stats {
 	uint64_t	commit_hist[JOURNAL_COMMIT_BUCKETS + 1];
 	double		commit_seconds;			/* their sum */
 	int		last_failed;	/* until a commit succeeds again */
+	uint64_t	kept;		/* batches kept in the backlog */
+	uint64_t	backlog_written;
+	uint64_t	backlog_dropped;
 	char		last_error[256];
 };
 const struct journal_stats *journal_stats(const struct journal *);

@@ -158,13 +158,14 @@ main(int argc, char **argv)
 	const char		*pidfile = NULL, *level = NULL;
 	char			 err[CONFIG_ERRMAX], *end;
 	int			 ch, daemonize = 0, check = 0, rotate = 0;
+	int			 path_given = 0;
 	long			 v = 0;
 	struct export_opts	 ex = { NULL, 0, INT64_MAX, NULL, NULL, NULL };
 
 	while ((ch = getopt_long(argc, argv, "c:p:s:d:DP:l:tvh", opts,
 	    NULL)) != -1) {
 		switch (ch) {
-		case 'c': path = optarg; break;
+		case 'c': path = optarg; path_given = 1; break;
 		case 'p': port = optarg; break;
 		case 's': sock = optarg; break;
 		case 'd': dir = optarg; break;
@@ -201,9 +202,19 @@ main(int argc, char **argv)
 			return (2);
 		}
 	}
+	/* An export reads only the data folder (and its key): with
+	 * --data-dir and no --config, no configuration file is needed, so
+	 * it runs anywhere, on a copy of the folder too. */
+	if (ex.what != NULL && dir != NULL && !path_given) {
+		ex.data_dir = dir;
+		return (export_run(&ex));
+	}
 	config_defaults(&cfg);
 	if (config_load(&cfg, path, err, sizeof err) != 0) {
 		fprintf(stderr, "hotlined: %s\n", err);
+		if (ex.what != NULL && !path_given)
+			fprintf(stderr, "hotlined: --export needs only the data "
+			    "folder: give it with --data-dir DIR\n");
 		return (1);
 	}
 	/* Command-line flags override the file. */

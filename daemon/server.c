@@ -21,6 +21,7 @@
 #include "http.h"
 #include "journal.h"
 #include "log.h"
+#include "presence.h"
 #include "pubsub.h"
 #include "report.h"
 #include "retention.h"
@@ -329,6 +330,16 @@ server_sync_users(void)
 	}
 }
 
+/* The sample file's demo password of a user: "<name>-demo". */
+static int
+server_is_demo(const char *name, const char *pw, size_t len)
+{
+	size_t	n = strlen(name);
+
+	return (len == n + 5 && memcmp(pw, name, n) == 0 &&
+	    memcmp(pw + n, "-demo", 5) == 0);
+}
+
 /* HOTLINE_ADMIN_PASSWORD creates user admin or resets its password. */
 static void
 server_env_admin(void)
@@ -340,8 +351,8 @@ server_env_admin(void)
 		return;
 	if (auth_hash(pw, hash, sizeof hash) != 0)
 		fatalx("cannot hash HOTLINE_ADMIN_PASSWORD");
-	journal_put_user(server.journal, "admin", hash, ROLE_ADMIN,
-	    server_now());
+	journal_put_user_demo(server.journal, "admin", hash, ROLE_ADMIN,
+	    server_is_demo("admin", pw, strlen(pw)), server_now());
 	log_info("user admin set from HOTLINE_ADMIN_PASSWORD");
 }
 
@@ -357,8 +368,9 @@ server_throttle_conf(void)
 	throttle_configure(&tc);
 }
 
+/* presence: with it, the agents as the last commit left them (a rebuild). */
 static struct engine *
-server_new_engine(void)
+server_new_engine(int presence)
 {
 	struct engine_config	ec;
 	struct engine		*e;
@@ -375,68 +387,94 @@ server_new_engine(void)
 	if (store_load_sl(server.store, e, server_now() - SERVER_SL_RELOAD,
 	    err) != 0)
 		log_warnx("%s: %s", store_path(server.store), err);
+	if (presence)
+		presence_restore(e);
 	engine_restore_done(e, server_now());
 	return (e);
 }
 
 /*
- * A commit failed: memory holds changes the disk does not. Rebuild the
- * engine from what was committed, then put agents back where they were
- * (presence is not persisted: it belongs to the live connections).
+ * A batch stands (committed, or kept): the agents it names, and the agent
+ * of each ticket it names, are as it left them. That is the presence a
+ * rebuild puts back.
  */
-struct presence {
-	char			name[ENGINE_NAME_MAX];
-	enum agent_status	status;
-	char			reason[ENGINE_NAME_MAX];
-};
-
 static void
-presence_save(const struct agent *a, void *arg)
+server_settled(const struct engine_event *ev, void *arg)
 {
-	struct presence	**pp = arg;
+	const struct ticket	*t;
 
-	if (a->status == AGENT_OFFLINE)
-		return;
-	snprintf((*pp)->name, sizeof (*pp)->name, "%s", a->name);
-	(*pp)->status = a->status;
-	snprintf((*pp)->reason, sizeof (*pp)->reason, "%s", a->reason);
-	(*pp)++;
+	presence_note(server.engine, ev->agent);
+	if (ev->ticket != 0 &&
+	    (t = engine_ticket_get(server.engine, ev->ticket)) != NULL &&
+	    (ev->agent == NULL || strcmp(t->agent, ev->agent) != 0))
+		presence_note(server.engine, t->agent);
 }
 
 static void
-agent_count(const struct agent *a, void *arg)
+server_logout_gone(const struct agent *a, void *arg)
 {
-	(*(size_t *)arg)++;
+	struct actor	 system = { "system", ROLE_ADMIN };
+	char		 err[ENGINE_ERRMAX];
+
+	if (a->status != AGENT_OFFLINE && conn_user_count(a->name) == 0 &&
+	    engine_agent_logout(server.engine, server_now(), &system,
+	    a->name, err) != ENGINE_OK)
+		log_warnx("logout %s: %s", a->name, err);
 }
 
+/*
+ * A commit failed: memory holds changes the disk does not. Rebuild the
+ * engine from what was committed, with every agent's presence (status,
+ * offer, wrap-up: not stored) as the last commit left it, so the daemon
+ * is as before the failed batch. An agent whose last connection closed
+ * meanwhile is then logged out: that happened, whatever the disk says.
+ */
 void
 server_rebuild_engine(void)
 {
-	struct presence	*saved, *end;
-	struct actor	 system = { "system", ROLE_ADMIN };
-	char		 err[ENGINE_ERRMAX];
-	size_t		 n = 0;
-	struct presence	*p;
+	size_t	n;
 
-	engine_agent_foreach(server.engine, agent_count, &n);
-	if ((saved = calloc(n + 1, sizeof *saved)) == NULL)
-		fatalx("out of memory");
-	end = saved;
-	engine_agent_foreach(server.engine, presence_save, &end);
 	engine_free(server.engine);
-	server.engine = server_new_engine();
-	for (p = saved; p < end; p++) {
-		if (p->status == AGENT_BREAK)
-			engine_agent_break(server.engine, server_now(),
-			    &system, p->name, p->reason, err);
-		else
-			engine_agent_ready(server.engine, server_now(),
-			    &system, p->name, err);
-	}
-	free(saved);
+	server.engine = server_new_engine(1);
+	n = presence_count();
+	engine_agent_foreach(server.engine, server_logout_gone, NULL);
 	server.engine_timer_at = -2;
-	log_warnx("engine rebuilt from %s after a failed commit",
-	    store_path(server.store));
+	server.stats.engine_rebuilds++;
+	log_warnx("engine rebuilt from %s after a failed commit (%zu agents' "
+	    "presence put back)", store_path(server.store), n);
+}
+
+/* Commits failed: try the pending changes and the backlog again. */
+static void
+server_commit_retry(evutil_socket_t fd, short what, void *arg)
+{
+	static hl_ms	 logged;
+	char		 err[STORE_ERRMAX];
+	hl_ms		 now = server_now();
+
+	if (journal_pending(server.journal) ||
+	    journal_backlog(server.journal) == 0)
+		return;		/* server_after_iteration commits them */
+	if (journal_commit(server.journal, server.store, server.engine,
+	    err) == 0)
+		return;
+	/* A line a minute while it lasts, not one a second. */
+	if (now - logged >= 60000) {
+		logged = now;
+		log_warnx("commit failed: %s; %zu audit and status records "
+		    "wait in memory, retried every second", err,
+		    journal_backlog(server.journal));
+	}
+	server_arm_retry();
+}
+
+void
+server_arm_retry(void)
+{
+	struct timeval	tv = { 1, 0 };
+
+	if (!evtimer_pending(server.commit_retry, NULL))
+		evtimer_add(server.commit_retry, &tv);
 }
 
 /*
@@ -448,25 +486,36 @@ static void
 server_after_iteration(void)
 {
 	char	err[STORE_ERRMAX];
-	int	round;
+	int	round, rc, failed = 0;
 
 	for (round = 0; round < 16; round++) {
 		conn_free_dead();
-		if (journal_pending(server.journal)) {
-			if (journal_commit(server.journal, server.store,
-			    server.engine, err) != 0) {
+		/* After a failure, once per iteration is enough: retrying at
+		 * once would fail again and rebuild again. */
+		if (!failed && journal_pending(server.journal)) {
+			rc = journal_commit(server.journal, server.store,
+			    server.engine, err);
+			if (rc < 0) {
 				log_warnx("commit failed: %s", err);
 				conn_fail_writes(err);
 				server_rebuild_engine();
-			}
+			} else if (rc > 0 && err[0] != '\0')
+				log_warnx("commit failed: %s; its audit and "
+				    "status records wait in memory (%zu) for "
+				    "the next commit", err,
+				    journal_backlog(server.journal));
+			failed = rc != 0;
 		}
 		report_flush();
 		conn_flush_all();
 		if (TAILQ_EMPTY(&server.resume) && TAILQ_EMPTY(&server.dead) &&
-		    !journal_pending(server.journal))
+		    (failed || !journal_pending(server.journal)))
 			break;
 		conn_resume_all();
 	}
+	if (failed || journal_pending(server.journal) ||
+	    journal_backlog(server.journal) > 0)
+		server_arm_retry();
 	server_arm_timer();
 }
 
@@ -485,19 +534,124 @@ server_loopback(const char *bind)
 	return (0);
 }
 
+/* Protected mode applies: on, and reachable from other machines. */
+static int
+server_exposed(const struct config *cfg)
+{
+	return (cfg->protected_mode && !server_loopback(server.cfg.bind));
+}
+
+static void
+server_demo_advice(char *err, size_t errlen, const char *user)
+{
+	snprintf(err, errlen, "protected mode: listening on %.64s while user "
+	    "%.64s still has the demo password; change it (AGENT PASSWD, or "
+	    "password_hash from hotlined --hash-password), bind to 127.0.0.1, "
+	    "or set protected_mode = no in [server]", server.cfg.bind, user);
+}
+
+int
+server_password_demo(const char *name, const char *pw, size_t len,
+    char *err, size_t errlen)
+{
+	if (!server_is_demo(name, pw, len))
+		return (0);
+	if (!server_exposed(&server.cfg))
+		return (1);
+	snprintf(err, errlen, "protected mode: listening on %.64s, a user "
+	    "may not have the demo password %.64s-demo; choose another",
+	    server.cfg.bind, name);
+	return (-1);
+}
+
+struct demo_user {
+	char	name[ENGINE_NAME_MAX];
+	char	hash[256];
+	int	demo;
+};
+
+struct demo_scan {
+	struct demo_user	*v;
+	size_t			 n, cap;
+};
+
+static void
+demo_collect(const char *name, const char *hash, int demo, void *arg)
+{
+	struct demo_scan	*ds = arg;
+	struct demo_user	*u;
+
+	if (ds->n == ds->cap) {
+		ds->cap = ds->cap ? ds->cap * 2 : 16;
+		if ((ds->v = realloc(ds->v, ds->cap * sizeof *ds->v)) == NULL)
+			fatalx("out of memory");
+	}
+	u = &ds->v[ds->n++];
+	snprintf(u->name, sizeof u->name, "%s", name != NULL ? name : "");
+	snprintf(u->hash, sizeof u->hash, "%s", hash != NULL ? hash : "");
+	u->demo = demo;
+}
+
+/*
+ * Whether each user whose flag is not known yet has the demo password:
+ * an Argon2id verify each (tens of ms), so the answers are kept in the
+ * users table and no user is verified twice. Passwords set by AGENT ADD,
+ * AGENT PASSWD or HOTLINE_ADMIN_PASSWORD are flagged when set, for free;
+ * only hashes from the configuration file (and rows older than the flag)
+ * cost a verify, once.
+ */
+static void
+server_demo_verify(struct demo_scan *ds)
+{
+	char	demo[ENGINE_NAME_MAX + 8], err[STORE_ERRMAX];
+	size_t	i, checked = 0;
+
+	for (i = 0; i < ds->n; i++) {
+		if (ds->v[i].demo >= 0)
+			continue;
+		snprintf(demo, sizeof demo, "%s-demo", ds->v[i].name);
+		ds->v[i].demo = auth_verify(ds->v[i].hash, demo) ? 1 : 0;
+		checked++;
+	}
+	if (checked == 0)
+		return;
+	if (store_begin(server.store, err) != 0)
+		goto fail;
+	for (i = 0; i < ds->n; i++)
+		if (store_set_user_demo(server.store, ds->v[i].name,
+		    ds->v[i].hash, ds->v[i].demo, err) != 0) {
+			store_rollback(server.store);
+			goto fail;
+		}
+	if (store_commit(server.store, err) != 0) {
+		store_rollback(server.store);
+		goto fail;
+	}
+	log_info("protected mode: checked %zu passwords against the demo "
+	    "ones (once: the answers are kept)", checked);
+	return;
+fail:
+	log_warnx("protected mode: checked %zu passwords but could not keep "
+	    "the answers (they will be checked again): %s", checked, err);
+}
+
 /*
  * Protected mode, as Redis has it: reachable from other machines, the
  * daemon must have users, and none still on the sample file's demo
- * password. Says what to do instead of starting.
+ * password, in the database (where logins are checked) or coming from
+ * cfg's [user] sections. Says what to do instead of starting (or of
+ * reloading).
  */
 static int
-server_protected_mode(char *err, size_t errlen)
+server_protected_mode(const struct config *cfg, char *err, size_t errlen)
 {
+	struct demo_scan	 ds = { NULL, 0, 0 };
 	struct store_user	 u;
-	char			 demo[ENGINE_NAME_MAX + 8];
-	int			 i;
+	char			 demo[ENGINE_NAME_MAX + 8], serr[STORE_ERRMAX];
+	size_t			 i;
+	int			 k, rc = 0;
 
-	if (!server.cfg.protected_mode || server_loopback(server.cfg.bind))
+	if (!server_exposed(cfg))
 		return (0);
 	if (store_count_users(server.store) == 0) {
 		snprintf(err, errlen, "protected mode: listening on %.64s with no "
@@ -506,20 +660,31 @@ server_protected_mode(char *err, size_t errlen)
 		    "in [server]", server.cfg.bind);
 		return (-1);
 	}
-	for (i = 0; i < server.cfg.nusers; i++) {
-		snprintf(demo, sizeof demo, "%s-demo", server.cfg.users[i].name);
-		if (store_get_user(server.store, server.cfg.users[i].name, &u) &&
-		    auth_verify(u.hash, demo)) {
-			snprintf(err, errlen, "protected mode: listening on %.64s "
-			    "while user %.64s still has the demo password; change "
-			    "it (AGENT PASSWD, or password_hash from hotlined "
-			    "--hash-password), bind to 127.0.0.1, or set "
-			    "protected_mode = no in [server]", server.cfg.bind,
-			    u.name);
-			return (-1);
+	if (store_users_maybe_demo(server.store, demo_collect, &ds,
+	    serr) != 0) {
+		snprintf(err, errlen, "protected mode: %s", serr);
+		free(ds.v);
+		return (-1);
+	}
+	server_demo_verify(&ds);
+	for (i = 0; i < ds.n && rc == 0; i++)
+		if (ds.v[i].demo == 1) {
+			server_demo_advice(err, errlen, ds.v[i].name);
+			rc = -1;
+		}
+	free(ds.v);
+	/* A reload's new [user] sections, not in the database yet. */
+	for (k = 0; k < cfg->nusers && rc == 0; k++) {
+		if (cfg->users[k].password_hash[0] == '\0' ||
+		    store_get_user(server.store, cfg->users[k].name, &u))
+			continue;
+		snprintf(demo, sizeof demo, "%s-demo", cfg->users[k].name);
+		if (auth_verify(cfg->users[k].password_hash, demo)) {
+			server_demo_advice(err, errlen, cfg->users[k].name);
+			rc = -1;
 		}
 	}
-	return (0);
+	return (rc);
 }
 
 int
@@ -563,8 +728,9 @@ server_init(const char *config_path, const struct config *cfg)
 	server.journal = journal_new();
 	journal_set_listener(server.journal, waiters_on_event, NULL);
 	journal_set_publisher(server.journal, pubsub_publish_event, NULL);
+	journal_set_settled(server.journal, server_settled, NULL);
 	pubsub_init();
-	server.engine = server_new_engine();
+	server.engine = server_new_engine(0);
 	log_info("loaded %zu open tickets from %s; next ticket id %llu",
 	    engine_ticket_count(server.engine), store_path(server.store),
 	    (unsigned long long)engine_next_id(server.engine));
@@ -577,7 +743,7 @@ server_init(const char *config_path, const struct config *cfg)
 	if (store_count_users(server.store) == 0)
 		log_warnx("no users: set HOTLINE_ADMIN_PASSWORD or add [user] "
 		    "sections to %s", config_path);
-	if (server_protected_mode(err, sizeof err) != 0) {
+	if (server_protected_mode(&server.cfg, err, sizeof err) != 0) {
 		log_warnx("%s", err);
 		return (-1);
 	}
@@ -585,6 +751,8 @@ server_init(const char *config_path, const struct config *cfg)
 	server.accept_retry = evtimer_new(server.base, server_accept_retry,
 	    NULL);
 	server.engine_timer = evtimer_new(server.base, server_timer_cb, NULL);
+	server.commit_retry = evtimer_new(server.base, server_commit_retry,
+	    NULL);
 	if (server_listen_tcp(err, sizeof err) != 0 ||
 	    server_listen_unix(err, sizeof err) != 0 ||
 	    http_start(err, sizeof err) != 0) {
@@ -621,6 +789,12 @@ server_reload(char *err, size_t errlen)
 	}
 	config_defaults(cfg);
 	if (config_load(cfg, server.config_path, err, errlen) != 0) {
+		free(cfg);
+		return (-1);
+	}
+	/* Before anything changes: a refused reload keeps the old state. */
+	if (server_protected_mode(cfg, err, errlen) != 0) {
+		config_free(cfg);
 		free(cfg);
 		return (-1);
 	}
@@ -691,6 +865,7 @@ server_finish(void)
 {
 	struct conn	*c;
 	hl_ms		 deadline = server_now() + 2000;
+	char		 err[STORE_ERRMAX];
 
 	server.ready = 0;
 	http_stop();
@@ -712,6 +887,11 @@ server_finish(void)
 	conn_free_dead();
 	if (journal_pending(server.journal))
 		journal_discard(server.journal);
+	/* Records kept while commits failed: a last try, then the log. */
+	if (journal_backlog(server.journal) > 0 &&
+	    journal_commit(server.journal, server.store, server.engine,
+	    err) != 0)
+		journal_drop_backlog(server.journal, err);
 	hasher_stop();
 	report_stop();
 	retention_stop();
@@ -723,6 +903,8 @@ server_finish(void)
 	store_close(server.store);
 	event_free(server.accept_retry);
 	event_free(server.engine_timer);
+	event_free(server.commit_retry);
+	presence_free();
 	event_free(server.sig_term);
 	event_free(server.sig_int);
 	event_free(server.sig_hup);

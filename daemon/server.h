@@ -25,6 +25,7 @@ struct server_stats {
 	uint64_t	idle_disconnects;
 	uint64_t	auth_failures;
 	uint64_t	accept_pauses;		/* EMFILE */
+	uint64_t	engine_rebuilds;	/* after failed commits */
 };
 
 struct server {
@@ -41,6 +42,7 @@ struct server {
 	int			 bound_port;
 	struct event		*accept_retry;
 	struct event		*engine_timer;
+	struct event		*commit_retry;	/* after failed commits */
 	hl_ms			 engine_timer_at;
 	struct event		*sig_term, *sig_int, *sig_hup;
 
@@ -71,8 +73,17 @@ void	server_finish(void);
 int	server_reload(char *err, size_t);
 /* Re-arm the engine timer after anything that may change its deadline. */
 void	server_arm_timer(void);
+/*
+ * A new password for name (AGENT ADD, AGENT PASSWD): 1 if it is the
+ * sample file's demo one, 0 if not, -1 with err when protected mode
+ * refuses it (the demo password while listening on a public address).
+ */
+int	server_password_demo(const char *name, const char *pw, size_t len,
+	    char *err, size_t errlen);
 /* Rebuild the engine from the store after a failed commit. */
 void	server_rebuild_engine(void);
+/* Try the commit again in a second (commits are failing). */
+void	server_arm_retry(void);
 /* A numeric IPv4 or IPv6 address and port; 0, or -1 if not numeric. */
 int	server_sockaddr(const char *host, int port, struct sockaddr_storage *,
 	    int *len);

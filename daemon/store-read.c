@@ -106,8 +106,13 @@ store_row_ticket(struct store *st, sqlite3_stmt *s, struct ticket *t)
 	memset(t, 0, sizeof *t);
 	t->id = (uint64_t)sqlite3_column_int64(s, 0);
 	if (ticket_state_parse((const char *)sqlite3_column_text(s, 1),
-	    &t->state) != 0)
+	    &t->state) != 0) {
+		log_warnx("store: ticket %llu: unknown state '%.32s' (a corrupt "
+		    "row in table tickets of %s)", (unsigned long long)t->id,
+		    sqlite3_column_text(s, 1) != NULL ?
+		    (const char *)sqlite3_column_text(s, 1) : "", st->path);
 		return (-1);
+	}
 	store_copy(t->queue, sizeof t->queue, s, 2);
 	store_copy(t->customer, sizeof t->customer, s, 3);
 	store_copy(t->tier, sizeof t->tier, s, 4);

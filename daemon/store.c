@@ -73,10 +73,15 @@ static const char *store_sql[ST_COUNT] = {
 	    "phone_index) VALUES (?,?,?,?,?,?,?,?,?,?)",
 	[ST_AGENT] = "UPDATE users SET skills = ?, groups = ?, capacity = ?, "
 	    "role = ? WHERE name = ?",
+	/* A new hash brings its own demo flag; the same one keeps what
+	 * was learnt of it (a role change rewrites the row). */
 	[ST_USER_PUT] = "INSERT INTO users(name, hash, role, skills, groups, "
-	    "capacity, created_ms, updated_ms) VALUES (?,?,?,'','',1,?,?) "
+	    "capacity, created_ms, updated_ms, demo) "
+	    "VALUES (?1,?2,?3,'','',1,?4,?4,?5) "
 	    "ON CONFLICT(name) DO UPDATE SET hash = excluded.hash, "
-	    "role = excluded.role, updated_ms = excluded.updated_ms",
+	    "role = excluded.role, updated_ms = excluded.updated_ms, "
+	    "demo = CASE WHEN users.hash = excluded.hash AND excluded.demo < 0 "
+	    "THEN users.demo ELSE excluded.demo END",
 	[ST_USER_DEL] = "DELETE FROM users WHERE name = ?",
 	[ST_USER_GET] = "SELECT hash, role FROM users WHERE name = ?",
 	[ST_META_SET] = "INSERT OR REPLACE INTO meta(key, value) VALUES (?,?)",
@@ -181,6 +186,10 @@ static const char *store_migrations[] = {
 	"INSERT OR REPLACE INTO meta(key, value)"
 	" SELECT 'facts_since', (SELECT max(time_ms) + 1 FROM events)"
 	" WHERE EXISTS (SELECT 1 FROM events);",
+	/* 6: whether a user's password is the sample file's demo one: 1 yes,
+	 * 0 no, -1 not known yet (a hash from the configuration, or older
+	 * rows): protected mode checks those once and keeps the answer. */
+	"ALTER TABLE users ADD COLUMN demo INTEGER NOT NULL DEFAULT -1;",
 };
 
 int
@@ -286,14 +295,42 @@ store_new(const char *dir, char *err)
 	return (st);
 }
 
+/*
+ * A key file beside a missing or empty database: the database was lost
+ * (a wrong path, a failed restore, a deleted file), not never made. A new
+ * one would issue ticket ids and event seqs from 1 again, ids promised
+ * never to be reused; starting afresh must be asked for.
+ */
+static int
+store_orphan_key(struct store *st, const char *dir, int existed, char *err)
+{
+	char	key[PATH_MAX];
+
+	snprintf(key, sizeof key, "%s/%s", dir, CRYPTO_KEY_FILE);
+	if (access(key, F_OK) != 0)
+		return (0);
+	snprintf(err, STORE_ERRMAX, "%.120s is %s but %.120s exists: this "
+	    "folder held a database, and a new one would reuse its ticket "
+	    "ids; restore hotline.db from your backup, or, to start afresh on "
+	    "purpose, move %s out of the folder (keep it: it opens the "
+	    "backups)", st->path, existed ? "empty" : "missing", key,
+	    CRYPTO_KEY_FILE);
+	return (-1);
+}
+
 /* Lock, open, find the key, migrate: what the daemon and a rotation share. */
 int
 store_open_db(struct store *st, const char *dir, int full_sync, char *err)
 {
 	uint8_t	check[CRYPTO_CHECKBYTES];
 	int64_t	version;
+	int	existed;
 
 	if (store_lock(st, dir, err) != 0)
+		return (-1);
+	/* Checked before sqlite3_open, which would create the file. */
+	existed = access(st->path, F_OK) == 0;
+	if (!existed && store_orphan_key(st, dir, 0, err) != 0)
 		return (-1);
 	if (walbuf_register() != SQLITE_OK) {
 		snprintf(err, STORE_ERRMAX, "cannot register the %s VFS",
@@ -322,6 +359,8 @@ store_open_db(struct store *st, const char *dir, int full_sync, char *err)
 		return (-1);
 	}
 	version = store_query_int(st, "PRAGMA user_version", 0);
+	if (version == 0 && existed && store_orphan_key(st, dir, 1, err) != 0)
+		return (-1);
 	if (version >= 3 && store_read_check(st, check, err) != 0)
 		return (-1);
 	if ((st->crypto = crypto_open_dir(dir, version >= 3 ? check : NULL,
@@ -699,7 +738,7 @@ store_put_agent(struct store *st, const struct agent *a, char *err)
 
 int
 store_put_user(struct store *st, const char *name, const char *hash, int role,
-    hl_ms now, char *err)
+    int demo, hl_ms now, char *err)
 {
 	sqlite3_stmt	*s = st->stmt[ST_USER_PUT];
 
@@ -707,8 +746,48 @@ store_put_user(struct store *st, const char *name, const char *hash, int role,
 	store_bind_text(s, 2, hash);
 	store_bind_text(s, 3, role_name(role));
 	sqlite3_bind_int64(s, 4, now);
-	sqlite3_bind_int64(s, 5, now);
+	sqlite3_bind_int(s, 5, demo < 0 ? -1 : demo != 0);
 	return (store_step_done(st, ST_USER_PUT, err, "write user"));
+}
+
+int
+store_users_maybe_demo(struct store *st,
+    void (*fn)(const char *, const char *, int, void *), void *arg, char *err)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT name, hash, demo FROM users "
+	    "WHERE demo != 0 ORDER BY name", -1, &s, NULL) != SQLITE_OK)
+		return (store_fail(st, err, "read users"));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		fn((const char *)sqlite3_column_text(s, 0),
+		    (const char *)sqlite3_column_text(s, 1),
+		    sqlite3_column_int(s, 2), arg);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return (store_fail(st, err, "read users"));
+	return (0);
+}
+
+int
+store_set_user_demo(struct store *st, const char *name, const char *hash,
+    int demo, char *err)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(st->db, "UPDATE users SET demo = ? WHERE "
+	    "name = ? AND hash = ?", -1, &s, NULL) != SQLITE_OK)
+		return (store_fail(st, err, "write user"));
+	sqlite3_bind_int(s, 1, demo != 0);
+	store_bind_text(s, 2, name);
+	store_bind_text(s, 3, hash);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return (store_fail(st, err, "write user"));
+	return (0);
 }
 
 int

@@ -14,7 +14,7 @@
 #include "engine.h"
 
 #define STORE_ERRMAX	512
-#define STORE_SCHEMA_VERSION	5
+#define STORE_SCHEMA_VERSION	6
 
 struct store;
 struct sqlite3;
@@ -49,8 +49,9 @@ int	store_put_ticket(struct store *, const struct ticket *, int whole,
 	    char *err);
 int	store_put_customer(struct store *, const struct customer *, char *err);
 int	store_put_agent(struct store *, const struct agent *, char *err);
+/* demo: the password is name-demo (1), is not (0), not known (-1). */
 int	store_put_user(struct store *, const char *name, const char *hash,
-	    int role, hl_ms now, char *err);
+	    int role, int demo, hl_ms now, char *err);
 int	store_del_user(struct store *, const char *name, char *err);
 /* Raise the floor of ticket ids (before deleting the newest tickets). */
 int	store_set_next_id(struct store *, uint64_t, char *err);
@@ -65,6 +66,13 @@ uint64_t store_next_id(struct store *);
 /* Reads of committed data. */
 int	store_get_user(struct store *, const char *name, struct store_user *);
 int	store_count_users(struct store *);
+/* Users whose password is, or may be, the demo one (flag 1 or -1). */
+int	store_users_maybe_demo(struct store *,
+	    void (*fn)(const char *name, const char *hash, int demo, void *),
+	    void *arg, char *err);
+/* What a check learnt of that hash (in a transaction of the caller's). */
+int	store_set_user_demo(struct store *, const char *name,
+	    const char *hash, int demo, char *err);
 /* Load every open ticket, customer and agent into the engine. */
 int	store_load(struct store *, struct engine *, char *err);
 /*
@@ -117,12 +125,14 @@ hl_ms	store_facts_from(struct sqlite3 *);
 struct store	*store_open_readonly(const char *dir, const char *keyfile,
 		    char *err);
 /* Tickets created in [from, to) by id; events of [from, to) by seq. A
- * callback returning non-zero stops with an error. */
+ * callback returning non-zero stops with an error; a row that cannot be
+ * read (tampered, corrupt) is logged, skipped and counted in *skipped. */
 int	store_export_tickets(struct store *, hl_ms from, hl_ms to,
-	    int (*fn)(const struct ticket *, void *), void *arg, char *err);
+	    int (*fn)(const struct ticket *, void *), void *arg,
+	    uint64_t *skipped, char *err);
 int	store_export_events(struct store *, hl_ms from, hl_ms to,
 	    int (*fn)(int64_t, const struct engine_event *, void *), void *arg,
-	    char *err);
+	    uint64_t *skipped, char *err);
 
 /* Offline: re-encrypt everything under a new key, which replaces
  * <dir>/hotline.key. Refused while a daemon holds the folder. */

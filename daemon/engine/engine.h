@@ -676,6 +676,34 @@ int	engine_restore_customer(struct engine *, const struct customer *);
 int	engine_restore_agent(struct engine *, const struct agent *);
 void	engine_restore_done(struct engine *, hl_ms now);
 /*
+ * What an agent has beyond its row: status, break reason, spell, wrap-up,
+ * the offer it holds and its counters since start. Not stored: the daemon
+ * keeps it, as of its last commit, to rebuild the engine after a failed
+ * one exactly as it was. engine_restore_presence puts it back after the
+ * agents are restored and before engine_restore_done, which then keeps
+ * the agent's offer (with its original deadline) instead of returning the
+ * ticket to its queue. 0, or -1 for no such agent.
+ */
+struct agent_presence {
+	enum agent_status	base;		/* OFFLINE/AVAILABLE/WRAPUP/BREAK */
+	enum agent_status	status;		/* as shown */
+	char			reason[ENGINE_NAME_MAX];
+	hl_ms			status_since;
+	hl_ms			idle_since;
+	hl_ms			wrapup_until;	/* 0: no wrap-up running */
+	uint64_t		offer;
+	int			missed;
+	uint64_t		handled;
+	uint64_t		offered_total;
+	enum agent_status	spell;
+	char			spell_reason[ENGINE_NAME_MAX];
+	hl_ms			spell_since;
+};
+int	engine_agent_presence(const struct engine *, const char *name,
+	    struct agent_presence *);
+int	engine_restore_presence(struct engine *, const char *name,
+	    const struct agent_presence *);
+/*
  * Customer insight comes from every ticket the store keeps, closed ones
  * included (they are not in memory): the number of complaint tickets,
  * and the latest ticket each customer opened within the repeat window

@@ -240,6 +240,7 @@ struct queue {
 };
 
 struct engine {
+	bool			 presence_restored;	/* restore.c */
 	engine_emit_fn		 emit;
 	void			*emit_arg;
 	struct tier_def		*tiers;

@@ -202,7 +202,10 @@ restore_one(struct engine *e, struct ticket_private *t, hl_ms now)
 	eng_customer_link(c, t);
 	t->eprio = INT32_MIN;
 	eng_ticket_tier(e, t);
-	if (t->t.state == TICKET_OFFERED) {
+	/* An offer survives a rebuild when its agent's presence came back
+	 * holding it (engine_restore_presence); a restart ends it. */
+	if (t->t.state == TICKET_OFFERED && ((a = eng_agent(e,
+	    t->t.agent)) == NULL || a->a.offer != t->t.id)) {
 		t->t.state = TICKET_QUEUED;
 		t->t.agent[0] = '\0';
 		reason = "recovered";
@@ -210,9 +213,18 @@ restore_one(struct engine *e, struct ticket_private *t, hl_ms now)
 	eng_qcount(t, +1);
 	switch (t->t.state) {
 	case TICKET_QUEUED:
+	case TICKET_OFFERED:
 		stepped = restore_ladder(e, t, now);
 		route_ladder_arm(e, t);
 		route_file(e, t);
+		if (t->t.state == TICKET_OFFERED) {
+			/* As route_offer left it: out of the step heaps,
+			 * in the age heap, its timeout where it was. */
+			route_unfile(e, t, false);
+			tmr_arm(&e->timers, t->t.offered_at +
+			    t->q->def.offer_timeout, TMR_OFFER, t,
+			    &t->tm_state);
+		}
 		ejson_begin(&e->json);
 		ejson_str(&e->json, "step", engine_ticket_step(e, &t->t, buf,
 		    sizeof buf));
@@ -247,6 +259,86 @@ restore_one(struct engine *e, struct ticket_private *t, hl_ms now)
 	sla_restore(e, t, now);
 }
 
+int
+engine_agent_presence(const struct engine *e, const char *name,
+    struct agent_presence *p)
+{
+	struct agent_private	*a;
+
+	if ((a = eng_agent((struct engine *)e, name)) == NULL)
+		return (-1);
+	memset(p, 0, sizeof *p);
+	p->base = a->base;
+	p->status = a->a.status;
+	memcpy(p->reason, a->a.reason, sizeof p->reason);
+	p->status_since = a->a.status_since;
+	p->idle_since = a->a.idle_since;
+	if (a->tm_wrapup != IDX_NONE)
+		p->wrapup_until = e->timers.v[a->tm_wrapup].at;
+	p->offer = a->a.offer;
+	p->missed = a->a.missed;
+	p->handled = a->a.handled;
+	p->offered_total = a->a.offered_total;
+	p->spell = a->spell;
+	memcpy(p->spell_reason, a->spell_reason, sizeof p->spell_reason);
+	p->spell_since = a->spell_since;
+	return (0);
+}
+
+int
+engine_restore_presence(struct engine *e, const char *name,
+    const struct agent_presence *p)
+{
+	struct agent_private	*a;
+
+	if ((a = eng_agent(e, name)) == NULL || p->base == AGENT_BUSY ||
+	    p->base > AGENT_BREAK || p->status > AGENT_BREAK ||
+	    p->spell > AGENT_BREAK)
+		return (-1);
+	a->base = p->base;
+	a->a.status = p->status;
+	restore_name(a->a.reason, p->reason);
+	a->a.status_since = p->status_since;
+	a->a.idle_since = p->idle_since;
+	a->a.offer = p->offer;
+	a->a.missed = p->missed;
+	a->a.handled = p->handled;
+	a->a.offered_total = p->offered_total;
+	a->spell = p->spell;
+	restore_name(a->spell_reason, p->spell_reason);
+	a->spell_since = p->spell_since;
+	if (a->base == AGENT_WRAPUP && p->wrapup_until > 0)
+		tmr_arm(&e->timers, p->wrapup_until, TMR_WRAPUP, a,
+		    &a->tm_wrapup);
+	e->presence_restored = true;
+	return (0);
+}
+
+/*
+ * After a rebuild: an offer whose ticket did not come back offered to
+ * that agent (closed, or offered in the failed batch only) is no offer;
+ * the shown status follows. Routing then runs as after any change.
+ */
+static void
+restore_presence_done(struct engine *e, hl_ms now)
+{
+	struct agent_private	*a;
+	struct ticket_private	*t;
+	size_t			 i;
+
+	for (i = 0; i < e->agents.cap; i++) {
+		if ((a = e->agents.v[i].p) == NULL || a->a.offer == 0)
+			continue;
+		if ((t = eng_ticket(e, a->a.offer)) == NULL ||
+		    t->t.state != TICKET_OFFERED ||
+		    strcmp(t->t.agent, a->a.name) != 0) {
+			a->a.offer = 0;
+			route_agent_sync(a, now);
+		}
+	}
+	route_all(e, now);
+}
+
 void
 engine_restore_done(struct engine *e, hl_ms now)
 {
@@ -258,6 +350,8 @@ engine_restore_done(struct engine *e, hl_ms now)
 		if ((t = e->tickets.v[i]) != NULL && t->cust == NULL)
 			restore_one(e, t, now);
 	}
+	if (e->presence_restored)
+		restore_presence_done(e, now);
 	/* What fell due while down (SLA thresholds, pending ends) fires
 	 * now, once, in deadline order across tickets. */
 	engine_advance(e, now);

@@ -102,6 +102,9 @@ struct fx {
 	size_t			 nsa;
 	struct fx_hist		*hist;
 	size_t			 nhist;
+
+	/* fx_restore as a rebuild: agents' presence taken from this one. */
+	struct fx		*presence_of;
 };
 
 extern const struct actor	 SUP;

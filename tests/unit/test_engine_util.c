@@ -783,7 +783,19 @@ fx_restore_insight(const struct fx *fx, hl_ms now, struct fx *into)
 	}
 }
 
-/* A new engine from the store's snapshots, as the daemon restarts. */
+static void
+fx_copy_presence(const struct agent *a, void *arg)
+{
+	struct fx		*into = arg;
+	struct agent_presence	 p;
+
+	assert_int_equal(engine_agent_presence(into->presence_of->e, a->name,
+	    &p), 0);
+	assert_int_equal(engine_restore_presence(into->e, a->name, &p), 0);
+}
+
+/* A new engine from the store's snapshots, as the daemon restarts (or
+ * rebuilds after a failed commit, with into->presence_of). */
 struct engine *
 fx_restore(struct fx *fx, hl_ms now, struct fx *into)
 {
@@ -814,6 +826,9 @@ fx_restore(struct fx *fx, hl_ms now, struct fx *into)
 	fx_restore_insight(fx, now, into);
 	engine_set_next_id(into->e, engine_next_id(fx->e));
 	into->now = now;
+	if (into->presence_of != NULL)
+		engine_agent_foreach(into->presence_of->e, fx_copy_presence,
+		    into);
 	engine_restore_done(into->e, now);
 	return (into->e);
 }

@@ -209,7 +209,7 @@ test_users(void **state)
 	assert_int_equal(store_count_users(st), 0);
 	assert_int_equal(store_begin(st, err), 0);
 	assert_int_equal(store_put_user(st, "bob", "$argon2id$fake",
-	    ROLE_SUPERVISOR, 5, err), 0);
+	    ROLE_SUPERVISOR, -1, 5, err), 0);
 	assert_int_equal(store_commit(st, err), 0);
 	assert_int_equal(store_get_user(st, "bob", &u), 1);
 	assert_string_equal(u.hash, "$argon2id$fake");
@@ -819,7 +819,9 @@ test_migrate_plaintext(void **state)
 	/* Stopped between the migration and the scrub: the flag it left
 	 * gets the next open to scrub. */
 	raw_exec("PRAGMA secure_delete = OFF;"
-	    "INSERT INTO users VALUES ('" NAME "', '', 'agent', '', '', 1, 1, 1);"
+	    "INSERT INTO users(name, hash, role, skills, groups, capacity, "
+	    "created_ms, updated_ms) VALUES ('" NAME "', '', 'agent', '', '', "
+	    "1, 1, 1);"
 	    "DELETE FROM users;"
 	    "INSERT INTO meta VALUES ('scrub_pending', 1);");
 	assert_true(dir_has(NAME));
