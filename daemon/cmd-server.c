@@ -333,6 +333,8 @@ cmd_info(struct conn *c, const struct cmd_args *a)
 		    (unsigned long long)server.stats.auth_failures);
 		info_line(&b, "accept_pauses:%llu",
 		    (unsigned long long)server.stats.accept_pauses);
+		info_line(&b, "subscribe_refused:%llu",
+		    (unsigned long long)server.stats.subscribe_refused);
 		info_line(&b, "open_tickets:%zu",
 		    engine_ticket_count(server.engine));
 		info_line(&b, "next_ticket_id:%llu",
@@ -397,15 +399,15 @@ static void
 cmd_config_get(struct conn *c, const struct cmd_args *a)
 {
 	const struct config	*cfg = &server.cfg;
-	char			 v[16][64];
+	char			 v[17][64];
 	const char		*keys[] = { "bind", "port", "unixsocket",
 				    "data_dir", "durability", "log_level",
 				    "max_clients", "max_inline", "max_args",
 				    "max_bulk", "output_limit",
 				    "pubsub_output_limit", "idle_timeout",
 				    "reject_cooldown", "repeat_window",
-				    "complaints_queue" };
-	const char		*vals[16];
+				    "complaints_queue", "max_subscriptions" };
+	const char		*vals[17];
 	static const char	*levels[] = { "error", "warn", "info", "debug" };
 	size_t			 i, n = 0, nkeys = sizeof keys / sizeof keys[0];
 
@@ -430,6 +432,8 @@ cmd_config_get(struct conn *c, const struct cmd_args *a)
 	for (i = 6; i < 15; i++)
 		vals[i] = v[i];
 	vals[15] = cfg->complaints_queue;
+	snprintf(v[16], sizeof v[16], "%zu", cfg->max_subscriptions);
+	vals[16] = v[16];
 	for (i = 0; i < nkeys; i++)
 		n += fnmatch(a->argv[2], keys[i], FNM_CASEFOLD) == 0;
 	resp_add_map(&c->reply, n);

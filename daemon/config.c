@@ -40,6 +40,7 @@ config_defaults(struct config *cfg)
 	cfg->output_limit = 64 * 1024 * 1024;
 	cfg->pubsub_output_limit = 8 * 1024 * 1024;
 	cfg->idle_timeout = 0;
+	cfg->max_subscriptions = 1000;
 	cfg->reject_cooldown = 60 * 1000;
 	cfg->short_abandon = 5 * 1000;
 	cfg->repeat_window = 7 * 86400 * 1000LL;
@@ -498,6 +499,12 @@ config_limits_key(struct config_parse *p, const char *key, const char *value)
 		if (config_parse_int(value, 2, 1000000, &v) != 0)
 			return (BAD(key));
 		cfg->max_args = (size_t)v;
+		return (0);
+	}
+	if (strcmp(key, "max_subscriptions") == 0) {
+		if (config_parse_int(value, 1, 1000000, &v) != 0)
+			return (BAD(key));
+		cfg->max_subscriptions = (size_t)v;
 		return (0);
 	}
 	if (strcmp(key, "idle_timeout") == 0) {

@@ -71,6 +71,7 @@ struct config {
 	size_t			output_limit;	/* bytes queued per connection */
 	size_t			pubsub_output_limit;
 	hl_ms			idle_timeout;	/* 0: never */
+	size_t			max_subscriptions;	/* per connection */
 
 	/* [routing] */
 	hl_ms			reject_cooldown;

@@ -134,6 +134,74 @@ pubsub_count(const struct conn *c)
 	return (c->nchannels + c->npatterns);
 }
 
+int
+pubsub_has(const struct conn *c, const char *name, int pattern)
+{
+	if (pattern)
+		return (conn_list_has(c->patterns, c->npatterns, name));
+	return (conn_list_has(c->channels, c->nchannels, name));
+}
+
+/*
+ * Names are what events are published on (queue.billing, agent.alice):
+ * bounded, and without the bytes (NUL, newlines, escapes) that would cut
+ * them short or forge lines wherever they are shown. Checked on the
+ * length given, never with strlen.
+ */
+int
+pubsub_valid_name(const char *s, size_t len, char *why, size_t whylen)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i, k, n;
+	unsigned		 cp;
+
+	if (len == 0 || len > PUBSUB_NAME_MAX) {
+		snprintf(why, whylen, "%zu bytes; 1 to %d allowed", len,
+		    PUBSUB_NAME_MAX);
+		return (-1);
+	}
+	for (i = 0; i < len; i += n) {
+		if (p[i] < 0x80) {
+			if (p[i] < 0x20 || p[i] == 0x7f)
+				goto control;
+			n = 1;
+			continue;
+		}
+		/* The lead byte gives the length and the first bits. */
+		if (p[i] >= 0xc2 && p[i] <= 0xdf) {
+			n = 2;
+			cp = p[i] & 0x1f;
+		} else if (p[i] >= 0xe0 && p[i] <= 0xef) {
+			n = 3;
+			cp = p[i] & 0x0f;
+		} else if (p[i] >= 0xf0 && p[i] <= 0xf4) {
+			n = 4;
+			cp = p[i] & 0x07;
+		} else
+			goto utf8;
+		if (n > len - i)
+			goto utf8;
+		for (k = 1; k < n; k++) {
+			if ((p[i + k] & 0xc0) != 0x80)
+				goto utf8;
+			cp = (cp << 6) | (p[i + k] & 0x3f);
+		}
+		/* Overlong forms, surrogates, past U+10FFFF; C1 controls. */
+		if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+			goto utf8;
+		if (cp <= 0x9f)
+			goto control;
+	}
+	return (0);
+control:
+	snprintf(why, whylen, "control character at byte %zu", i);
+	return (-1);
+utf8:
+	snprintf(why, whylen, "not UTF-8 at byte %zu", i);
+	return (-1);
+}
+
 static void
 pubsub_mode(struct conn *c)
 {
@@ -193,9 +261,8 @@ pubsub_psubscribe(struct conn *c, const char *pattern)
 {
 	struct pattern	*p;
 
-	for (p = patterns; p != NULL; p = p->next)
-		if (p->conn == c && strcmp(p->pattern, pattern) == 0)
-			return (0);
+	if (conn_list_has(c->patterns, c->npatterns, pattern))
+		return (0);
 	if ((p = calloc(1, sizeof *p)) == NULL ||
 	    (p->pattern = strdup(pattern)) == NULL)
 		fatalx("out of memory");
