@@ -1,9 +1,8 @@
 """Hostile clients that hold connection slots or memory, and what stops
 them (docs/OPERATIONS.md, "Security"): slowloris against request_timeout,
 silent sockets against auth_timeout, the per-address cap on
-unauthenticated connections, pub/sub name and count caps, and HTTP sent to
-the RESP port. Each test reproduces the attack and fails without the
-limit."""
+unauthenticated connections, and pub/sub name and count caps. Each test
+reproduces the attack and fails without the limit."""
 import os
 import socket
 import threading
@@ -91,6 +90,166 @@ def authed(port, user="alice", source="127.0.0.1"):
     s.sendall(command("AUTH", user, PASSWORD))
     assert s.makefile("rb").readline() == b"+OK\r\n"
     return s
+
+
+def test_slowloris_closed_by_request_timeout(make_daemon):
+    """Ten logged-in sockets each trickle one byte every 2 s: that beats
+    idle_timeout (5 s here) and, with max_clients = 11, holds every slot.
+    The default request_timeout (10 s) closes each, with an error, and the
+    slots come back."""
+    d = make_daemon(max_clients=11, idle_timeout="5s").start()
+    admin = d.client("admin")
+    admin.ping()
+    socks = [authed(d.port) for _ in range(10)]
+    payload = command("PING", "x" * 64)
+    stop = threading.Event()
+
+    def trickle():
+        i = 0
+        while not stop.is_set() and i < len(payload):
+            for s in socks:
+                try:
+                    s.send(payload[i:i + 1])
+                except OSError:
+                    pass
+            i += 1
+            stop.wait(2)
+
+    t = threading.Thread(target=trickle, daemon=True)
+    t.start()
+    try:
+        # Every slot is held: a newcomer is turned away.
+        with connect(d.port) as s:
+            assert s.recv(200).startswith(b"-ERR max number of clients")
+        deadline = time.time() + 40
+        got = [wait_closed(s, 40, deadline) for s in socks]
+    finally:
+        stop.set()
+        t.join()
+    assert None not in got, "a slowloris socket was still open after 40 s"
+    assert all(b"-ERR request timeout" in g for g in got), got
+    # The slots are free again (the admin reconnects: idle_timeout).
+    assert admin.ping()
+    r = d.client("bob")
+    assert r.ping()
+    stats = info(admin, "stats")
+    assert stats["request_timeouts"] >= 10
+    assert "request not complete within" in d.read_log()
+
+
+def test_silent_unauthenticated_sockets_closed_by_auth_timeout(make_daemon):
+    """With idle_timeout = 0 (the default), silent sockets that never log
+    in held their slots forever; auth_timeout (default 10 s) closes them.
+    Two addresses, so the per-address cap does not get there first."""
+    d = make_daemon(max_clients=41).start()
+    admin = d.client("admin")
+    admin.ping()
+    socks = [connect(d.port, src) for src in ("127.0.0.1", "127.0.0.2")
+             for _ in range(20)]
+    # One that speaks but never logs in is closed the same way.
+    socks[0].sendall(b"PING\r\n")
+    assert socks[0].recv(64) == b"+PONG\r\n"
+    with connect(d.port) as s:
+        assert s.recv(200).startswith(b"-ERR max number of clients")
+    deadline = time.time() + 40
+    got = [wait_closed(s, 40, deadline) for s in socks]
+    assert None not in got, "an unauthenticated socket outlived 40 s"
+    assert all(g.startswith(b"-ERR authentication timeout") for g in got)
+    assert d.client("bob").ping()
+    stats = info(admin, "stats")
+    assert stats["auth_timeouts"] >= 40
+    assert info(admin, "clients")["unauthenticated_clients"] == 0
+    for s in socks:
+        s.close()
+
+
+def test_logged_in_idle_clients_are_not_cut_by_the_new_timeouts(
+        make_daemon):
+    """auth_timeout is for logging in, request_timeout for a started
+    command: an agent idle after AUTH, a subscriber, and an agent blocked
+    in AGENT NEXT stay connected (only idle_timeout, off here, applies)."""
+    d = make_daemon(extra="[limits]\nauth_timeout = 1s\n"
+                          "request_timeout = 1s\n").start()
+    alice = d.client("alice")
+    alice.ping()
+    sub = d.client("sam").pubsub()
+    sub.subscribe("events")
+    assert sub.get_message(timeout=5)["type"] == "subscribe"
+    blocked = authed(d.port, "bob")
+    blocked.sendall(command("AGENT", "READY"))
+    assert blocked.recv(64) == b"+OK\r\n"
+    # Blocked for 5 s, with half of the next command already sent: the
+    # rest of it is its business once AGENT NEXT returns.
+    blocked.sendall(command("AGENT", "NEXT", "5") + b"*1\r\n$4\r\nPI")
+    # A command split in two, its halves 0.3 s apart, is fine.
+    slow = authed(d.port, "vera")
+    slow.sendall(b"*1\r\n$4\r\nPI")
+    time.sleep(0.3)
+    slow.sendall(b"NG\r\n")
+    assert slow.recv(64) == b"+PONG\r\n"
+    time.sleep(3.5)
+    assert alice.ping()
+    alice.execute_command("AGENT", "READY")
+    deadline = time.time() + 10
+    while True:      # the subscriber still hears events
+        m = sub.get_message(timeout=1)
+        if m and m["type"] == "message":
+            break
+        assert time.time() < deadline, "the subscriber was cut off"
+    slow.sendall(b"PING\r\n")
+    assert slow.recv(64) == b"+PONG\r\n"
+    blocked.settimeout(15)
+    f = blocked.makefile("rb")
+    assert read_reply(f) is None             # AGENT NEXT timed out
+    blocked.sendall(b"NG\r\n")
+    assert read_reply(f) == "PONG"
+    stats = info(alice, "stats")
+    assert stats["auth_timeouts"] == 0
+    assert stats["request_timeouts"] == 0
+    for s in (blocked, slow):
+        s.close()
+
+
+def test_unauthenticated_connections_capped_per_address(daemon):
+    """One address cannot hold more than max_unauth_per_addr (default 32)
+    connections that have not logged in. Another address still connects;
+    connections already logged in from the capped address keep working;
+    one that logs in frees its place."""
+    admin = daemon.client("admin")
+    alice = redis.Redis(host="127.0.0.1", port=daemon.port, username="alice",
+                        password=PASSWORD, decode_responses=True,
+                        socket_timeout=30)
+    assert alice.ping()
+    deadline = time.time() + 10   # the start-up probe's socket is gone
+    while info(admin, "clients").get("unauthenticated_clients", 0) and \
+            time.time() < deadline:
+        time.sleep(0.05)
+    held = []
+    for _ in range(32):
+        s = connect(daemon.port)
+        s.sendall(b"PING\r\n")
+        assert s.recv(64) == b"+PONG\r\n"
+        held.append(s)
+    with connect(daemon.port) as s:
+        got = wait_closed(s, 10)
+    assert got is not None and got.startswith(
+        b"-ERR too many unauthenticated connections"), got
+    # Another address is not affected, nor is a logged-in client.
+    with connect(daemon.port, "127.0.0.2") as s:
+        s.sendall(b"PING\r\n")
+        assert s.recv(64) == b"+PONG\r\n"
+    assert alice.ping()
+    # Logging in on one of them frees a place for a newcomer.
+    held[0].sendall(command("AUTH", "bob", PASSWORD))
+    assert held[0].recv(64) == b"+OK\r\n"
+    with connect(daemon.port) as s:
+        s.sendall(b"PING\r\n")
+        assert s.recv(64) == b"+PONG\r\n"
+    stats = info(admin, "stats")
+    assert stats["rejected_unauth_connections"] >= 1
+    assert "max_unauth_per_addr" in daemon.read_log()
+    for s in held:
+        s.close()
 
 
 def test_pubsub_names_and_count_are_capped(make_daemon):
