@@ -342,6 +342,8 @@ cmd_info(struct conn *c, const struct cmd_args *a)
 		    (unsigned long long)server.stats.auth_timeouts);
 		info_line(&b, "request_timeouts:%llu",
 		    (unsigned long long)server.stats.request_timeouts);
+		info_line(&b, "http_on_resp_disconnects:%llu",
+		    (unsigned long long)server.stats.http_rejected);
 		info_line(&b, "subscribe_refused:%llu",
 		    (unsigned long long)server.stats.subscribe_refused);
 		info_line(&b, "open_tickets:%zu",

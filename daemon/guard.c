@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -10,8 +11,10 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 
+#include "cmd.h"
 #include "conn.h"
 #include "guard.h"
+#include "http.h"
 #include "log.h"
 #include "server.h"
 
@@ -38,7 +41,7 @@ struct guard_rate {
 
 static struct guard_addr	*guard_addrs[GUARD_BUCKETS];
 static size_t			 guard_unauth;
-static struct guard_rate	 guard_full_rate;
+static struct guard_rate	 guard_full_rate, guard_http_rate;
 
 static void	guard_auth_cb(evutil_socket_t, short, void *);
 static void	guard_request_cb(evutil_socket_t, short, void *);
@@ -267,4 +270,46 @@ guard_free(struct conn *c)
 	if (c->request_timer != NULL)
 		event_free(c->request_timer);
 	c->auth_deadline = c->request_timer = NULL;
+}
+
+/*
+ * A browser can be made to POST to any host and port: the request line
+ * and headers arrive as inline commands, and the body could carry real
+ * ones (cross-protocol scripting). No command is named like an HTTP
+ * method or ends with a colon, so such a line is an attack or a mistake:
+ * close before reading the body, as Redis does for POST and Host:.
+ */
+int
+guard_http(struct conn *c, const struct cmd_args *a)
+{
+	static const char	*methods[] = { "GET", "POST", "PUT", "HEAD",
+				    "DELETE", "OPTIONS", "PATCH", "CONNECT",
+				    "TRACE", NULL };
+	const char		*what = NULL;
+	char			 port[32] = "";
+	uint64_t		 more;
+	int			 i;
+
+	for (i = 0; methods[i] != NULL; i++)
+		if (strcasecmp(a->argv[0], methods[i]) == 0)
+			what = methods[i];
+	if (what == NULL && a->argvlen[0] > 1 &&
+	    a->argv[0][a->argvlen[0] - 1] == ':')
+		what = "a header line";
+	if (what == NULL)
+		return (0);
+	server.stats.http_rejected++;
+	if (guard_rate_ok(&guard_http_rate, &more)) {
+		if (http_port() != 0)
+			snprintf(port, sizeof port, " (monitoring HTTP is on "
+			    "port %d)", http_port());
+		log_warnx("client %llu (%s): possible SECURITY ATTACK detected: "
+		    "it sent HTTP (%s) to the RESP port, as a web page can "
+		    "make a browser do (cross-protocol scripting); connection "
+		    "closed%s; %llu more went unlogged before this one",
+		    (unsigned long long)c->id, c->addr, what, port,
+		    (unsigned long long)more);
+	}
+	conn_kill(c, "HTTP on the RESP port");
+	return (1);
 }

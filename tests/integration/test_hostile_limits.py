@@ -1,8 +1,9 @@
 """Hostile clients that hold connection slots or memory, and what stops
 them (docs/OPERATIONS.md, "Security"): slowloris against request_timeout,
 silent sockets against auth_timeout, the per-address cap on
-unauthenticated connections, and pub/sub name and count caps. Each test
-reproduces the attack and fails without the limit."""
+unauthenticated connections, pub/sub name and count caps, and HTTP sent to
+the RESP port. Each test reproduces the attack and fails without the
+limit."""
 import os
 import socket
 import threading
@@ -314,3 +315,27 @@ def test_pubsub_names_and_count_are_capped(make_daemon):
     assert read_reply(f) == [b"subscribe", b"events", 1000]
     assert info(admin, "stats")["subscribe_refused"] >= 200
     s.close()
+
+
+@pytest.mark.parametrize("request_text", [
+    b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
+    b"Content-Length: 44\r\n\r\nAUTH alice pw\r\nAGENT READY\r\nQUIT\r\n",
+    b"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+    b"Host: evil.example\r\nPING\r\n",
+])
+def test_http_on_the_resp_port_closes_the_connection(daemon, request_text):
+    """A web page can make a browser POST to the RESP port with commands in
+    the body (cross-protocol scripting). The first HTTP line closes the
+    connection, unanswered and logged; nothing in the body runs; another
+    client is served throughout."""
+    admin = daemon.client("admin")
+    assert admin.ping()
+    with connect(daemon.port) as s:
+        s.sendall(request_text)
+        got = wait_closed(s, 10)
+    assert got == b"", "the daemon answered HTTP: %r" % got
+    assert admin.ping()
+    assert as_map(admin.execute_command("AGENT", "STATUS", "alice"))[
+        "status"] == "offline"
+    assert info(admin, "stats")["http_on_resp_disconnects"] == 1
+    assert "possible SECURITY ATTACK" in daemon.read_log()
