@@ -275,23 +275,28 @@ guard_free(struct conn *c)
 /*
  * A browser can be made to POST to any host and port: the request line
  * and headers arrive as inline commands, and the body could carry real
- * ones (cross-protocol scripting). No command is named like an HTTP
- * method or ends with a colon, so such a line is an attack or a mistake:
- * close before reading the body, as Redis does for POST and Host:.
+ * ones (cross-protocol scripting). No command is named POST or ends with
+ * a colon (Host:), and a request line ends with its version: such a line
+ * is an attack or a mistake, closed before the body is read, as Redis
+ * does for POST and Host:. "GET foo" typed at redis-cli is only an
+ * unknown command.
  */
 int
 guard_http(struct conn *c, const struct cmd_args *a)
 {
-	static const char	*methods[] = { "GET", "POST", "PUT", "HEAD",
-				    "DELETE", "OPTIONS", "PATCH", "CONNECT",
-				    "TRACE", NULL };
+	static const char	*methods[] = { "GET", "PUT", "HEAD", "DELETE",
+				    "OPTIONS", "PATCH", "CONNECT", "TRACE",
+				    NULL };
 	const char		*what = NULL;
 	char			 port[32] = "";
 	uint64_t		 more;
 	int			 i;
 
-	for (i = 0; methods[i] != NULL; i++)
-		if (strcasecmp(a->argv[0], methods[i]) == 0)
+	if (strcasecmp(a->argv[0], "POST") == 0)
+		what = "POST";
+	for (i = 0; what == NULL && methods[i] != NULL; i++)
+		if (strcasecmp(a->argv[0], methods[i]) == 0 && a->argc >= 3 &&
+		    strncmp(a->argv[a->argc - 1], "HTTP/", 5) == 0)
 			what = methods[i];
 	if (what == NULL && a->argvlen[0] > 1 &&
 	    a->argv[0][a->argvlen[0] - 1] == ':')

@@ -339,3 +339,15 @@ def test_http_on_the_resp_port_closes_the_connection(daemon, request_text):
         "status"] == "offline"
     assert info(admin, "stats")["http_on_resp_disconnects"] == 1
     assert "possible SECURITY ATTACK" in daemon.read_log()
+
+
+def test_a_mistyped_redis_command_is_not_taken_for_http(daemon):
+    """Only what HTTP looks like closes: GET with a key, as redis-cli
+    sends it, is an unknown command on a connection that goes on."""
+    with connect(daemon.port) as s:
+        f = s.makefile("rb")
+        s.sendall(command("GET", "foo") + b"GET foo\r\nPING\r\n")
+        for _ in range(2):
+            r = read_reply(f)
+            assert isinstance(r, Exception) and "unknown command" in str(r)
+        assert read_reply(f) == "PONG"
