@@ -8,6 +8,7 @@ import os
 import socket
 import threading
 import time
+import urllib.request
 
 import pytest
 import redis
@@ -86,39 +87,52 @@ def wait_closed(sock, timeout, deadline=None):
     return None
 
 
-def authed(port, user="alice", source="127.0.0.1"):
+def authed(port, user="alice", source="127.0.0.1", password=PASSWORD):
     s = connect(port, source)
-    s.sendall(command("AUTH", user, PASSWORD))
+    s.sendall(command("AUTH", user, password))
     assert s.makefile("rb").readline() == b"+OK\r\n"
     return s
 
 
+# A user whose Argon2id hash is cheap: ten logins in a row stay quick on
+# a loaded machine (an AUTH slower than idle_timeout would end the test).
+CHEAP_PASSWORD = "hotline-bench"
+CHEAP_USER = ("[user slow]\nrole = integration\npassword_hash = "
+              "$argon2id$v=19$m=8,t=1,p=1$6IUlJ+mnCht5GbF/6o1tHg$"
+              "AlS5mNfNNLodXZFVliQhvZssl/aW/Up0tuuyCxOLL4s\n")
+
+
 def test_slowloris_closed_by_request_timeout(make_daemon):
     """Ten logged-in sockets each trickle one byte every 2 s: that beats
-    idle_timeout (5 s here) and, with max_clients = 11, holds every slot.
+    idle_timeout (6 s here) and, with max_clients = 11, holds every slot.
     The default request_timeout (10 s) closes each, with an error, and the
     slots come back."""
-    d = make_daemon(max_clients=11, idle_timeout="5s").start()
+    d = make_daemon(max_clients=11, idle_timeout="6s",
+                    extra=CHEAP_USER).start()
     admin = d.client("admin")
     admin.ping()
-    socks = [authed(d.port) for _ in range(10)]
     payload = command("PING", "x" * 64)
+    socks, sent = [], {}
     stop = threading.Event()
 
     def trickle():
-        i = 0
-        while not stop.is_set() and i < len(payload):
-            for s in socks:
+        while not stop.wait(2):
+            for s in list(socks):
+                i = sent[s]
                 try:
                     s.send(payload[i:i + 1])
                 except OSError:
                     pass
-            i += 1
-            stop.wait(2)
+                sent[s] = i + 1
 
     t = threading.Thread(target=trickle, daemon=True)
     t.start()
     try:
+        for _ in range(10):
+            s = authed(d.port, "slow", password=CHEAP_PASSWORD)
+            s.send(payload[:1])          # the request starts now
+            sent[s] = 1
+            socks.append(s)
         # Every slot is held: a newcomer is turned away.
         with connect(d.port) as s:
             assert s.recv(200).startswith(b"-ERR max number of clients")
@@ -339,6 +353,11 @@ def test_http_on_the_resp_port_closes_the_connection(daemon, request_text):
         "status"] == "offline"
     assert info(admin, "stats")["http_on_resp_disconnects"] == 1
     assert "possible SECURITY ATTACK" in daemon.read_log()
+    port = info(admin, "server")["http_port"]
+    with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port,
+                                timeout=10) as r:
+        body = r.read().decode()
+    assert 'hotline_guard_disconnects_total{reason="http"} 1\n' in body
 
 
 def test_a_mistyped_redis_command_is_not_taken_for_http(daemon):
