@@ -343,7 +343,10 @@ hotline_conf() {
 
 # What every generated configuration changes: data in $1, no unix socket,
 # warnings only, durability $2, no HTTP listener (the sample's port is
-# fixed: two runs, or anything else on it, would collide), not daemonized.
+# fixed: two runs, or anything else on it, would collide), not daemonized,
+# no cap on connections logging in per address (every benchmark client
+# connects from 127.0.0.1, many at once: redis-benchmark -c 50,
+# bench/conns' window of 256).
 conf_server() {
 	printf '[server]\tdata_dir\t%s\n' "$1"
 	printf '[server]\tunixsocket\t\n'
@@ -353,6 +356,7 @@ conf_server() {
 	printf '[server]\tdaemonize\tno\n'
 	printf '[server]\tdurability\t%s\n' "$2"
 	printf '[http]\tenabled\tno\n'
+	printf '[limits]\tmax_unauth_per_addr\t0\n'
 }
 
 # Users $2..: role $1, "name" or "prefix:count" each, skills/groups in $3.

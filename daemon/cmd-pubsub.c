@@ -1,25 +1,11 @@
 /* SUBSCRIBE and friends, with Redis's reply shapes. */
+#include <string.h>
+
 #include "cmd.h"
 #include "conn.h"
 #include "pubsub.h"
 #include "server.h"
 #include "text.h"
-
-/* Channel and pattern names: names, long enough for "agent.<name>". */
-#define PUBSUB_NAME_MAX	(2 * ENGINE_NAME_MAX)
-
-/* All or none: a bad name leaves the subscriptions as they were. */
-static int
-pubsub_check_names(struct conn *c, const struct cmd_args *a,
-    const char *what)
-{
-	int	i;
-
-	for (i = 1; i < a->argc; i++)
-		if (cmd_check_name(c, a, i, PUBSUB_NAME_MAX, 0, what) != 0)
-			return (-1);
-	return (0);
-}
 
 static void
 pubsub_ack(struct conn *c, const char *kind, const char *name)
@@ -30,12 +16,55 @@ pubsub_ack(struct conn *c, const char *kind, const char *name)
 	resp_add_int(&c->reply, (long long)pubsub_count(c));
 }
 
+/*
+ * Every name valid and the connection within max_subscriptions, or one
+ * -ERR and nothing subscribed: a client cannot make the daemon keep
+ * megabyte names or an unbounded list (both cost memory, and patterns
+ * are matched against every published event).
+ */
+static int
+pubsub_admit(struct conn *c, const struct cmd_args *a, int pattern)
+{
+	const char	*kind = pattern ? "pattern" : "channel";
+	size_t		 add = 0, max = server.cfg.max_subscriptions;
+	char		 why[TEXT_ERRMAX];
+	int		 i, j;
+
+	for (i = 1; i < a->argc; i++) {
+		if (text_name_check(a->argv[i], a->argvlen[i],
+		    PUBSUB_NAME_MAX + 1, 0, kind, why, sizeof why) != 0) {
+			server.stats.subscribe_refused++;
+			resp_add_error(&c->reply, "ERR bad %s name (argument "
+			    "%d): %s", kind, i, why);
+			return (-1);
+		}
+	}
+	if (pubsub_count(c) + (size_t)(a->argc - 1) <= max)
+		return (0);
+	/* Near the cap: count only what is new (once). */
+	for (i = 1; i < a->argc; i++) {
+		if (pubsub_has(c, a->argv[i], pattern))
+			continue;
+		for (j = 1; j < i; j++)
+			if (strcmp(a->argv[j], a->argv[i]) == 0)
+				break;
+		add += j == i;
+	}
+	if (pubsub_count(c) + add <= max)
+		return (0);
+	server.stats.subscribe_refused++;
+	resp_add_error(&c->reply, "ERR too many subscriptions: %zu channels "
+	    "and patterns, %zu more asked, at most %zu per connection "
+	    "([limits] max_subscriptions)", pubsub_count(c), add, max);
+	return (-1);
+}
+
 static void
 cmd_subscribe(struct conn *c, const struct cmd_args *a)
 {
 	int	i;
 
-	if (pubsub_check_names(c, a, "channel") != 0)
+	if (pubsub_admit(c, a, 0) != 0)
 		return;
 	for (i = 1; i < a->argc; i++) {
 		pubsub_subscribe(c, a->argv[i]);
@@ -48,7 +77,7 @@ cmd_psubscribe(struct conn *c, const struct cmd_args *a)
 {
 	int	i;
 
-	if (pubsub_check_names(c, a, "pattern") != 0)
+	if (pubsub_admit(c, a, 1) != 0)
 		return;
 	for (i = 1; i < a->argc; i++) {
 		pubsub_psubscribe(c, a->argv[i]);

@@ -13,6 +13,7 @@
 #include "auth.h"
 #include "cmd.h"
 #include "conn.h"
+#include "guard.h"
 #include "journal.h"
 #include "log.h"
 #include "pubsub.h"
@@ -310,6 +311,8 @@ cmd_info(struct conn *c, const struct cmd_args *a)
 		info_line(&b, "connected_clients:%zu", server.nconns);
 		info_line(&b, "maxclients:%zu", server.cfg.max_clients);
 		info_line(&b, "blocked_clients:%zu", waiters_count());
+		info_line(&b, "unauthenticated_clients:%zu",
+		    guard_unauth_count());
 		info_line(&b, "pubsub_clients:%zu", pubsub);
 		info_line(&b, "pubsub_channels:%zu", pubsub_channels());
 		info_line(&b, "pubsub_patterns:%zu", pubsub_patterns());
@@ -333,6 +336,16 @@ cmd_info(struct conn *c, const struct cmd_args *a)
 		    (unsigned long long)server.stats.auth_failures);
 		info_line(&b, "accept_pauses:%llu",
 		    (unsigned long long)server.stats.accept_pauses);
+		info_line(&b, "rejected_unauth_connections:%llu",
+		    (unsigned long long)server.stats.unauth_rejected);
+		info_line(&b, "auth_timeouts:%llu",
+		    (unsigned long long)server.stats.auth_timeouts);
+		info_line(&b, "request_timeouts:%llu",
+		    (unsigned long long)server.stats.request_timeouts);
+		info_line(&b, "http_on_resp_disconnects:%llu",
+		    (unsigned long long)server.stats.http_rejected);
+		info_line(&b, "subscribe_refused:%llu",
+		    (unsigned long long)server.stats.subscribe_refused);
 		info_line(&b, "open_tickets:%zu",
 		    engine_ticket_count(server.engine));
 		info_line(&b, "next_ticket_id:%llu",
@@ -405,15 +418,17 @@ static void
 cmd_config_get(struct conn *c, const struct cmd_args *a)
 {
 	const struct config	*cfg = &server.cfg;
-	char			 v[16][64];
+	char			 v[20][64];
 	const char		*keys[] = { "bind", "port", "unixsocket",
 				    "data_dir", "durability", "log_level",
 				    "max_clients", "max_inline", "max_args",
 				    "max_bulk", "output_limit",
 				    "pubsub_output_limit", "idle_timeout",
 				    "reject_cooldown", "repeat_window",
-				    "complaints_queue" };
-	const char		*vals[16];
+				    "complaints_queue", "request_timeout",
+				    "auth_timeout", "max_unauth_per_addr",
+				    "max_subscriptions" };
+	const char		*vals[20];
 	static const char	*levels[] = { "error", "warn", "info", "debug" };
 	size_t			 i, n = 0, nkeys = sizeof keys / sizeof keys[0];
 
@@ -438,6 +453,13 @@ cmd_config_get(struct conn *c, const struct cmd_args *a)
 	for (i = 6; i < 15; i++)
 		vals[i] = v[i];
 	vals[15] = cfg->complaints_queue;
+	snprintf(v[16], sizeof v[16], "%lldms",
+	    (long long)cfg->request_timeout);
+	snprintf(v[17], sizeof v[17], "%lldms", (long long)cfg->auth_timeout);
+	snprintf(v[18], sizeof v[18], "%zu", cfg->max_unauth_per_addr);
+	snprintf(v[19], sizeof v[19], "%zu", cfg->max_subscriptions);
+	for (i = 16; i < 20; i++)
+		vals[i] = v[i];
 	for (i = 0; i < nkeys; i++)
 		n += fnmatch(a->argv[2], keys[i], FNM_CASEFOLD) == 0;
 	resp_add_map(&c->reply, n);

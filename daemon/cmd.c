@@ -8,6 +8,7 @@
 #include "audit.h"
 #include "cmd.h"
 #include "conn.h"
+#include "guard.h"
 #include "journal.h"
 #include "server.h"
 #include "text.h"
@@ -204,6 +205,8 @@ cmd_dispatch(struct conn *c, const struct cmd_args *a)
 	if (a->argc == 0)
 		return;
 	if ((e = cmd_lookup(a, &family, &row)) == NULL) {
+		if (!family && guard_http(c, a))
+			return;		/* closed */
 		if (family && a->argc > 1)
 			resp_add_error(&c->reply, "ERR unknown subcommand "
 			    "'%.64s' for '%.32s'", a->argv[1], a->argv[0]);

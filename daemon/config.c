@@ -41,6 +41,10 @@ config_defaults(struct config *cfg)
 	cfg->output_limit = 64 * 1024 * 1024;
 	cfg->pubsub_output_limit = 8 * 1024 * 1024;
 	cfg->idle_timeout = 0;
+	cfg->request_timeout = 10 * 1000;
+	cfg->auth_timeout = 10 * 1000;
+	cfg->max_unauth_per_addr = 32;
+	cfg->max_subscriptions = 1000;
 	cfg->reject_cooldown = 60 * 1000;
 	cfg->short_abandon = 5 * 1000;
 	cfg->repeat_window = 7 * 86400 * 1000LL;
@@ -510,8 +514,30 @@ config_limits_key(struct config_parse *p, const char *key, const char *value)
 		cfg->max_args = (size_t)v;
 		return (0);
 	}
+	if (strcmp(key, "max_unauth_per_addr") == 0) {
+		if (config_parse_int(value, 0, 1000000, &v) != 0)
+			return (BAD(key));
+		cfg->max_unauth_per_addr = (size_t)v;
+		return (0);
+	}
+	if (strcmp(key, "max_subscriptions") == 0) {
+		if (config_parse_int(value, 1, 1000000, &v) != 0)
+			return (BAD(key));
+		cfg->max_subscriptions = (size_t)v;
+		return (0);
+	}
 	if (strcmp(key, "idle_timeout") == 0) {
 		if (config_parse_duration(value, &cfg->idle_timeout) != 0)
+			return (BAD(key));
+		return (0);
+	}
+	if (strcmp(key, "request_timeout") == 0) {
+		if (config_parse_duration(value, &cfg->request_timeout) != 0)
+			return (BAD(key));
+		return (0);
+	}
+	if (strcmp(key, "auth_timeout") == 0) {
+		if (config_parse_duration(value, &cfg->auth_timeout) != 0)
 			return (BAD(key));
 		return (0);
 	}

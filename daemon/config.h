@@ -71,6 +71,10 @@ struct config {
 	size_t			output_limit;	/* bytes queued per connection */
 	size_t			pubsub_output_limit;
 	hl_ms			idle_timeout;	/* 0: never */
+	hl_ms			request_timeout; /* a started command; 0: none */
+	hl_ms			auth_timeout;	/* AUTH after connect; 0: none */
+	size_t			max_unauth_per_addr;	/* 0: no cap */
+	size_t			max_subscriptions;	/* per connection */
 
 	/* [routing] */
 	hl_ms			reject_cooldown;

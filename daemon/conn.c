@@ -13,6 +13,7 @@
 
 #include "cmd.h"
 #include "conn.h"
+#include "guard.h"
 #include "hasher.h"
 #include "journal.h"
 #include "log.h"
@@ -73,12 +74,19 @@ conn_accept(int fd, const char *addr, int is_unix)
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	if ((c = calloc(1, sizeof *c)) == NULL)
 		fatalx("out of memory");
-	c->id = ++server.next_conn_id;
-	c->fd = fd;
-	c->created = server_now();
 	snprintf(c->addr, sizeof c->addr, "%s", addr);
 	if (is_unix)
 		c->flags |= CONN_UNIX;
+	if (guard_admit(c) != 0) {
+		if (write(fd, GUARD_FULL, sizeof GUARD_FULL - 1) < 0)
+			log_debug("reject %s: %s", addr, strerror(errno));
+		close(fd);
+		free(c);
+		return;
+	}
+	c->id = ++server.next_conn_id;
+	c->fd = fd;
+	c->created = server_now();
 	resp_buf_init(&c->reply);
 	if ((c->parser = resp_parser_new(&limits)) == NULL)
 		fatalx("out of memory");
@@ -95,6 +103,7 @@ conn_accept(int fd, const char *addr, int is_unix)
 		fatalx("cannot create connection events");
 	bufferevent_setcb(c->bev, NULL, conn_write_cb, conn_event_cb, c);
 	conn_set_idle(c);
+	guard_start(c);
 	TAILQ_INSERT_TAIL(&server.conns, c, entry);
 	server.nconns++;
 	log_debug("client %llu connected from %s", (unsigned long long)c->id,
@@ -186,6 +195,7 @@ conn_process(struct conn *c)
 			break;
 		}
 	}
+	guard_request(c);
 	conn_want_flush(c);
 }
 
@@ -324,6 +334,7 @@ conn_kill(struct conn *c, const char *why)
 	    c->addr, why);
 	c->flags |= CONN_DEAD;
 	conn_session_end(c);
+	guard_close(c);
 	event_del(c->rev);
 	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
 	if ((c->flags & CONN_IN_FLUSH) != 0) {
@@ -397,6 +408,7 @@ conn_login(struct conn *c, const char *user, int role)
 	struct conn_user	**p, *u;
 
 	conn_session_end(c);	/* AUTH again, maybe as someone else */
+	guard_login(c);
 	c->authed = 1;
 	c->role = role;
 	snprintf(c->user, sizeof c->user, "%s", user);
@@ -445,6 +457,7 @@ conn_free_dead(void)
 			event_free(c->block_timer);
 		if (c->auth_timer != NULL)
 			event_free(c->auth_timer);
+		guard_free(c);
 		if (c->auth_job != NULL)
 			c->auth_job->arg = NULL;	/* the answer has nobody */
 		if (c->report_job != NULL)

@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "conn.h"
+#include "guard.h"
 #include "journal.h"
 #include "log.h"
 #include "metrics.h"
@@ -361,6 +362,22 @@ metrics_prometheus(struct resp_buf *b)
 	mscalar(b, "hotline_auth_failures_total", "counter",
 	    "Failed AUTH attempts.", (unsigned long long)
 	    server.stats.auth_failures);
+	mscalar(b, "hotline_unauthenticated_clients", "gauge",
+	    "Connections not logged in yet.", guard_unauth_count());
+	mfamily(b, "hotline_guard_disconnects_total", "counter",
+	    "Connections refused or closed to protect the daemon, by reason "
+	    "(docs/OPERATIONS.md, Security).");
+	mprintf(b, "hotline_guard_disconnects_total{reason=\"unauth_per_addr\"} "
+	    "%llu\n", (unsigned long long)server.stats.unauth_rejected);
+	mprintf(b, "hotline_guard_disconnects_total{reason=\"auth_timeout\"} "
+	    "%llu\n", (unsigned long long)server.stats.auth_timeouts);
+	mprintf(b, "hotline_guard_disconnects_total{reason=\"request_timeout\"} "
+	    "%llu\n", (unsigned long long)server.stats.request_timeouts);
+	mprintf(b, "hotline_guard_disconnects_total{reason=\"http\"} %llu\n",
+	    (unsigned long long)server.stats.http_rejected);
+	mscalar(b, "hotline_subscribe_refused_total", "counter",
+	    "SUBSCRIBE and PSUBSCRIBE refused: a bad name or max_subscriptions.",
+	    (unsigned long long)server.stats.subscribe_refused);
 	mfamily(b, "hotline_uptime_seconds", "gauge",
 	    "Seconds since the daemon started.");
 	mprintf(b, "hotline_uptime_seconds %.3f\n",

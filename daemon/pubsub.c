@@ -134,6 +134,14 @@ pubsub_count(const struct conn *c)
 	return (c->nchannels + c->npatterns);
 }
 
+int
+pubsub_has(const struct conn *c, const char *name, int pattern)
+{
+	if (pattern)
+		return (conn_list_has(c->patterns, c->npatterns, name));
+	return (conn_list_has(c->channels, c->nchannels, name));
+}
+
 static void
 pubsub_mode(struct conn *c)
 {
@@ -193,9 +201,8 @@ pubsub_psubscribe(struct conn *c, const char *pattern)
 {
 	struct pattern	*p;
 
-	for (p = patterns; p != NULL; p = p->next)
-		if (p->conn == c && strcmp(p->pattern, pattern) == 0)
-			return (0);
+	if (conn_list_has(c->patterns, c->npatterns, pattern))
+		return (0);
 	if ((p = calloc(1, sizeof *p)) == NULL ||
 	    (p->pattern = strdup(pattern)) == NULL)
 		fatalx("out of memory");

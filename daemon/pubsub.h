@@ -12,6 +12,9 @@
 
 struct conn;
 
+/* The longest channel name or pattern, in bytes. */
+#define PUBSUB_NAME_MAX	128
+
 void	pubsub_init(void);
 void	pubsub_free(void);
 int	pubsub_subscribe(struct conn *, const char *channel);	/* 1 new */
@@ -20,6 +23,8 @@ int	pubsub_psubscribe(struct conn *, const char *pattern);
 int	pubsub_punsubscribe(struct conn *, const char *pattern);
 void	pubsub_unsubscribe_all(struct conn *);
 size_t	pubsub_count(const struct conn *);
+/* 1 if the connection has that channel (pattern: that pattern). */
+int	pubsub_has(const struct conn *, const char *name, int pattern);
 /* Publish one committed event to every matching subscriber. */
 void	pubsub_publish_event(int64_t seq, const struct engine_event *, void *);
 /* Deliver a payload on a channel; returns receivers. */

@@ -26,6 +26,11 @@ struct server_stats {
 	uint64_t	auth_failures;
 	uint64_t	accept_pauses;		/* EMFILE */
 	uint64_t	engine_rebuilds;	/* after failed commits */
+	uint64_t	unauth_rejected;	/* max_unauth_per_addr */
+	uint64_t	auth_timeouts;
+	uint64_t	request_timeouts;
+	uint64_t	http_rejected;		/* HTTP on the RESP port */
+	uint64_t	subscribe_refused;	/* bad name, max_subscriptions */
 };
 
 struct server {

@@ -104,9 +104,9 @@ def test_nul_in_agent_name_channel_and_reason(daemon):
     # a user of a role the engine does not hold, and channel names
     (("AGENT", "ADD", "u" * 64, "pw-long", "ROLE", "integration"), "admin",
      "user name is longer than 63 bytes"),
-    (("SUBSCRIBE", "c" * 128), "sam", "channel is longer than 127 bytes"),
+    (("SUBSCRIBE", "c" * 129), "sam", "channel is longer than 128 bytes"),
     (("PSUBSCRIBE", "p" * 1000 + "*"), "sam",
-     "pattern is longer than 127 bytes"),
+     "pattern is longer than 128 bytes"),
 ])
 def test_over_long_names_are_refused(daemon, args, who, match):
     client = raw_client(daemon, who)

@@ -696,6 +696,39 @@ test_timezone_errors(void **state)
 }
 
 /* The shipped sample file must always load. */
+/* The hostile-client limits: on by default, tunable, 0 turns off. */
+static void
+test_hostile_limits(void **state)
+{
+	char		 err[CONFIG_ERRMAX] = "";
+	int		 rc;
+	struct config	*cfg = load(base, err, &rc);
+
+	assert_int_equal(rc, 0);
+	assert_int_equal(cfg->request_timeout, 10000);
+	assert_int_equal(cfg->auth_timeout, 10000);
+	assert_int_equal(cfg->max_unauth_per_addr, 32);
+	assert_int_equal(cfg->max_subscriptions, 1000);
+	free(cfg);
+	cfg = load("[limits]\nrequest_timeout = 2500ms\nauth_timeout = 0\n"
+	    "max_unauth_per_addr = 0\nmax_subscriptions = 5\n"
+	    "[tier t]\n[queue q]\n", err, &rc);
+	assert_int_equal(rc, 0);
+	assert_int_equal(cfg->request_timeout, 2500);
+	assert_int_equal(cfg->auth_timeout, 0);
+	assert_int_equal(cfg->max_unauth_per_addr, 0);
+	assert_int_equal(cfg->max_subscriptions, 5);
+	free(cfg);
+	expect_error("[limits]\nrequest_timeout = soon\n", "test.conf:2:",
+	    "request_timeout");
+	expect_error("[limits]\nauth_timeout = -1s\n", "test.conf:2:",
+	    "auth_timeout");
+	expect_error("[limits]\nmax_unauth_per_addr = many\n",
+	    "test.conf:2:", "max_unauth_per_addr");
+	expect_error("[limits]\nmax_subscriptions = 0\n", "test.conf:2:",
+	    "max_subscriptions");
+}
+
 static void
 test_sample_file(void **state)
 {
@@ -725,6 +758,8 @@ test_sample_file(void **state)
 	assert_string_equal(cfg->complaints_queue, "complaints");
 	assert_int_equal(cfg->tiers[0].steps[0].cond, STEP_IF_COMPLAINTS);
 	assert_int_equal(cfg->retention_keep, 0);	/* keeps everything */
+	assert_int_equal(cfg->request_timeout, 10000);
+	assert_int_equal(cfg->max_unauth_per_addr, 32);
 	config_free(cfg);
 	free(cfg);
 }
@@ -744,6 +779,7 @@ main(void)
 		cmocka_unit_test(test_retention),
 		cmocka_unit_test(test_error_messages),
 		cmocka_unit_test(test_timezone_errors),
+		cmocka_unit_test(test_hostile_limits),
 	};
 
 	return (cmocka_run_group_tests_name("config", tests, NULL, NULL));
