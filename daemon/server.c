@@ -338,8 +338,10 @@ server_env_admin(void)
 
 	if (pw == NULL || *pw == '\0')
 		return;
-	if (auth_hash(pw, hash, sizeof hash) != 0)
-		fatalx("cannot hash HOTLINE_ADMIN_PASSWORD");
+	/* An environment variable is a C string: it cannot hold a NUL. */
+	if (auth_hash(pw, strlen(pw), hash, sizeof hash) != 0)
+		fatalx("cannot hash HOTLINE_ADMIN_PASSWORD (at most %d bytes)",
+		    AUTH_PASSWORD_MAX);
 	journal_put_user(server.journal, "admin", hash, ROLE_ADMIN,
 	    server_now());
 	log_info("user admin set from HOTLINE_ADMIN_PASSWORD");
@@ -353,8 +355,11 @@ server_throttle_conf(void)
 	tc.delay = server.cfg.auth_fail_delay;
 	tc.delay_max = server.cfg.auth_fail_delay_max;
 	tc.lock_after = server.cfg.auth_lock_after;
+	tc.addr_lock_after = server.cfg.auth_address_lock_after;
 	tc.lock_time = server.cfg.auth_lock_time;
 	throttle_configure(&tc);
+	hasher_configure(server.cfg.auth_hash_queue,
+	    server.cfg.auth_hash_queue_per_address);
 }
 
 static struct engine *
@@ -510,7 +515,7 @@ server_protected_mode(char *err, size_t errlen)
 	for (i = 0; i < server.cfg.nusers; i++) {
 		snprintf(demo, sizeof demo, "%s-demo", server.cfg.users[i].name);
 		if (store_get_user(server.store, server.cfg.users[i].name, &u) &&
-		    auth_verify(u.hash, demo)) {
+		    auth_verify(u.hash, demo, strlen(demo))) {
 			snprintf(err, errlen, "protected mode: listening on %.64s "
 			    "while user %.64s still has the demo password; change "
 			    "it (AGENT PASSWD, or password_hash from hotlined "
@@ -552,7 +557,7 @@ server_init(const char *config_path, const struct config *cfg)
 	    (server.base = event_base_new_with_config(evcfg)) == NULL)
 		fatalx("event_base_new failed");
 	event_config_free(evcfg);
-	if (hasher_start(server.base) != 0)
+	if (hasher_start(server.base, cfg->auth_hash_threads) != 0)
 		fatalx("cannot start the password hashing thread");
 	server_throttle_conf();
 	if ((server.store = store_open(cfg->data_dir, cfg->durability ==
@@ -639,9 +644,10 @@ server_reload(char *err, size_t errlen)
 	    cfg->durability != server.cfg.durability ||
 	    cfg->http_enabled != server.cfg.http_enabled ||
 	    strcmp(cfg->http_bind, server.cfg.http_bind) != 0 ||
-	    cfg->http_port != server.cfg.http_port)
-		log_warnx("reload: listeners, data_dir and durability change "
-		    "only at restart");
+	    cfg->http_port != server.cfg.http_port ||
+	    cfg->auth_hash_threads != server.cfg.auth_hash_threads)
+		log_warnx("reload: listeners, data_dir, durability and "
+		    "hash_threads change only at restart");
 	/* Keep what only a restart changes; take the rest. */
 	memcpy(cfg->bind, server.cfg.bind, sizeof cfg->bind);
 	cfg->port = server.cfg.port;
@@ -651,6 +657,7 @@ server_reload(char *err, size_t errlen)
 	cfg->http_enabled = server.cfg.http_enabled;
 	memcpy(cfg->http_bind, server.cfg.http_bind, sizeof cfg->http_bind);
 	cfg->http_port = server.cfg.http_port;
+	cfg->auth_hash_threads = server.cfg.auth_hash_threads;
 	/* The engine now uses the new calendars: the old zones can go. */
 	config_free(&server.cfg);
 	server.cfg = *cfg;
