@@ -547,7 +547,7 @@ cmd_agent_passwd(struct conn *c, const struct cmd_args *a)
 {
 	struct store_user	 u;
 	struct hash_job		*job;
-	const char		*name = a->argv[2];
+	const char		*name = u.name;
 	char			 host[128];
 
 	if (a->argc != 4 && !(a->argc == 6 && cmd_is(a->argv[4], "OLD"))) {
@@ -556,7 +556,7 @@ cmd_agent_passwd(struct conn *c, const struct cmd_args *a)
 		return;
 	}
 	if (c->role != ROLE_ADMIN) {
-		if (strcmp(name, c->user) != 0) {
+		if (strcmp(a->argv[2], c->user) != 0) {
 			resp_add_error(&c->reply, "NOPERM only an admin may "
 			    "change another user's password");
 			return;
@@ -567,11 +567,13 @@ cmd_agent_passwd(struct conn *c, const struct cmd_args *a)
 			return;
 		}
 	}
-	if (!store_get_user(server.store, name, &u)) {
+	if (!store_get_user(server.store, a->argv[2], &u)) {
 		resp_add_error(&c->reply, "NOTFOUND no such user '%.64s'",
-		    name);
+		    a->argv[2]);
 		return;
 	}
+	/* From here the name is the stored one: the throttle's key and the
+	 * job's user are the same string. */
 	if (!agent_password_ok(c, a, 3))
 		return;
 	if (a->argc == 6 && a->argvlen[5] > AUTH_PASSWORD_MAX) {

@@ -171,7 +171,7 @@ auth_start(struct conn *c, const char *user, size_t userlen,
 {
 	struct store_user	 u;
 	struct hash_job		*job;
-	char			 host[128];
+	char			 host[128], name[ENGINE_NAME_MAX];
 	int			 known;
 
 	if (passwordlen > AUTH_PASSWORD_MAX) {
@@ -180,13 +180,15 @@ auth_start(struct conn *c, const char *user, size_t userlen,
 		return;
 	}
 	conn_host(c, host, sizeof host);
+	/* The name as the throttle counts it, the same at every step. */
+	snprintf(name, sizeof name, "%s", user);
 	c->flags |= CONN_WAIT_AUTH;
 	c->auth_hello = hello ? AUTH_KIND_HELLO : AUTH_KIND_AUTH;
 	/* Locked: refused at once, unchecked; even the right password
 	 * would be refused, so guessing on is pointless and costs nothing.
 	 * Counted (INFO auth_locked_refusals), not journaled: a flood must
 	 * not turn into a database row per attempt. */
-	if (throttle_begin(host, user, server_now()) != 0) {
+	if (throttle_begin(host, name, server_now()) != 0) {
 		log_debug("client %llu (%s): AUTH for '%.64s' while locked",
 		    (unsigned long long)c->id, c->addr, user);
 		cmd_auth_refuse(c, 0, c->auth_hello);
@@ -201,7 +203,7 @@ auth_start(struct conn *c, const char *user, size_t userlen,
 		snprintf(job->hash, sizeof job->hash, "%.127s", u.hash);
 		job->role = u.role;
 	}
-	snprintf(job->user, sizeof job->user, "%s", user);
+	memcpy(job->user, name, sizeof job->user);
 	snprintf(job->host, sizeof job->host, "%s", host);
 	/* Before login the address is the source that waits its turn;
 	 * after, the user. */
