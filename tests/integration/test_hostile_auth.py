@@ -10,6 +10,7 @@ arity. Times are generous bounds (the strict latency is bench/login's).
 import socket
 import threading
 import time
+import urllib.request
 
 import pytest
 import redis
@@ -175,6 +176,16 @@ def test_checks_of_clients_who_left_are_dropped_unrun(make_daemon):
     assert st["hasher_jobs_done"] < 100, st
     # A dropped attempt still counts as a failure of its address.
     assert st["auth_throttle_entries"] > 0
+    # Prometheus sees the same.
+    c = redis.Redis(unix_socket_path=d.sock, username="admin",
+                    password=ADMIN_PASSWORD, decode_responses=True)
+    port = int(c.info("server")["http_port"])
+    with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port,
+                                timeout=10) as r:
+        text = r.read().decode()
+    assert "hotline_hasher_dropped_total %d\n" % st["hasher_jobs_dropped"] \
+        in text
+    assert "hotline_hasher_queued 0\n" in text
 
 
 def test_busy_past_the_hasher_queue_bound(make_daemon):
