@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -180,10 +181,14 @@ login(void)
 	double	t0 = now_s();
 	int	fd;
 
+	struct timeval	tv = { 30, 0 };
+
 	if ((fd = dial(opt.login_from)) < 0) {
 		fprintf(stderr, "login_load: connect: %s\n", strerror(errno));
 		return (-1);
 	}
+	/* A daemon that never answers is a result, not a hang. */
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	if (send_auth(fd) != 0) {
 		close(fd);
 		return (-1);
