@@ -159,9 +159,13 @@ static int
 info(void)
 {
 	static char	buf[65536];
+	struct timeval	tv = { 30, 0 };
 	int		fd;
 
-	if ((fd = dial(opt.login_from)) < 0 || send_auth(fd) != 0)
+	if ((fd = dial(opt.login_from)) < 0)
+		return (1);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	if (send_auth(fd) != 0)
 		return (1);
 	read_until(fd, buf, sizeof buf, "\r\n");
 	if (strncmp(buf, "+OK", 3) != 0 ||
