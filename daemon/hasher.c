@@ -21,6 +21,7 @@ TAILQ_HEAD(hasher_ring, hasher_source);
 
 static struct worker		*hasher;
 static struct hasher_ring	 hasher_ring = TAILQ_HEAD_INITIALIZER(hasher_ring);
+static struct hash_job_list	 hasher_running = TAILQ_HEAD_INITIALIZER(hasher_running);
 static struct hasher_stats	 stats;
 static size_t			 queue_max = 256, source_max = 32;
 
@@ -71,6 +72,23 @@ hasher_run(void *arg)
 	sodium_memzero(job->newpass, sizeof job->newpass);
 }
 
+/*
+ * How many threads one source may hold at once: all but one when there
+ * are several, so that a login from anywhere else finds a thread free
+ * even while one address floods (and the flood gets less CPU).
+ */
+static int
+hasher_may_run(const struct hasher_source *src)
+{
+	struct hash_job	*job;
+	int		 n = 0, cap = stats.threads > 1 ? stats.threads - 1 : 1;
+
+	TAILQ_FOREACH(job, &hasher_running, entry)
+		if (strcmp(job->source, src->key) == 0 && ++n >= cap)
+			return (0);
+	return (1);
+}
+
 /* Hand waiting jobs to free threads, one source after the other. */
 static void
 hasher_pump(void)
@@ -78,8 +96,12 @@ hasher_pump(void)
 	struct hasher_source	*src;
 	struct hash_job		*job;
 
-	while (stats.running < (size_t)stats.threads &&
-	    (src = TAILQ_FIRST(&hasher_ring)) != NULL) {
+	while (stats.running < (size_t)stats.threads) {
+		TAILQ_FOREACH(src, &hasher_ring, ring)
+			if (hasher_may_run(src))
+				break;
+		if (src == NULL)
+			return;
 		job = TAILQ_FIRST(&src->jobs);
 		TAILQ_REMOVE(&src->jobs, job, entry);
 		TAILQ_REMOVE(&hasher_ring, src, ring);
@@ -89,6 +111,7 @@ hasher_pump(void)
 			free(src);
 		job->src = NULL;
 		job->running = 1;
+		TAILQ_INSERT_TAIL(&hasher_running, job, entry);
 		stats.queued--;
 		stats.running++;
 		worker_submit(hasher, job);
@@ -101,6 +124,7 @@ hasher_done(void *arg)
 {
 	struct hash_job	*job = arg;
 
+	TAILQ_REMOVE(&hasher_running, job, entry);
 	stats.running--;
 	stats.done++;
 	job->done(job);
@@ -219,6 +243,7 @@ hasher_stop(void)
 		free(src);
 	}
 	worker_stop(hasher, hasher_drop);
+	TAILQ_INIT(&hasher_running);
 	hasher = NULL;
 	memset(&stats, 0, sizeof stats);
 }

@@ -8,8 +8,9 @@
  * handed a job only when it is free. So a job whose client left is dropped
  * before it is hashed, the waiting jobs are bounded (beyond the bound the
  * caller answers -BUSY), and they are served round-robin by source (the
- * client's address, or its user once logged in): a flood from one address
- * waits behind itself, not in front of everybody else.
+ * client's address, or its user once logged in), one source holding at
+ * most all threads but one: a flood from one address waits behind
+ * itself, not in front of everybody else.
  */
 #ifndef HOTLINE_HASHER_H
 #define HOTLINE_HASHER_H
