@@ -54,8 +54,8 @@ config_defaults(struct config *cfg)
 	cfg->auth_lock_time = 5 * 60 * 1000;
 	cfg->auth_address_lock_after = 100;
 	cfg->auth_hash_threads = 0;
-	cfg->auth_hash_queue = 256;
-	cfg->auth_hash_queue_per_address = 32;
+	cfg->auth_hash_queue = 1024;
+	cfg->auth_hash_queue_per_address = 256;
 	cfg->preauth_max_bytes = 16 * 1024;
 	cfg->preauth_max_args = 8;
 	cfg->retention_keep = 0;

@@ -23,7 +23,7 @@ static struct worker		*hasher;
 static struct hasher_ring	 hasher_ring = TAILQ_HEAD_INITIALIZER(hasher_ring);
 static struct hash_job_list	 hasher_running = TAILQ_HEAD_INITIALIZER(hasher_running);
 static struct hasher_stats	 stats;
-static size_t			 queue_max = 256, source_max = 32;
+static size_t			 queue_max = 1024, source_max = 256;
 
 struct hash_job *
 hasher_job_new(enum hash_op op)

@@ -102,6 +102,11 @@ throttle_age(struct throttle_entry *e, hl_ms now)
 		e->failures = 0;
 }
 
+/*
+ * Locked, or would be if the attempts in flight failed. Those count only
+ * once the key has failed: a pool of connections logging in at once with
+ * the right password is no attack, a guesser in parallel soon is one.
+ */
 static int
 throttle_over(struct throttle_entry *e, int limit, hl_ms now)
 {
@@ -109,7 +114,8 @@ throttle_over(struct throttle_entry *e, int limit, hl_ms now)
 		return (0);
 	if (e->locked_until > now)
 		return (1);
-	return (limit > 0 && e->failures + e->pending >= limit);
+	return (limit > 0 && e->failures > 0 &&
+	    e->failures + e->pending >= limit);
 }
 
 int

@@ -1,7 +1,7 @@
 /*
  * throttle.h: password guesses (AUTH, AGENT PASSWD ... OLD), counted per
  * source address and per (address, user). An attempt counts when it
- * arrives, before its hash is checked, so that attempts sent in parallel
+ * arrives, before its hash is checked, so that guesses sent in parallel
  * cannot outrun the count. Each failure makes the next answer wait longer;
  * past a count the pair, or the whole address, is locked for a while and
  * even a right password is refused from there. A user is never locked
@@ -27,9 +27,10 @@ struct throttle_conf {
 void	throttle_configure(const struct throttle_conf *);
 void	throttle_clear(void);
 /*
- * An attempt arrives: -1 if the pair or the address is locked, or would
- * be once the attempts in flight failed (refuse it unchecked); else 0,
- * and the attempt is in flight until throttle_fail, _success or _cancel.
+ * An attempt arrives: -1 if the pair or the address is locked, or has
+ * failed and would be locked once the attempts in flight failed too
+ * (refuse it unchecked); else 0, and the attempt is in flight until
+ * throttle_fail, _success or _cancel.
  */
 int	throttle_begin(const char *addr, const char *user, hl_ms now);
 /* The attempt failed (or its client left): how long its answer waits. */

@@ -151,6 +151,17 @@ def test_auth_flood_does_not_starve_a_login_from_another_address(make_daemon):
         st["hasher_jobs_dropped"] > 0
 
 
+def test_a_pool_logging_in_at_once_is_no_attack(daemon):
+    # Twenty connections of one address (a connection pool, an office
+    # behind NAT) log in at the same moment as the same user: none is
+    # refused, none locked out, none -BUSY.
+    socks = [daemon.raw() for _ in range(20)]
+    for s in socks:
+        s.sendall(b"AUTH ivan %s\r\n" % PASSWORD.encode())
+    answers = [recv_until(s, b"\r\n") for s in socks]
+    assert answers == [b"+OK\r\n"] * 20, answers
+
+
 def test_checks_of_clients_who_left_are_dropped_unrun(make_daemon):
     d = make_daemon(extra="[auth]\nhash_threads = 1\nhash_queue = 1000\n"
                           "hash_queue_per_address = 1000\n"
