@@ -587,6 +587,7 @@ cmd_agent_passwd(struct conn *c, const struct cmd_args *a)
 			log_info("client %llu (%s): AGENT PASSWD for '%.64s' "
 			    "while locked", (unsigned long long)c->id, c->addr,
 			    name);
+			agent_hash_audit(c, "PASSWD", name, 0);
 			cmd_auth_refuse(c, 0, AUTH_KIND_PASSWD);
 			return;
 		}

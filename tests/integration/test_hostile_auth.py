@@ -262,6 +262,23 @@ def test_pipelined_passwd_guesses_neither_stall_nor_go_unthrottled(
     assert "locked" in d.read_log()
 
 
+def test_agent_add_hashes_off_the_loop_in_order(daemon):
+    admin, r = login(daemon, "admin", ADMIN_PASSWORD)
+    assert r == b"+OK\r\n"
+    admin.sendall(b"".join(resp("AGENT", "ADD", "new%d" % i, "pw%d" % i,
+                                "ROLE", "integration") for i in range(6)) +
+                  resp("AGENT", "ADD", "new0", "again") + resp("PING", "after"))
+    out = recv_until(admin, b"$5\r\nafter\r\n")
+    # Each answered in its turn, after its hash; the duplicate refused.
+    assert out == b"+OK\r\n" * 6 + b"-ERR user 'new0' already exists\r\n" \
+        + b"$5\r\nafter\r\n", out
+    for i in (0, 5):
+        s, r = login(daemon, "new%d" % i, "pw%d" % i)
+        assert r == b"+OK\r\n"
+    audit = daemon.client("admin").execute_command("AUDIT", "LIMIT", 50)
+    assert sum(1 for e in audit if b"AGENT ADD new" in str(e).encode()) >= 6
+
+
 def test_lockout_is_per_address_and_user(make_daemon):
     d = make_daemon(extra="[auth]\nfail_delay = 1ms\nfail_delay_max = 10ms\n"
                           "lock_after = 3\naddress_lock_after = 6\n"
