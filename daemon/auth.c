@@ -11,20 +11,22 @@ static char	auth_dummy[crypto_pwhash_STRBYTES];
 int
 auth_init(void)
 {
+	static const char	dummy[] = "hotline-dummy-password";
+
 	if (sodium_init() < 0)
 		return (-1);
-	return (auth_hash("hotline-dummy-password", auth_dummy,
+	return (auth_hash(dummy, sizeof dummy - 1, auth_dummy,
 	    sizeof auth_dummy));
 }
 
 int
-auth_hash(const char *password, char *out, size_t outlen)
+auth_hash(const char *password, size_t len, char *out, size_t outlen)
 {
 	char	hash[crypto_pwhash_STRBYTES];
 
-	if (outlen < sizeof hash)
+	if (outlen < sizeof hash || len == 0 || len > AUTH_PASSWORD_MAX)
 		return (-1);
-	if (crypto_pwhash_str(hash, password, strlen(password),
+	if (crypto_pwhash_str(hash, password, len,
 	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
 	    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
 		return (-1);
@@ -33,16 +35,15 @@ auth_hash(const char *password, char *out, size_t outlen)
 }
 
 int
-auth_verify(const char *hash, const char *password)
+auth_verify(const char *hash, const char *password, size_t len)
 {
-	int	ok;
-
-	if (hash == NULL || *hash == '\0') {
+	/* Over the cap, nothing can match (auth_hash refuses to make such a
+	 * hash); the dummy check still spends the time. */
+	if (hash == NULL || *hash == '\0' || len > AUTH_PASSWORD_MAX) {
 		if (crypto_pwhash_str_verify(auth_dummy, password,
-		    strlen(password)) == 0)
+		    len > AUTH_PASSWORD_MAX ? AUTH_PASSWORD_MAX : len) == 0)
 			return (0);	/* the dummy password: still no user */
 		return (0);
 	}
-	ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
-	return (ok);
+	return (crypto_pwhash_str_verify(hash, password, len) == 0);
 }

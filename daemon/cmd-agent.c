@@ -4,15 +4,18 @@
 #include <string.h>
 #include <strings.h>
 
+#include "audit.h"
 #include "auth.h"
 #include "cmd.h"
 #include "conn.h"
+#include "hasher.h"
 #include "journal.h"
 #include "log.h"
 #include "reply.h"
 #include "server.h"
 #include "store.h"
 #include "text.h"
+#include "throttle.h"
 #include "waiters.h"
 
 #define AGENT_NEXT_MAX_TIMEOUT	86400
@@ -306,14 +309,128 @@ agent_user_event(struct conn *c, enum event_type type, const char *name,
 	journal_emit(server.journal, &ev);
 }
 
+/*
+ * AGENT ADD and AGENT PASSWD hash on the hasher's threads, never on the
+ * loop: the connection waits for the answer like AUTH's (its pipelined
+ * commands after it too), everybody else goes on. Once hashed, the change
+ * is made and audited, and its reply held for the commit.
+ */
+static struct hash_job *
+agent_hash_job(struct conn *c, enum hash_op op, const char *name,
+    const struct cmd_args *a, int newarg)
+{
+	struct hash_job	*job = hasher_job_new(op);
+
+	snprintf(job->user, sizeof job->user, "%s", name);
+	conn_host(c, job->host, sizeof job->host);
+	snprintf(job->source, sizeof job->source, "@%s", c->user);
+	memcpy(job->newpass, a->argv[newarg], a->argvlen[newarg]);
+	job->newpasslen = a->argvlen[newarg];
+	job->arg = c;
+	return (job);
+}
+
+/* Hand the job over, or answer -BUSY; 0 if the connection now waits. */
+static int
+agent_hash_submit(struct conn *c, struct hash_job *job)
+{
+	if (hasher_submit(job) != 0) {
+		hasher_job_free(job);
+		resp_add_error(&c->reply, "BUSY try again: too many password "
+		    "hashes are waiting");
+		return (-1);
+	}
+	c->auth_job = job;
+	c->flags |= CONN_WAIT_AUTH;
+	return (0);
+}
+
+/* As cmd_dispatch audits a write command, once its outcome is known. */
+static void
+agent_hash_audit(struct conn *c, const char *sub, const char *name, int ok)
+{
+	char		*argv[3] = { "AGENT", (char *)sub, (char *)name };
+	size_t		 argvlen[3] = { 5, strlen(sub), strlen(name) };
+	struct cmd_args	 args = { 3, argv, argvlen };
+
+	if ((c->role & (ROLE_SUPERVISOR | ROLE_ADMIN)) != 0)
+		audit_command(c, &args, ok);
+}
+
+/* The answer is written (from start on): audit it, hold it, go on. */
+static void
+agent_hash_answered(struct conn *c, const char *sub, const char *name,
+    size_t start, uint64_t before)
+{
+	agent_hash_audit(c, sub, name, c->reply.len == start ||
+	    c->reply.data[start] != '-');
+	if (journal_count(server.journal) != before)
+		conn_mark_write(c, start);
+	cmd_auth_release(c);
+}
+
+static int
+agent_password_ok(struct conn *c, const struct cmd_args *a, int i)
+{
+	if (a->argvlen[i] == 0) {
+		resp_add_error(&c->reply, "ERR empty password");
+		return (0);
+	}
+	if (a->argvlen[i] > AUTH_PASSWORD_MAX) {
+		resp_add_error(&c->reply, "ERR password longer than %d bytes",
+		    AUTH_PASSWORD_MAX);
+		return (0);
+	}
+	return (1);
+}
+
+static void
+agent_add_done(struct hash_job *job)
+{
+	struct conn		*c = job->arg;
+	struct agent_opts	*o = job->ctx;
+	struct store_user	 u;
+	char			 err[ENGINE_ERRMAX];
+	size_t			 start;
+	uint64_t		 before;
+	int			 rc;
+
+	if (c == NULL)
+		return;		/* the client left: nothing was added */
+	c->auth_job = NULL;
+	start = c->reply.len;
+	before = journal_count(server.journal);
+	/* The skills and groups point into the copy, not the original. */
+	o->up.skills = o->skills;
+	o->up.groups = o->groups;
+	if (!job->ok)
+		resp_add_error(&c->reply, "ERR password hashing failed (out of "
+		    "memory)");
+	else if (store_get_user(server.store, job->user, &u) ||
+	    engine_agent_get(server.engine, job->user) != NULL)
+		resp_add_error(&c->reply, "ERR user '%.64s' already exists",
+		    job->user);
+	else if (is_agent_role(o->role) && (rc = agent_opts_add(c, o,
+	    job->user, o->role, err)) != ENGINE_OK)
+		cmd_reply_engine(c, rc, err);
+	else {
+		journal_put_user_demo(server.journal, job->user, job->out,
+		    o->role, job->demo, server_now());
+		agent_user_event(c, EV_USER_ADDED, job->user, o->role);
+		resp_add_status(&c->reply, "OK");
+	}
+	agent_hash_answered(c, "ADD", job->user, start, before);
+}
+
 static void
 cmd_agent_add(struct conn *c, const struct cmd_args *a)
 {
 	struct agent_opts	 o;
 	struct store_user	 u;
-	char			 hash[AUTH_HASH_MAX], err[ENGINE_ERRMAX];
+	struct hash_job		*job;
 	const char		*name = a->argv[2];
-	int			 rc, demo;
+	char			 err[ENGINE_ERRMAX];
+	int			 demo;
 
 	/* Users of every role: the engine sees only agents' names. */
 	if (cmd_check_name(c, a, 2, ENGINE_NAME_MAX, TEXT_WORD,
@@ -329,26 +446,20 @@ cmd_agent_add(struct conn *c, const struct cmd_args *a)
 		    name);
 		return;
 	}
-	if (a->argvlen[3] == 0) {
-		resp_add_error(&c->reply, "ERR empty password");
+	if (!agent_password_ok(c, a, 3))
 		return;
-	}
 	if ((demo = server_password_demo(name, a->argv[3], a->argvlen[3], err,
 	    sizeof err)) < 0) {
 		resp_add_error(&c->reply, "ERR %s", err);
 		return;
 	}
-	if (is_agent_role(o.role) &&
-	    (rc = agent_opts_add(c, &o, name, o.role, err)) != ENGINE_OK) {
-		cmd_reply_engine(c, rc, err);
-		return;
-	}
-	if (auth_hash(a->argv[3], hash, sizeof hash) != 0)
-		fatalx("password hashing failed (out of memory)");
-	journal_put_user_demo(server.journal, name, hash, o.role, demo,
-	    server_now());
-	agent_user_event(c, EV_USER_ADDED, name, o.role);
-	resp_add_status(&c->reply, "OK");
+	job = agent_hash_job(c, HASH_MAKE, name, a, 3);
+	job->demo = demo;
+	if ((job->ctx = malloc(sizeof o)) == NULL)
+		fatalx("out of memory");
+	memcpy(job->ctx, &o, sizeof o);
+	job->done = agent_add_done;
+	agent_hash_submit(c, job);
 }
 
 static void
@@ -389,13 +500,65 @@ cmd_agent_set(struct conn *c, const struct cmd_args *a)
 	resp_add_status(&c->reply, "OK");
 }
 
-/* Admins reset anyone's password; others change their own with OLD. */
+static void
+agent_passwd_done(struct hash_job *job)
+{
+	struct conn		*c = job->arg;
+	struct store_user	 u;
+	size_t			 start;
+	uint64_t		 before;
+	hl_ms			 now = server_now();
+
+	if (job->op == HASH_CHANGE) {
+		/* An OLD guess counts like an AUTH (daemon/throttle.c). */
+		if (job->ok)
+			throttle_success(job->host, job->user);
+		else if (c == NULL)
+			throttle_fail(job->host, job->user, now);
+	}
+	if (c == NULL)
+		return;		/* the client left: nothing was changed */
+	c->auth_job = NULL;
+	start = c->reply.len;
+	before = journal_count(server.journal);
+	if (job->op == HASH_CHANGE && !job->ok) {
+		log_info("client %llu (%s): wrong OLD password for '%.64s'",
+		    (unsigned long long)c->id, c->addr, job->user);
+		agent_hash_audit(c, "PASSWD", job->user, 0);
+		cmd_auth_refuse(c, throttle_fail(job->host, job->user, now),
+		    AUTH_KIND_PASSWD);
+		return;
+	}
+	if (job->out[0] == '\0')
+		resp_add_error(&c->reply, "ERR password hashing failed (out of "
+		    "memory)");
+	else if (!store_get_user(server.store, job->user, &u))
+		resp_add_error(&c->reply, "NOTFOUND no such user '%.64s'",
+		    job->user);
+	else if (job->op == HASH_CHANGE && strcmp(u.hash, job->hash) != 0)
+		resp_add_error(&c->reply, "ERR the password changed meanwhile; "
+		    "try again");
+	else {
+		journal_put_user_demo(server.journal, job->user, job->out,
+		    u.role, job->demo, server_now());
+		agent_user_event(c, EV_USER_PASSWORD, job->user, u.role);
+		resp_add_status(&c->reply, "OK");
+	}
+	agent_hash_answered(c, "PASSWD", job->user, start, before);
+}
+
+/*
+ * Admins reset anyone's password; others change their own with OLD. A
+ * wrong OLD is a password guess: throttled and locked like AUTH's, per
+ * address and (address, user).
+ */
 static void
 cmd_agent_passwd(struct conn *c, const struct cmd_args *a)
 {
 	struct store_user	 u;
-	char			 hash[AUTH_HASH_MAX], err[ENGINE_ERRMAX];
-	const char		*name = a->argv[2];
+	struct hash_job		*job;
+	const char		*name = u.name;
+	char			 host[128], err[ENGINE_ERRMAX];
 	int			 demo;
 
 	if (a->argc != 4 && !(a->argc == 6 && cmd_is(a->argv[4], "OLD"))) {
@@ -404,7 +567,7 @@ cmd_agent_passwd(struct conn *c, const struct cmd_args *a)
 		return;
 	}
 	if (c->role != ROLE_ADMIN) {
-		if (strcmp(name, c->user) != 0) {
+		if (strcmp(a->argv[2], c->user) != 0) {
 			resp_add_error(&c->reply, "NOPERM only an admin may "
 			    "change another user's password");
 			return;
@@ -415,31 +578,49 @@ cmd_agent_passwd(struct conn *c, const struct cmd_args *a)
 			return;
 		}
 	}
-	if (!store_get_user(server.store, name, &u)) {
+	if (!store_get_user(server.store, a->argv[2], &u)) {
 		resp_add_error(&c->reply, "NOTFOUND no such user '%.64s'",
-		    name);
+		    a->argv[2]);
 		return;
 	}
-	if (a->argc == 6 && !auth_verify(u.hash, a->argv[5])) {
-		resp_add_error(&c->reply, "WRONGPASS old password does not "
-		    "match");
+	/* From here the name is the stored one: the throttle's key and the
+	 * job's user are the same string. */
+	if (!agent_password_ok(c, a, 3))
+		return;
+	if (a->argc == 6 && a->argvlen[5] > AUTH_PASSWORD_MAX) {
+		resp_add_error(&c->reply, "ERR password longer than %d bytes",
+		    AUTH_PASSWORD_MAX);
 		return;
 	}
-	if (a->argvlen[3] == 0) {
-		resp_add_error(&c->reply, "ERR empty password");
-		return;
+	if (a->argc == 6) {
+		conn_host(c, host, sizeof host);
+		if (throttle_begin(host, name, server_now()) != 0) {
+			log_info("client %llu (%s): AGENT PASSWD for '%.64s' "
+			    "while locked", (unsigned long long)c->id, c->addr,
+			    name);
+			agent_hash_audit(c, "PASSWD", name, 0);
+			cmd_auth_refuse(c, 0, AUTH_KIND_PASSWD);
+			return;
+		}
 	}
 	if ((demo = server_password_demo(name, a->argv[3], a->argvlen[3], err,
 	    sizeof err)) < 0) {
+		if (a->argc == 6)
+			throttle_cancel(host, name);
 		resp_add_error(&c->reply, "ERR %s", err);
 		return;
 	}
-	if (auth_hash(a->argv[3], hash, sizeof hash) != 0)
-		fatalx("password hashing failed (out of memory)");
-	journal_put_user_demo(server.journal, name, hash, u.role, demo,
-	    server_now());
-	agent_user_event(c, EV_USER_PASSWORD, name, u.role);
-	resp_add_status(&c->reply, "OK");
+	job = agent_hash_job(c, a->argc == 6 ? HASH_CHANGE : HASH_MAKE, name,
+	    a, 3);
+	job->demo = demo;
+	if (a->argc == 6) {
+		snprintf(job->hash, sizeof job->hash, "%.127s", u.hash);
+		memcpy(job->password, a->argv[5], a->argvlen[5]);
+		job->passwordlen = a->argvlen[5];
+	}
+	job->done = agent_passwd_done;
+	if (agent_hash_submit(c, job) != 0 && a->argc == 6)
+		throttle_cancel(host, name);
 }
 
 static void

@@ -30,6 +30,12 @@
 static void
 cmd_ping(struct conn *c, const struct cmd_args *a)
 {
+	/* The table's arity says "at least"; PING also has a most. */
+	if (a->argc > 2) {
+		resp_add_error(&c->reply, "ERR wrong number of arguments for "
+		    "'PING' command; usage: PING [message]");
+		return;
+	}
 	if ((c->flags & CONN_PUBSUB) != 0) {
 		/* Redis answers a subscribed PING as a pub/sub message. */
 		resp_add_array(&c->reply, 2);
@@ -60,9 +66,9 @@ hello_reply(struct conn *c)
 	resp_add_array(&c->reply, 0);
 }
 
-/* The AUTH (or HELLO AUTH) answer is out: the connection goes on. */
-static void
-auth_release(struct conn *c)
+/* The answer to a password check is out: the connection goes on. */
+void
+cmd_auth_release(struct conn *c)
 {
 	c->flags &= ~CONN_WAIT_AUTH;
 	conn_want_flush(c);
@@ -74,19 +80,28 @@ auth_refused_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct conn	*c = arg;
 
-	resp_add_error(&c->reply, "WRONGPASS invalid username-password pair "
-	    "or user is disabled.");
-	auth_release(c);
+	if (c->auth_hello == AUTH_KIND_PASSWD)
+		resp_add_error(&c->reply, "WRONGPASS old password does not "
+		    "match");
+	else
+		resp_add_error(&c->reply, "WRONGPASS invalid username-password "
+		    "pair or user is disabled.");
+	cmd_auth_release(c);
 }
 
-/* A failure is answered late, later at each failure (daemon/throttle.c). */
-static void
-auth_refuse(struct conn *c, hl_ms delay)
+/*
+ * A failed password check is answered late, later at each failure
+ * (daemon/throttle.c); the connection waits meanwhile.
+ */
+void
+cmd_auth_refuse(struct conn *c, hl_ms delay, int kind)
 {
 	struct timeval	tv;
 
 	server.stats.auth_failures++;
 	c->auth_failures++;
+	c->auth_hello = kind;
+	c->flags |= CONN_WAIT_AUTH;
 	if (c->auth_timer == NULL)
 		c->auth_timer = evtimer_new(server.base, auth_refused_cb, c);
 	tv.tv_sec = delay / 1000;
@@ -94,75 +109,122 @@ auth_refuse(struct conn *c, hl_ms delay)
 	evtimer_add(c->auth_timer, &tv);
 }
 
-/* On the loop thread, once the hasher has checked the password. */
+/*
+ * On the loop thread, once the hasher has checked the password, or has
+ * dropped the check because the client left first. An attempt whose
+ * client left counts as a failure: a flood of connect, AUTH, close is
+ * throttled like any other.
+ */
 static void
 auth_done(struct hash_job *job)
 {
 	struct conn	*c = job->arg;
-	char		 host[128];
 	hl_ms		 now = server_now();
 
-	if (c == NULL)
-		return;		/* the client left meanwhile */
+	if (c == NULL) {
+		if (job->ok && job->role != 0)
+			throttle_cancel(job->host, job->user);
+		else
+			throttle_fail(job->host, job->user, now);
+		return;
+	}
 	c->auth_job = NULL;
-	conn_host(c, host, sizeof host);
-	if (job->ok && job->role != 0 && !throttle_locked(host, job->user,
+	if (job->ok && job->role != 0 && throttle_locked(job->host, job->user,
 	    now)) {
-		throttle_success(host, job->user);
+		/* Right, but a lock came meanwhile: refused all the same. */
+		throttle_cancel(job->host, job->user);
+		audit_login(c, job->user, 0, "locked");
+		cmd_auth_refuse(c, 0, c->auth_hello);
+		return;
+	}
+	if (job->ok && job->role != 0) {
+		throttle_success(job->host, job->user);
 		conn_login(c, job->user, job->role);
 		log_info("client %llu (%s): authenticated as %s (%s)",
 		    (unsigned long long)c->id, c->addr, c->user,
 		    role_name(c->role));
 		audit_login(c, c->user, 1, "");
-		if (c->auth_hello)
+		if (c->auth_hello == AUTH_KIND_HELLO)
 			hello_reply(c);
 		else
 			resp_add_status(&c->reply, "OK");
-		auth_release(c);
+		cmd_auth_release(c);
 		return;
 	}
 	log_info("client %llu (%s): failed AUTH for '%.64s'",
 	    (unsigned long long)c->id, c->addr, job->user);
-	audit_login(c, job->user, 0, job->ok ? "locked" : "wrong password");
-	auth_refuse(c, throttle_fail(host, job->user, now));
+	audit_login(c, job->user, 0, "wrong password");
+	cmd_auth_refuse(c, throttle_fail(job->host, job->user, now),
+	    c->auth_hello);
 }
 
 /*
  * Start checking a password: the connection waits (its later commands
- * too) while the hasher thread runs Argon2id; everybody else goes on.
+ * too, and before login its reading: daemon/conn.c) while a hasher thread
+ * runs Argon2id; everybody else goes on. The attempt counts against the
+ * address and the (address, user) pair as it arrives (daemon/throttle.c).
+ * User name and password are bytes with lengths: a NUL inside either is
+ * part of it.
  */
 static void
-auth_start(struct conn *c, const char *user, const char *password, int hello)
+auth_start(struct conn *c, const char *user, size_t userlen,
+    const char *password, size_t passwordlen, int hello)
 {
 	struct store_user	 u;
 	struct hash_job		*job;
-	char			 host[128];
+	char			 host[128], name[ENGINE_NAME_MAX];
+	int			 known;
 
-	c->flags |= CONN_WAIT_AUTH;
-	c->auth_hello = hello;
-	conn_host(c, host, sizeof host);
-	/* Locked: refused at once, unchecked; even the right password
-	 * would be refused, so guessing on is pointless and costs nothing. */
-	if (throttle_locked(host, user, server_now())) {
-		log_info("client %llu (%s): AUTH for '%.64s' while locked",
-		    (unsigned long long)c->id, c->addr, user);
-		audit_login(c, user, 0, "locked");
-		auth_refuse(c, 0);
+	if (passwordlen > AUTH_PASSWORD_MAX) {
+		resp_add_error(&c->reply, "ERR password longer than %d bytes",
+		    AUTH_PASSWORD_MAX);
 		return;
 	}
-	job = hasher_job_new();
-	if (store_get_user(server.store, user, &u)) {
+	conn_host(c, host, sizeof host);
+	/* The name as the throttle counts it, the same at every step. */
+	snprintf(name, sizeof name, "%s", user);
+	c->flags |= CONN_WAIT_AUTH;
+	c->auth_hello = hello ? AUTH_KIND_HELLO : AUTH_KIND_AUTH;
+	/* Locked: refused at once, unchecked; even the right password
+	 * would be refused, so guessing on is pointless and costs nothing.
+	 * Counted (INFO auth_locked_refusals), not journaled: a flood must
+	 * not turn into a database row per attempt. */
+	if (throttle_begin(host, name, server_now()) != 0) {
+		log_debug("client %llu (%s): AUTH for '%.64s' while locked",
+		    (unsigned long long)c->id, c->addr, user);
+		cmd_auth_refuse(c, 0, c->auth_hello);
+		return;
+	}
+	job = hasher_job_new(HASH_VERIFY);
+	/* A name no user can have (a NUL inside, too long) is checked
+	 * against nothing, never against the user its prefix names. */
+	known = userlen < sizeof u.name && memchr(user, '\0', userlen) ==
+	    NULL && store_get_user(server.store, user, &u);
+	if (known) {
 		snprintf(job->hash, sizeof job->hash, "%.127s", u.hash);
 		job->role = u.role;
 	}
-	snprintf(job->user, sizeof job->user, "%.63s", user);
-	if (strlen(password) >= sizeof job->password)
-		job->hash[0] = '\0';	/* cannot match: spend the time anyway */
-	snprintf(job->password, sizeof job->password, "%s", password);
+	memcpy(job->user, name, sizeof job->user);
+	snprintf(job->host, sizeof job->host, "%s", host);
+	/* Before login the address is the source that waits its turn;
+	 * after, the user. */
+	if (c->authed)
+		snprintf(job->source, sizeof job->source, "@%s", c->user);
+	else
+		snprintf(job->source, sizeof job->source, "%.64s", host);
+	memcpy(job->password, password, passwordlen);
+	job->passwordlen = passwordlen;
 	job->done = auth_done;
 	job->arg = c;
+	if (hasher_submit(job) != 0) {
+		throttle_cancel(host, job->user);
+		hasher_job_free(job);
+		c->flags &= ~CONN_WAIT_AUTH;
+		resp_add_error(&c->reply, "BUSY try again: too many password "
+		    "checks are waiting");
+		return;
+	}
 	c->auth_job = job;
-	hasher_submit(job);
 }
 
 static void
@@ -173,7 +235,8 @@ cmd_auth(struct conn *c, const struct cmd_args *a)
 		    "password: AUTH <user> <password>");
 		return;
 	}
-	auth_start(c, a->argv[1], a->argv[2], 0);
+	auth_start(c, a->argv[1], a->argvlen[1], a->argv[2], a->argvlen[2],
+	    0);
 }
 
 static void
@@ -205,7 +268,8 @@ cmd_hello(struct conn *c, const struct cmd_args *a)
 		}
 	}
 	if (auth != 0)
-		auth_start(c, a->argv[auth], a->argv[auth + 1], 1);
+		auth_start(c, a->argv[auth], a->argvlen[auth], a->argv[auth + 1],
+		    a->argvlen[auth + 1], 1);
 	else
 		hello_reply(c);
 }
@@ -259,6 +323,25 @@ info_retention(struct resp_buf *b)
 	    (unsigned long long)r->failures);
 	info_line(b, "retention_max_batch_usec:%llu",
 	    (unsigned long long)r->max_batch_usec);
+}
+
+/* Password checking, in INFO stats: what an operator watches in a flood. */
+static void
+info_auth(struct resp_buf *b)
+{
+	const struct hasher_stats	*h = hasher_stats();
+
+	info_line(b, "auth_locked_refusals:%llu",
+	    (unsigned long long)throttle_refusals());
+	info_line(b, "auth_throttle_entries:%zu", throttle_entries());
+	info_line(b, "hasher_threads:%d", h->threads);
+	info_line(b, "hasher_queued:%zu", h->queued);
+	info_line(b, "hasher_running:%zu", h->running);
+	info_line(b, "hasher_jobs_done:%llu", (unsigned long long)h->done);
+	info_line(b, "hasher_jobs_dropped:%llu",
+	    (unsigned long long)h->dropped);
+	info_line(b, "hasher_busy_refusals:%llu",
+	    (unsigned long long)h->busy);
 }
 
 static int
@@ -334,6 +417,7 @@ cmd_info(struct conn *c, const struct cmd_args *a)
 		    (unsigned long long)server.stats.idle_disconnects);
 		info_line(&b, "auth_failures:%llu",
 		    (unsigned long long)server.stats.auth_failures);
+		info_auth(&b);
 		info_line(&b, "accept_pauses:%llu",
 		    (unsigned long long)server.stats.accept_pauses);
 		info_line(&b, "rejected_unauth_connections:%llu",

@@ -222,12 +222,16 @@ cmd_dispatch(struct conn *c, const struct cmd_args *a)
 	if (cmd_check(c, a, e) == 0) {
 		before = journal_count(server.journal);
 		e->exec(c, a);
-		if ((e->flags & (CMD_WRITE | CMD_AUDIT)) != 0 &&
-		    (c->role & (ROLE_SUPERVISOR | ROLE_ADMIN)) != 0)
-			audit_command(c, a, c->reply.len == start ||
-			    c->reply.data[start] != '-');
-		if (journal_count(server.journal) != before)
-			conn_mark_write(c, start);
+		/* A command waiting for the hasher (AUTH, AGENT ADD, AGENT
+		 * PASSWD) is audited and held for the commit when answered. */
+		if ((c->flags & CONN_WAIT_AUTH) == 0) {
+			if ((e->flags & (CMD_WRITE | CMD_AUDIT)) != 0 &&
+			    (c->role & (ROLE_SUPERVISOR | ROLE_ADMIN)) != 0)
+				audit_command(c, a, c->reply.len == start ||
+				    c->reply.data[start] != '-');
+			if (journal_count(server.journal) != before)
+				conn_mark_write(c, start);
+		}
 	}
 	if (row < CMD_MAX_ROWS) {
 		cmd_stats[row].calls++;

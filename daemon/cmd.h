@@ -54,8 +54,9 @@ void	cmd_foreach(void (*fn)(const struct cmd_entry *, void *), void *);
 
 /*
  * Per row since start: dispatches that matched it, and those answered with
- * an error at once (arity, role and mode refusals included; AUTH is
- * answered later and counted in auth_failures instead).
+ * an error at once (arity, role and mode refusals included; AUTH, AGENT ADD
+ * and AGENT PASSWD wait for the hasher and are answered later, AUTH's
+ * failures counted in auth_failures instead).
  */
 struct cmd_stat {
 	uint64_t	calls;
@@ -77,6 +78,17 @@ int	cmd_is(const char *arg, const char *keyword);
  */
 int	cmd_check_name(struct conn *, const struct cmd_args *, int i,
 	    size_t max, int flags, const char *what);
+
+/*
+ * Password checks (cmd-server.c), shared with AGENT PASSWD ... OLD: a
+ * refusal answered after delay ms (WRONGPASS in the words of kind), and
+ * the end of the wait either way.
+ */
+#define AUTH_KIND_AUTH		0
+#define AUTH_KIND_HELLO		1	/* HELLO 2 AUTH: answered with a map */
+#define AUTH_KIND_PASSWD	2	/* AGENT PASSWD ... OLD */
+void	cmd_auth_refuse(struct conn *, hl_ms delay, int kind);
+void	cmd_auth_release(struct conn *);
 
 /* AGENT NEXT ... ACCEPT, resumed with its offer (c->accept_offer). */
 void	cmd_agent_next_accept(struct conn *);

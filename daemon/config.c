@@ -57,6 +57,12 @@ config_defaults(struct config *cfg)
 	cfg->auth_fail_delay_max = 5000;
 	cfg->auth_lock_after = 10;
 	cfg->auth_lock_time = 5 * 60 * 1000;
+	cfg->auth_address_lock_after = 100;
+	cfg->auth_hash_threads = 0;
+	cfg->auth_hash_queue = 1024;
+	cfg->auth_hash_queue_per_address = 256;
+	cfg->preauth_max_bytes = 16 * 1024;
+	cfg->preauth_max_args = 8;
 	cfg->retention_keep = 0;
 	cfg->retention_batch = 200;
 	cfg->retention_interval = 60 * 1000;
@@ -541,6 +547,13 @@ config_limits_key(struct config_parse *p, const char *key, const char *value)
 			return (BAD(key));
 		return (0);
 	}
+	if (strcmp(key, "preauth_max_args") == 0) {
+		/* AUTH and HELLO 2 AUTH u p SETNAME n need 3 and 7. */
+		if (config_parse_int(value, 3, 1000000, &v) != 0)
+			return (BAD(key));
+		cfg->preauth_max_args = (size_t)v;
+		return (0);
+	}
 	if (strcmp(key, "max_inline") == 0) {
 		sz = &cfg->max_inline;
 		min = 64;
@@ -553,6 +566,10 @@ config_limits_key(struct config_parse *p, const char *key, const char *value)
 	} else if (strcmp(key, "pubsub_output_limit") == 0) {
 		sz = &cfg->pubsub_output_limit;
 		min = 1024;
+	} else if (strcmp(key, "preauth_max_bytes") == 0) {
+		/* Room for AUTH with the longest password and a long name. */
+		sz = &cfg->preauth_max_bytes;
+		min = 2048;
 	} else
 		return (config_error(p, "unknown key '%s' in [limits]", key));
 	if (config_parse_size(value, sz) != 0 || *sz < min)
@@ -577,9 +594,28 @@ config_auth_key(struct config_parse *p, const char *key, const char *value)
 		if (config_parse_int(value, 0, 1000000, &v) != 0)
 			return (BAD(key));
 		cfg->auth_lock_after = (int)v;
+	} else if (strcmp(key, "address_lock_after") == 0) {
+		if (config_parse_int(value, 0, 1000000, &v) != 0)
+			return (BAD(key));
+		cfg->auth_address_lock_after = (int)v;
 	} else if (strcmp(key, "lock_time") == 0) {
 		if (config_parse_duration(value, &cfg->auth_lock_time) != 0)
 			return (BAD(key));
+	} else if (strcmp(key, "hash_threads") == 0) {
+		if (strcmp(value, "auto") == 0)
+			cfg->auth_hash_threads = 0;
+		else if (config_parse_int(value, 1, 256, &v) != 0)
+			return (BAD(key));
+		else
+			cfg->auth_hash_threads = (int)v;
+	} else if (strcmp(key, "hash_queue") == 0) {
+		if (config_parse_int(value, 1, 1000000, &v) != 0)
+			return (BAD(key));
+		cfg->auth_hash_queue = (size_t)v;
+	} else if (strcmp(key, "hash_queue_per_address") == 0) {
+		if (config_parse_int(value, 1, 1000000, &v) != 0)
+			return (BAD(key));
+		cfg->auth_hash_queue_per_address = (size_t)v;
 	} else
 		return (config_error(p, "unknown key '%s' in [auth]", key));
 	return (0);

@@ -57,11 +57,16 @@ struct config {
 	char			http_bind[256];
 	int			http_port;	/* 0: the system picks one */
 
-	/* [auth]: failed AUTH throttling (daemon/throttle.c) */
+	/* [auth]: password guesses (daemon/throttle.c) and the hashing
+	 * threads (daemon/hasher.c) */
 	hl_ms			auth_fail_delay;
 	hl_ms			auth_fail_delay_max;
-	int			auth_lock_after;
+	int			auth_lock_after;	/* per (address, user) */
+	int			auth_address_lock_after;	/* per address */
 	hl_ms			auth_lock_time;
+	int			auth_hash_threads;	/* 0: one per core */
+	size_t			auth_hash_queue;	/* jobs waiting */
+	size_t			auth_hash_queue_per_address;
 
 	/* [limits] */
 	size_t			max_clients;
@@ -75,6 +80,8 @@ struct config {
 	hl_ms			auth_timeout;	/* AUTH after connect; 0: none */
 	size_t			max_unauth_per_addr;	/* 0: no cap */
 	size_t			max_subscriptions;	/* per connection */
+	size_t			preauth_max_bytes;	/* a command before AUTH */
+	size_t			preauth_max_args;
 
 	/* [routing] */
 	hl_ms			reject_cooldown;

@@ -40,6 +40,7 @@ static struct conn_user	*conn_users[CONN_USER_BUCKETS];
 
 static void	conn_session_end(struct conn *);
 static void	conn_read_cb(evutil_socket_t, short, void *);
+static void	conn_hup_cb(evutil_socket_t, short, void *);
 static void	conn_write_cb(struct bufferevent *, void *);
 static void	conn_event_cb(struct bufferevent *, short, void *);
 
@@ -54,12 +55,32 @@ conn_limits(void)
 	return (l);
 }
 
+/*
+ * Before login a connection gets small limits ([limits] preauth_max_bytes
+ * and preauth_max_args): AUTH, HELLO, PING and QUIT need no more, and a
+ * stranger must not make the daemon hold megabytes.
+ */
+static struct resp_limits
+conn_preauth_limits(void)
+{
+	struct resp_limits	l = conn_limits();
+	size_t			max = server.cfg.preauth_max_bytes;
+
+	if (l.max_inline > max)
+		l.max_inline = max;
+	if (l.max_bulk > max)
+		l.max_bulk = max;
+	if (l.max_args > server.cfg.preauth_max_args)
+		l.max_args = server.cfg.preauth_max_args;
+	return (l);
+}
+
 void
 conn_accept(int fd, const char *addr, int is_unix)
 {
 	static const char	 full[] = "-ERR max number of clients reached\r\n";
 	struct conn		*c;
-	struct resp_limits	 limits = conn_limits();
+	struct resp_limits	 limits = conn_preauth_limits();
 	int			 one = 1;
 
 	server.stats.connections_received++;
@@ -99,7 +120,9 @@ conn_accept(int fd, const char *addr, int is_unix)
 	c->bev = bufferevent_socket_new(server.base, fd, BEV_OPT_CLOSE_ON_FREE);
 	c->rev = event_new(server.base, fd, EV_READ | EV_PERSIST, conn_read_cb,
 	    c);
-	if (c->bev == NULL || c->rev == NULL)
+	c->hup = event_new(server.base, fd, EV_CLOSED | EV_PERSIST, conn_hup_cb,
+	    c);
+	if (c->bev == NULL || c->rev == NULL || c->hup == NULL)
 		fatalx("cannot create connection events");
 	bufferevent_setcb(c->bev, NULL, conn_write_cb, conn_event_cb, c);
 	conn_set_idle(c);
@@ -162,6 +185,48 @@ conn_check_output(struct conn *c)
 	}
 }
 
+/*
+ * Stop reading while the connection cannot go on: the peer's pipelined
+ * input waits in the socket, not in our memory. Before login, at once
+ * while its one command (AUTH) waits, and a command still incomplete past
+ * preauth_max_bytes is a protocol error; after, past a bound.
+ */
+static void
+conn_bound_input(struct conn *c)
+{
+	size_t	pending = resp_parser_pending(c->parser);
+	int	waiting = (c->flags & (CONN_BLOCKED | CONN_WAIT_AUTH |
+		    CONN_WAIT_REPORT)) != 0;
+
+	if ((c->flags & (CONN_DEAD | CONN_CLOSE | CONN_READ_OFF)) != 0)
+		return;
+	if (!c->authed && !waiting &&
+	    pending > server.cfg.preauth_max_bytes) {
+		server.stats.protocol_errors++;
+		resp_add_error(&c->reply, "ERR Protocol error: command longer "
+		    "than %zu bytes before AUTH", server.cfg.preauth_max_bytes);
+		log_info("client %llu (%s): protocol error: command over %zu "
+		    "bytes before AUTH", (unsigned long long)c->id, c->addr,
+		    server.cfg.preauth_max_bytes);
+		c->flags |= CONN_CLOSE;
+		return;
+	}
+	if (waiting && (!c->authed ||
+	    pending > server.cfg.max_bulk + server.cfg.max_inline)) {
+		c->flags |= CONN_READ_OFF;
+		event_del(c->rev);
+		/* A client that leaves meanwhile is seen at once, so its
+		 * waiting password check is dropped unrun (daemon/hasher.c). */
+		event_add(c->hup, NULL);
+	}
+}
+
+static void
+conn_hup_cb(evutil_socket_t fd, short what, void *arg)
+{
+	conn_kill(arg, "closed by client");
+}
+
 void
 conn_process(struct conn *c)
 {
@@ -195,6 +260,7 @@ conn_process(struct conn *c)
 			break;
 		}
 	}
+	conn_bound_input(c);
 	guard_request(c);
 	conn_want_flush(c);
 }
@@ -225,12 +291,6 @@ conn_read_cb(evutil_socket_t fd, short what, void *arg)
 		return;
 	if (resp_parser_feed(c->parser, buf, (size_t)n) != 0)
 		fatalx("out of memory");
-	/* A blocked client may pipeline more; stop reading past a bound. */
-	if ((c->flags & CONN_BLOCKED) != 0 && resp_parser_pending(c->parser) >
-	    server.cfg.max_bulk + server.cfg.max_inline) {
-		c->flags |= CONN_READ_OFF;
-		event_del(c->rev);
-	}
 	conn_process(c);
 }
 
@@ -318,6 +378,7 @@ conn_resume_all(void)
 		if ((c->flags & CONN_DEAD) != 0)
 			continue;
 		c->flags &= ~CONN_READ_OFF;
+		event_del(c->hup);
 		conn_set_idle(c);
 		if (c->accept_offer != 0)
 			cmd_agent_next_accept(c);
@@ -336,6 +397,7 @@ conn_kill(struct conn *c, const char *why)
 	conn_session_end(c);
 	guard_close(c);
 	event_del(c->rev);
+	event_del(c->hup);
 	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
 	if ((c->flags & CONN_IN_FLUSH) != 0) {
 		TAILQ_REMOVE(&server.flush, c, flush_entry);
@@ -406,10 +468,12 @@ void
 conn_login(struct conn *c, const char *user, int role)
 {
 	struct conn_user	**p, *u;
+	struct resp_limits	  limits = conn_limits();
 
 	conn_session_end(c);	/* AUTH again, maybe as someone else */
 	guard_login(c);
 	c->authed = 1;
+	resp_parser_set_limits(c->parser, &limits);
 	c->role = role;
 	snprintf(c->user, sizeof c->user, "%s", user);
 	if ((u = *(p = conn_user_find(c->user))) == NULL) {
@@ -459,10 +523,11 @@ conn_free_dead(void)
 			event_free(c->auth_timer);
 		guard_free(c);
 		if (c->auth_job != NULL)
-			c->auth_job->arg = NULL;	/* the answer has nobody */
+			hasher_cancel(c->auth_job);	/* dropped unrun */
 		if (c->report_job != NULL)
 			report_cancel(c->report_job);
 		event_free(c->rev);
+		event_free(c->hup);
 		bufferevent_free(c->bev);
 		resp_parser_free(c->parser);
 		resp_buf_free(&c->reply);

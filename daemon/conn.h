@@ -23,7 +23,8 @@ struct report_job;
 #define CONN_BLOCKED	0x20	/* waiting in AGENT NEXT */
 #define CONN_UNIX	0x40
 #define CONN_READ_OFF	0x80	/* reading paused (blocked, input bounded) */
-#define CONN_WAIT_AUTH	0x100	/* AUTH being checked or its answer held */
+#define CONN_WAIT_AUTH	0x100	/* a password being checked or hashed, or
+				   an AUTH answer held */
 #define CONN_WAIT_REPORT 0x200	/* a REPORT on the report thread */
 #define CONN_SESSION	0x400	/* counted in its user's live sessions */
 
@@ -39,6 +40,7 @@ struct conn {
 	int			 flags;
 	struct bufferevent	*bev;		/* output that had to wait */
 	struct event		*rev;		/* input */
+	struct event		*hup;		/* the peer left, reading paused */
 	char			 addr[128];
 	hl_ms			 created;
 	uint64_t		 commands;

@@ -1,4 +1,6 @@
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -6,28 +8,114 @@
 #include "log.h"
 #include "worker.h"
 
-static struct worker	*hasher;
-static size_t		 hasher_jobs;	/* queued or running */
+TAILQ_HEAD(hash_job_list, hash_job);
+
+/* One source's waiting jobs; on the ring while it has any. */
+struct hasher_source {
+	char				 key[ENGINE_NAME_MAX + 8];
+	struct hash_job_list		 jobs;
+	size_t				 n;
+	TAILQ_ENTRY(hasher_source)	 ring;
+};
+TAILQ_HEAD(hasher_ring, hasher_source);
+
+static struct worker		*hasher;
+static struct hasher_ring	 hasher_ring = TAILQ_HEAD_INITIALIZER(hasher_ring);
+static struct hash_job_list	 hasher_running = TAILQ_HEAD_INITIALIZER(hasher_running);
+static struct hasher_stats	 stats;
+static size_t			 queue_max = 1024, source_max = 256;
 
 struct hash_job *
-hasher_job_new(void)
+hasher_job_new(enum hash_op op)
 {
 	struct hash_job	*job;
 
 	if ((job = calloc(1, sizeof *job)) == NULL)
 		fatalx("out of memory");
+	job->op = op;
 	return (job);
 }
 
-/* On the worker thread. */
+void
+hasher_job_free(struct hash_job *job)
+{
+	sodium_memzero(job->password, sizeof job->password);
+	sodium_memzero(job->newpass, sizeof job->newpass);
+	free(job->ctx);
+	free(job);
+}
+
+/* On a worker thread: touches the job only. */
 static void
 hasher_run(void *arg)
 {
 	struct hash_job	*job = arg;
 
-	job->ok = auth_verify(job->hash[0] != '\0' ? job->hash : NULL,
-	    job->password);
+	switch (job->op) {
+	case HASH_VERIFY:
+		job->ok = auth_verify(job->hash, job->password,
+		    job->passwordlen);
+		break;
+	case HASH_CHANGE:
+		job->ok = auth_verify(job->hash, job->password,
+		    job->passwordlen);
+		if (job->ok && auth_hash(job->newpass, job->newpasslen,
+		    job->out, sizeof job->out) != 0)
+			job->out[0] = '\0';
+		break;
+	case HASH_MAKE:
+		job->ok = auth_hash(job->newpass, job->newpasslen, job->out,
+		    sizeof job->out) == 0;
+		break;
+	}
 	sodium_memzero(job->password, sizeof job->password);
+	sodium_memzero(job->newpass, sizeof job->newpass);
+}
+
+/*
+ * How many threads one source may hold at once: all but one when there
+ * are several, so that a login from anywhere else finds a thread free
+ * even while one address floods (and the flood gets less CPU).
+ */
+static int
+hasher_may_run(const struct hasher_source *src)
+{
+	struct hash_job	*job;
+	int		 n = 0, cap = stats.threads > 1 ? stats.threads - 1 : 1;
+
+	TAILQ_FOREACH(job, &hasher_running, entry)
+		if (strcmp(job->source, src->key) == 0 && ++n >= cap)
+			return (0);
+	return (1);
+}
+
+/* Hand waiting jobs to free threads, one source after the other. */
+static void
+hasher_pump(void)
+{
+	struct hasher_source	*src;
+	struct hash_job		*job;
+
+	while (stats.running < (size_t)stats.threads) {
+		TAILQ_FOREACH(src, &hasher_ring, ring)
+			if (hasher_may_run(src))
+				break;
+		if (src == NULL)
+			return;
+		job = TAILQ_FIRST(&src->jobs);
+		TAILQ_REMOVE(&src->jobs, job, entry);
+		TAILQ_REMOVE(&hasher_ring, src, ring);
+		if (--src->n > 0)
+			TAILQ_INSERT_TAIL(&hasher_ring, src, ring);
+		else
+			free(src);
+		job->src = NULL;
+		job->running = 1;
+		TAILQ_INSERT_TAIL(&hasher_running, job, entry);
+		stats.queued--;
+		stats.running++;
+		worker_submit(hasher, job);
+	}
 }
 
 /* On the loop thread. */
@@ -36,51 +124,126 @@ hasher_done(void *arg)
 {
 	struct hash_job	*job = arg;
 
-	hasher_jobs--;
+	TAILQ_REMOVE(&hasher_running, job, entry);
+	stats.running--;
+	stats.done++;
 	job->done(job);
-	free(job);
+	hasher_job_free(job);
+	hasher_pump();
+}
+
+static int
+hasher_ncpu(void)
+{
+	long	n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 1)
+		return (1);
+	return (n > HASHER_MAX_AUTO_THREADS ? HASHER_MAX_AUTO_THREADS :
+	    (int)n);
 }
 
 int
-hasher_start(struct event_base *base)
+hasher_start(struct event_base *base, int nthreads)
 {
 	char	err[256];
 
-	if ((hasher = worker_start(base, hasher_run, hasher_done, err,
-	    sizeof err)) == NULL) {
+	if (nthreads <= 0)
+		nthreads = hasher_ncpu();
+	if ((hasher = worker_start_pool(base, nthreads, hasher_run,
+	    hasher_done, err, sizeof err)) == NULL) {
 		log_warnx("%s", err);
 		return (-1);
 	}
+	stats.threads = nthreads;
+	log_debug("password hashing on %d threads", nthreads);
 	return (0);
 }
 
 void
-hasher_submit(struct hash_job *job)
+hasher_configure(size_t qmax, size_t smax)
 {
-	hasher_jobs++;
-	worker_submit(hasher, job);
+	queue_max = qmax;
+	source_max = smax;
 }
 
-size_t
-hasher_pending(void)
+int
+hasher_submit(struct hash_job *job)
 {
-	return (hasher_jobs);
+	struct hasher_source	*src;
+
+	TAILQ_FOREACH(src, &hasher_ring, ring)
+		if (strcmp(src->key, job->source) == 0)
+			break;
+	if ((queue_max > 0 && stats.queued >= queue_max) ||
+	    (source_max > 0 && src != NULL && src->n >= source_max)) {
+		stats.busy++;
+		return (-1);
+	}
+	if (src == NULL) {
+		if ((src = calloc(1, sizeof *src)) == NULL)
+			fatalx("out of memory");
+		memcpy(src->key, job->source, sizeof src->key);
+		TAILQ_INIT(&src->jobs);
+		TAILQ_INSERT_TAIL(&hasher_ring, src, ring);
+	}
+	TAILQ_INSERT_TAIL(&src->jobs, job, entry);
+	src->n++;
+	job->src = src;
+	stats.queued++;
+	hasher_pump();
+	return (0);
+}
+
+void
+hasher_cancel(struct hash_job *job)
+{
+	struct hasher_source	*src = job->src;
+
+	job->arg = NULL;
+	if (job->running)
+		return;		/* hasher_done calls done for nobody */
+	TAILQ_REMOVE(&src->jobs, job, entry);
+	if (--src->n == 0) {
+		TAILQ_REMOVE(&hasher_ring, src, ring);
+		free(src);
+	}
+	stats.queued--;
+	stats.dropped++;
+	job->dropped = 1;
+	job->done(job);
+	hasher_job_free(job);
+}
+
+const struct hasher_stats *
+hasher_stats(void)
+{
+	return (&stats);
 }
 
 static void
 hasher_drop(void *arg)
 {
-	struct hash_job	*job = arg;
-
-	sodium_memzero(job->password, sizeof job->password);
-	free(job);
+	hasher_job_free(arg);
 }
 
-/* Jobs still queued or handed back are dropped: their clients are gone. */
+/* At exit: waiting, running and finished jobs go; their clients are gone. */
 void
 hasher_stop(void)
 {
+	struct hasher_source	*src;
+	struct hash_job		*job;
+
+	while ((src = TAILQ_FIRST(&hasher_ring)) != NULL) {
+		while ((job = TAILQ_FIRST(&src->jobs)) != NULL) {
+			TAILQ_REMOVE(&src->jobs, job, entry);
+			hasher_job_free(job);
+		}
+		TAILQ_REMOVE(&hasher_ring, src, ring);
+		free(src);
+	}
 	worker_stop(hasher, hasher_drop);
+	TAILQ_INIT(&hasher_running);
 	hasher = NULL;
-	hasher_jobs = 0;
+	memset(&stats, 0, sizeof stats);
 }

@@ -43,14 +43,18 @@ usage(FILE *fp)
 	    "  -h, --help             this help\n", DEFAULT_CONFIG);
 }
 
-/* For config files: an Argon2id hash of one line read from stdin. */
+/*
+ * For config files: an Argon2id hash of one line read from stdin, every
+ * byte of it up to the line end (a NUL inside is part of the password).
+ */
 static int
 hash_password(void)
 {
-	char		line[1024], hash[AUTH_HASH_MAX];
-	struct termios	t, saved;
-	int		tty = isatty(STDIN_FILENO);
-	size_t		n;
+	char		*line = NULL, hash[AUTH_HASH_MAX];
+	size_t		 cap = 0, n;
+	ssize_t		 got;
+	struct termios	 t, saved;
+	int		 tty = isatty(STDIN_FILENO), rc = 1;
 
 	if (tty) {
 		fprintf(stderr, "password: ");
@@ -59,29 +63,35 @@ hash_password(void)
 		t.c_lflag &= ~(tcflag_t)ECHO;
 		tcsetattr(STDIN_FILENO, TCSANOW, &t);
 	}
-	if (fgets(line, sizeof line, stdin) == NULL) {
-		if (tty)
-			tcsetattr(STDIN_FILENO, TCSANOW, &saved);
-		fprintf(stderr, "hotlined: no password on stdin\n");
-		return (1);
-	}
+	got = getline(&line, &cap, stdin);
 	if (tty) {
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
 		fputc('\n', stderr);
 	}
-	n = strcspn(line, "\r\n");
-	line[n] = '\0';
-	if (n == 0) {
+	if (got < 0) {
+		fprintf(stderr, "hotlined: no password on stdin\n");
+		goto out;
+	}
+	n = (size_t)got;
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		n--;
+	if (n == 0)
 		fprintf(stderr, "hotlined: empty password\n");
-		return (1);
-	}
-	if (auth_init() != 0 || auth_hash(line, hash, sizeof hash) != 0) {
+	else if (n > AUTH_PASSWORD_MAX)
+		fprintf(stderr, "hotlined: password longer than %d bytes\n",
+		    AUTH_PASSWORD_MAX);
+	else if (auth_init() != 0 || auth_hash(line, n, hash,
+	    sizeof hash) != 0)
 		fprintf(stderr, "hotlined: hashing failed\n");
-		return (1);
+	else {
+		printf("%s\n", hash);
+		rc = 0;
 	}
-	explicit_bzero(line, sizeof line);
-	printf("%s\n", hash);
-	return (0);
+out:
+	if (line != NULL)
+		explicit_bzero(line, cap);
+	free(line);
+	return (rc);
 }
 
 /* Offline: the store refuses while a daemon holds the data folder. */

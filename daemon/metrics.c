@@ -13,6 +13,7 @@
 #include "guard.h"
 #include "journal.h"
 #include "log.h"
+#include "hasher.h"
 #include "metrics.h"
 #include "server.h"
 #include "store.h"
@@ -378,6 +379,15 @@ metrics_prometheus(struct resp_buf *b)
 	mscalar(b, "hotline_subscribe_refused_total", "counter",
 	    "SUBSCRIBE and PSUBSCRIBE refused: a bad name or max_subscriptions.",
 	    (unsigned long long)server.stats.subscribe_refused);
+	mscalar(b, "hotline_hasher_queued", "gauge",
+	    "Password checks and hashes waiting for a hashing thread.",
+	    hasher_stats()->queued);
+	mscalar(b, "hotline_hasher_dropped_total", "counter",
+	    "Password checks dropped unrun: their client had left.",
+	    (unsigned long long)hasher_stats()->dropped);
+	mscalar(b, "hotline_hasher_busy_total", "counter",
+	    "Password checks refused with -BUSY: the queue was full.",
+	    (unsigned long long)hasher_stats()->busy);
 	mfamily(b, "hotline_uptime_seconds", "gauge",
 	    "Seconds since the daemon started.");
 	mprintf(b, "hotline_uptime_seconds %.3f\n",

@@ -349,8 +349,10 @@ server_env_admin(void)
 
 	if (pw == NULL || *pw == '\0')
 		return;
-	if (auth_hash(pw, hash, sizeof hash) != 0)
-		fatalx("cannot hash HOTLINE_ADMIN_PASSWORD");
+	/* An environment variable is a C string: it cannot hold a NUL. */
+	if (auth_hash(pw, strlen(pw), hash, sizeof hash) != 0)
+		fatalx("cannot hash HOTLINE_ADMIN_PASSWORD (at most %d bytes)",
+		    AUTH_PASSWORD_MAX);
 	journal_put_user_demo(server.journal, "admin", hash, ROLE_ADMIN,
 	    server_is_demo("admin", pw, strlen(pw)), server_now());
 	log_info("user admin set from HOTLINE_ADMIN_PASSWORD");
@@ -364,8 +366,11 @@ server_throttle_conf(void)
 	tc.delay = server.cfg.auth_fail_delay;
 	tc.delay_max = server.cfg.auth_fail_delay_max;
 	tc.lock_after = server.cfg.auth_lock_after;
+	tc.addr_lock_after = server.cfg.auth_address_lock_after;
 	tc.lock_time = server.cfg.auth_lock_time;
 	throttle_configure(&tc);
+	hasher_configure(server.cfg.auth_hash_queue,
+	    server.cfg.auth_hash_queue_per_address);
 }
 
 /* presence: with it, the agents as the last commit left them (a rebuild). */
@@ -610,7 +615,8 @@ server_demo_verify(struct demo_scan *ds)
 		if (ds->v[i].demo >= 0)
 			continue;
 		snprintf(demo, sizeof demo, "%s-demo", ds->v[i].name);
-		ds->v[i].demo = auth_verify(ds->v[i].hash, demo) ? 1 : 0;
+		ds->v[i].demo = auth_verify(ds->v[i].hash, demo,
+		    strlen(demo)) ? 1 : 0;
 		checked++;
 	}
 	if (checked == 0)
@@ -679,7 +685,8 @@ server_protected_mode(const struct config *cfg, char *err, size_t errlen)
 		    store_get_user(server.store, cfg->users[k].name, &u))
 			continue;
 		snprintf(demo, sizeof demo, "%s-demo", cfg->users[k].name);
-		if (auth_verify(cfg->users[k].password_hash, demo)) {
+		if (auth_verify(cfg->users[k].password_hash, demo,
+		    strlen(demo))) {
 			server_demo_advice(err, errlen, cfg->users[k].name);
 			rc = -1;
 		}
@@ -716,7 +723,7 @@ server_init(const char *config_path, const struct config *cfg)
 	    (server.base = event_base_new_with_config(evcfg)) == NULL)
 		fatalx("event_base_new failed");
 	event_config_free(evcfg);
-	if (hasher_start(server.base) != 0)
+	if (hasher_start(server.base, cfg->auth_hash_threads) != 0)
 		fatalx("cannot start the password hashing thread");
 	server_throttle_conf();
 	if ((server.store = store_open(cfg->data_dir, cfg->durability ==
@@ -812,9 +819,10 @@ server_reload(char *err, size_t errlen)
 	    cfg->durability != server.cfg.durability ||
 	    cfg->http_enabled != server.cfg.http_enabled ||
 	    strcmp(cfg->http_bind, server.cfg.http_bind) != 0 ||
-	    cfg->http_port != server.cfg.http_port)
-		log_warnx("reload: listeners, data_dir and durability change "
-		    "only at restart");
+	    cfg->http_port != server.cfg.http_port ||
+	    cfg->auth_hash_threads != server.cfg.auth_hash_threads)
+		log_warnx("reload: listeners, data_dir, durability and "
+		    "hash_threads change only at restart");
 	/* Keep what only a restart changes; take the rest. */
 	memcpy(cfg->bind, server.cfg.bind, sizeof cfg->bind);
 	cfg->port = server.cfg.port;
@@ -824,6 +832,7 @@ server_reload(char *err, size_t errlen)
 	cfg->http_enabled = server.cfg.http_enabled;
 	memcpy(cfg->http_bind, server.cfg.http_bind, sizeof cfg->http_bind);
 	cfg->http_port = server.cfg.http_port;
+	cfg->auth_hash_threads = server.cfg.auth_hash_threads;
 	/* The engine now uses the new calendars: the old zones can go. */
 	config_free(&server.cfg);
 	server.cfg = *cfg;

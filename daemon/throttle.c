@@ -7,10 +7,12 @@
 
 #define THROTTLE_BUCKETS	1024
 #define THROTTLE_MAX		65536	/* entries before old ones are swept */
+#define THROTTLE_KEY_MAX	(ENGINE_NAME_MAX + 140)
 
 struct throttle_entry {
-	char			 key[ENGINE_NAME_MAX + 72];
+	char			 key[THROTTLE_KEY_MAX];
 	int			 failures;
+	int			 pending;	/* attempts in flight */
 	hl_ms			 last;
 	hl_ms			 locked_until;
 	struct throttle_entry	*next;
@@ -18,7 +20,8 @@ struct throttle_entry {
 
 static struct throttle_entry	*buckets[THROTTLE_BUCKETS];
 static size_t			 nentries;
-static struct throttle_conf	 conf = { 100, 5000, 10, 5 * 60 * 1000 };
+static uint64_t			 refusals;
+static struct throttle_conf	 conf = { 100, 5000, 10, 100, 5 * 60 * 1000 };
 
 void
 throttle_configure(const struct throttle_conf *c)
@@ -45,7 +48,7 @@ throttle_sweep(hl_ms now)
 
 	for (i = 0; i < THROTTLE_BUCKETS; i++) {
 		for (pp = &buckets[i]; (e = *pp) != NULL;) {
-			if (e->locked_until < now &&
+			if (e->pending == 0 && e->locked_until < now &&
 			    now - e->last > conf.lock_time) {
 				*pp = e->next;
 				free(e);
@@ -56,14 +59,21 @@ throttle_sweep(hl_ms now)
 	}
 }
 
+/*
+ * "a <addr>" or "p <addr> <user>": an address never holds a space, so
+ * the two kinds and every pair are distinct.
+ */
 static struct throttle_entry *
-throttle_find(const char *kind, const char *name, int create, hl_ms now)
+throttle_find(const char *addr, const char *user, int create, hl_ms now)
 {
 	struct throttle_entry	*e;
-	char			 key[sizeof e->key];
+	char			 key[THROTTLE_KEY_MAX];
 	unsigned		 h;
 
-	snprintf(key, sizeof key, "%s:%s", kind, name);
+	if (user == NULL)
+		snprintf(key, sizeof key, "a %s", addr);
+	else
+		snprintf(key, sizeof key, "p %s %s", addr, user);
 	h = throttle_hash(key);
 	for (e = buckets[h]; e != NULL; e = e->next)
 		if (strcmp(e->key, key) == 0)
@@ -76,39 +86,92 @@ throttle_find(const char *kind, const char *name, int create, hl_ms now)
 		return (NULL);	/* under attack from everywhere: delays only */
 	if ((e = calloc(1, sizeof *e)) == NULL)
 		fatalx("out of memory");
-	snprintf(e->key, sizeof e->key, "%s", key);
+	memcpy(e->key, key, sizeof e->key);
 	e->next = buckets[h];
 	buckets[h] = e;
 	nentries++;
 	return (e);
 }
 
+/* Failures older than a lock are forgotten. */
+static void
+throttle_age(struct throttle_entry *e, hl_ms now)
+{
+	if (e != NULL && e->locked_until <= now &&
+	    now - e->last > conf.lock_time)
+		e->failures = 0;
+}
+
+/*
+ * Locked, or would be if the attempts in flight failed. Those count only
+ * once the key has failed: a pool of connections logging in at once with
+ * the right password is no attack, a guesser in parallel soon is one.
+ */
+static int
+throttle_over(struct throttle_entry *e, int limit, hl_ms now)
+{
+	if (e == NULL)
+		return (0);
+	if (e->locked_until > now)
+		return (1);
+	return (limit > 0 && e->failures > 0 &&
+	    e->failures + e->pending >= limit);
+}
+
 int
 throttle_locked(const char *addr, const char *user, hl_ms now)
 {
-	struct throttle_entry	*a = throttle_find("addr", addr, 0, now);
-	struct throttle_entry	*u = throttle_find("user", user, 0, now);
+	struct throttle_entry	*a = throttle_find(addr, NULL, 0, now);
+	struct throttle_entry	*p = throttle_find(addr, user, 0, now);
 
 	return ((a != NULL && a->locked_until > now) ||
-	    (u != NULL && u->locked_until > now));
+	    (p != NULL && p->locked_until > now));
+}
+
+int
+throttle_begin(const char *addr, const char *user, hl_ms now)
+{
+	struct throttle_entry	*a = throttle_find(addr, NULL, 1, now);
+	struct throttle_entry	*p = throttle_find(addr, user, 1, now);
+
+	throttle_age(a, now);
+	throttle_age(p, now);
+	if (throttle_over(a, conf.addr_lock_after, now) ||
+	    throttle_over(p, conf.lock_after, now)) {
+		refusals++;
+		return (-1);
+	}
+	if (a != NULL)
+		a->pending++;
+	if (p != NULL)
+		p->pending++;
+	return (0);
 }
 
 static hl_ms
-throttle_count(struct throttle_entry *e, hl_ms now)
+throttle_count(struct throttle_entry *e, int limit, hl_ms now,
+    const char *addr, const char *user)
 {
 	hl_ms	delay;
 	int	shift;
 
 	if (e == NULL)
 		return (conf.delay_max);
-	if (now - e->last > conf.lock_time)
-		e->failures = 0;
+	if (e->pending > 0)
+		e->pending--;
+	throttle_age(e, now);
 	e->failures++;
 	e->last = now;
-	if (conf.lock_after > 0 && e->failures >= conf.lock_after) {
+	if (limit > 0 && e->failures >= limit && e->locked_until <= now) {
 		e->locked_until = now + conf.lock_time;
-		log_warnx("auth: %s locked for %lld s after %d failures",
-		    e->key, (long long)conf.lock_time / 1000, e->failures);
+		if (user == NULL)
+			log_warnx("auth: address %s locked for %lld s after "
+			    "%d failures", addr, (long long)conf.lock_time /
+			    1000, e->failures);
+		else
+			log_warnx("auth: user '%.64s' locked from %s for %lld "
+			    "s after %d failures", user, addr,
+			    (long long)conf.lock_time / 1000, e->failures);
 	}
 	shift = e->failures - 1 < 20 ? e->failures - 1 : 20;
 	delay = conf.delay << shift;
@@ -118,21 +181,43 @@ throttle_count(struct throttle_entry *e, hl_ms now)
 hl_ms
 throttle_fail(const char *addr, const char *user, hl_ms now)
 {
-	hl_ms	a = throttle_count(throttle_find("addr", addr, 1, now), now);
-	hl_ms	u = throttle_count(throttle_find("user", user, 1, now), now);
+	hl_ms	a = throttle_count(throttle_find(addr, NULL, 1, now),
+		    conf.addr_lock_after, now, addr, NULL);
+	hl_ms	p = throttle_count(throttle_find(addr, user, 1, now),
+		    conf.lock_after, now, addr, user);
 
-	return (a > u ? a : u);
+	return (a > p ? a : p);
 }
 
-void
-throttle_success(const char *addr, const char *user)
+static void
+throttle_settle(const char *addr, const char *user, int success)
 {
 	struct throttle_entry	*e;
 
-	if ((e = throttle_find("addr", addr, 0, 0)) != NULL)
-		e->failures = 0;
-	if ((e = throttle_find("user", user, 0, 0)) != NULL)
-		e->failures = 0;
+	if ((e = throttle_find(addr, NULL, 0, 0)) != NULL && e->pending > 0)
+		e->pending--;
+	if ((e = throttle_find(addr, user, 0, 0)) != NULL) {
+		if (e->pending > 0)
+			e->pending--;
+		if (success)
+			e->failures = 0;
+	}
+}
+
+/*
+ * A success forgets the pair's failures, not the address's: one good
+ * account must not launder an address's guesses at the others.
+ */
+void
+throttle_success(const char *addr, const char *user)
+{
+	throttle_settle(addr, user, 1);
+}
+
+void
+throttle_cancel(const char *addr, const char *user)
+{
+	throttle_settle(addr, user, 0);
 }
 
 void
@@ -148,10 +233,17 @@ throttle_clear(void)
 		}
 	}
 	nentries = 0;
+	refusals = 0;
 }
 
 size_t
 throttle_entries(void)
 {
 	return (nentries);
+}
+
+uint64_t
+throttle_refusals(void)
+{
+	return (refusals);
 }

@@ -19,7 +19,8 @@ struct worker_item {
 TAILQ_HEAD(worker_queue, worker_item);
 
 struct worker {
-	pthread_t		 thread;
+	pthread_t		*threads;
+	int			 nthreads;
 	pthread_mutex_t		 lock;
 	pthread_cond_t		 wake;
 	struct worker_queue	 todo;
@@ -76,7 +77,15 @@ struct worker *
 worker_start(struct event_base *base, void (*run)(void *),
     void (*done)(void *), char *err, size_t errlen)
 {
+	return (worker_start_pool(base, 1, run, done, err, errlen));
+}
+
+struct worker *
+worker_start_pool(struct event_base *base, int nthreads, void (*run)(void *),
+    void (*done)(void *), char *err, size_t errlen)
+{
 	struct worker	*w;
+	int		 i;
 
 	if ((w = calloc(1, sizeof *w)) == NULL)
 		fatalx("out of memory");
@@ -95,9 +104,18 @@ worker_start(struct event_base *base, void (*run)(void *),
 	pthread_cond_init(&w->wake, NULL);
 	w->ev = event_new(base, w->pipe[0], EV_READ | EV_PERSIST,
 	    worker_done_cb, w);
-	if (w->ev == NULL || event_add(w->ev, NULL) != 0 ||
-	    pthread_create(&w->thread, NULL, worker_main, w) != 0)
-		fatalx("cannot start a worker thread");
+	if (w->ev == NULL || event_add(w->ev, NULL) != 0)
+		fatalx("cannot watch a worker's pipe");
+	if (nthreads < 1)
+		nthreads = 1;
+	if ((w->threads = calloc((size_t)nthreads, sizeof *w->threads)) ==
+	    NULL)
+		fatalx("out of memory");
+	for (i = 0; i < nthreads; i++) {
+		if (pthread_create(&w->threads[i], NULL, worker_main, w) != 0)
+			fatalx("cannot start a worker thread");
+		w->nthreads++;
+	}
 	return (w);
 }
 
@@ -120,14 +138,17 @@ worker_stop(struct worker *w, void (*drop)(void *))
 {
 	struct worker_item	*it;
 	void			*job;
+	int			 i;
 
 	if (w == NULL)
 		return;
 	pthread_mutex_lock(&w->lock);
 	w->stop = 1;
-	pthread_cond_signal(&w->wake);
+	pthread_cond_broadcast(&w->wake);
 	pthread_mutex_unlock(&w->lock);
-	pthread_join(w->thread, NULL);
+	for (i = 0; i < w->nthreads; i++)
+		pthread_join(w->threads[i], NULL);
+	free(w->threads);
 	while ((it = TAILQ_FIRST(&w->todo)) != NULL) {
 		TAILQ_REMOVE(&w->todo, it, entry);
 		drop(it->job);

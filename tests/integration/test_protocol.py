@@ -211,6 +211,9 @@ def test_output_buffer_limit(make_daemon):
     """A client that never reads its replies is cut off at its limit."""
     d = make_daemon(output_limit="64kb").start()
     greedy = d.raw()
+    # Logged in: before AUTH a command is at most 16 KiB.
+    greedy.sendall(b"AUTH ivan pw\r\n")
+    assert recv_until(greedy, b"\r\n") == b"+OK\r\n"
     greedy.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     big = b"y" * 60000
     frame = b"*2\r\n$4\r\nPING\r\n$%d\r\n%s\r\n" % (len(big), big)

@@ -152,8 +152,8 @@ def test_brute_force_is_throttled(make_daemon):
     # ... and once locked, the answers are refusals without a check.
     assert all(t < times[5] for t in times[10:])
     assert worst[0] < 1.0, "the bystander waited %.3f s" % worst[0]
-    # The other users of the address are locked with it; another address
-    # is not (the unix socket counts as another source).
+    # The pair (address, alice) is locked, not alice everywhere: another
+    # address is not (the unix socket counts as another source).
     out = subprocess.run(["redis-cli", "-s", d.sock, "--user", "sam",
                           "--pass", "pw", "--no-auth-warning", "PING"],
                          capture_output=True, text=True, timeout=30)
