@@ -220,7 +220,8 @@ prompt_build(struct desk *d, char *p, size_t len)
 			at += prompt_add(p, len, at, "", part);
 			counting = 1;
 		}
-		at += prompt_add(p, len, at, d->c.reset, "] > ");
+		prompt_add(p, len, at, d->c.reset, "] > ");
+		prompt_join_escapes(p);
 		return (counting);
 	}
 	at += prompt_add(p, len, at, "", "[");
@@ -417,7 +418,7 @@ cmpl_words(const char *text, const char *const *words)
 	static const char	*list[64];
 	int			 n = 0;
 
-	while (words[n] != NULL && n < 64) {
+	while (n < 64 && words[n] != NULL) {
 		list[n] = words[n];
 		n++;
 	}
