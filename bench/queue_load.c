@@ -216,7 +216,7 @@ static ssize_t
 redis_take(struct qconn *c, const char *buf, size_t len)
 {
 	ssize_t		 n = load_resp_len(buf, len);
-	const char	*p, *member;
+	const char	*p;
 	int		 i;
 
 	if (n <= 0)
@@ -229,20 +229,19 @@ redis_take(struct qconn *c, const char *buf, size_t len)
 	if (strncmp(buf, "*3\r\n", 4) != 0)
 		return (unexpected(c, buf, len));
 	/* Skip the key's bulk to reach the member's: "$n\r\n...\r\n". */
-	for (p = buf + 4, member = NULL, i = 0; i < 2; i++) {
+	for (p = buf + 4, i = 0; i < 2; i++) {
 		if (*p != '$' || (p = memmem(p, (size_t)(buf + n - p), "\r\n",
 		    2)) == NULL)
 			return (unexpected(c, buf, len));
 		p += 2;
 		if (i == 1)
-			member = p;
-		else if ((p = memmem(p, (size_t)(buf + n - p), "\r\n", 2)) ==
-		    NULL)
+			break;
+		if ((p = memmem(p, (size_t)(buf + n - p), "\r\n", 2)) == NULL)
 			return (unexpected(c, buf, len));
-		else
-			p += 2;
+		p += 2;
 	}
-	job_taken(strtoll(member, NULL, 10));
+	/* The loop ends with p at the member's digits. */
+	job_taken(strtoll(p, NULL, 10));
 	if (Q.running)
 		Q.completed++;
 	consumer_take(c);

@@ -268,18 +268,22 @@ cmd_fill(int port, const char *user, const char *pass, uint64_t n,
 	uint64_t	 serial = 0, errors = 0, done;
 	double		 t0, t1;
 	ssize_t		 r;
-	int		 i, live;
+	int		 i, live, rc = 1;
 
+	/* Every exit goes through out, which closes and frees what is open. */
 	for (i = 0; i < nconn; i++) {
 		memset(&cs[i], 0, sizeof cs[i]);
+		cs[i].fd = -1;
+	}
+	for (i = 0; i < nconn; i++) {
 		if ((cs[i].fd = dial(port)) == -1 ||
 		    auth(cs[i].fd, user, pass) != 0) {
 			fprintf(stderr, "recovery_load: cannot connect and "
 			    "log in on port %d\n", port);
-			return (1);
+			goto out;
 		}
 		if ((cs[i].out = malloc(OUTMAX)) == NULL)
-			return (1);
+			goto out;
 		cs[i].todo = n / (uint64_t)nconn +
 		    ((uint64_t)i < n % (uint64_t)nconn);
 		cs[i].bol = 1;
@@ -305,7 +309,7 @@ cmd_fill(int port, const char *user, const char *pass, uint64_t n,
 			break;
 		if (poll(pfd, (nfds_t)nconn, 60000) <= 0) {
 			fprintf(stderr, "recovery_load: no progress for 60 s\n");
-			return (1);
+			goto out;
 		}
 		for (i = 0; i < nconn; i++) {
 			struct conn	*c = &cs[i];
@@ -317,7 +321,7 @@ cmd_fill(int port, const char *user, const char *pass, uint64_t n,
 					    "connection %d lost after %llu "
 					    "replies\n", i,
 					    (unsigned long long)c->got);
-					return (1);
+					goto out;
 				}
 				scan(c, in, (size_t)r, &errors);
 			}
@@ -328,7 +332,7 @@ cmd_fill(int port, const char *user, const char *pass, uint64_t n,
 				if (r == -1 && errno != EINTR &&
 				    errno != EAGAIN) {
 					perror("recovery_load: write");
-					return (1);
+					goto out;
 				}
 				if (r > 0)
 					c->outoff += (size_t)r;
@@ -337,16 +341,20 @@ cmd_fill(int port, const char *user, const char *pass, uint64_t n,
 	}
 	t1 = now_s(CLOCK_MONOTONIC);
 	done = 0;
-	for (i = 0; i < nconn; i++) {
+	for (i = 0; i < nconn; i++)
 		done += cs[i].got;
-		close(cs[i].fd);
-		free(cs[i].out);
-	}
 	printf("result created=%llu errors=%llu seconds=%.3f rate=%.0f "
 	    "subject_avg=%.1f\n", (unsigned long long)(done - errors),
 	    (unsigned long long)errors, t1 - t0, (double)done / (t1 - t0),
 	    (double)subject_bytes / (double)n);
-	return (errors != 0);
+	rc = errors != 0;
+out:
+	for (i = 0; i < nconn; i++) {
+		if (cs[i].fd != -1)
+			close(cs[i].fd);
+		free(cs[i].out);
+	}
+	return (rc);
 }
 
 static int

@@ -1,13 +1,21 @@
 /*
- * agent-term.c: the desk's terminal. Interactively, GNU readline in its
- * callback mode shares the libevent loop with the links: line editing,
- * history, tab completion, and a prompt that carries the live state
- * ("[alice available] offer #12 DIAMOND answer 0:14 >"), redrawn each
- * second while an SLA counts down. Whatever arrives meanwhile is printed
- * above the prompt, and the half-typed line is put back. Without a
- * terminal, statements come from --exec or stdin, one at a time.
+ * agent-term.c: the desk's terminal. Interactively, libedit (editline) in
+ * its unbuffered mode shares the libevent loop with the links: each key
+ * read is one el_gets() call, never a blocking wait for the whole line.
+ * It gives line editing (emacs keys, ~/.editrc), history, tab completion,
+ * and a prompt that carries the live state ("[alice available] offer #12
+ * DIAMOND answer 0:14 >"), redrawn each second while an SLA counts down.
+ * Whatever arrives meanwhile is printed above the prompt, and the
+ * half-typed line is put back. Without a terminal, statements come from
+ * --exec or stdin, one at a time.
+ *
+ * The native libedit interface, not its readline emulation: the emulation
+ * cannot redraw a line from outside a key press (rl_redisplay pushes a
+ * key, rl_on_new_line does nothing) and reads in blocking mode after the
+ * first line.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,8 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <readline/readline.h>
-#include <readline/history.h>
+#include <histedit.h>
 
 #include "agent.h"
 #include "fmt.h"
@@ -25,12 +32,14 @@
 #define TERM_HISTORY_MAX	1000
 #define TERM_PROMPT_MAX		512
 
-static struct desk	*term_desk;	/* readline's callbacks take no argument */
-static int		 term_active;	/* readline owns the line */
+static struct desk	*term_desk;	/* libedit's callbacks take no argument */
+static EditLine		*term_el;
+static History		*term_hist;
+static int		 term_active;	/* libedit owns the line */
 /*
- * Inside the line handler readline has moved past the line typed and will
- * show a fresh prompt when it returns: output then is plain, and redrawing
- * the old line would only duplicate it.
+ * While a typed line runs, libedit has moved past it and shows a fresh
+ * prompt when the command has been submitted: output then is plain, and
+ * redrawing the old line would only duplicate it.
  */
 static int		 in_handler;
 static int		 script_eof;
@@ -44,6 +53,61 @@ term_put(const char *text)
 	fflush(stdout);
 }
 
+/* Columns text takes: none for UTF-8 continuation bytes, nor for what
+ * lies between \001 markers (the prompt's colour escapes). */
+static size_t
+term_width(const char *s, const char *end)
+{
+	size_t	w = 0;
+	int	hidden = 0;
+
+	for (; s < end && *s != '\0'; s++) {
+		if (*s == '\001')
+			hidden = !hidden;
+		else if (!hidden && ((unsigned char)*s & 0xc0) != 0x80)
+			w++;
+	}
+	return (w);
+}
+
+static int
+term_cols(void)
+{
+	int	cols = 0;
+
+	if (el_get(term_el, EL_GETTC, "co", &cols, NULL) != 0 || cols <= 0)
+		cols = 80;
+	return (cols);
+}
+
+/*
+ * Erases the prompt and the line being typed, however many rows they
+ * wrap onto, and leaves the cursor where the prompt began: what is
+ * printed next takes their place, then term_show() draws them again.
+ */
+static void
+term_hide(void)
+{
+	const LineInfo	*li = el_line(term_el);
+	size_t		 at, rows;
+
+	at = term_width(prompt_shown, prompt_shown + strlen(prompt_shown)) +
+	    term_width(li->buffer, li->cursor);
+	rows = at / (size_t)term_cols();
+	fputs("\r", stdout);
+	if (rows > 0)
+		printf("\033[%zuA", rows);
+	fputs("\033[J", stdout);
+}
+
+/* Draws the prompt and the line afresh from the cursor's row. */
+static void
+term_show(void)
+{
+	el_set(term_el, EL_REFRESH);
+	fflush(stdout);
+}
+
 void
 term_write(struct desk *d, const char *text)
 {
@@ -51,10 +115,9 @@ term_write(struct desk *d, const char *text)
 		term_put(text);
 		return;
 	}
-	rl_clear_visible_line();
+	term_hide();
 	term_put(text);
-	rl_on_new_line();
-	rl_redisplay();
+	term_show();
 }
 
 static char *
@@ -99,17 +162,29 @@ term_error(struct desk *d, const char *fmt, ...)
 	free(s);
 }
 
-/* Readline counts prompt columns: escapes go between \001 and \002. */
+/* libedit counts prompt columns: escapes go between two \001 markers
+ * (EL_PROMPT_ESC). */
 static int
 prompt_add(char *p, size_t len, size_t at, const char *esc, const char *text)
 {
 	int	n;
 
 	if (*esc != '\0')
-		n = snprintf(p + at, len - at, "\001%s\002%s", esc, text);
+		n = snprintf(p + at, len - at, "\001%s\001%s", esc, text);
 	else
 		n = snprintf(p + at, len - at, "%s", text);
 	return (n > 0 && (size_t)n < len - at ? n : 0);
+}
+
+/* libedit's prompt printer mistakes a marker that closes one escape and
+ * opens the next ("\001\001") for text: join the two escapes. */
+static void
+prompt_join_escapes(char *p)
+{
+	char	*m;
+
+	while ((m = strstr(p, "\001\001")) != NULL)
+		memmove(m, m + 2, strlen(m + 2) + 1);
 }
 
 static const char *
@@ -145,7 +220,8 @@ prompt_build(struct desk *d, char *p, size_t len)
 			at += prompt_add(p, len, at, "", part);
 			counting = 1;
 		}
-		at += prompt_add(p, len, at, d->c.reset, "] > ");
+		prompt_add(p, len, at, d->c.reset, "] > ");
+		prompt_join_escapes(p);
 		return (counting);
 	}
 	at += prompt_add(p, len, at, "", "[");
@@ -186,6 +262,7 @@ prompt_build(struct desk *d, char *p, size_t len)
 		}
 	}
 	prompt_add(p, len, at, "", " > ");
+	prompt_join_escapes(p);
 	return (counting);
 }
 
@@ -211,35 +288,54 @@ term_prompt(struct desk *d)
 		evtimer_del(d->tick);
 	if (strcmp(p, prompt_shown) == 0)
 		return;
-	snprintf(prompt_shown, sizeof prompt_shown, "%s", p);
-	rl_set_prompt(p);
 	if (!in_handler)
-		rl_redisplay();
+		term_hide();
+	snprintf(prompt_shown, sizeof prompt_shown, "%s", p);
+	if (!in_handler)
+		term_show();
 }
 
-static void
-term_line(char *line)
+static char *
+term_prompt_text(EditLine *el)
 {
-	struct desk	*d = term_desk;
-	HIST_ENTRY	*last;
+	return (prompt_shown);
+}
+
+/* Leaves the line typed (or dropped) and shows a fresh prompt: libedit
+ * starts a new line each time it enters unbuffered mode. */
+static void
+term_new_line(void)
+{
+	el_set(term_el, EL_UNBUFFERED, 0);
+	el_set(term_el, EL_UNBUFFERED, 1);
+}
+
+/* A line typed (NULL: Ctrl-D on an empty line). */
+static void
+term_line(struct desk *d, char *line)
+{
+	HistEvent	ev;
 
 	in_handler = 1;
+	/* Cooked mode while it runs, as readline did between lines. */
+	el_set(term_el, EL_UNBUFFERED, 0);
 	if (line == NULL) {
 		/* Ctrl-D: leave as logout would. */
 		term_put("\n");
 		desk_submit(d, "logout");
-		in_handler = 0;
-		return;
+	} else {
+		/* H_SETUNIQUE drops a repeat of the previous line. */
+		if (*line != '\0')
+			history(term_hist, &ev, H_ENTER, line);
+		desk_submit(d, line);
+		free(line);
 	}
-	if (*line != '\0' && ((last = history_get(history_length)) == NULL ||
-	    strcmp(last->line, line) != 0))
-		add_history(line);
-	desk_submit(d, line);
-	free(line);
 	in_handler = 0;
+	if (term_active)
+		el_set(term_el, EL_UNBUFFERED, 1);
 }
 
-/* Completion: a static list walked by readline's generator protocol. */
+/* Completion: a static list walked by a generator, readline's protocol. */
 static const char	**cmpl_list;
 static int		  cmpl_n;
 static const char	 *cmpl_prefix = "";
@@ -268,13 +364,52 @@ cmpl_generate(const char *text, int state)
 	return (NULL);
 }
 
+/*
+ * The matches of text as readline returns them: [0] their longest common
+ * prefix, then each match, NULL last; NULL when none. All malloc'd.
+ */
+static char **
+cmpl_matches(const char *text)
+{
+	char	**m, **bigger, *s;
+	size_t	  n = 1, cap = 16, i, j;
+
+	if ((m = calloc(cap, sizeof *m)) == NULL)
+		return (NULL);
+	while ((s = cmpl_generate(text, (int)(n - 1))) != NULL) {
+		if (n + 1 >= cap) {
+			if ((bigger = reallocarray(m, cap * 2, sizeof *m)) ==
+			    NULL) {
+				free(s);
+				break;
+			}
+			m = bigger;
+			cap *= 2;
+		}
+		m[n++] = s;
+	}
+	m[n] = NULL;
+	if (n == 1 || (m[0] = strdup(m[1])) == NULL) {
+		for (i = 1; i < n; i++)
+			free(m[i]);
+		free(m);
+		return (NULL);
+	}
+	for (i = 2; i < n; i++) {
+		for (j = 0; m[0][j] != '\0' && m[0][j] == m[i][j]; j++)
+			continue;
+		m[0][j] = '\0';
+	}
+	return (m);
+}
+
 static char **
 cmpl_from(const char *text, const char **list, int n, const char *prefix)
 {
 	cmpl_list = list;
 	cmpl_n = n;
 	cmpl_prefix = prefix;
-	return (rl_completion_matches(text, cmpl_generate));
+	return (cmpl_matches(text));
 }
 
 static char **
@@ -283,7 +418,7 @@ cmpl_words(const char *text, const char *const *words)
 	static const char	*list[64];
 	int			 n = 0;
 
-	while (words[n] != NULL && n < 64) {
+	while (n < 64 && words[n] != NULL) {
 		list[n] = words[n];
 		n++;
 	}
@@ -344,8 +479,9 @@ cmpl_protocol(struct desk *d, const char *text, const char *first)
 	return (cmpl_from(text, list, n, ""));
 }
 
+/* The matches for text, the word that starts at byte start of line. */
 static char **
-term_complete(const char *text, int start, int end)
+term_complete(const char *line, const char *text, int start)
 {
 	static const char *const transfer[] = { "queue", "agent", NULL };
 	static const char *const breaks[] = { "lunch", "training", "meeting",
@@ -359,8 +495,7 @@ term_complete(const char *text, int start, int end)
 	const char		*spec, *prev;
 	int			 argi, n = 0;
 
-	rl_attempted_completion_over = 1;
-	if ((head = strndup(rl_line_buffer, (size_t)start)) == NULL ||
+	if ((head = strndup(line, (size_t)start)) == NULL ||
 	    words_split(head, &w, err, sizeof err) != 0) {
 		free(head);
 		return (NULL);
@@ -425,9 +560,102 @@ term_complete(const char *text, int start, int end)
 }
 
 static void
+cmpl_free(char **m)
+{
+	size_t	i;
+
+	for (i = 0; m[i] != NULL; i++)
+		free(m[i]);
+	free(m);
+}
+
+/* Several matches and nothing more in common: list them in columns
+ * under the line, which is then drawn again below them. */
+static void
+cmpl_list_show(char **m)
+{
+	size_t	i, n, w = 0, per, cols = (size_t)term_cols();
+
+	for (n = 1; m[n] != NULL; n++)
+		if (strlen(m[n]) > w)
+			w = strlen(m[n]);
+	w += 2;
+	per = cols > w ? cols / w : 1;
+	fputs("\n", stdout);
+	for (i = 1; i < n; i++)
+		printf("%-*s%s", (int)w, m[i], i % per == 0 || i == n - 1 ?
+		    "\n" : "");
+	fflush(stdout);
+}
+
+/* Tab: completes the word before the cursor, as readline would: the
+ * whole word and a space when one match, else what they share, else the
+ * list. */
+static unsigned char
+term_complete_key(EditLine *el, int ch)
+{
+	const LineInfo	*li = el_line(el);
+	const char	*start = li->cursor;
+	char		*line, *text, **m;
+	unsigned char	 rv = CC_REFRESH;
+
+	while (start > li->buffer && start[-1] != ' ' && start[-1] != '\t')
+		start--;
+	if ((line = strndup(li->buffer, (size_t)(li->lastchar -
+	    li->buffer))) == NULL ||
+	    (text = strndup(start, (size_t)(li->cursor - start))) == NULL) {
+		free(line);
+		return (CC_ERROR);
+	}
+	m = term_complete(line, text, (int)(start - li->buffer));
+	if (m == NULL)
+		rv = CC_REFRESH_BEEP;
+	else if (m[2] == NULL || strlen(m[0]) > strlen(text)) {
+		el_deletestr(el, (int)term_width(text, text + strlen(text)));
+		if (el_insertstr(el, m[0]) == -1 ||
+		    (m[2] == NULL && el_insertstr(el, " ") == -1))
+			rv = CC_REFRESH_BEEP;
+	} else {
+		cmpl_list_show(m);
+		rv = CC_REDISPLAY;
+	}
+	if (m != NULL)
+		cmpl_free(m);
+	free(text);
+	free(line);
+	return (rv);
+}
+
+/*
+ * One key (or key sequence) typed. el_gets() in unbuffered mode returns
+ * the line so far: NULL with count -1 while it is empty, NULL with 0 at
+ * end of input, the line with its newline once Enter is pressed, and
+ * "\004" for Ctrl-D on an empty line.
+ */
+static void
 term_read(evutil_socket_t fd, short what, void *arg)
 {
-	rl_callback_read_char();
+	struct desk	*d = arg;
+	const char	*buf;
+	char		*line;
+	int		 n;
+
+	errno = 0;
+	buf = el_gets(term_el, &n);
+	if (buf == NULL) {
+		if (n == 0 || (n < 0 && errno != 0 && errno != EINTR &&
+		    errno != EAGAIN))
+			term_line(d, NULL);
+		return;
+	}
+	if (n == 1 && buf[0] == '\004') {
+		term_line(d, NULL);
+		return;
+	}
+	if (n < 1 || (buf[n - 1] != '\n' && buf[n - 1] != '\r'))
+		return;
+	if ((line = strndup(buf, (size_t)n - 1)) != NULL)
+		term_line(d, line);
 }
 
 /* Script input: every complete line is a statement. */
@@ -497,10 +725,10 @@ term_script_done(const struct desk *d)
 static void
 term_size(struct desk *d)
 {
-	int	rows, cols;
+	int	cols;
 
-	rl_resize_terminal();
-	rl_get_screen_size(&rows, &cols);
+	el_resize(term_el);
+	cols = term_cols();
 	d->cols = cols >= 40 ? cols : 80;
 }
 
@@ -508,6 +736,7 @@ static void
 term_signal(evutil_socket_t sig, short what, void *arg)
 {
 	struct desk	*d = arg;
+	const LineInfo	*li;
 
 	if (sig == SIGWINCH) {
 		if (term_active)
@@ -516,13 +745,12 @@ term_signal(evutil_socket_t sig, short what, void *arg)
 	}
 	if (sig == SIGINT && term_active) {
 		/* Ctrl-C drops the line being typed, as in a shell. */
-		if (rl_end == 0)
+		li = el_line(term_el);
+		if (li->lastchar == li->buffer)
 			term_printf(d, "(type logout or press Ctrl-D to leave)\n");
 		else {
-			rl_replace_line("", 0);
 			term_put("^C\n");
-			rl_on_new_line();
-			rl_redisplay();
+			term_new_line();
 		}
 		return;
 	}
@@ -581,9 +809,56 @@ script_start(struct desk *d)
 	return (0);
 }
 
+/* The history file holds one line per entry, oldest first (the format
+ * GNU readline wrote, so a desk keeps its history across the change). */
+static void
+term_history_load(const char *path)
+{
+	HistEvent	 ev;
+	FILE		*fp;
+	char		*line = NULL;
+	size_t		 cap = 0;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		return;
+	while (getline(&line, &cap, fp) > 0) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (*line != '\0')
+			history(term_hist, &ev, H_ENTER, line);
+	}
+	free(line);
+	fclose(fp);
+}
+
+static void
+term_history_save(struct desk *d, const char *path)
+{
+	HistEvent	 ev;
+	FILE		*fp;
+	int		 fd, rv;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0600)) == -1 || (fp = fdopen(fd, "w")) == NULL) {
+		if (fd != -1)
+			close(fd);
+		fprintf(stderr, "hotline-agent: history %s: %s\n", path,
+		    strerror(errno));
+		return;
+	}
+	/* H_LAST is the oldest entry, H_PREV walks towards the newest. */
+	for (rv = history(term_hist, &ev, H_LAST); rv != -1;
+	    rv = history(term_hist, &ev, H_PREV))
+		fprintf(fp, "%s\n", ev.str);
+	if (fclose(fp) != 0)
+		fprintf(stderr, "hotline-agent: history %s: %s\n", path,
+		    strerror(errno));
+}
+
 int
 term_start(struct desk *d)
 {
+	HistEvent	hev;
+
 	term_desk = d;
 	d->cols = 100;
 	if (term_signals(d) != 0 ||
@@ -591,19 +866,38 @@ term_start(struct desk *d)
 		return (-1);
 	if (!d->o.interactive)
 		return (script_start(d));
-	rl_readline_name = "hotline-agent";
-	rl_catch_signals = 0;
-	rl_catch_sigwinch = 0;
-	rl_attempted_completion_function = term_complete;
-	rl_completer_word_break_characters = " \t";
-	using_history();
-	stifle_history(TERM_HISTORY_MAX);
+	if ((term_el = el_init("hotline-agent", stdin, stdout, stderr)) ==
+	    NULL || (term_hist = history_init()) == NULL)
+		return (-1);
+	history(term_hist, &hev, H_SETSIZE, TERM_HISTORY_MAX);
+	history(term_hist, &hev, H_SETUNIQUE, 1);
 	if (d->o.history != NULL)
-		read_history(d->o.history);
+		term_history_load(d->o.history);
+	/* Signals come through libevent (term_signals), not libedit. */
+	el_set(term_el, EL_SIGNAL, 0);
+	el_set(term_el, EL_EDITOR, "emacs");
+	el_set(term_el, EL_HIST, history, term_hist);
+	el_set(term_el, EL_PROMPT_ESC, term_prompt_text, '\001');
+	el_set(term_el, EL_ADDFN, "hotline-complete",
+	    "complete a command, ticket, queue or name", term_complete_key);
+	el_set(term_el, EL_BIND, "^I", "hotline-complete", NULL);
+	/* The keys readline users expect beyond libedit's emacs map. */
+	el_set(term_el, EL_BIND, "^R", "em-inc-search-prev", NULL);
+	el_set(term_el, EL_BIND, "^W", "ed-delete-prev-word", NULL);
+	el_set(term_el, EL_BIND, "\\e[1~", "ed-move-to-beg", NULL);
+	el_set(term_el, EL_BIND, "\\e[4~", "ed-move-to-end", NULL);
+	el_set(term_el, EL_BIND, "\\e[H", "ed-move-to-beg", NULL);
+	el_set(term_el, EL_BIND, "\\e[F", "ed-move-to-end", NULL);
+	el_set(term_el, EL_BIND, "\\e[3~", "ed-delete-next-char", NULL);
+	el_set(term_el, EL_BIND, "\\e[1;5C", "em-next-word", NULL);
+	el_set(term_el, EL_BIND, "\\e[1;5D", "ed-prev-word", NULL);
+	/* The user's ~/.editrc (or $EDITRC) has the last word. */
+	el_source(term_el, NULL);
 	prompt_build(d, prompt_shown, sizeof prompt_shown);
-	rl_callback_handler_install(prompt_shown, term_line);
 	term_active = 1;
 	term_size(d);
+	/* Raw mode, and the first prompt. */
+	el_set(term_el, EL_UNBUFFERED, 1);
 	d->ev_stdin = event_new(d->base, STDIN_FILENO, EV_READ | EV_PERSIST,
 	    term_read, d);
 	if (d->ev_stdin == NULL || event_add(d->ev_stdin, NULL) != 0)
@@ -616,10 +910,19 @@ term_stop(struct desk *d)
 {
 	if (term_active) {
 		term_active = 0;
-		rl_callback_handler_remove();
+		/* Leaves raw mode: the terminal is as we found it. */
+		el_set(term_el, EL_UNBUFFERED, 0);
 		term_put("\n");
 		if (d->o.history != NULL)
-			write_history(d->o.history);
+			term_history_save(d, d->o.history);
+	}
+	if (term_el != NULL) {
+		el_end(term_el);
+		term_el = NULL;
+	}
+	if (term_hist != NULL) {
+		history_end(term_hist);
+		term_hist = NULL;
 	}
 	if (d->ev_stdin != NULL)
 		event_free(d->ev_stdin);

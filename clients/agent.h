@@ -6,7 +6,7 @@
  *   agent-job.c    running commands one at a time, as chains of requests
  *   agent-cmd.c    the desk commands (accept, note, transfer, new, ...)
  *   agent-show.c   offers, customer cards, ticket lists, replies as text
- *   agent-term.c   the terminal: readline prompt with the live countdown,
+ *   agent-term.c   the terminal: libedit prompt with the live countdown,
  *                  history, completion; or script input (--exec, stdin)
  */
 #ifndef HOTLINE_AGENT_H

@@ -58,7 +58,7 @@ agent_cmp(const void *a, const void *b)
 struct cagent *
 data_agent(struct console *c, const char *name)
 {
-	struct cagent	key;
+	struct cagent	key = { 0 };
 
 	if (c->nagents == 0)
 		return (NULL);

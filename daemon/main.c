@@ -11,10 +11,25 @@
 #include "config.h"
 #include "export.h"
 #include "log.h"
+#include "sdnotify.h"
 #include "server.h"
 #include "store.h"
 
-#define DEFAULT_CONFIG	"config/hotline.conf"
+/*
+ * Two builds of this file, one rule: the hotlined built in the tree
+ * (daemon/hotlined, what the README's quick start runs) reads the
+ * annotated sample and keeps its data under ./var, both relative to the
+ * working directory; the hotlined that make install copies is built with
+ * HOTLINE_INSTALLED and the paths configure chose (sysconfdir,
+ * localstatedir). Neither guesses where it runs from.
+ */
+#ifdef HOTLINE_INSTALLED
+#define DEFAULT_CONFIG		SYSCONFDIR "/hotline/hotline.conf"
+#define DEFAULT_DATA_DIR	LOCALSTATEDIR "/lib/hotline"
+#else
+#define DEFAULT_CONFIG		"config/hotline.conf"
+#define DEFAULT_DATA_DIR	"var"
+#endif
 
 static void
 usage(FILE *fp)
@@ -24,7 +39,7 @@ usage(FILE *fp)
 	    "  -c, --config FILE      configuration file (default %s)\n"
 	    "  -p, --port N           TCP port (0: pick a free one)\n"
 	    "  -s, --unixsocket PATH  unix socket path\n"
-	    "  -d, --data-dir DIR     where hotline.db lives\n"
+	    "  -d, --data-dir DIR     where hotline.db lives (default %s)\n"
 	    "  -D, --daemonize        run in the background\n"
 	    "  -P, --pidfile FILE     write the process id here\n"
 	    "  -l, --log-level LEVEL  error, warn, info or debug\n"
@@ -40,7 +55,8 @@ usage(FILE *fp)
 	    "      --key FILE         the key file (default "
 	    "<data_dir>/hotline.key)\n"
 	    "  -v, --version          print the version\n"
-	    "  -h, --help             this help\n", DEFAULT_CONFIG);
+	    "  -h, --help             this help\n", DEFAULT_CONFIG,
+	    DEFAULT_DATA_DIR);
 }
 
 /*
@@ -220,6 +236,7 @@ main(int argc, char **argv)
 		return (export_run(&ex));
 	}
 	config_defaults(&cfg);
+	snprintf(cfg.data_dir, sizeof cfg.data_dir, "%s", DEFAULT_DATA_DIR);
 	if (config_load(&cfg, path, err, sizeof err) != 0) {
 		fprintf(stderr, "hotlined: %s\n", err);
 		if (ex.what != NULL && !path_given)
@@ -264,7 +281,11 @@ main(int argc, char **argv)
 	if (server_init(path, &cfg) != 0)
 		return (1);
 	write_pidfile(cfg.pidfile);
+	/* Under systemd (Type=notify): listening, recovered, serving. */
+	if (sdnotify("READY=1") != 0)
+		log_warn("sd_notify READY");
 	server_run();
+	(void)sdnotify("STOPPING=1");
 	server_finish();
 	if (cfg.pidfile[0] != '\0')
 		unlink(cfg.pidfile);

@@ -203,16 +203,16 @@ store_prune(struct store *st, hl_ms cutoff, int batch,
 		goto fail;
 	rc = store_prune_tickets(st, ids, n, out, err);
 	free(ids);
-	if (rc != 0 || (rc = store_prepare(st, &s, "DELETE FROM facts WHERE "
+	if (rc != 0 || store_prepare(st, &s, "DELETE FROM facts WHERE "
 	    "(time_ms, seq) IN (SELECT time_ms, seq FROM facts WHERE kind = "
-	    "'status' AND time_ms < ?1 LIMIT ?2)", err)) != 0)
+	    "'status' AND time_ms < ?1 LIMIT ?2)", err) != 0)
 		goto fail;
 	sqlite3_bind_int(s, 2, batch);
-	if ((rc = store_prune_run(st, s, cutoff, &out->facts, err)) != 0)
+	if (store_prune_run(st, s, cutoff, &out->facts, err) != 0)
 		goto fail;
 	out->more = n == batch || out->facts >= (uint64_t)batch;
 	if ((out->tickets > 0 || out->facts > 0) &&
-	    (rc = store_prune_mark(st, cutoff, err)) != 0)
+	    store_prune_mark(st, cutoff, err) != 0)
 		goto fail;
 	if ((rc = store_exec(st, "COMMIT", err)) == 0)
 		goto off;

@@ -275,7 +275,7 @@ struct engine {
 };
 
 /* engine.c */
-void	 eng_oom(void);
+void	 eng_oom(void) __attribute__((noreturn));
 void	 eng_clock(struct engine *, hl_ms);
 void	 eng_set_tiers(struct engine *, const struct engine_config *);
 void	*eng_alloc(size_t);
