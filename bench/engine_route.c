@@ -1,6 +1,6 @@
 /*
  * engine_route: what a routing decision costs the engine with N tickets
- * waiting (DESIGN.md section 5: 1,000,000 open tickets with live timers, a
+ * waiting (docs/PERFORMANCE.md, "Budgets": 1,000,000 open tickets with live timers, a
  * decision O(log n), 1M vs 1k within 2x, at most 1 KiB resident per ticket
  * beyond its text). Drives the engine directly with virtual time, no
  * daemon, no I/O. Built and run by bench/route, which compares sizes.

@@ -1,6 +1,6 @@
 /*
  * engine_sla: what live SLA timers cost the engine with N open tickets
- * (DESIGN.md section 5: 1,000,000 open tickets with live SLA timers, 1M
+ * (docs/PERFORMANCE.md, "Budgets": 1,000,000 open tickets with live SLA timers, 1M
  * vs 1k within 2x, at most 1 KiB resident per ticket beyond its text).
  * Drives the engine directly with virtual time, no daemon, no I/O. Built
  * and run by bench/sla, which compares sizes.

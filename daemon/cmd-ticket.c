@@ -1,4 +1,4 @@
-/* TICKET commands: the lifecycle of a ticket (DESIGN.md §2). */
+/* TICKET commands: the lifecycle of a ticket (docs/PROTOCOL.md, "Tickets"). */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
