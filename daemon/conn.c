@@ -170,11 +170,26 @@ conn_want_flush(struct conn *c)
 	TAILQ_INSERT_TAIL(&server.flush, c, flush_entry);
 }
 
+/*
+ * Unsent replies a connection may hold. Before login a client has one
+ * command in flight, so its replies are small: a client pipelining PINGs
+ * without reading them is cut at four commands' worth, not at the 64 MiB
+ * a logged-in client may be owed.
+ */
+static size_t
+conn_output_limit(const struct conn *c)
+{
+	if (!c->authed)
+		return (CONN_PREAUTH_OUTPUT_FACTOR * server.cfg.preauth_max_bytes);
+	if ((c->flags & CONN_PUBSUB) != 0)
+		return (server.cfg.pubsub_output_limit);
+	return (server.cfg.output_limit);
+}
+
 static void
 conn_check_output(struct conn *c)
 {
-	size_t	limit = (c->flags & CONN_PUBSUB) ? server.cfg.pubsub_output_limit
-		    : server.cfg.output_limit;
+	size_t	limit = conn_output_limit(c);
 
 	if (conn_output_len(c) > limit) {
 		server.stats.output_limit_disconnects++;
@@ -255,7 +270,7 @@ conn_process(struct conn *c)
 		args.argv = cmd.argv;
 		args.argvlen = cmd.argvlen;
 		cmd_dispatch(c, &args);
-		if (c->reply.len > server.cfg.output_limit) {
+		if (c->reply.len > conn_output_limit(c)) {
 			conn_check_output(c);
 			break;
 		}

@@ -28,6 +28,9 @@ struct report_job;
 #define CONN_WAIT_REPORT 0x200	/* a REPORT on the report thread */
 #define CONN_SESSION	0x400	/* counted in its user's live sessions */
 
+/* Unsent replies before login: this many times preauth_max_bytes. */
+#define CONN_PREAUTH_OUTPUT_FACTOR	4
+
 /* Byte ranges of replies that depend on the pending commit. */
 struct conn_range {
 	size_t	start;

@@ -335,6 +335,43 @@ def test_pipelined_input_is_not_buffered_while_auth_waits(make_daemon):
     assert c.ping()
 
 
+def test_preauth_replies_not_read_are_bounded(daemon):
+    """Before login a client that pipelines PINGs and never reads the
+    answers is cut at a small output bound (4 x preauth_max_bytes), not
+    at the 64 MiB a logged-in client may be owed."""
+    base = rss_kb(daemon)
+    s = daemon.raw()
+    s.settimeout(0.5)
+    chunk = b"PING\r\n" * 20000
+    sent = 0
+    t_end = time.time() + 3.0
+    try:
+        while time.time() < t_end and sent < 100 * len(chunk):
+            sent += s.send(chunk)
+    except (socket.timeout, ConnectionResetError, BrokenPipeError):
+        pass
+    time.sleep(0.3)
+    grown = rss_kb(daemon) - base
+    # The daemon closed it: reading ends (after what the kernel holds).
+    s.settimeout(10)
+    closed = False
+    try:
+        while True:
+            b = s.recv(1 << 20)
+            if not b:
+                closed = True
+                break
+    except ConnectionResetError:
+        closed = True
+    except socket.timeout:
+        pass
+    s.close()
+    assert closed, "the connection was left open"
+    assert grown < 16 * 1024, "RSS grew %d KiB" % grown
+    assert "output limit" in daemon.read_log()
+    assert daemon.client("ivan").ping()
+
+
 def test_preauth_commands_are_small(daemon):
     # More than 8 arguments before AUTH: a protocol error, connection closed.
     s = daemon.raw()
