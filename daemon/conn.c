@@ -596,12 +596,3 @@ conn_fail_writes(const char *err)
 		c->nranges = 0;
 	}
 }
-
-void
-conn_clear_writes(void)
-{
-	struct conn	*c;
-
-	TAILQ_FOREACH(c, &server.flush, flush_entry)
-		c->nranges = 0;
-}

@@ -103,7 +103,6 @@ void	conn_free_dead(void);
 void	conn_mark_write(struct conn *, size_t start);
 /* Replace every commit-dependent reply by an error (failed commit). */
 void	conn_fail_writes(const char *err);
-void	conn_clear_writes(void);
 /* Output bytes queued (reply buffer and socket buffer). */
 size_t	conn_output_len(const struct conn *);
 void	conn_set_idle(struct conn *);
