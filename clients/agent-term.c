@@ -878,8 +878,10 @@ term_start(struct desk *d)
 	el_set(term_el, EL_EDITOR, "emacs");
 	el_set(term_el, EL_HIST, history, term_hist);
 	el_set(term_el, EL_PROMPT_ESC, term_prompt_text, '\001');
-	el_set(term_el, EL_ADDFN, "hotline-complete",
-	    "complete a command, ticket, queue or name", term_complete_key);
+	/* The wide form keeps our literals: the narrow one copies them with
+	 * wcsdup and libedit never frees the copies (LeakSanitizer). */
+	el_wset(term_el, EL_ADDFN, L"hotline-complete",
+	    L"complete a command, ticket, queue or name", term_complete_key);
 	el_set(term_el, EL_BIND, "^I", "hotline-complete", NULL);
 	/* The keys readline users expect beyond libedit's emacs map. */
 	el_set(term_el, EL_BIND, "^R", "em-inc-search-prev", NULL);
