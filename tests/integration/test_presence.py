@@ -153,8 +153,12 @@ def test_held_ticket_shows_its_agent_absent(make_daemon):
     assert any(line.split()[:2] == ["alice", "ABSENT(1)"]
                for line in out.stdout.splitlines()), out.stdout
     # Back at a desk: present again, still her ticket.
-    daemon.client("alice").ping()
+    desk = session(daemon, "alice", ready=False)
     assert ticket(admin, tid)["agent_present"] == 1
+    # Offline with nothing to keep: absent as soon as the desk closes.
+    desk.close()
+    wait_clients(admin, base)
+    assert ticket(admin, tid)["agent_present"] == 0
 
 
 def test_two_desks_one_closing(make_daemon):
