@@ -484,8 +484,15 @@ conn_login(struct conn *c, const char *user, int role)
 {
 	struct conn_user	**p, *u;
 	struct resp_limits	  limits = conn_limits();
+	char			  was[sizeof c->user];
 
+	snprintf(was, sizeof was, "%s", c->authed ? c->user : "");
 	conn_session_end(c);	/* AUTH again, maybe as someone else */
+	/* That was the last desk of the user it was: as if it had closed. */
+	if (*was != '\0' && strcmp(was, user) != 0 &&
+	    conn_user_count(was) == 0)
+		engine_agent_detach(server.engine, server_now(), was,
+		    server.cfg.reconnect_grace);
 	guard_login(c);
 	c->authed = 1;
 	resp_parser_set_limits(c->parser, &limits);

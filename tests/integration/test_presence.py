@@ -207,3 +207,18 @@ def test_restart_during_the_grace(make_daemon):
     t = ticket(admin, held)
     assert (t["state"], t["agent"], t["agent_present"]) == \
         ("active", "alice", 0)
+
+
+def test_auth_as_someone_else_detaches(make_daemon):
+    """AUTH as another user on an agent's last connection leaves the
+    agent's desk as a close would."""
+    daemon = make_daemon(reconnect_grace="30s").start()
+    admin = daemon.client("admin")
+    desk = session(daemon, "alice")
+    assert agent(admin, "alice")["connection"] == "connected"
+    desk.sendall(b"AUTH bob %s\r\n" % PASSWORD.encode())
+    assert recv_until(desk, b"\r\n").startswith(b"+OK")
+    a = agent(admin, "alice")
+    assert (a["connection"], a["status"]) == ("detached", "available")
+    assert agent(admin, "bob")["connection"] == "connected"
+    desk.close()
