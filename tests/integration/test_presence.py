@@ -178,6 +178,11 @@ def test_two_desks_one_closing(make_daemon):
     assert agent(admin, "alice")["connection"] == "detached"
     seen = events(sub, ["agent.detached"])
     assert seen.count("agent.detached") == 1
+    # Operations see it too: INFO metrics and /metrics.
+    info = admin.info("metrics")
+    assert (info["agents_detached"], info["agents_connected"]) == (1, 1)
+    assert info["agents_absent"] == len(admin.execute_command(
+        "AGENT", "LIST")) - 2           # alice, and sam who subscribes
 
 
 def test_restart_during_the_grace(make_daemon):
