@@ -219,6 +219,8 @@ def test_auth_as_someone_else_detaches(make_daemon):
     agent's desk as a close would."""
     daemon = make_daemon(reconnect_grace="30s").start()
     admin = daemon.client("admin")
+    assert admin.execute_command("CONFIG", "GET", "reconnect*") == \
+        ["reconnect_grace", "30000ms"]
     desk = session(daemon, "alice")
     assert agent(admin, "alice")["connection"] == "connected"
     desk.sendall(b"AUTH bob %s\r\n" % PASSWORD.encode())
