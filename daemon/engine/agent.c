@@ -403,16 +403,17 @@ engine_agent_break(struct engine *e, hl_ms now, const struct actor *ac,
 	return (ENGINE_OK);
 }
 
+#define LOGOUT_TARGET	"{\"reason\":\"target logged out\"}"
+
 /*
  * Logout gives back the offer and releases tickets waiting for this agent
  * as a transfer target; active and pending tickets stay assigned.
  */
 static void
 agent_logout(struct engine *e, struct agent_private *a, hl_ms now,
-    const char *actor, const char *why)
+    const char *actor, const char *why, const char *target)
 {
 	struct agent_tickets	 l = { NULL, 0, 0 };
-	char			 target[96];
 
 	if (a->base == AGENT_OFFLINE && a->a.offer == 0)
 		return;
@@ -422,8 +423,6 @@ agent_logout(struct engine *e, struct agent_private *a, hl_ms now,
 	route_agent_sync(a, now);
 	eng_emit_status(e, now, actor, a);
 	agent_withdraw(e, a, now, actor, why, &l);
-	snprintf(target, sizeof target, "{\"reason\":\"target %s\"}",
-	    why + strlen("agent "));
 	agent_drop_targets(e, a, now, actor, target, &l);
 	agent_route_list(e, &l, now);
 }
@@ -439,7 +438,8 @@ engine_agent_logout(struct engine *e, hl_ms now, const struct actor *ac,
 		return (ENGINE_NOTFOUND);
 	if ((rc = agent_perm(ac, a->a.name, err)) != ENGINE_OK)
 		return (rc);
-	agent_logout(e, a, now, eng_actor(ac), "agent logged out");
+	agent_logout(e, a, now, eng_actor(ac), "agent logged out",
+	    LOGOUT_TARGET);
 	return (ENGINE_OK);
 }
 
@@ -513,7 +513,8 @@ engine_agent_detach(struct engine *e, hl_ms now, const char *name,
 	if (grace <= 0 || (a->base == AGENT_OFFLINE && a->a.offer == 0)) {
 		/* Nothing to keep, or no grace: today's logout. */
 		agent_absent(e, a, now, "last desk closed");
-		agent_logout(e, a, now, "system", "agent logged out");
+		agent_logout(e, a, now, "system", "agent logged out",
+		    LOGOUT_TARGET);
 		return (0);
 	}
 	agent_set_conn(a, AGENT_DETACHED, now);
@@ -536,7 +537,8 @@ agent_grace_due(struct engine *e, struct agent_private *a, hl_ms now)
 	if (a->a.conn != AGENT_DETACHED)
 		return;
 	agent_absent(e, a, now, "reconnect grace ended");
-	agent_logout(e, a, now, "system", "agent gone");
+	agent_logout(e, a, now, "system", "agent gone",
+	    "{\"reason\":\"target gone\"}");
 }
 
 int
