@@ -140,6 +140,8 @@ agent_read(struct cagent *a, const redisReply *m)
 	snprintf(a->status, sizeof a->status, "%s", rmap_str(m, "status"));
 	snprintf(a->reason, sizeof a->reason, "%s", rmap_str(m, "reason"));
 	snprintf(a->skills, sizeof a->skills, "%s", rmap_str(m, "skills"));
+	snprintf(a->connection, sizeof a->connection, "%s",
+	    rmap_str(m, "connection"));
 	a->status_ms = rmap_int(m, "status_ms", 0);
 	a->offer = rmap_int(m, "offer", 0);
 	a->active = rmap_int(m, "active", 0);
@@ -513,6 +515,17 @@ feed_detail(const struct evmsg *ev, struct feed_item *f)
 		    *evmsg_str(ev, "reason") ? ")" : "",
 		    strcmp(ev->actor, ev->agent) != 0 ? " by " : "",
 		    strcmp(ev->actor, ev->agent) != 0 ? ev->actor : "");
+	else if (strcmp(t, "agent.detached") == 0)
+		snprintf(f->detail, sizeof f->detail, "%s: desk closed, "
+		    "%lld s grace", ev->agent,
+		    (long long)evmsg_int(ev, "grace_ms", 0) / 1000);
+	else if (strcmp(t, "agent.reattached") == 0)
+		snprintf(f->detail, sizeof f->detail, "%s: back after %lld s",
+		    ev->agent, (long long)evmsg_int(ev, "away_ms", 0) / 1000);
+	else if (strcmp(t, "agent.absent") == 0)
+		snprintf(f->detail, sizeof f->detail, "%s: gone (%s)%s",
+		    ev->agent, evmsg_str(ev, "reason"),
+		    evmsg_int(ev, "active", 0) > 0 ? ", holds tickets" : "");
 	else if (*ev->agent != '\0')
 		snprintf(f->detail, sizeof f->detail, "%s%s%s", ev->agent,
 		    strcmp(ev->actor, ev->agent) != 0 ? " by " : "",
@@ -544,6 +557,9 @@ static const struct {
 	{ "ticket.tier_changed", "tier", FEED_OTHER, CC_ACCENT },
 	{ "ticket.priority_changed", "priority", FEED_OTHER, CC_ACCENT },
 	{ "agent.status", "agent", FEED_OTHER, CC_NORMAL },
+	{ "agent.detached", "away", FEED_OTHER, CC_WARN },
+	{ "agent.reattached", "back", FEED_OTHER, CC_GOOD },
+	{ "agent.absent", "GONE", FEED_OTHER, CC_WARN },
 	{ NULL, NULL, FEED_OTHER, CC_NORMAL }
 };
 

@@ -332,7 +332,15 @@ view_agent_cell(const struct console *c, const struct cagent *a,
 
 	r->n = 0;
 	cell(r, name_w, 0, CC_NORMAL, "%s", a->name);
-	cell(r, status_w, 0, status_color(a->status), "%s", a->status);
+	/* Presence apart from the connection: a desk closed within the
+	 * grace, or tickets held by an agent who is gone. */
+	if (strcmp(a->connection, "detached") == 0)
+		cell(r, status_w, 0, CC_WARN, "away:%s", a->status);
+	else if (strcmp(a->connection, "absent") == 0 && a->active > 0)
+		cell(r, status_w, 0, CC_BAD, "ABSENT(%lld)",
+		    (long long)a->active);
+	else
+		cell(r, status_w, 0, status_color(a->status), "%s", a->status);
 	/* Agents never seen since the daemon started have no real time. */
 	if (view_status_time(a) > AGENT_TIME_MAX_MS)
 		cell(r, 6, 1, CC_DIM, "-");

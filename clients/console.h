@@ -78,6 +78,7 @@ struct cagent {
 	char		status[CON_NAME_MAX];
 	char		reason[CON_NAME_MAX];
 	char		skills[256];
+	char		connection[16];	/* connected, detached, absent */
 	int64_t		status_ms;
 	int64_t		fetched;
 	int64_t		offer;

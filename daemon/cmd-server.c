@@ -502,7 +502,7 @@ static void
 cmd_config_get(struct conn *c, const struct cmd_args *a)
 {
 	const struct config	*cfg = &server.cfg;
-	char			 v[20][64];
+	char			 v[21][64];
 	const char		*keys[] = { "bind", "port", "unixsocket",
 				    "data_dir", "durability", "log_level",
 				    "max_clients", "max_inline", "max_args",
@@ -511,8 +511,8 @@ cmd_config_get(struct conn *c, const struct cmd_args *a)
 				    "reject_cooldown", "repeat_window",
 				    "complaints_queue", "request_timeout",
 				    "auth_timeout", "max_unauth_per_addr",
-				    "max_subscriptions" };
-	const char		*vals[20];
+				    "max_subscriptions", "reconnect_grace" };
+	const char		*vals[21];
 	static const char	*levels[] = { "error", "warn", "info", "debug" };
 	size_t			 i, n = 0, nkeys = sizeof keys / sizeof keys[0];
 
@@ -542,7 +542,9 @@ cmd_config_get(struct conn *c, const struct cmd_args *a)
 	snprintf(v[17], sizeof v[17], "%lldms", (long long)cfg->auth_timeout);
 	snprintf(v[18], sizeof v[18], "%zu", cfg->max_unauth_per_addr);
 	snprintf(v[19], sizeof v[19], "%zu", cfg->max_subscriptions);
-	for (i = 16; i < 20; i++)
+	snprintf(v[20], sizeof v[20], "%lldms",
+	    (long long)cfg->reconnect_grace);
+	for (i = 16; i < 21; i++)
 		vals[i] = v[i];
 	for (i = 0; i < nkeys; i++)
 		n += fnmatch(a->argv[2], keys[i], FNM_CASEFOLD) == 0;

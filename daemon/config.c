@@ -47,6 +47,7 @@ config_defaults(struct config *cfg)
 	cfg->max_subscriptions = 1000;
 	cfg->reject_cooldown = 60 * 1000;
 	cfg->short_abandon = 5 * 1000;
+	cfg->reconnect_grace = 30 * 1000;
 	cfg->repeat_window = 7 * 86400 * 1000LL;
 	strcpy(cfg->complaints_queue, "complaints");
 	cfg->protected_mode = 1;
@@ -373,6 +374,8 @@ config_section(struct config_parse *p, char *name)
 		p->section = SEC_LIMITS;
 	else if (arg == NULL && strcmp(name, "routing") == 0)
 		p->section = SEC_ROUTING;
+	else if (arg == NULL && strcmp(name, "agents") == 0)
+		p->section = SEC_AGENTS;
 	else if (arg == NULL && strcmp(name, "auth") == 0)
 		p->section = SEC_AUTH;
 	else if (arg == NULL && strcmp(name, "http") == 0)
@@ -831,6 +834,14 @@ config_line(struct config_parse *p, char *line)
 			return (0);
 		}
 		return (config_error(p, "unknown key '%s' in [routing]", key));
+	case SEC_AGENTS:
+		if (strcmp(key, "reconnect_grace") == 0) {
+			if (config_parse_duration(value,
+			    &p->cfg->reconnect_grace) != 0)
+				return (BAD(key));
+			return (0);
+		}
+		return (config_error(p, "unknown key '%s' in [agents]", key));
 	case SEC_TIER:
 		return (config_tier_key(p, key, value));
 	case SEC_QUEUE:

@@ -87,6 +87,9 @@ struct config {
 	hl_ms			reject_cooldown;
 	hl_ms			short_abandon;	/* not counted against SL */
 
+	/* [agents] */
+	hl_ms			reconnect_grace; /* 0: logout at once */
+
 	/* [insight] */
 	hl_ms			repeat_window;	/* 0: no repeat contacts */
 	char			complaints_queue[ENGINE_NAME_MAX];

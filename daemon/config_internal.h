@@ -9,6 +9,7 @@ enum config_section {
 	SEC_SERVER,
 	SEC_LIMITS,
 	SEC_ROUTING,
+	SEC_AGENTS,
 	SEC_TIER,
 	SEC_QUEUE,
 	SEC_USER,

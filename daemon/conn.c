@@ -484,8 +484,15 @@ conn_login(struct conn *c, const char *user, int role)
 {
 	struct conn_user	**p, *u;
 	struct resp_limits	  limits = conn_limits();
+	char			  was[sizeof c->user];
 
+	snprintf(was, sizeof was, "%s", c->authed ? c->user : "");
 	conn_session_end(c);	/* AUTH again, maybe as someone else */
+	/* That was the last desk of the user it was: as if it had closed. */
+	if (*was != '\0' && strcmp(was, user) != 0 &&
+	    conn_user_count(was) == 0)
+		engine_agent_detach(server.engine, server_now(), was,
+		    server.cfg.reconnect_grace);
 	guard_login(c);
 	c->authed = 1;
 	resp_parser_set_limits(c->parser, &limits);
@@ -499,6 +506,8 @@ conn_login(struct conn *c, const char *user, int role)
 	}
 	u->n++;
 	c->flags |= CONN_SESSION;
+	/* Within the reconnect grace this re-attaches the agent. */
+	engine_agent_attach(server.engine, server_now(), c->user);
 }
 
 size_t
@@ -511,27 +520,21 @@ conn_user_count(const char *user)
 
 /*
  * Free killed connections. This is the safe point: no handler of theirs
- * is on the stack. An agent whose last connection closed goes offline, so
- * no offer waits on a desk that is gone.
+ * is on the stack. An agent whose last connection closed is detached: it
+ * keeps its status and offer for [agents] reconnect_grace, then the
+ * engine logs it out (at once with a grace of 0).
  */
 void
 conn_free_dead(void)
 {
 	struct conn	*c;
-	char		 err[ENGINE_ERRMAX];
-	struct actor	 system = { "system", ROLE_ADMIN };
-	const struct agent *a;
-
 	while ((c = TAILQ_FIRST(&server.dead)) != NULL) {
 		TAILQ_REMOVE(&server.dead, c, dead_entry);
 		TAILQ_REMOVE(&server.conns, c, entry);
 		server.nconns--;
-		if (c->authed && (a = engine_agent_get(server.engine,
-		    c->user)) != NULL && a->status != AGENT_OFFLINE &&
-		    conn_user_count(c->user) == 0 &&
-		    engine_agent_logout(server.engine, server_now(), &system,
-		    c->user, err) != ENGINE_OK)
-			log_warnx("logout %s: %s", c->user, err);
+		if (c->authed && conn_user_count(c->user) == 0)
+			engine_agent_detach(server.engine, server_now(),
+			    c->user, server.cfg.reconnect_grace);
 		if (c->block_timer != NULL)
 			event_free(c->block_timer);
 		if (c->auth_timer != NULL)

@@ -531,7 +531,11 @@ journal_soft(const struct journal *j)
 		return (0);
 	for (i = 0; i < j->nevents; i++)
 		if (!journal_is_audit(j->events[i].kind) &&
-		    j->events[i].kind != EV_AGENT_STATUS)
+		    j->events[i].kind != EV_AGENT_STATUS &&
+		    j->events[i].kind != EV_AGENT_ATTACHED &&
+		    j->events[i].kind != EV_AGENT_DETACHED &&
+		    j->events[i].kind != EV_AGENT_REATTACHED &&
+		    j->events[i].kind != EV_AGENT_ABSENT)
 			return (0);
 	return (1);
 }

@@ -20,6 +20,7 @@
 #include "waiters.h"
 
 #define NSTATUS		5	/* enum agent_status */
+#define NCONN		3	/* enum agent_conn */
 #define NWINDOWS	3
 
 static const char *windows[NWINDOWS] = { "today", "15m", "1h" };
@@ -119,6 +120,7 @@ mwindow(const struct queue_stats *st, int w, int tier)
 	return (&st->sl_1h[tier]);
 }
 
+/* Agents by status, then by connection (presence apart from it). */
 static void
 magent(const struct agent *a, void *arg)
 {
@@ -126,12 +128,14 @@ magent(const struct agent *a, void *arg)
 
 	if ((unsigned)a->status < NSTATUS)
 		by[a->status]++;
+	if ((unsigned)a->conn < NCONN)
+		by[NSTATUS + a->conn]++;
 }
 
 static void
-magents(size_t by[NSTATUS])
+magents(size_t by[NSTATUS + NCONN])
 {
-	memset(by, 0, NSTATUS * sizeof *by);
+	memset(by, 0, (NSTATUS + NCONN) * sizeof *by);
 	engine_agent_foreach(server.engine, magent, by);
 }
 
@@ -320,7 +324,7 @@ metrics_prometheus(struct resp_buf *b)
 	const struct store_stats	*ss = store_stats(server.store);
 	const struct journal_stats	*js = journal_stats(server.journal);
 	struct mqueues			 m;
-	size_t				 by[NSTATUS];
+	size_t				 by[NSTATUS + NCONN];
 	int				 s;
 
 	mqueues_take(&m);
@@ -332,6 +336,11 @@ metrics_prometheus(struct resp_buf *b)
 	for (s = 0; s < NSTATUS; s++)
 		mprintf(b, "hotline_agents{status=\"%s\"} %zu\n",
 		    agent_status_name((enum agent_status)s), by[s]);
+	mfamily(b, "hotline_agents_connection", "gauge",
+	    "Agents by connection: at a desk, in the reconnect grace, gone.");
+	for (s = 0; s < NCONN; s++)
+		mprintf(b, "hotline_agents_connection{connection=\"%s\"} %zu\n",
+		    agent_conn_name((enum agent_conn)s), by[NSTATUS + s]);
 
 	mfamily(b, "hotline_commands_total", "counter",
 	    "Commands run, per command-table row.");
@@ -425,7 +434,7 @@ metrics_info_metrics(struct resp_buf *b)
 {
 	const struct journal_stats	*js = journal_stats(server.journal);
 	struct mqueues			 m;
-	size_t				 by[NSTATUS], waiting = 0, i;
+	size_t				 by[NSTATUS + NCONN], waiting = 0, i;
 	double				 oldest = 0, o;
 	int				 s;
 
@@ -447,6 +456,9 @@ metrics_info_metrics(struct resp_buf *b)
 	for (s = 0; s < NSTATUS; s++)
 		mprintf(b, "agents_%s:%zu\r\n",
 		    agent_status_name((enum agent_status)s), by[s]);
+	for (s = 0; s < NCONN; s++)
+		mprintf(b, "agents_%s:%zu\r\n",
+		    agent_conn_name((enum agent_conn)s), by[NSTATUS + s]);
 	mprintf(b, "tickets_waiting:%zu\r\n", waiting);
 	mprintf(b, "oldest_wait_ms:%.0f\r\n", oldest * 1000);
 	/* One line per queue, as Redis writes keyspace lines (db0:keys=..). */

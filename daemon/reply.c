@@ -70,7 +70,7 @@ reply_ticket(struct resp_buf *b, const struct ticket *t, int live)
 		engine_ticket_step(server.engine, t, step, sizeof step);
 	wait = t->state == TICKET_QUEUED || t->state == TICKET_OFFERED ?
 	    server_now() - t->enqueued : 0;
-	resp_add_map(b, 31 + REPLY_SLA_FIELDS + (size_t)t->nattrs);
+	resp_add_map(b, 32 + REPLY_SLA_FIELDS + (size_t)t->nattrs);
 	resp_add_field_int(b, "id", (long long)t->id);
 	resp_add_field_str(b, "state", ticket_state_name(t->state));
 	resp_add_field_str(b, "queue", t->queue);
@@ -84,6 +84,11 @@ reply_ticket(struct resp_buf *b, const struct ticket *t, int live)
 	resp_add_field_int(b, "boost", t->boost);
 	resp_add_field_str(b, "step", step);
 	resp_add_field_str(b, "agent", t->agent);
+	/* Held by someone gone past the reconnect grace: never silently. */
+	resp_add_field_int(b, "agent_present", !live ||
+	    (t->state != TICKET_OFFERED && t->state != TICKET_ACTIVE &&
+	    t->state != TICKET_PENDING) ||
+	    engine_agent_present(server.engine, t->agent));
 	resp_add_field_str(b, "target", t->target);
 	resp_add_field_str(b, "creator", t->creator);
 	resp_add_field_str(b, "disposition", t->disposition);
@@ -131,7 +136,7 @@ reply_agent(struct resp_buf *b, const struct agent *a, hl_ms now)
 	else
 		snprintf(status, sizeof status, "%s",
 		    agent_status_name(a->status));
-	resp_add_map(b, 14);
+	resp_add_map(b, 16);
 	resp_add_field_str(b, "name", a->name);
 	resp_add_field_str(b, "role", role_name(a->role));
 	resp_add_field_str(b, "status", status);
@@ -146,6 +151,8 @@ reply_agent(struct resp_buf *b, const struct agent *a, hl_ms now)
 	resp_add_field_int(b, "missed", a->missed);
 	resp_add_field_int(b, "handled", (long long)a->handled);
 	resp_add_field_int(b, "offered_total", (long long)a->offered_total);
+	resp_add_field_str(b, "connection", agent_conn_name(a->conn));
+	resp_add_field_int(b, "grace_until", a->grace_until);
 }
 
 void

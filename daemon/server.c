@@ -415,24 +415,24 @@ server_settled(const struct engine_event *ev, void *arg)
 		presence_note(server.engine, t->agent);
 }
 
+/* Presence follows the connections there are now, whatever was noted. */
 static void
-server_logout_gone(const struct agent *a, void *arg)
+server_presence_sync(const struct agent *a, void *arg)
 {
-	struct actor	 system = { "system", ROLE_ADMIN };
-	char		 err[ENGINE_ERRMAX];
-
-	if (a->status != AGENT_OFFLINE && conn_user_count(a->name) == 0 &&
-	    engine_agent_logout(server.engine, server_now(), &system,
-	    a->name, err) != ENGINE_OK)
-		log_warnx("logout %s: %s", a->name, err);
+	if (conn_user_count(a->name) > 0)
+		engine_agent_attach(server.engine, server_now(), a->name);
+	else
+		engine_agent_detach(server.engine, server_now(), a->name,
+		    server.cfg.reconnect_grace);
 }
 
 /*
  * A commit failed: memory holds changes the disk does not. Rebuild the
  * engine from what was committed, with every agent's presence (status,
- * offer, wrap-up: not stored) as the last commit left it, so the daemon
- * is as before the failed batch. An agent whose last connection closed
- * meanwhile is then logged out: that happened, whatever the disk says.
+ * offer, wrap-up, reconnect grace: not stored) as the last commit left
+ * it, so the daemon is as before the failed batch. Then the connections
+ * decide: an agent whose last connection closed meanwhile is detached
+ * (its grace starts now), one that logged in is attached.
  */
 void
 server_rebuild_engine(void)
@@ -442,7 +442,7 @@ server_rebuild_engine(void)
 	engine_free(server.engine);
 	server.engine = server_new_engine(1);
 	n = presence_count();
-	engine_agent_foreach(server.engine, server_logout_gone, NULL);
+	engine_agent_foreach(server.engine, server_presence_sync, NULL);
 	server.engine_timer_at = -2;
 	server.stats.engine_rebuilds++;
 	log_warnx("engine rebuilt from %s after a failed commit (%zu agents' "

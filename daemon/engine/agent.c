@@ -158,6 +158,9 @@ agent_make(struct engine *e, const char *name, hl_ms now)
 	a->a.status_since = a->a.idle_since = now;
 	a->uid = e->next_uid++;
 	a->tm_wrapup = IDX_NONE;
+	a->tm_grace = IDX_NONE;
+	a->a.conn = AGENT_ABSENT;
+	a->a.conn_since = now;
 	a->desk = eng_desk(e, a->a.name, true);
 	a->desk->agent = a;
 	hmap_str_put(&e->agents, a);
@@ -309,6 +312,7 @@ engine_agent_delete(struct engine *e, hl_ms now, const struct actor *ac,
 		return (ENGINE_NOTFOUND);
 	a->base = AGENT_OFFLINE;
 	tmr_cancel(&e->timers, &a->tm_wrapup);
+	tmr_cancel(&e->timers, &a->tm_grace);
 	route_agent_sync(a, now);
 	agent_withdraw(e, a, now, actor, "agent deleted", &l);
 	for (i = 0; i < e->tickets.cap; i++) {
@@ -399,34 +403,153 @@ engine_agent_break(struct engine *e, hl_ms now, const struct actor *ac,
 	return (ENGINE_OK);
 }
 
+#define LOGOUT_TARGET	"{\"reason\":\"target logged out\"}"
+
 /*
  * Logout gives back the offer and releases tickets waiting for this agent
  * as a transfer target; active and pending tickets stay assigned.
  */
+static void
+agent_logout(struct engine *e, struct agent_private *a, hl_ms now,
+    const char *actor, const char *why, const char *target)
+{
+	struct agent_tickets	 l = { NULL, 0, 0 };
+
+	if (a->base == AGENT_OFFLINE && a->a.offer == 0)
+		return;
+	tmr_cancel(&e->timers, &a->tm_wrapup);
+	a->base = AGENT_OFFLINE;
+	a->a.reason[0] = '\0';
+	route_agent_sync(a, now);
+	eng_emit_status(e, now, actor, a);
+	agent_withdraw(e, a, now, actor, why, &l);
+	agent_drop_targets(e, a, now, actor, target, &l);
+	agent_route_list(e, &l, now);
+}
+
 int
 engine_agent_logout(struct engine *e, hl_ms now, const struct actor *ac,
     const char *name, char *err)
 {
 	struct agent_private	*a;
-	struct agent_tickets	 l = { NULL, 0, 0 };
 	int			 rc;
 
 	if ((a = agent_find(e, now, name, err)) == NULL)
 		return (ENGINE_NOTFOUND);
 	if ((rc = agent_perm(ac, a->a.name, err)) != ENGINE_OK)
 		return (rc);
-	if (a->base == AGENT_OFFLINE && a->a.offer == 0)
-		return (ENGINE_OK);
-	tmr_cancel(&e->timers, &a->tm_wrapup);
-	a->base = AGENT_OFFLINE;
-	a->a.reason[0] = '\0';
-	route_agent_sync(a, now);
-	eng_emit_status(e, now, eng_actor(ac), a);
-	agent_withdraw(e, a, now, eng_actor(ac), "agent logged out", &l);
-	agent_drop_targets(e, a, now, eng_actor(ac),
-	    "{\"reason\":\"target logged out\"}", &l);
-	agent_route_list(e, &l, now);
+	agent_logout(e, a, now, eng_actor(ac), "agent logged out",
+	    LOGOUT_TARGET);
 	return (ENGINE_OK);
+}
+
+static void
+agent_set_conn(struct agent_private *a, enum agent_conn c, hl_ms now)
+{
+	a->a.conn = c;
+	a->a.conn_since = now;
+	a->a.grace_until = 0;
+}
+
+/* Gone: what it holds (active, pending tickets) shows as held by nobody
+ * there (TICKET GET agent_present 0). */
+static void
+agent_absent(struct engine *e, struct agent_private *a, hl_ms now,
+    const char *why)
+{
+	agent_set_conn(a, AGENT_ABSENT, now);
+	ejson_begin(&e->json);
+	ejson_str(&e->json, "reason", why);
+	ejson_int(&e->json, "active", a->a.active);
+	eng_emit(e, now, "system", EV_AGENT_ABSENT, a->a.name, NULL,
+	    ejson_end(&e->json), NULL);
+}
+
+int
+engine_agent_attach(struct engine *e, hl_ms now, const char *name)
+{
+	struct agent_private	*a;
+	hl_ms			 away;
+
+	eng_clock(e, now);
+	if ((a = eng_agent(e, name)) == NULL)
+		return (-1);
+	if (a->a.conn == AGENT_CONNECTED)
+		return (0);
+	if (a->a.conn == AGENT_ABSENT) {
+		agent_set_conn(a, AGENT_CONNECTED, now);
+		ejson_begin(&e->json);
+		ejson_str(&e->json, "status", agent_status_name(a->a.status));
+		eng_emit(e, now, "system", EV_AGENT_ATTACHED, a->a.name, NULL,
+		    ejson_end(&e->json), NULL);
+		route_agent(e, a, now);
+		return (0);
+	}
+	/* Back within the grace: as if the desk had never closed. */
+	away = now - a->a.conn_since;
+	tmr_cancel(&e->timers, &a->tm_grace);
+	agent_set_conn(a, AGENT_CONNECTED, now);
+	ejson_begin(&e->json);
+	ejson_str(&e->json, "status", agent_status_name(a->a.status));
+	ejson_int(&e->json, "away_ms", away);
+	ejson_int(&e->json, "offer", (int64_t)a->a.offer);
+	eng_emit(e, now, "system", EV_AGENT_REATTACHED, a->a.name, NULL,
+	    ejson_end(&e->json), NULL);
+	route_agent(e, a, now);
+	return (0);
+}
+
+int
+engine_agent_detach(struct engine *e, hl_ms now, const char *name,
+    hl_ms grace)
+{
+	struct agent_private	*a;
+
+	eng_clock(e, now);
+	if ((a = eng_agent(e, name)) == NULL)
+		return (-1);
+	if (a->a.conn != AGENT_CONNECTED)
+		return (0);
+	if (grace <= 0 || (a->base == AGENT_OFFLINE && a->a.offer == 0)) {
+		/* Nothing to keep, or no grace: today's logout. */
+		agent_absent(e, a, now, "last desk closed");
+		agent_logout(e, a, now, "system", "agent logged out",
+		    LOGOUT_TARGET);
+		return (0);
+	}
+	agent_set_conn(a, AGENT_DETACHED, now);
+	a->a.grace_until = now + grace;
+	tmr_arm(&e->timers, a->a.grace_until, TMR_GRACE, a, &a->tm_grace);
+	ejson_begin(&e->json);
+	ejson_str(&e->json, "status", agent_status_name(a->a.status));
+	ejson_int(&e->json, "grace_ms", grace);
+	ejson_int(&e->json, "until", a->a.grace_until);
+	ejson_int(&e->json, "offer", (int64_t)a->a.offer);
+	eng_emit(e, now, "system", EV_AGENT_DETACHED, a->a.name, NULL,
+	    ejson_end(&e->json), NULL);
+	return (0);
+}
+
+/* Nobody came back: the agent is gone, as after AGENT LOGOUT. */
+void
+agent_grace_due(struct engine *e, struct agent_private *a, hl_ms now)
+{
+	if (a->a.conn != AGENT_DETACHED)
+		return;
+	agent_absent(e, a, now, "reconnect grace ended");
+	agent_logout(e, a, now, "system", "agent gone",
+	    "{\"reason\":\"target gone\"}");
+}
+
+int
+engine_agent_present(const struct engine *e, const char *name)
+{
+	const struct agent_private	*a;
+
+	if (name == NULL || *name == '\0' ||
+	    (a = eng_agent(e, name)) == NULL)
+		return (1);
+	return (a->a.conn != AGENT_ABSENT);
 }
 
 void

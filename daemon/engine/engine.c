@@ -718,6 +718,9 @@ engine_advance(struct engine *e, hl_ms now)
 		case TMR_FOLLOWUP:
 			followup_due(e, te.obj, at);
 			break;
+		case TMR_GRACE:
+			agent_grace_due(e, te.obj, at);
+			break;
 		}
 	}
 	eng_tick(e, now);

@@ -51,6 +51,20 @@ enum agent_status {
 	AGENT_BREAK
 };
 
+/*
+ * Whether the person behind an agent is there, apart from its status: a
+ * desk connected, the last one closed within the reconnect grace
+ * (detached: status and offer kept, no new offers), or nobody (absent:
+ * never connected since start, logged out at the end of the grace, or
+ * offline when the last desk closed). The daemon says which connections
+ * come and go; the engine keeps the grace.
+ */
+enum agent_conn {
+	AGENT_ABSENT,
+	AGENT_CONNECTED,
+	AGENT_DETACHED
+};
+
 enum strategy {
 	STRATEGY_LONGEST_IDLE,
 	STRATEGY_LEAST_BUSY,
@@ -290,6 +304,9 @@ struct agent {
 	int			missed;			/* missed offers in a row */
 	uint64_t		handled;		/* resolved since start */
 	uint64_t		offered_total;
+	enum agent_conn		conn;
+	hl_ms			conn_since;		/* of conn */
+	hl_ms			grace_until;		/* detached only */
 	struct agent_private	*priv;
 };
 
@@ -399,6 +416,10 @@ struct engine_fact {
 	X(EV_AGENT_UPDATED,	"agent.updated",	EVF_USER_ROW)	\
 	X(EV_AGENT_DELETED,	"agent.deleted",	EVF_USER_ROW)	\
 	X(EV_AGENT_STATUS,	"agent.status",		0)		\
+	X(EV_AGENT_ATTACHED,	"agent.attached",	0)		\
+	X(EV_AGENT_DETACHED,	"agent.detached",	0)		\
+	X(EV_AGENT_REATTACHED,	"agent.reattached",	0)		\
+	X(EV_AGENT_ABSENT,	"agent.absent",		0)		\
 	X(EV_CUSTOMER_UPDATED,	"customer.updated",	EVF_CUSTOMER_ROW) \
 	X(EV_USER_ADDED,	"user.added",		0)		\
 	X(EV_USER_UPDATED,	"user.updated",		0)		\
@@ -510,6 +531,7 @@ int		 engine_check_config(const struct engine_config *, char *err);
 const char	*ticket_state_name(enum ticket_state);
 int		 ticket_state_parse(const char *, enum ticket_state *);
 const char	*agent_status_name(enum agent_status);
+const char	*agent_conn_name(enum agent_conn);
 const char	*strategy_name(enum strategy);
 int		 strategy_parse(const char *, enum strategy *);
 const char	*segment_name(enum segment);
@@ -605,6 +627,23 @@ int	engine_agent_break(struct engine *, hl_ms, const struct actor *,
 	    const char *name, const char *reason, char *err);
 int	engine_agent_logout(struct engine *, hl_ms, const struct actor *,
 	    const char *name, char *err);
+/*
+ * Presence apart from the connection. attach: a desk of the agent
+ * authenticated: an absent agent is attached (agent.attached); one within
+ * its grace re-attaches (agent.reattached), status and offer as they
+ * were, and takes new offers again. detach: the agent's last desk closed;
+ * its status, offer and held tickets are kept for grace (agent.detached),
+ * then it is logged out as by AGENT LOGOUT and absent (agent.absent).
+ * With grace <= 0, or an agent offline with no offer, that happens at
+ * once. Each call is a no-op when the agent is already so. 0, or -1 for
+ * no such agent.
+ */
+int	engine_agent_attach(struct engine *, hl_ms, const char *name);
+int	engine_agent_detach(struct engine *, hl_ms, const char *name,
+	    hl_ms grace);
+/* Whether the agent holding a ticket is there (connected or detached
+ * within the grace); 1 for a ticket nobody holds or a non-agent. */
+int	engine_agent_present(const struct engine *, const char *name);
 void	engine_agent_foreach(const struct engine *,
 	    void (*fn)(const struct agent *, void *), void *arg);
 /*
@@ -698,6 +737,9 @@ struct agent_presence {
 	enum agent_status	spell;
 	char			spell_reason[ENGINE_NAME_MAX];
 	hl_ms			spell_since;
+	enum agent_conn		conn;
+	hl_ms			conn_since;
+	hl_ms			grace_until;	/* detached: the grace's end */
 };
 int	engine_agent_presence(const struct engine *, const char *name,
 	    struct agent_presence *);

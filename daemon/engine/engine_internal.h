@@ -71,7 +71,8 @@ enum tmr_kind {
 	TMR_COOL,		/* ticket: a reject cooldown ends */
 	TMR_WRAPUP,		/* agent: wrap-up ends */
 	TMR_SLA,		/* ticket: next SLA threshold (sla.c) */
-	TMR_FOLLOWUP		/* ticket: a scheduled follow-up is due */
+	TMR_FOLLOWUP,		/* ticket: a scheduled follow-up is due */
+	TMR_GRACE		/* agent: its reconnect grace ends */
 };
 struct tmr_ent {
 	hl_ms		 at;
@@ -185,6 +186,7 @@ struct agent_private {
 	struct group		*grp[ENGINE_MAX_GROUPS];
 	struct queue		*sq[ENGINE_MAX_SKILLS];	/* per skill or NULL */
 	uint32_t		 tm_wrapup;
+	uint32_t		 tm_grace;
 };
 
 struct customer_private {
@@ -332,6 +334,7 @@ void	 route_ladder_arm(struct engine *, struct ticket_private *);
 void	 route_step_due(struct engine *, struct ticket_private *, hl_ms at,
 	    hl_ms now);
 bool	 route_agent_free(const struct agent_private *);
+bool	 route_agent_open(const struct agent_private *);
 void	 route_agent_sync(struct agent_private *, hl_ms);
 void	 route_cool_add(struct engine *, struct ticket_private *,
 	    const struct agent_private *, hl_ms);
@@ -423,5 +426,6 @@ const struct engine_fact *eng_spell_end(struct engine *,
 /* agent.c */
 struct agent_private *agent_make(struct engine *, const char *, hl_ms);
 void	 agent_wrapup_due(struct engine *, struct agent_private *, hl_ms);
+void	 agent_grace_due(struct engine *, struct agent_private *, hl_ms);
 
 #endif

@@ -16,6 +16,9 @@ static const char *const ticket_states[] = {
 static const char *const agent_statuses[] = {
 	"offline", "available", "busy", "wrapup", "break"
 };
+static const char *const agent_conns[] = {
+	"absent", "connected", "detached"
+};
 static const char *const strategies[] = {
 	"longest-idle", "least-busy", "round-robin", "top-skill", "random"
 };
@@ -79,6 +82,12 @@ const char *
 agent_status_name(enum agent_status s)
 {
 	return (names_get(agent_statuses, NITEMS(agent_statuses), (int)s));
+}
+
+const char *
+agent_conn_name(enum agent_conn c)
+{
+	return (names_get(agent_conns, NITEMS(agent_conns), (int)c));
 }
 
 const char *

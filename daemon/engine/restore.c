@@ -282,6 +282,9 @@ engine_agent_presence(const struct engine *e, const char *name,
 	p->spell = a->spell;
 	memcpy(p->spell_reason, a->spell_reason, sizeof p->spell_reason);
 	p->spell_since = a->spell_since;
+	p->conn = a->a.conn;
+	p->conn_since = a->a.conn_since;
+	p->grace_until = a->a.grace_until;
 	return (0);
 }
 
@@ -293,7 +296,7 @@ engine_restore_presence(struct engine *e, const char *name,
 
 	if ((a = eng_agent(e, name)) == NULL || p->base == AGENT_BUSY ||
 	    p->base > AGENT_BREAK || p->status > AGENT_BREAK ||
-	    p->spell > AGENT_BREAK)
+	    p->spell > AGENT_BREAK || p->conn > AGENT_DETACHED)
 		return (-1);
 	a->base = p->base;
 	a->a.status = p->status;
@@ -310,6 +313,15 @@ engine_restore_presence(struct engine *e, const char *name,
 	if (a->base == AGENT_WRAPUP && p->wrapup_until > 0)
 		tmr_arm(&e->timers, p->wrapup_until, TMR_WRAPUP, a,
 		    &a->tm_wrapup);
+	/* A grace running at the last commit runs on to its end. */
+	a->a.conn = p->conn;
+	a->a.conn_since = p->conn_since;
+	a->a.grace_until = 0;
+	if (p->conn == AGENT_DETACHED) {
+		a->a.grace_until = p->grace_until;
+		tmr_arm(&e->timers, p->grace_until, TMR_GRACE, a,
+		    &a->tm_grace);
+	}
 	e->presence_restored = true;
 	return (0);
 }

@@ -267,6 +267,13 @@ route_agent_free(const struct agent_private *a)
 	    a->a.active < a->a.capacity);
 }
 
+/* Free and at a desk: a detached agent keeps its status, takes nothing new. */
+bool
+route_agent_open(const struct agent_private *a)
+{
+	return (route_agent_free(a) && a->a.conn != AGENT_DETACHED);
+}
+
 /* Derive the shown status; idle_since is when the agent last became free. */
 void
 route_agent_sync(struct agent_private *a, hl_ms now)
@@ -511,7 +518,7 @@ route_ticket(struct engine *e, struct ticket_private *t, hl_ms now)
 	if (t->t.target[0] != '\0') {
 		d = eng_desk(e, t->t.target, false);
 		a = d != NULL ? d->agent : NULL;
-		if (a != NULL && route_agent_free(a) && !route_cooled(t, a, now))
+		if (a != NULL && route_agent_open(a) && !route_cooled(t, a, now))
 			route_offer(e, t, a, now);
 		return;
 	}
@@ -544,7 +551,7 @@ route_ticket(struct engine *e, struct ticket_private *t, hl_ms now)
 		}
 		c = e->scratch;
 		for (i = 0; i < (int)n; ) {
-			if (route_agent_free(c[i]) && !route_cooled(t, c[i], now))
+			if (route_agent_open(c[i]) && !route_cooled(t, c[i], now))
 				i++;
 			else
 				c[i] = c[--n];
@@ -593,7 +600,7 @@ route_agent(struct engine *e, struct agent_private *a, hl_ms now)
 	struct route_walk	w = { a, now, NULL };
 	int			i, k;
 
-	if (!route_agent_free(a))
+	if (!route_agent_open(a))
 		return;
 	if (a->desk != NULL)
 		route_walk_heap(&w, &a->desk->heap);

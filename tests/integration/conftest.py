@@ -39,6 +39,8 @@ output_limit = {output_limit}
 pubsub_output_limit = {pubsub_output_limit}
 [routing]
 reject_cooldown = 60s
+[agents]
+reconnect_grace = {reconnect_grace}
 [tier standard]
 priority = 0
 {standard_extra}
@@ -97,7 +99,10 @@ DEFAULTS = dict(durability="normal", max_clients=1000, max_inline="64kb",
                 offer_timeout="30s", wrapup="0", manager_step="20s",
                 group_step="30s", general_extra="", extra="",
                 standard_extra="",
-                http_port=0)
+                http_port=0,
+                # Most tests watch what a closed desk does at once (the
+                # logout); test_presence.py gives agents a grace.
+                reconnect_grace="0")
 
 
 def free_port():

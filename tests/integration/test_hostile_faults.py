@@ -123,6 +123,7 @@ def test_failed_commit_leaves_presence_and_offers_as_before(faulty):
     bob.execute_command("AGENT", "READY")          # bob is offered t1
     t2 = ivan.execute_command("TICKET", "CREATE", "general", "c2")
     sam.execute_command("AGENT", "BREAK", "lunch")
+    alice.ping()            # logged in (connected) before, as after
     before = snapshot(admin, ["alice", "bob", "sam"], [t1, t2])
     assert before["bob"]["offer"] == t1 and before[t1]["state"] == "offered"
     assert before["alice"]["status"] == "offline"

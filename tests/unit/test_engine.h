@@ -172,5 +172,7 @@ extern const struct CMUnitTest	 test_engine_followup_tests[];
 extern const size_t		 test_engine_followup_ntests;
 extern const struct CMUnitTest	 test_engine_facts_tests[];
 extern const size_t		 test_engine_facts_ntests;
+extern const struct CMUnitTest	 test_engine_presence_tests[];
+extern const size_t		 test_engine_presence_ntests;
 
 #endif

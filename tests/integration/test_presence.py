@@ -1,0 +1,231 @@
+"""Presence apart from the connection ([agents] reconnect_grace): an agent
+whose last connection closes keeps its status, offer and tickets for the
+grace and picks them up on its next AUTH; past the grace it is logged out
+and absent, and the tickets it holds say so (TICKET GET agent_present,
+AGENT STATUS connection, the wallboard). Two desks of one agent, an offer
+timing out during the grace, and a restart during the grace."""
+import json
+import time
+
+from conftest import PASSWORD, as_map, recv_until
+from test_console_client import once
+from test_sessions import session, wait_clients
+
+
+def agent(admin, name):
+    return as_map(admin.execute_command("AGENT", "STATUS", name))
+
+
+def ticket(admin, tid):
+    return as_map(admin.execute_command("TICKET", "GET", tid))
+
+
+def until(what, timeout=30):
+    """Polls what() until it is true (generous: a loaded machine)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        v = what()
+        if v:
+            return v
+        time.sleep(0.05)
+    raise AssertionError("never happened")
+
+
+def subscribe(daemon, channel):
+    sub = daemon.client("sam").pubsub()
+    sub.subscribe(channel)
+    until(lambda: (m := sub.get_message(timeout=0.2)) and
+          m["type"] == "subscribe")
+    return sub
+
+
+def events(sub, want, timeout=20):
+    """The types of events on sub until every type of want was seen."""
+    seen = []
+    deadline = time.time() + timeout
+    while time.time() < deadline and not set(want) <= set(seen):
+        m = sub.get_message(timeout=0.2)
+        if m and m["type"] == "message":
+            seen.append(json.loads(m["data"])["type"])
+    return seen
+
+
+def offered_to_alice(daemon, admin):
+    desk = session(daemon, "alice")
+    tid = daemon.client("ivan").execute_command("TICKET", "CREATE",
+                                                "general", "c-1")
+    assert agent(admin, "alice")["offer"] == tid
+    return desk, tid
+
+
+def test_reattach_within_the_grace(make_daemon):
+    daemon = make_daemon(reconnect_grace="30s").start()
+    admin = daemon.client("admin")
+    base = admin.info("clients")["connected_clients"]
+    sub = subscribe(daemon, "agent.alice")
+    base += 1
+    desk, tid = offered_to_alice(daemon, admin)
+    before = agent(admin, "alice")
+    assert before["connection"] == "connected"
+    desk.close()
+    wait_clients(admin, base)
+    a = agent(admin, "alice")
+    assert a["connection"] == "detached" and a["grace_until"] > 0
+    assert (a["status"], a["offer"], a["status_ms"] >= before["status_ms"]) \
+        == ("busy", tid, True)
+    assert ticket(admin, tid)["state"] == "offered"
+    # Back: AGENT NEXT answers with the offer at once, ACCEPT works.
+    alice = daemon.client("alice")
+    nxt = as_map(alice.execute_command("AGENT", "NEXT", "1"))
+    assert (nxt["id"], nxt["state"]) == (tid, "offered")
+    assert agent(admin, "alice")["connection"] == "connected"
+    assert agent(admin, "alice")["grace_until"] == 0
+    assert alice.execute_command("TICKET", "ACCEPT", tid) == "OK"
+    seen = events(sub, ["agent.detached", "agent.reattached"])
+    assert seen.index("agent.detached") < seen.index("agent.reattached")
+    assert "agent.status" not in seen[seen.index("agent.detached"):]
+
+
+def test_grace_end_logs_out_and_offer_goes_back(make_daemon):
+    daemon = make_daemon(reconnect_grace="1s").start()
+    admin = daemon.client("admin")
+    base = admin.info("clients")["connected_clients"]
+    sub = subscribe(daemon, "events")
+    base += 1
+    desk, tid = offered_to_alice(daemon, admin)
+    enqueued = ticket(admin, tid)["enqueued"]
+    desk.close()
+    wait_clients(admin, base)
+    until(lambda: agent(admin, "alice")["connection"] == "absent")
+    a = agent(admin, "alice")
+    assert (a["status"], a["offer"], a["missed"]) == ("offline", 0, 0)
+    t = ticket(admin, tid)
+    assert (t["state"], t["agent"], t["enqueued"]) == ("queued", "", enqueued)
+    seen = events(sub, ["agent.detached", "agent.absent", "ticket.queued"])
+    assert seen.index("agent.detached") < seen.index("agent.absent")
+    # bob takes it from its original place.
+    bob = session(daemon, "bob")
+    assert agent(admin, "bob")["offer"] == tid
+    bob.close()
+
+
+def test_offer_times_out_during_the_grace(make_daemon):
+    daemon = make_daemon(reconnect_grace="30s", offer_timeout="1s").start()
+    admin = daemon.client("admin")
+    base = admin.info("clients")["connected_clients"]
+    desk, tid = offered_to_alice(daemon, admin)
+    desk.close()
+    wait_clients(admin, base)
+    # The offer's own timeout: a miss as usual, the ticket back in place.
+    until(lambda: agent(admin, "alice")["missed"] == 1)
+    a = agent(admin, "alice")
+    assert (a["connection"], a["offer"], a["status"]) == \
+        ("detached", 0, "available")
+    assert ticket(admin, tid)["state"] == "queued"
+    # Detached: offered nothing new; bob, at his desk, is.
+    bob = session(daemon, "bob")
+    assert agent(admin, "bob")["offer"] == tid
+    bob.close()
+
+
+def test_held_ticket_shows_its_agent_absent(make_daemon):
+    daemon = make_daemon(reconnect_grace="1s").start()
+    admin = daemon.client("admin")
+    base = admin.info("clients")["connected_clients"]
+    desk, tid = offered_to_alice(daemon, admin)
+    desk.sendall(b"TICKET ACCEPT %d\r\n" % tid)
+    assert recv_until(desk, b"\r\n").startswith(b"+OK")
+    assert ticket(admin, tid)["agent_present"] == 1
+    desk.close()
+    wait_clients(admin, base)
+    assert ticket(admin, tid)["agent_present"] == 1     # in the grace
+    until(lambda: agent(admin, "alice")["connection"] == "absent")
+    t = ticket(admin, tid)
+    assert (t["state"], t["agent"], t["agent_present"]) == \
+        ("active", "alice", 0)
+    a = agent(admin, "alice")
+    assert (a["status"], a["active"]) == ("offline", 1)
+    listed = [as_map(x) for x in admin.execute_command(
+        "TICKET", "LIST", "STATE", "active")]
+    assert [(x["id"], x["agent_present"]) for x in listed] == [(tid, 0)]
+    out = once(daemon)
+    assert out.returncode == 0, out.stderr
+    assert any(line.split()[:2] == ["alice", "ABSENT(1)"]
+               for line in out.stdout.splitlines()), out.stdout
+    # Back at a desk: present again, still her ticket.
+    desk = session(daemon, "alice", ready=False)
+    assert ticket(admin, tid)["agent_present"] == 1
+    # Offline with nothing to keep: absent as soon as the desk closes.
+    desk.close()
+    wait_clients(admin, base)
+    assert ticket(admin, tid)["agent_present"] == 0
+
+
+def test_two_desks_one_closing(make_daemon):
+    daemon = make_daemon(reconnect_grace="30s").start()
+    admin = daemon.client("admin")
+    base = admin.info("clients")["connected_clients"]
+    sub = subscribe(daemon, "agent.alice")
+    base += 1
+    first = session(daemon, "alice")
+    second = session(daemon, "alice", ready=False)
+    first.close()
+    wait_clients(admin, base + 1)
+    a = agent(admin, "alice")
+    assert (a["connection"], a["status"]) == ("connected", "available")
+    second.close()
+    wait_clients(admin, base)
+    assert agent(admin, "alice")["connection"] == "detached"
+    seen = events(sub, ["agent.detached"])
+    assert seen.count("agent.detached") == 1
+    # Operations see it too: INFO metrics and /metrics.
+    info = admin.info("metrics")
+    assert (info["agents_detached"], info["agents_connected"]) == (1, 1)
+    assert info["agents_absent"] == len(admin.execute_command(
+        "AGENT", "LIST")) - 2           # alice, and sam who subscribes
+
+
+def test_restart_during_the_grace(make_daemon):
+    """A restart ends the grace: agents start offline and absent, the
+    offer goes back to its place, held tickets stay, shown absent."""
+    daemon = make_daemon(reconnect_grace="1h").start()
+    admin = daemon.client("admin")
+    base = admin.info("clients")["connected_clients"]
+    desk, held = offered_to_alice(daemon, admin)
+    desk.sendall(b"TICKET ACCEPT %d\r\n" % held)
+    assert recv_until(desk, b"\r\n").startswith(b"+OK")
+    bob = session(daemon, "bob")
+    tid = daemon.client("ivan").execute_command("TICKET", "CREATE",
+                                                "general", "c-2")
+    assert agent(admin, "bob")["offer"] == tid
+    desk.close()
+    bob.close()
+    wait_clients(admin, base)
+    assert agent(admin, "bob")["connection"] == "detached"
+    daemon.restart()
+    admin = daemon.client("admin")
+    for name in ("alice", "bob"):
+        a = agent(admin, name)
+        assert (a["status"], a["connection"], a["grace_until"]) == \
+            ("offline", "absent", 0), name
+    assert ticket(admin, tid)["state"] == "queued"
+    t = ticket(admin, held)
+    assert (t["state"], t["agent"], t["agent_present"]) == \
+        ("active", "alice", 0)
+
+
+def test_auth_as_someone_else_detaches(make_daemon):
+    """AUTH as another user on an agent's last connection leaves the
+    agent's desk as a close would."""
+    daemon = make_daemon(reconnect_grace="30s").start()
+    admin = daemon.client("admin")
+    assert admin.execute_command("CONFIG", "GET", "reconnect*") == \
+        ["reconnect_grace", "30000ms"]
+    desk = session(daemon, "alice")
+    assert agent(admin, "alice")["connection"] == "connected"
+    desk.sendall(b"AUTH bob %s\r\n" % PASSWORD.encode())
+    assert recv_until(desk, b"\r\n").startswith(b"+OK")
+    a = agent(admin, "alice")
+    assert (a["connection"], a["status"]) == ("detached", "available")
+    assert agent(admin, "bob")["connection"] == "connected"
+    desk.close()
