@@ -149,8 +149,8 @@ read_tokens(void)
 	}
 	fclose(fp);
 	if (i != R.n) {
-		fprintf(stderr, "reconnect_load: %s holds %d of the %d tokens\n",
-		    R.tokens, i, R.n);
+		fprintf(stderr, "reconnect_load: %s holds %d of the %d "
+		    "tokens\n", R.tokens, i, R.n);
 		return (-1);
 	}
 	return (0);
@@ -162,10 +162,11 @@ first_pong(void)
 {
 	struct sockaddr_in	sin;
 	struct timeval		tv = { 5, 0 };
-	int64_t			deadline = load_now_us() + 60 * 1000000LL;
+	int64_t			deadline;
 	char			buf[16];
 	int			fd, ok;
 
+	deadline = load_now_us() + 60 * 1000000LL;
 	memset(&sin, 0, sizeof sin);
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons((uint16_t)R.port);

@@ -154,7 +154,7 @@ link_session_reply(redisAsyncContext *ac, void *reply, void *arg)
 
 	s->asking = 0;
 	if (r == NULL || l->ac != ac)
-		return;		/* lost: the disconnect callback says so */
+		return;	/* lost: the disconnect callback says so */
 	if (r->type == REDIS_REPLY_ARRAY) {
 		for (i = 0; i + 1 < r->elements; i += 2) {
 			if (r->element[i]->type != REDIS_REPLY_STRING &&
@@ -171,7 +171,7 @@ link_session_reply(redisAsyncContext *ac, void *reply, void *arg)
 		}
 		s->gen++;
 	} else
-		s->unsupported = 1;	/* an older daemon: passwords it is */
+		s->unsupported = 1;	/* an older daemon: passwords */
 	link_up(l);
 }
 
@@ -185,7 +185,7 @@ link_auth_reply(redisAsyncContext *ac, void *reply, void *arg)
 	const char		*argv[2] = { "SESSION", "NEW" };
 
 	if (r == NULL || l->ac != ac)
-		return;		/* lost: the disconnect callback says so */
+		return;	/* lost: the disconnect callback says so */
 	if (r->type != REDIS_REPLY_ERROR) {
 		/* In with the password: take a token for the next logins
 		 * (one link asks; the others use it from their next login). */

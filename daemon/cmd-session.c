@@ -226,9 +226,9 @@ cmd_session_revoke(struct conn *c, const struct cmd_args *a)
 	 * an oracle of who holds what. */
 	if (!store_session_get(server.store, a->argv[2], &ss) ||
 	    strcmp(ss.user, user) != 0) {
-		resp_add_error(&c->reply, "NOTFOUND no such session '%.32s'%s%s",
-		    a->argv[2], a->argc > 3 ? " for " : "",
-		    a->argc > 3 ? user : "");
+		resp_add_error(&c->reply,
+		    "NOTFOUND no such session '%.32s'%s%s", a->argv[2],
+		    a->argc > 3 ? " for " : "", a->argc > 3 ? user : "");
 		return;
 	}
 	journal_session_del(server.journal, ss.id);
