@@ -584,6 +584,7 @@ desk_start(struct desk *d)
 	TAILQ_INIT(&d->jobs);
 	d->user = d->o.link.user;
 	d->o.link.reconnect = d->o.interactive;
+	d->o.link.session = &d->o.session;
 	if ((d->cmd = link_new(d->base, &d->o.link, "commands", &cmd_cbs,
 	    d)) == NULL ||
 	    (d->sub = link_new(d->base, &d->o.link, "events", &sub_cbs,

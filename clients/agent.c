@@ -214,6 +214,7 @@ main(int argc, char **argv)
 	desk_stop(&d);
 	event_base_free(d.base);
 	clientopt_forget_password(&d.o.link);
+	link_session_forget(&d.o.session);
 	fflush(stdout);
 	return (rc);
 }

@@ -35,6 +35,7 @@ enum presence {
 
 struct desk_opts {
 	struct link_opts	 link;
+	struct link_session	 session;	/* both links' token */
 	const char		*exec;		/* --exec script */
 	int			 interactive;
 	int			 no_ready;	/* front-line operator */

@@ -784,6 +784,7 @@ data_start(struct console *c)
 	tmap_init(&c->tickets);
 	c->user = c->o.link.user;
 	c->o.link.reconnect = !c->o.once;
+	c->o.link.session = &c->o.session;
 	if (c->o.filter != NULL)
 		snprintf(c->filter, sizeof c->filter, "%s", c->o.filter);
 	for (k = 0; k < NFEED_KINDS; k++) {

@@ -217,5 +217,6 @@ main(int argc, char **argv)
 	data_stop(&c);
 	event_base_free(c.base);
 	clientopt_forget_password(&c.o.link);
+	link_session_forget(&c.o.session);
 	return (rc);
 }

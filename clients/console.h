@@ -115,6 +115,7 @@ struct feed_item {
 
 struct console_opts {
 	struct link_opts	 link;
+	struct link_session	 session;	/* both links' token */
 	int			 once;
 	int			 width;		/* --once */
 	int			 sl_target;	/* percent */

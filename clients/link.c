@@ -37,6 +37,8 @@ struct link {
 	int64_t			 backoff;
 	unsigned		 generation;
 	int			 freeing;
+	int			 with_token;	/* the AUTH in flight sent it */
+	unsigned		 token_gen;	/* ... that one */
 };
 
 static void	link_connect(struct link *);
@@ -119,32 +121,119 @@ link_up(struct link *l)
 		l->cbs.up(l, l->arg);
 }
 
+static void	link_auth_reply(redisAsyncContext *, void *, void *);
+
+/* AUTH with the shared token if there is one, else the password. */
+static void
+link_send_auth(struct link *l)
+{
+	struct link_session	*s = l->o.session;
+	const char		*argv[3];
+
+	l->state = LINK_AUTH;
+	l->with_token = s != NULL && s->token[0] != '\0';
+	l->token_gen = s != NULL ? s->gen : 0;
+	argv[0] = "AUTH";
+	argv[1] = l->o.user;
+	if (l->with_token)
+		argv[2] = s->token;
+	else
+		argv[2] = l->o.password != NULL ? l->o.password : "";
+	if (redisAsyncCommandArgv(l->ac, link_auth_reply, l, 3, argv,
+	    NULL) != REDIS_OK)
+		redisAsyncDisconnect(l->ac);
+}
+
+static void
+link_session_reply(redisAsyncContext *ac, void *reply, void *arg)
+{
+	struct link		*l = arg;
+	struct link_session	*s = l->o.session;
+	redisReply		*r = reply;
+	size_t			 i;
+
+	s->asking = 0;
+	if (r == NULL || l->ac != ac)
+		return;	/* lost: the disconnect callback says so */
+	if (r->type == REDIS_REPLY_ARRAY) {
+		for (i = 0; i + 1 < r->elements; i += 2) {
+			if (r->element[i]->type != REDIS_REPLY_STRING &&
+			    r->element[i]->type != REDIS_REPLY_STATUS)
+				continue;
+			if (strcmp(r->element[i]->str, "token") == 0)
+				snprintf(s->token, sizeof s->token, "%s",
+				    r->element[i + 1]->str != NULL ?
+				    r->element[i + 1]->str : "");
+			else if (strcmp(r->element[i]->str, "id") == 0)
+				snprintf(s->id, sizeof s->id, "%s",
+				    r->element[i + 1]->str != NULL ?
+				    r->element[i + 1]->str : "");
+		}
+		s->gen++;
+	} else
+		s->unsupported = 1;	/* an older daemon: passwords */
+	link_up(l);
+}
+
 static void
 link_auth_reply(redisAsyncContext *ac, void *reply, void *arg)
 {
-	struct link	*l = arg;
-	redisReply	*r = reply;
-	char		 why[512];
+	struct link		*l = arg;
+	struct link_session	*s = l->o.session;
+	redisReply		*r = reply;
+	char			 why[512];
+	const char		*argv[2] = { "SESSION", "NEW" };
 
 	if (r == NULL || l->ac != ac)
-		return;		/* lost: the disconnect callback says so */
+		return;	/* lost: the disconnect callback says so */
 	if (r->type != REDIS_REPLY_ERROR) {
+		/* In with the password: take a token for the next logins
+		 * (one link asks; the others use it from their next login). */
+		if (!l->with_token && s != NULL && l->o.reconnect &&
+		    s->token[0] == '\0' && !s->asking && !s->unsupported &&
+		    redisAsyncCommandArgv(ac, link_session_reply, l, 2, argv,
+		    NULL) == REDIS_OK) {
+			s->asking = 1;
+			return;
+		}
 		link_up(l);
 		return;
 	}
 	snprintf(why, sizeof why, "%s", r->str);
+	if (l->with_token && strncmp(why, "WRONGPASS", 9) == 0) {
+		/* Expired, revoked, or a new password: drop it and try the
+		 * password, once, on this connection. */
+		if (s->gen == l->token_gen) {	/* not a newer one */
+			explicit_bzero(s->token, sizeof s->token);
+			s->id[0] = '\0';
+			s->refused++;
+		}
+		if (l->o.password != NULL) {
+			link_send_auth(l);
+			return;
+		}
+		snprintf(why, sizeof why, "the session token was refused "
+		    "(expired or revoked) and there is no password to log in "
+		    "with: start again");
+	}
 	/* A wrong password stays wrong; other refusals may pass. */
 	l->state = LINK_DEAD;
 	redisAsyncDisconnect(ac);
 	link_lost(l, why, strncmp(why, "WRONGPASS", 9) == 0 ||
-	    strncmp(why, "NOPERM", 6) == 0);
+	    strncmp(why, "NOPERM", 6) == 0 ||
+	    strncmp(why, "the session", 11) == 0);
+}
+
+void
+link_session_forget(struct link_session *s)
+{
+	explicit_bzero(s, sizeof *s);
 }
 
 static void
 link_on_connect(const redisAsyncContext *cac, int status)
 {
 	struct link	*l = cac->data;
-	const char	*argv[3];
 	char		 why[512];
 
 	if (l == NULL)
@@ -160,13 +249,7 @@ link_on_connect(const redisAsyncContext *cac, int status)
 		link_up(l);
 		return;
 	}
-	l->state = LINK_AUTH;
-	argv[0] = "AUTH";
-	argv[1] = l->o.user;
-	argv[2] = l->o.password != NULL ? l->o.password : "";
-	if (redisAsyncCommandArgv(l->ac, link_auth_reply, l, 3, argv,
-	    NULL) != REDIS_OK)
-		redisAsyncDisconnect(l->ac);
+	link_send_auth(l);
 }
 
 static void

@@ -5,6 +5,13 @@
  * reconnects by itself with exponential backoff (with jitter, so a floor
  * of desks does not come back in step after a daemon restart). A refused
  * password is final: retrying would only lock the account.
+ *
+ * Links that share a struct link_session log in with the password once:
+ * the first to get in takes a session token (SESSION NEW), and every
+ * later login of any of them uses the token, checked by the daemon in
+ * microseconds instead of an Argon2id run. A refused token (expired,
+ * revoked, a new password) is dropped and the password tried once more on
+ * the same connection; a refused password is final.
  */
 #ifndef HOTLINE_CLIENT_LINK_H
 #define HOTLINE_CLIENT_LINK_H
@@ -20,6 +27,18 @@
 #define LINK_BACKOFF_MAX_MS	8000
 #define LINK_CONNECT_TIMEOUT_MS	5000
 
+#define LINK_TOKEN_MAX	128
+
+/* The token the links of one client share; zeroed, it holds none. */
+struct link_session {
+	char	token[LINK_TOKEN_MAX];
+	char	id[40];
+	int	asking;		/* a SESSION NEW is in flight */
+	int	unsupported;	/* the daemon has no SESSION: passwords only */
+	int	refused;	/* tokens the daemon refused */
+	unsigned gen;		/* tokens taken: which one a refusal is of */
+};
+
 struct link_opts {
 	const char	*host;
 	int		 port;
@@ -27,7 +46,11 @@ struct link_opts {
 	const char	*user;		/* NULL: no AUTH */
 	const char	*password;
 	int		 reconnect;	/* 0: a loss is final */
+	struct link_session *session;	/* NULL: the password every time */
 };
+
+/* Wipe the token (at exit). */
+void		 link_session_forget(struct link_session *);
 
 struct link;
 

@@ -541,6 +541,8 @@ agent_passwd_done(struct hash_job *job)
 	else {
 		journal_put_user_demo(server.journal, job->user, job->out,
 		    u.role, job->demo, server_now());
+		/* A new password ends the sessions the old one opened. */
+		journal_session_del_user(server.journal, job->user);
 		agent_user_event(c, EV_USER_PASSWORD, job->user, u.role);
 		resp_add_status(&c->reply, "OK");
 	}
@@ -645,6 +647,7 @@ cmd_agent_del(struct conn *c, const struct cmd_args *a)
 		return;
 	}
 	journal_del_user(server.journal, name);
+	journal_session_del_user(server.journal, name);
 	agent_user_event(c, EV_USER_DELETED, name, u.role);
 	/* A deleted user's sessions end with it. */
 	TAILQ_FOREACH(k, &server.conns, entry) {

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "pubsub.h"
 #include "server.h"
+#include "session.h"
 #include "hasher.h"
 #include "http.h"
 #include "metrics.h"
@@ -64,6 +65,15 @@ hello_reply(struct conn *c)
 	resp_add_field_str(&c->reply, "role", "master");
 	resp_add_cstr(&c->reply, "modules");
 	resp_add_array(&c->reply, 0);
+}
+
+void
+cmd_auth_accepted(struct conn *c)
+{
+	if (c->auth_hello == AUTH_KIND_HELLO)
+		hello_reply(c);
+	else
+		resp_add_status(&c->reply, "OK");
 }
 
 /* The answer to a password check is out: the connection goes on. */
@@ -144,10 +154,7 @@ auth_done(struct hash_job *job)
 		    (unsigned long long)c->id, c->addr, c->user,
 		    role_name(c->role));
 		audit_login(c, c->user, 1, "");
-		if (c->auth_hello == AUTH_KIND_HELLO)
-			hello_reply(c);
-		else
-			resp_add_status(&c->reply, "OK");
+		cmd_auth_accepted(c);
 		cmd_auth_release(c);
 		return;
 	}
@@ -193,6 +200,13 @@ auth_start(struct conn *c, const char *user, size_t userlen,
 		log_debug("client %llu (%s): AUTH for '%.64s' while locked",
 		    (unsigned long long)c->id, c->addr, user);
 		cmd_auth_refuse(c, 0, c->auth_hello);
+		return;
+	}
+	/* A session token is checked here, on the loop, in microseconds
+	 * (cmd-session.c): never an Argon2id run. */
+	if (session_is_token(password, passwordlen)) {
+		cmd_session_auth(c, user, userlen, password, passwordlen, host,
+		    name);
 		return;
 	}
 	job = hasher_job_new(HASH_VERIFY);
@@ -673,10 +687,11 @@ const struct cmd_entry cmd_server_table[] = {
 	/* The password of HELLO 2 [SETNAME n] AUTH u p is at 4 or 6. */
 	{ .name = "HELLO", .arity = -1,
 	  .flags = CMD_NOAUTH | CMD_BYTES(4) | CMD_BYTES(6),
-	  .roles = ROLE_ANY, .usage = "HELLO [2 [AUTH user password]]",
+	  .roles = ROLE_ANY,
+	  .usage = "HELLO [2 [AUTH user password|token]]",
 	  .exec = cmd_hello },
 	{ .name = "AUTH", .arity = -2, .flags = CMD_NOAUTH | CMD_BYTES(2),
-	  .roles = ROLE_ANY, .usage = "AUTH <user> <password>",
+	  .roles = ROLE_ANY, .usage = "AUTH <user> <password>|<token>",
 	  .exec = cmd_auth },
 	{ .name = "QUIT", .arity = 1, .flags = CMD_NOAUTH | CMD_PUBSUB,
 	  .roles = ROLE_ANY, .usage = "QUIT", .exec = cmd_quit },

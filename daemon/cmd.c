@@ -21,6 +21,7 @@ static const struct cmd_entry *cmd_tables[] = {
 	cmd_customer_table,
 	cmd_pubsub_table,
 	cmd_report_table,
+	cmd_session_table,
 	NULL
 };
 

@@ -47,6 +47,7 @@ extern const struct cmd_entry cmd_queue_table[];
 extern const struct cmd_entry cmd_customer_table[];
 extern const struct cmd_entry cmd_pubsub_table[];
 extern const struct cmd_entry cmd_report_table[];
+extern const struct cmd_entry cmd_session_table[];
 
 void	cmd_dispatch(struct conn *, const struct cmd_args *);
 /* Call fn for every row (tests, INFO, HELP). */
@@ -89,6 +90,12 @@ int	cmd_check_name(struct conn *, const struct cmd_args *, int i,
 #define AUTH_KIND_PASSWD	2	/* AGENT PASSWD ... OLD */
 void	cmd_auth_refuse(struct conn *, hl_ms delay, int kind);
 void	cmd_auth_release(struct conn *);
+/* Logged in: the answer AUTH or HELLO ... AUTH owes (OK, or HELLO's map). */
+void	cmd_auth_accepted(struct conn *);
+/* AUTH with a session token (cmd-session.c); the attempt is counted by
+ * the throttle under (host, name) already. */
+void	cmd_session_auth(struct conn *, const char *user, size_t userlen,
+	    const char *token, size_t len, const char *host, const char *name);
 
 /* AGENT NEXT ... ACCEPT, resumed with its offer (c->accept_offer). */
 void	cmd_agent_next_accept(struct conn *);

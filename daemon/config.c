@@ -62,6 +62,8 @@ config_defaults(struct config *cfg)
 	cfg->auth_hash_threads = 0;
 	cfg->auth_hash_queue = 1024;
 	cfg->auth_hash_queue_per_address = 256;
+	cfg->session_ttl = 12 * 3600 * 1000;
+	cfg->session_ttl_max = 7 * 24 * 3600 * 1000LL;
 	cfg->preauth_max_bytes = 16 * 1024;
 	cfg->preauth_max_args = 8;
 	cfg->retention_keep = 0;
@@ -619,6 +621,14 @@ config_auth_key(struct config_parse *p, const char *key, const char *value)
 		if (config_parse_int(value, 1, 1000000, &v) != 0)
 			return (BAD(key));
 		cfg->auth_hash_queue_per_address = (size_t)v;
+	} else if (strcmp(key, "session_ttl") == 0) {
+		if (config_parse_duration(value, &cfg->session_ttl) != 0 ||
+		    cfg->session_ttl < 1000)
+			return (BAD(key));
+	} else if (strcmp(key, "session_ttl_max") == 0) {
+		if (config_parse_duration(value, &cfg->session_ttl_max) != 0 ||
+		    cfg->session_ttl_max < 1000)
+			return (BAD(key));
 	} else
 		return (config_error(p, "unknown key '%s' in [auth]", key));
 	return (0);

@@ -67,6 +67,10 @@ struct config {
 	int			auth_hash_threads;	/* 0: one per core */
 	size_t			auth_hash_queue;	/* jobs waiting */
 	size_t			auth_hash_queue_per_address;
+	/* session tokens (daemon/session.h): SESSION NEW's default lifetime
+	 * and the longest it grants (the default is cut to it) */
+	hl_ms			session_ttl;
+	hl_ms			session_ttl_max;
 
 	/* [limits] */
 	size_t			max_clients;

@@ -38,8 +38,25 @@ struct juser {
 	hl_ms		now;
 };
 
+/* A change to the sessions table (store-sessions.c). */
+enum {
+	JS_PUT,
+	JS_DEL,
+	JS_DEL_USER,
+	JS_TOUCH,		/* last use: losing it costs nothing */
+	JS_PURGE		/* expired rows: done again next time */
+};
+
+struct jsession {
+	int			op;
+	hl_ms			now;
+	struct store_session	s;	/* PUT: all; DEL, TOUCH: id; ...: user */
+};
+
 struct journal {
 	struct resp_buf		 arena;
+	struct jsession		*sessions;
+	size_t			 nsessions, csessions;
 	struct jevent		*events;
 	size_t			 nevents, cevents;
 	struct juser		*users;
@@ -130,6 +147,7 @@ journal_free(struct journal *j)
 	resp_buf_free(&j->arena);
 	free(j->events);
 	free(j->users);
+	free(j->sessions);
 	free(j->tickets);
 	free(j->created);
 	free(j->customers);
@@ -348,6 +366,87 @@ journal_del_user(struct journal *j, const char *name)
 	journal_user(j, name, NULL, 0, -1, 0, 1);
 }
 
+static struct jsession *
+journal_session(struct journal *j, int op, hl_ms now)
+{
+	struct jsession	*js;
+
+	j->sessions = journal_grow(j->sessions, &j->csessions,
+	    j->nsessions + 1, sizeof *j->sessions);
+	js = &j->sessions[j->nsessions++];
+	memset(js, 0, sizeof *js);
+	js->op = op;
+	js->now = now;
+	j->count++;
+	return (js);
+}
+
+void
+journal_session_put(struct journal *j, const struct store_session *s)
+{
+	journal_session(j, JS_PUT, 0)->s = *s;
+}
+
+void
+journal_session_del(struct journal *j, const char *id)
+{
+	struct jsession	*js = journal_session(j, JS_DEL, 0);
+
+	snprintf(js->s.id, sizeof js->s.id, "%s", id);
+}
+
+void
+journal_session_del_user(struct journal *j, const char *user)
+{
+	struct jsession	*js = journal_session(j, JS_DEL_USER, 0);
+
+	snprintf(js->s.user, sizeof js->s.user, "%s", user);
+}
+
+void
+journal_session_touch(struct journal *j, const char *id, hl_ms now)
+{
+	struct jsession	*js = journal_session(j, JS_TOUCH, now);
+
+	snprintf(js->s.id, sizeof js->s.id, "%s", id);
+}
+
+void
+journal_session_purge(struct journal *j, hl_ms now)
+{
+	journal_session(j, JS_PURGE, now);
+}
+
+static int
+journal_write_sessions(struct journal *j, struct store *st, char *err)
+{
+	struct jsession	*js;
+	size_t		 i;
+	int		 rc = 0;
+
+	for (i = 0; i < j->nsessions && rc == 0; i++) {
+		js = &j->sessions[i];
+		switch (js->op) {
+		case JS_PUT:
+			rc = store_session_put(st, &js->s, err);
+			break;
+		case JS_DEL:
+			rc = store_session_del(st, js->s.id, err);
+			break;
+		case JS_DEL_USER:
+			rc = store_session_del_user(st, js->s.user, err);
+			break;
+		case JS_TOUCH:
+			rc = store_session_touch(st, js->s.id, js->now, err);
+			break;
+		case JS_PURGE:
+			rc = store_session_purge(st, js->now, err);
+			break;
+		}
+	}
+	return (rc);
+}
+
 uint64_t
 journal_count(const struct journal *j)
 {
@@ -357,7 +456,7 @@ journal_count(const struct journal *j)
 int
 journal_pending(const struct journal *j)
 {
-	return (j->nevents > 0 || j->nusers > 0);
+	return (j->nevents > 0 || j->nusers > 0 || j->nsessions > 0);
 }
 
 void
@@ -366,6 +465,7 @@ journal_discard(struct journal *j)
 	journal_free_final(j);
 	resp_buf_reset(&j->arena);
 	j->nevents = j->nusers = j->ntickets = j->ncreated = 0;
+	j->nsessions = 0;
 	j->ncustomers = j->nagents = 0;
 }
 
@@ -518,8 +618,9 @@ journal_is_audit(int kind)
 /*
  * A batch whose loss costs memory nothing: audit records, and agents'
  * status changes that moved no ticket (presence is not stored: the
- * events are history and report facts). No user, ticket, customer or
- * agent row to write.
+ * events are history and report facts), sessions' last uses and the
+ * purge of expired ones (both dropped, not kept: the next use or purge
+ * writes them). No user, ticket, customer, agent or session row to write.
  */
 static int
 journal_soft(const struct journal *j)
@@ -536,6 +637,10 @@ journal_soft(const struct journal *j)
 		    j->events[i].kind != EV_AGENT_DETACHED &&
 		    j->events[i].kind != EV_AGENT_REATTACHED &&
 		    j->events[i].kind != EV_AGENT_ABSENT)
+			return (0);
+	for (i = 0; i < j->nsessions; i++)
+		if (j->sessions[i].op != JS_TOUCH &&
+		    j->sessions[i].op != JS_PURGE)
 			return (0);
 	return (1);
 }
@@ -685,6 +790,8 @@ journal_commit(struct journal *j, struct store *st, struct engine *e,
 		    u->now, err)) != 0)
 			goto fail;
 	}
+	if (journal_write_sessions(j, st, err) != 0)
+		goto fail;
 	seq = store_last_seq(st);
 	if (journal_append(j->backlog, st, &seq, err) != 0 ||
 	    journal_append(j, st, &seq, err) != 0)

@@ -27,6 +27,20 @@ void		 journal_put_user_demo(struct journal *, const char *name,
 		    const char *hash, int role, int demo, hl_ms now);
 void		 journal_del_user(struct journal *, const char *name);
 /*
+ * Session rows (daemon/session.h), written in the batch's transaction
+ * after the user rows: a new one, one revoked, all of a user's (a new
+ * password, a deleted user), a last use, and the purge of expired ones.
+ * A batch of last uses and purges alone is soft (journal_commit).
+ */
+struct store_session;
+void		 journal_session_put(struct journal *,
+		    const struct store_session *);
+void		 journal_session_del(struct journal *, const char *id);
+void		 journal_session_del_user(struct journal *, const char *user);
+void		 journal_session_touch(struct journal *, const char *id,
+		    hl_ms now);
+void		 journal_session_purge(struct journal *, hl_ms now);
+/*
  * The last state of a ticket that left memory in this batch (an event
  * with EVF_TICKET_FINAL handed it over), so that a change to it in the
  * same batch (TICKET RATE of a ticket just closed) starts from it; NULL

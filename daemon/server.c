@@ -16,6 +16,8 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 
+#include <sodium.h>
+
 #include "auth.h"
 #include "conn.h"
 #include "http.h"
@@ -26,6 +28,7 @@
 #include "report.h"
 #include "retention.h"
 #include "server.h"
+#include "session.h"
 #include "hasher.h"
 #include "store.h"
 #include "throttle.h"
@@ -698,6 +701,7 @@ int
 server_init(const char *config_path, const struct config *cfg)
 {
 	struct event_config	*evcfg;
+	uint8_t			 key[STORE_SESSION_KEYBYTES];
 	char	err[CONFIG_ERRMAX > STORE_ERRMAX ? CONFIG_ERRMAX :
 		    STORE_ERRMAX];
 
@@ -729,6 +733,10 @@ server_init(const char *config_path, const struct config *cfg)
 	if ((server.store = store_open(cfg->data_dir, cfg->durability ==
 	    DURABILITY_FULL, err)) == NULL)
 		fatalx("store: %s", err);
+	if (store_session_secret(server.store, key, err) != 0)
+		fatalx("store: %s", err);
+	session_set_key(key);
+	sodium_memzero(key, sizeof key);
 	if (report_start(server.base, store_path(server.store), err,
 	    sizeof err) != 0)
 		fatalx("%s", err);
@@ -744,6 +752,8 @@ server_init(const char *config_path, const struct config *cfg)
 
 	server_env_admin();
 	server_sync_users();
+	/* Sessions that expired while the daemon was down. */
+	journal_session_purge(server.journal, server_now());
 	if (journal_commit(server.journal, server.store, server.engine,
 	    err) != 0)
 		fatalx("store: %s", err);
@@ -910,6 +920,7 @@ server_finish(void)
 	journal_free(server.journal);
 	pubsub_free();
 	store_close(server.store);
+	session_clear_key();
 	event_free(server.accept_retry);
 	event_free(server.engine_timer);
 	event_free(server.commit_retry);

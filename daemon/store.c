@@ -92,6 +92,17 @@ static const char *store_sql[ST_COUNT] = {
 	    "WHERE customer = ? ORDER BY id DESC LIMIT ?",
 	[ST_FIND_PHONE] = "SELECT id FROM customers WHERE phone_index = ? "
 	    "ORDER BY updated_ms DESC LIMIT 64",
+	[ST_SESSION_PUT] = "INSERT INTO sessions(id, hash, user, created_ms, "
+	    "expires_ms, used_ms, client) VALUES (?,?,?,?,?,?,?)",
+	[ST_SESSION_DEL] = "DELETE FROM sessions WHERE id = ?",
+	[ST_SESSION_DEL_USER] = "DELETE FROM sessions WHERE user = ?",
+	[ST_SESSION_TOUCH] = "UPDATE sessions SET used_ms = max(used_ms, ?2) "
+	    "WHERE id = ?1",
+	[ST_SESSION_PURGE] = "DELETE FROM sessions WHERE expires_ms <= ?",
+	[ST_SESSION_FIND] = "SELECT id, hash, user, created_ms, expires_ms, "
+	    "used_ms, client FROM sessions WHERE hash = ?",
+	[ST_SESSION_GET] = "SELECT id, hash, user, created_ms, expires_ms, "
+	    "used_ms, client FROM sessions WHERE id = ?",
 	[ST_FACT] = "INSERT INTO facts(time_ms, seq, kind, ticket, queue, "
 	    "tier, agent, value, flag, since_ms, detail) "
 	    "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
@@ -190,6 +201,16 @@ static const char *store_migrations[] = {
 	 * 0 no, -1 not known yet (a hash from the configuration, or older
 	 * rows): protected mode checks those once and keeps the answer. */
 	"ALTER TABLE users ADD COLUMN demo INTEGER NOT NULL DEFAULT -1;",
+	/* 7: session tokens (store-sessions.c): the keyed hash of each token,
+	 * never the token; the key is made at open (session_secret). */
+	"CREATE TABLE sessions(id TEXT PRIMARY KEY, hash BLOB NOT NULL UNIQUE,"
+	" user TEXT NOT NULL, created_ms INTEGER NOT NULL,"
+	" expires_ms INTEGER NOT NULL, used_ms INTEGER NOT NULL,"
+	" client TEXT NOT NULL);"
+	"CREATE INDEX sessions_user ON sessions(user);"
+	"CREATE INDEX sessions_expires ON sessions(expires_ms);"
+	"CREATE TABLE session_secret(id INTEGER PRIMARY KEY CHECK (id = 1),"
+	" key BLOB NOT NULL);",
 };
 
 int

@@ -14,7 +14,7 @@
 #include "engine.h"
 
 #define STORE_ERRMAX	512
-#define STORE_SCHEMA_VERSION	6
+#define STORE_SCHEMA_VERSION	7
 
 struct store;
 struct sqlite3;
@@ -73,6 +73,42 @@ int	store_users_maybe_demo(struct store *,
 /* What a check learnt of that hash (in a transaction of the caller's). */
 int	store_set_user_demo(struct store *, const char *name,
 	    const char *hash, int demo, char *err);
+/*
+ * Session tokens (store-sessions.c). A row keeps the keyed hash of its
+ * token, never the token (daemon/session.c).
+ */
+#define STORE_SESSION_KEYBYTES	32
+#define STORE_SESSION_HASHBYTES	32
+#define STORE_SESSION_IDLEN	16
+
+struct store_session {
+	char	id[STORE_SESSION_IDLEN + 1];
+	uint8_t	hash[STORE_SESSION_HASHBYTES];
+	char	user[ENGINE_NAME_MAX];
+	hl_ms	created, expires, used;
+	char	client[128];
+};
+
+/* The database's key for token hashes, made on first use. */
+int	store_session_secret(struct store *,
+	    uint8_t key[STORE_SESSION_KEYBYTES], char *err);
+/* Writes, within a transaction (the journal's). */
+int	store_session_put(struct store *, const struct store_session *,
+	    char *err);
+int	store_session_del(struct store *, const char *id, char *err);
+int	store_session_del_user(struct store *, const char *user, char *err);
+int	store_session_touch(struct store *, const char *id, hl_ms now,
+	    char *err);
+int	store_session_purge(struct store *, hl_ms now, char *err);
+/* Reads of committed rows: 1 found, 0 not. */
+int	store_session_find(struct store *,
+	    const uint8_t hash[STORE_SESSION_HASHBYTES], struct store_session *);
+int	store_session_get(struct store *, const char *id,
+	    struct store_session *);
+/* The user's live sessions (expiring after now), oldest first. */
+int	store_session_list(struct store *, const char *user, hl_ms now,
+	    void (*fn)(const struct store_session *, void *), void *arg,
+	    char *err);
 /* Load every open ticket, customer and agent into the engine. */
 int	store_load(struct store *, struct engine *, char *err);
 /*

@@ -437,3 +437,68 @@ def test_restart_survival(daemon, term, tmp_path):
     t.wait_for(r"OFFER #%d" % t2)
     t.type("logout")
     t.assert_clean_exit()
+
+
+def logins_since(daemon, mark, user):
+    """The log's logins of user after offset mark: (with a token, without)."""
+    text = daemon.read_log()[mark:]
+    lines = [ln for ln in text.splitlines()
+             if "authenticated as %s " % user in ln]
+    return (sum("with session" in ln for ln in lines),
+            sum("with session" not in ln for ln in lines))
+
+
+def wait_logins(daemon, mark, user, want):
+    """Until want(tokens, passwords) holds for the logins after mark."""
+    deadline = time.time() + TIMEOUT
+    while time.time() < deadline:
+        counts = logins_since(daemon, mark, user)
+        if want(*counts):
+            return counts
+        time.sleep(0.1)
+    raise AssertionError(daemon.read_log()[mark:])
+
+
+def test_desk_reconnects_with_its_session_token(daemon, term, tmp_path):
+    t = desk(term, daemon, "alice", tmp_path)
+    t.wait_for(r"\[alice available\] >")
+    sam = daemon.client("sam")
+    # The desk took one session after its password login.
+    rows = sam.execute_command("SESSION", "LIST", "FOR", "alice")
+    assert len(rows) == 1, rows
+    sid = as_map(rows[0])["id"]
+    daemon.stop()
+    t.wait_for(r"\[alice: disconnected")
+    mark = len(daemon.read_log())
+    daemon.start()
+    t.wait_for(r"Reconnected to 127\.0\.0\.1:%d" % daemon.port, timeout=60)
+    # Both links came back with the token: no password, no Argon2id.
+    tokens, passwords = wait_logins(daemon, mark, "alice",
+                                    lambda tok, pw: tok + pw >= 2)
+    assert tokens == 2 and passwords == 0, daemon.read_log()[mark:]
+    assert "with session %s" % sid in daemon.read_log()[mark:]
+    # Revoked, then a restart: the desk's token is refused, it falls back
+    # on the password it was given, and takes a new token.
+    sam = daemon.client("sam")
+    assert sam.execute_command("SESSION", "REVOKE", "ALL", "FOR",
+                               "alice") == 1
+    daemon.stop()
+    t.wait_for(r"\[alice: disconnected")
+    mark = len(daemon.read_log())
+    daemon.start()
+    tokens, passwords = wait_logins(daemon, mark, "alice",
+                                    lambda tok, pw: tok + pw >= 2)
+    text = daemon.read_log()[mark:]
+    assert "failed AUTH for 'alice' (session token)" in text, text
+    assert passwords >= 1, text
+    sam = daemon.client("sam")
+    deadline = time.time() + TIMEOUT
+    while time.time() < deadline:
+        rows = [as_map(r) for r in
+                sam.execute_command("SESSION", "LIST", "FOR", "alice")]
+        if rows:
+            break
+        time.sleep(0.1)
+    assert len(rows) == 1 and rows[0]["id"] != sid, rows
+    t.type("logout")
+    t.assert_clean_exit()

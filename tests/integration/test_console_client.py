@@ -3,11 +3,12 @@
 --once prints the snapshot scripts read. On screen, inside tmux: a breach
 turns its queue red, keys act on the floor (reassign, re-tier, priority,
 escalate, break, ready, filter, help), the layout follows resizes, and the
-board comes back after a daemon restart.
+board comes back after a daemon restart, logging in with its session token.
 """
 import os
 import re
 import subprocess
+import time
 
 from conftest import PASSWORD, as_map
 from tmuxterm import CONSOLE, fg_at, term  # noqa: F401 (fixture)
@@ -279,5 +280,35 @@ def test_board_survives_a_restart(daemon, term):
     t.wait_for(lambda s: re.match(r"complaints\s+ok\s+1\s",
                                   queue_line(s, "complaints") or ""))
     t.wait_for(r"new\s+#%d\s+complaints" % tid)
+    t.send("q")
+    t.assert_clean_exit()
+
+
+def test_board_reconnects_with_its_session_token(daemon, term):
+    t = board(term, daemon)
+    admin = daemon.client("admin")
+    deadline = time.time() + 30
+    while time.time() < deadline and not admin.execute_command(
+            "SESSION", "LIST", "FOR", "sam"):
+        time.sleep(0.1)
+    rows = admin.execute_command("SESSION", "LIST", "FOR", "sam")
+    assert len(rows) == 1, rows
+    sid = as_map(rows[0])["id"]
+    daemon.stop()
+    t.wait_for(r"DISCONNECTED")
+    mark = len(daemon.read_log())
+    daemon.start()
+    t.wait_for(lambda s: "DISCONNECTED" not in s and "loading" not in s,
+               timeout=60)
+    # Both of its connections logged in with the token, not the password.
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        lines = [ln for ln in daemon.read_log()[mark:].splitlines()
+                 if "authenticated as sam " in ln]
+        if len(lines) >= 2:
+            break
+        time.sleep(0.1)
+    assert len(lines) == 2, lines
+    assert all("with session %s" % sid in ln for ln in lines), lines
     t.send("q")
     t.assert_clean_exit()

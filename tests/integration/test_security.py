@@ -37,6 +37,7 @@ EXPECTED = {
     "PUNSUBSCRIBE": ANY, "AUDIT": {"admin"},
     "TICKET RATE": ANY, "REPORT SLA": MANAGE, "REPORT AGENTS": MANAGE,
     "REPORT QUEUES": MANAGE, "DEBUG CLOCK": {"admin"},
+    "SESSION NEW": ANY, "SESSION LIST": ANY, "SESSION REVOKE": ANY,
 }
 USERS = {"agent": "alice", "supervisor": "sam", "integration": "ivan",
          "admin": "admin"}

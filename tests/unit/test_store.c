@@ -13,6 +13,7 @@
 
 #include <sqlite3.h>
 
+#include "session.h"
 #include "store.h"
 
 static char	dir[] = "/tmp/hotline-store-XXXXXX";
@@ -220,6 +221,106 @@ test_users(void **state)
 	assert_int_equal(store_commit(st, err), 0);
 	assert_int_equal(store_get_user(st, "bob", &u), 0);
 	store_close(st);
+}
+
+static void
+session_count(const struct store_session *ss, void *arg)
+{
+	(*(int *)arg)++;
+}
+
+/*
+ * Sessions: the token's keyed hash finds its row, the token is nowhere in
+ * the file, the key and the rows survive a reopen, and deletes by id, by
+ * user and by expiry take what they should.
+ */
+static void
+test_sessions(void **state)
+{
+	struct store		*st = open_store();
+	struct store_session	 a, b, c, got;
+	uint8_t			 key[STORE_SESSION_KEYBYTES];
+	uint8_t			 key2[STORE_SESSION_KEYBYTES];
+	char			 err[STORE_ERRMAX], tok[SESSION_TOKEN_LEN + 1];
+	char			 tok2[SESSION_TOKEN_LEN + 1], path[300];
+	FILE			*fp;
+	char			*data;
+	long			 len;
+	int			 n = 0;
+
+	assert_int_equal(store_session_secret(st, key, err), 0);
+	session_set_key(key);
+	memset(&a, 0, sizeof a);
+	session_new(tok, a.hash, a.id);
+	assert_true(session_is_token(tok, strlen(tok)));
+	assert_false(session_is_token(tok, strlen(tok) - 1));
+	assert_memory_equal(tok, "hlt_", 4);
+	strcpy(a.user, "alice");
+	strcpy(a.client, "127.0.0.1:5000");
+	a.created = a.used = 1000;
+	a.expires = 5000;
+	b = a;
+	session_new(tok2, b.hash, b.id);
+	assert_string_not_equal(tok, tok2);
+	assert_string_not_equal(a.id, b.id);
+	c = b;
+	session_new(tok2, c.hash, c.id);
+	strcpy(c.user, "bob");
+	c.expires = 2000;
+	assert_int_equal(store_begin(st, err), 0);
+	assert_int_equal(store_session_put(st, &a, err), 0);
+	assert_int_equal(store_session_put(st, &b, err), 0);
+	assert_int_equal(store_session_put(st, &c, err), 0);
+	assert_int_equal(store_session_touch(st, a.id, 1500, err), 0);
+	assert_int_equal(store_commit(st, err), 0);
+	store_close(st);
+
+	/* Reopened: the same key, and the token finds its row. */
+	st = open_store();
+	assert_int_equal(store_session_secret(st, key2, err), 0);
+	assert_memory_equal(key, key2, sizeof key);
+	assert_int_equal(session_check(st, "alice", 5, tok, strlen(tok), 1600,
+	    &got), 1);
+	assert_string_equal(got.id, a.id);
+	assert_int_equal(got.used, 1500);
+	assert_string_equal(got.client, "127.0.0.1:5000");
+	/* Someone else's name, a later time, a token cut short: no. */
+	assert_int_equal(session_check(st, "bob", 3, tok, strlen(tok), 1600,
+	    &got), 0);
+	assert_int_equal(session_check(st, "alice", 5, tok, strlen(tok), 5000,
+	    &got), 0);
+	assert_string_equal(got.id, a.id);	/* named, but expired */
+	assert_int_equal(session_check(st, "alice", 5, tok, strlen(tok) - 1,
+	    1600, &got), 0);
+	assert_int_equal(store_session_list(st, "alice", 1600, session_count,
+	    &n, err), 0);
+	assert_int_equal(n, 2);
+	/* Purge takes bob's expired one; del by id, then by user. */
+	assert_int_equal(store_begin(st, err), 0);
+	assert_int_equal(store_session_purge(st, 2000, err), 0);
+	assert_int_equal(store_session_del(st, a.id, err), 0);
+	assert_int_equal(store_commit(st, err), 0);
+	assert_int_equal(store_session_get(st, c.id, &got), 0);
+	assert_int_equal(store_session_get(st, a.id, &got), 0);
+	assert_int_equal(store_session_get(st, b.id, &got), 1);
+	assert_int_equal(store_begin(st, err), 0);
+	assert_int_equal(store_session_del_user(st, "alice", err), 0);
+	assert_int_equal(store_commit(st, err), 0);
+	assert_int_equal(store_session_get(st, b.id, &got), 0);
+	store_close(st);
+
+	/* The token itself never reached the file. */
+	snprintf(path, sizeof path, "%s/hotline.db", dir);
+	assert_non_null(fp = fopen(path, "rb"));
+	fseek(fp, 0, SEEK_END);
+	len = ftell(fp);
+	rewind(fp);
+	assert_non_null(data = malloc((size_t)len));
+	assert_int_equal(fread(data, 1, (size_t)len, fp), (size_t)len);
+	fclose(fp);
+	assert_null(memmem(data, (size_t)len, tok + 4, strlen(tok) - 4));
+	free(data);
+	session_clear_key();
 }
 
 /* A second writer holding the lock is a clear error, not a hang. */
@@ -1008,6 +1109,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_history_in_order, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_users, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_locked_database, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_insight_rebuild, setup,

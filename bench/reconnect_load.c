@@ -1,0 +1,314 @@
+/*
+ * reconnect_load: the client side of bench/reconnect. N agents, users
+ * <prefix>1..N, each on its own connection from 127.0.0.1, at most
+ * --window of them logging in at a time (a floor of desks coming back
+ * with their backoff's jitter):
+ *
+ *   --take FILE      AUTH with --password, SESSION NEW, then write
+ *                    "<user> <token>" lines to FILE and close (set-up);
+ *   --tokens FILE    AUTH <user> <token> from FILE, then AGENT READY;
+ *   (neither)        AUTH with --password, then AGENT READY.
+ *
+ * The connections stay open once ready (an agent logged out by its close
+ * would not be ready). The time runs from the first PONG (it PINGs until
+ * one comes: the daemon's restart) to the last agent ready. Prints
+ * "result agents=N ready=K seconds= per_s= first_pong_wait_s=".
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "load.h"
+
+#define TOKEN_MAX	128
+
+struct rconn {
+	struct load_conn	lc;
+	int			step;	/* replies received */
+	int			done;
+	char			token[TOKEN_MAX];
+};
+
+static struct {
+	const char	*host;
+	int		 port;
+	int		 n;
+	int		 window;
+	const char	*prefix;
+	const char	*password;
+	const char	*take;		/* write tokens here */
+	const char	*tokens;	/* read them from here */
+	struct rconn	*conns;
+	int		 opened, ready;
+} R = { "127.0.0.1", 0, 100, 256, "bench-tok", "hotline-bench", NULL, NULL,
+    NULL, 0, 0 };
+
+static volatile sig_atomic_t	stop;
+
+static void
+on_signal(int sig)
+{
+	stop = 1;
+}
+
+/* The token in SESSION NEW's reply (a flat map: ... $5 token $47 hlt_...). */
+static void
+take_token(struct rconn *c, const char *buf, size_t len)
+{
+	const char	*p = memmem(buf, len, "\r\ntoken\r\n$", 10), *end;
+
+	if (p == NULL || (p = memchr(p + 10, '\n', len - (p + 10 - buf))) ==
+	    NULL || (end = memchr(p + 1, '\r', len - (p + 1 - buf))) == NULL ||
+	    end - (p + 1) >= TOKEN_MAX) {
+		load_fail("no token in '%.60s'", buf);
+		return;
+	}
+	memcpy(c->token, p + 1, (size_t)(end - (p + 1)));
+	c->token[end - (p + 1)] = '\0';
+}
+
+static ssize_t
+conn_reply(struct load_conn *lc, const char *buf, size_t len)
+{
+	struct rconn	*c = lc->arg;
+	ssize_t		 n = load_resp_len(buf, len);
+
+	if (n <= 0) {
+		if (n < 0)
+			load_fail("bad reply '%.40s'", buf);
+		return (n);
+	}
+	if (buf[0] == '-') {
+		load_fail("agent %d: %.*s", (int)(c - R.conns) + 1,
+		    (int)n - 2, buf);
+		return (-1);
+	}
+	if (++c->step == 2) {
+		if (R.take != NULL)
+			take_token(c, buf, (size_t)n);
+		c->done = 1;
+		R.ready++;
+	}
+	return (n);
+}
+
+static void
+conn_lost(struct load_conn *lc)
+{
+	struct rconn	*c = lc->arg;
+
+	if (!c->done)
+		load_fail("agent %d: closed before it was ready",
+		    (int)(c - R.conns) + 1);
+}
+
+static void
+conn_open(int i)
+{
+	struct rconn	*c = &R.conns[i];
+
+	if (load_connect(&c->lc, R.host, R.port, 0, conn_reply, c) != 0)
+		return;
+	c->lc.on_close = conn_lost;
+	if (R.take != NULL)
+		load_send(&c->lc, "AUTH %s%d %s\r\nSESSION NEW\r\n", R.prefix,
+		    i + 1, R.password);
+	else if (R.tokens != NULL)
+		load_send(&c->lc, "AUTH %s%d %s\r\nAGENT READY\r\n", R.prefix,
+		    i + 1, c->token);
+	else
+		load_send(&c->lc, "AUTH %s%d %s\r\nAGENT READY\r\n", R.prefix,
+		    i + 1, R.password);
+}
+
+static int
+read_tokens(void)
+{
+	FILE	*fp = fopen(R.tokens, "r");
+	char	 user[128], token[TOKEN_MAX], want[128];
+	int	 i = 0;
+
+	if (fp == NULL) {
+		fprintf(stderr, "reconnect_load: %s: %s\n", R.tokens,
+		    strerror(errno));
+		return (-1);
+	}
+	while (i < R.n && fscanf(fp, "%127s %127s", user, token) == 2) {
+		snprintf(want, sizeof want, "%s%d", R.prefix, i + 1);
+		if (strcmp(user, want) != 0)
+			break;
+		snprintf(R.conns[i++].token, TOKEN_MAX, "%s", token);
+	}
+	fclose(fp);
+	if (i != R.n) {
+		fprintf(stderr, "reconnect_load: %s holds %d of the %d "
+		    "tokens\n", R.tokens, i, R.n);
+		return (-1);
+	}
+	return (0);
+}
+
+/* PING until PONG: the restarted daemon answers. */
+static int
+first_pong(void)
+{
+	struct sockaddr_in	sin;
+	struct timeval		tv = { 5, 0 };
+	int64_t			deadline;
+	char			buf[16];
+	int			fd, ok;
+
+	deadline = load_now_us() + 60 * 1000000LL;
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)R.port);
+	if (inet_pton(AF_INET, R.host, &sin.sin_addr) != 1)
+		return (-1);
+	while (load_now_us() < deadline && !stop) {
+		if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
+			return (-1);
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+		ok = connect(fd, (struct sockaddr *)&sin, sizeof sin) == 0 &&
+		    write(fd, "PING\r\n", 6) == 6 &&
+		    read(fd, buf, sizeof buf) >= 5 &&
+		    memcmp(buf, "+PONG", 5) == 0;
+		close(fd);
+		if (ok)
+			return (0);
+		usleep(10000);
+	}
+	return (-1);
+}
+
+static int
+run(void)
+{
+	int64_t	last = load_now_us(), now;
+	int	ready = 0;
+
+	while (R.ready < R.n && !load_failed() && !stop) {
+		while (R.opened < R.n && R.opened - R.ready < R.window &&
+		    !load_failed())
+			conn_open(R.opened++);
+		load_poll(100);
+		now = load_now_us();
+		if (R.ready != ready) {
+			ready = R.ready;
+			last = now;
+		} else if (now - last > 120 * 1000000LL)
+			load_fail("stuck at %d of %d agents for 120 s",
+			    R.ready, R.n);
+	}
+	return (load_failed() || stop ? -1 : 0);
+}
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: reconnect_load --port P [--host H] [-n N] [--window W]\n"
+	    "           [--prefix P] [--password PW] [--take FILE | "
+	    "--tokens FILE]\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "host", required_argument, NULL, 'H' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "agents", required_argument, NULL, 'n' },
+		{ "window", required_argument, NULL, 'w' },
+		{ "prefix", required_argument, NULL, 'x' },
+		{ "password", required_argument, NULL, 'P' },
+		{ "take", required_argument, NULL, 't' },
+		{ "tokens", required_argument, NULL, 'T' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct sigaction	sa;
+	FILE			*fp;
+	int64_t			t0, t1, w0;
+	int			ch, i, rc = 0;
+
+	while ((ch = getopt_long(argc, argv, "n:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'H': R.host = optarg; break;
+		case 'p':
+			if (load_int("--port", optarg, 1, 65535, &R.port) != 0)
+				return (2);
+			break;
+		case 'n':
+			if (load_int("-n", optarg, 1, 1000000, &R.n) != 0)
+				return (2);
+			break;
+		case 'w':
+			if (load_int("--window", optarg, 1, 100000,
+			    &R.window) != 0)
+				return (2);
+			break;
+		case 'x': R.prefix = optarg; break;
+		case 'P': R.password = optarg; break;
+		case 't': R.take = optarg; break;
+		case 'T': R.tokens = optarg; break;
+		default:
+			usage(stderr);
+			return (2);
+		}
+	}
+	if (R.port == 0 || (R.take != NULL && R.tokens != NULL)) {
+		usage(stderr);
+		return (2);
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (load_init("reconnect_load") != 0)
+		return (1);
+	if ((R.conns = calloc((size_t)R.n, sizeof *R.conns)) == NULL) {
+		fprintf(stderr, "reconnect_load: out of memory\n");
+		return (1);
+	}
+	for (i = 0; i < R.n; i++)
+		R.conns[i].lc.fd = -1;
+	if (R.tokens != NULL && read_tokens() != 0)
+		return (1);
+	w0 = load_now_us();
+	if (first_pong() != 0) {
+		fprintf(stderr, "reconnect_load: no PONG within 60 s\n");
+		return (1);
+	}
+	t0 = load_now_us();
+	if (run() != 0)
+		rc = 1;
+	t1 = load_now_us();
+	if (rc == 0 && R.take != NULL) {
+		if ((fp = fopen(R.take, "w")) == NULL) {
+			fprintf(stderr, "reconnect_load: %s: %s\n", R.take,
+			    strerror(errno));
+			rc = 1;
+		} else {
+			for (i = 0; i < R.n; i++)
+				fprintf(fp, "%s%d %s\n", R.prefix, i + 1,
+				    R.conns[i].token);
+			if (fclose(fp) != 0)
+				rc = 1;
+		}
+	}
+	printf("result agents=%d ready=%d seconds=%.3f per_s=%.0f "
+	    "first_pong_wait_s=%.3f\n", R.n, R.ready, (t1 - t0) / 1e6,
+	    t1 > t0 ? R.ready / ((t1 - t0) / 1e6) : 0.0, (t0 - w0) / 1e6);
+	for (i = 0; i < R.n; i++)
+		load_close(&R.conns[i].lc);
+	free(R.conns);
+	return (rc);
+}
