@@ -445,7 +445,7 @@ server_rebuild_engine(void)
  * transaction, then release the replies that waited for it. Unblocked
  * clients run their queued commands, which may need one more round.
  */
-static void
+void
 server_after_iteration(void)
 {
 	char	err[STORE_ERRMAX];
