@@ -26,6 +26,8 @@
  *				that fall due fire
  *	x<slot>			the slot's client hangs up; its next command
  *				comes from a fresh connection of the same user
+ *	!			the daemon restarts on its data folder (after
+ *				the check below), clients reconnect
  *	# ...			a comment
  *
  * After every line: the engine's invariants (one offer per ticket and per
@@ -49,6 +51,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -241,6 +244,10 @@ struct fz_slot {
 	int		peer;		/* the client's end of the socket pair */
 	char		*in;		/* replies received, not yet parsed */
 	size_t		 inlen;
+	/* One reply per command, unless pub/sub or a protocol error (a
+	 * reply to no command) was seen on the connection. */
+	uint64_t	 replies;
+	int		 uncounted;
 	/* AGENT NEXT with a timeout: when it falls due in virtual time. */
 	uint64_t	 block_cmds;	/* c->commands when it blocked */
 	hl_ms		 block_due;	/* 0: not blocked with a timeout */
@@ -487,8 +494,12 @@ fz_slot_close(struct fz_slot *s)
 		close(s->peer);
 	s->peer = -1;
 	s->id = 0;
+	free(s->in);	/* nothing outlives an input: leak checks stay exact */
+	s->in = NULL;
 	s->inlen = 0;
 	s->block_due = 0;
+	s->replies = 0;
+	s->uncounted = 0;
 }
 
 /* The slot's connection, opened (and logged in) if it has none. */
@@ -618,6 +629,33 @@ fz_show(int slot, const char *p, size_t n)
 	fputc('\n', stderr);
 }
 
+static int
+fz_starts(const char *p, size_t n, const char *with)
+{
+	return (n >= strlen(with) && strncasecmp(p, with, strlen(with)) == 0);
+}
+
+static void
+fz_count(struct fz_slot *s, const char *p, size_t n)
+{
+	const char	*q;
+
+	s->replies++;
+	if (fz_starts(p, n, "-ERR Protocol error"))
+		s->uncounted = 1;
+	if (*p != '*' || (q = memchr(p, '\n', n)) == NULL ||
+	    (q = memchr(q + 1, '\n', n - (size_t)(q + 1 - p))) == NULL)
+		return;
+	/* Pub/sub shapes: ["subscribe", ...], ["message", ...], ... */
+	q++;
+	n -= (size_t)(q - p);
+	if (fz_starts(q, n, "subscribe") || fz_starts(q, n, "unsubscribe") ||
+	    fz_starts(q, n, "psubscribe") || fz_starts(q, n, "punsubscribe") ||
+	    fz_starts(q, n, "message") || fz_starts(q, n, "pmessage") ||
+	    fz_starts(q, n, "pong"))
+		s->uncounted = 1;
+}
+
 /* Read what the slot's client was sent and check it. */
 static void
 fz_drain(struct fz_slot *s)
@@ -639,6 +677,7 @@ fz_drain(struct fz_slot *s)
 	for (at = 0; (k = fz_reply(s->in + at, s->in + s->inlen, 0)) > 0; ) {
 		if (fz_trace)
 			fz_show((int)(s - fz_slot), s->in + at, k);
+		fz_count(s, s->in + at, k);
 		at += k;
 	}
 	memmove(s->in, s->in + at, s->inlen - at);
@@ -1112,7 +1151,9 @@ fz_check(void)
 {
 	const struct journal_stats	*js = journal_stats(server.journal);
 	struct conn			*c;
+	struct fz_slot			*s;
 	size_t				 blocked = 0;
+	int				 i;
 
 	if (js->failures != 0)
 		FZ_FAIL("a commit failed: %s", js->last_error);
@@ -1126,6 +1167,17 @@ fz_check(void)
 		}
 	}
 	FZ_CHECK(waiters_count() == blocked);
+	for (i = 0; i < FZ_SLOTS; i++) {
+		s = &fz_slot[i];
+		if ((c = fz_find(s->id)) == NULL || s->uncounted ||
+		    (c->flags & (CONN_BLOCKED | CONN_WAIT_AUTH |
+		    CONN_WAIT_REPORT | CONN_PUBSUB | CONN_CLOSE)) != 0)
+			continue;
+		if (s->replies != c->commands)
+			FZ_FAIL("client %d: %llu commands, %llu replies", i,
+			    (unsigned long long)c->commands,
+			    (unsigned long long)s->replies);
+	}
 	fz_check_engine();
 }
 
@@ -1288,16 +1340,16 @@ fz_parse_step(const char *s, size_t n)
 	return (v);
 }
 
+/* Start the daemon on the data folder as it is, the clock at `now`. */
 static void
-fz_start(void)
+fz_boot(hl_ms now)
 {
 	struct config	*cfg;
-	char		 err[CONFIG_ERRMAX];
+	char		 err[CONFIG_ERRMAX], clock[32];
 	int		 i;
 
-	fz_empty_data();
-	if (fz_tmpl[0] != '\0')
-		fz_copy_dir(fz_tmpl, fz_data);
+	snprintf(clock, sizeof clock, "%lld", (long long)now);
+	setenv("HOTLINE_TEST_CLOCK", clock, 1);
 	FZ_CHECK((cfg = malloc(sizeof *cfg)) != NULL);
 	config_defaults(cfg);
 	if (config_load(cfg, fz_conf, err, sizeof err) != 0)
@@ -1311,13 +1363,20 @@ fz_start(void)
 	evsignal_del(server.sig_int);
 	evsignal_del(server.sig_hup);
 	journal_set_listener(server.journal, fz_listener, NULL);
-	fz_ncool = 0;
 	for (i = 0; i < FZ_SLOTS; i++) {
 		fz_slot[i].peer = -1;
-		fz_slot[i].id = 0;
-		fz_slot[i].inlen = 0;
-		fz_slot[i].block_due = 0;
+		fz_slot_close(&fz_slot[i]);
 	}
+}
+
+static void
+fz_start(void)
+{
+	fz_empty_data();
+	if (fz_tmpl[0] != '\0')
+		fz_copy_dir(fz_tmpl, fz_data);
+	fz_ncool = 0;
+	fz_boot(strtoll(FZ_T0, NULL, 10));
 }
 
 static void
@@ -1329,6 +1388,26 @@ fz_stop(void)
 	server_finish();
 	for (i = 0; i < FZ_SLOTS; i++)
 		fz_slot_close(&fz_slot[i]);
+}
+
+static void
+fz_end(void)
+{
+	fz_stop();
+	free(fz_cool);
+	fz_cool = NULL;
+	fz_ncool = fz_ccool = 0;
+}
+
+/* A restart (as after kill -9, since every batch is committed): the
+ * daemon recovers from the store; every client reconnects. */
+static void
+fz_restart(void)
+{
+	hl_ms	now = server_now();
+
+	fz_stop();
+	fz_boot(now);
 }
 
 int
@@ -1365,6 +1444,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (batched)
 				fz_iteration();
 			fz_clock(fz_parse_step(p + 1, len - 1));
+		} else if (p[0] == '!') {
+			if (batched)
+				fz_iteration();
+			fz_settle();
+			fz_restart();
 		} else if (p[0] == 'x' && len >= 2 && p[1] >= '0' &&
 		    p[1] < '0' + FZ_SLOTS) {
 			if (batched)
@@ -1382,6 +1466,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fz_settle();
 		fz_check();
 	}
-	fz_stop();
+	fz_end();
 	return (0);
 }
