@@ -297,9 +297,11 @@ server_sync_users(void)
 		if (!exists && cu->password_hash[0] != '\0')
 			journal_put_user(server.journal, cu->name,
 			    cu->password_hash, cu->role, server_now());
-		else if (exists && u.role != cu->role)
+		else if (exists && u.role != cu->role) {
 			journal_put_user(server.journal, cu->name, u.hash,
 			    cu->role, server_now());
+			conn_user_role(cu->name, cu->role);
+		}
 		if (cu->role != ROLE_AGENT && cu->role != ROLE_SUPERVISOR)
 			continue;
 		memset(&up, 0, sizeof up);

@@ -506,10 +506,11 @@ fz_slot_close(struct fz_slot *s)
 static struct conn *
 fz_conn(int i)
 {
-	struct fz_slot	*s = &fz_slot[i];
-	struct conn	*c;
-	char		 addr[64];
-	int		 sv[2];
+	struct fz_slot		*s = &fz_slot[i];
+	struct conn		*c;
+	struct store_user	 u;
+	char			 addr[64];
+	int			 sv[2];
 
 	if ((c = fz_find(s->id)) != NULL &&
 	    (c->flags & CONN_CLOSE) == 0)
@@ -527,8 +528,11 @@ fz_conn(int i)
 	}
 	s->id = c->id;
 	s->peer = sv[1];
-	if (fz_users[i].role != 0)
-		conn_login(c, fz_users[i].user, fz_users[i].role);
+	/* Logged in as a good AUTH would: with the role the store gives,
+	 * and not at all if the user is gone. */
+	if (fz_users[i].role != 0 &&
+	    store_get_user(server.store, fz_users[i].user, &u))
+		conn_login(c, fz_users[i].user, u.role);
 	return (c);
 }
 
@@ -1152,6 +1156,7 @@ fz_check(void)
 	const struct journal_stats	*js = journal_stats(server.journal);
 	struct conn			*c;
 	struct fz_slot			*s;
+	struct store_user		 u;
 	size_t				 blocked = 0;
 	int				 i;
 
@@ -1167,6 +1172,19 @@ fz_check(void)
 		}
 	}
 	FZ_CHECK(waiters_count() == blocked);
+	/* A session acts as its user is now: deleted, it is closed; given
+	 * another role, it has that role. */
+	TAILQ_FOREACH(c, &server.conns, entry) {
+		if ((c->flags & (CONN_DEAD | CONN_CLOSE)) != 0 || !c->authed)
+			continue;
+		if (!store_get_user(server.store, c->user, &u))
+			FZ_FAIL("client %llu logged in as %s, a user no more",
+			    (unsigned long long)c->id, c->user);
+		if (u.role != c->role)
+			FZ_FAIL("client %llu logged in as %s with role %s, "
+			    "the user's role is %s", (unsigned long long)c->id,
+			    c->user, role_name(c->role), role_name(u.role));
+	}
 	for (i = 0; i < FZ_SLOTS; i++) {
 		s = &fz_slot[i];
 		if ((c = fz_find(s->id)) == NULL || s->uncounted ||
