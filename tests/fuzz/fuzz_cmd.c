@@ -248,6 +248,7 @@ struct fz_slot {
 	 * reply to no command) was seen on the connection. */
 	uint64_t	 replies;
 	int		 uncounted;
+	long long	 last_seq;	/* of the events channel's messages */
 	/* AGENT NEXT with a timeout: when it falls due in virtual time. */
 	uint64_t	 block_cmds;	/* c->commands when it blocked */
 	hl_ms		 block_due;	/* 0: not blocked with a timeout */
@@ -500,6 +501,7 @@ fz_slot_close(struct fz_slot *s)
 	s->block_due = 0;
 	s->replies = 0;
 	s->uncounted = 0;
+	s->last_seq = 0;
 }
 
 /* The slot's connection, opened (and logged in) if it has none. */
@@ -639,6 +641,31 @@ fz_starts(const char *p, size_t n, const char *with)
 	return (n >= strlen(with) && strncasecmp(p, with, strlen(with)) == 0);
 }
 
+/*
+ * The events channel carries every committed event once, in journal
+ * order: its seqs only go up.
+ */
+static void
+fz_events_seq(struct fz_slot *s, const char *q, size_t n)
+{
+	static const char	head[] = "message\r\n$6\r\nevents\r\n";
+	const char		*at, *end = q + n;
+	long long		 seq;
+
+	if (!fz_starts(q, n, head))
+		return;
+	for (at = q; at + 6 < end && memcmp(at, "\"seq\":", 6) != 0; at++)
+		;
+	if (at + 6 >= end)
+		FZ_FAIL("an event without its seq");
+	for (seq = 0, at += 6; at < end && *at >= '0' && *at <= '9'; at++)
+		seq = seq * 10 + (*at - '0');
+	if (seq <= s->last_seq)
+		FZ_FAIL("event seq %lld after %lld on channel events", seq,
+		    s->last_seq);
+	s->last_seq = seq;
+}
+
 static void
 fz_count(struct fz_slot *s, const char *p, size_t n)
 {
@@ -653,6 +680,7 @@ fz_count(struct fz_slot *s, const char *p, size_t n)
 	/* Pub/sub shapes: ["subscribe", ...], ["message", ...], ... */
 	q++;
 	n -= (size_t)(q - p);
+	fz_events_seq(s, q, n);
 	if (fz_starts(q, n, "subscribe") || fz_starts(q, n, "unsubscribe") ||
 	    fz_starts(q, n, "psubscribe") || fz_starts(q, n, "punsubscribe") ||
 	    fz_starts(q, n, "message") || fz_starts(q, n, "pmessage") ||
