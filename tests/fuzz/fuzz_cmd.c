@@ -7,8 +7,9 @@
  * and the clock.
  *
  * Each input is a fresh daemon (server_init with the configuration below,
- * test clock on) with eight client slots, seven already logged in by
- * conn_login() as the daemon does after a good AUTH:
+ * test clock on, on a copy of the data folder a first start left) with
+ * eight client slots, seven already logged in by conn_login() as the
+ * daemon does after a good AUTH, with the role the store gives:
  *
  *	0 admin (admin)    1 sam (supervisor)   2 alice (agent)
  *	3 bob (agent)      4 carol (agent, capacity 2, group senior)
@@ -34,10 +35,15 @@
  * agent, both sides agreeing; active counts; shown statuses; no free agent
  * beside a waiting ticket it may take, cooldowns aside; queue counters
  * equal to a recount; SLA breaches fired when due; follow-up links), no
- * commit failed, blocked clients counted right, every reply well-formed
- * RESP2. At the end: the store, reloaded into a second engine, holds what
- * the live engine holds (what was acknowledged was saved). A broken check
- * aborts, which libFuzzer reports as a crash.
+ * commit failed, blocked clients counted right, every session acting with
+ * its user's current role, every reply well-formed RESP2 and one reply
+ * per command (outside pub/sub), the events channel's seqs going up. At
+ * the end and before a restart: the store, reloaded into a second engine,
+ * holds what the live engine holds (what was acknowledged was saved). A
+ * broken check aborts, which libFuzzer reports as a crash; so does
+ * undefined behaviour (built with -fno-sanitize-recover) and a leak.
+ *
+ * FUZZ_CMD_TRACE=1 shows each line and the replies it got.
  *
  * Password hashing: Argon2id costs ~0.1 s a call by design, which would
  * leave the fuzzer a handful of runs a second; auth_init, auth_hash and
@@ -1479,7 +1485,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			slot = p[0] - '0';
 			if (len > FZ_LINE_MAX)
 				len = FZ_LINE_MAX;
-			fz_send(slot, p + 2 <= p + len ? p + 2 : p + 1,
+			/* "<slot> <command>": the command after the blank. */
+			fz_send(slot, p + (len >= 2 ? 2 : 1),
 			    len >= 2 ? len - 2 : 0);
 			if (len >= 2 && p[1] == '&') {
 				batched = 1;
