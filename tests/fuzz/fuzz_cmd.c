@@ -35,7 +35,8 @@
  * agent, both sides agreeing; active counts; shown statuses; no free agent
  * beside a waiting ticket it may take, cooldowns aside; queue counters
  * equal to a recount; SLA breaches fired when due; follow-up links), no
- * commit failed, blocked clients counted right, every session acting with
+ * commit failed, blocked clients counted right and none left waiting with
+ * its offer out, every session acting with
  * its user's current role, every reply well-formed RESP2 and one reply
  * per command (outside pub/sub), the events channel's seqs going up. At
  * the end and before a restart: the store, reloaded into a second engine,
@@ -1206,6 +1207,27 @@ fz_check(void)
 		}
 	}
 	FZ_CHECK(waiters_count() == blocked);
+	/* An offer wakes the agent's first AGENT NEXT: an agent blocked with
+	 * an offer out missed it, unless another of its sessions took it. */
+	TAILQ_FOREACH(c, &server.conns, entry) {
+		const struct agent	*a;
+		struct conn		*o;
+
+		if ((c->flags & (CONN_DEAD | CONN_BLOCKED)) != CONN_BLOCKED ||
+		    (a = engine_agent_get(server.engine, c->user)) == NULL ||
+		    a->offer == 0)
+			continue;
+		TAILQ_FOREACH(o, &server.conns, entry) {
+			if (o != c && (o->flags & (CONN_DEAD |
+			    CONN_BLOCKED)) == 0 && o->authed &&
+			    strcmp(o->user, c->user) == 0)
+				break;
+		}
+		if (o == NULL)
+			FZ_FAIL("client %llu (%s) still waits in AGENT NEXT "
+			    "with offer %llu out", (unsigned long long)c->id,
+			    c->user, (unsigned long long)a->offer);
+	}
 	/* A session acts as its user is now: deleted, it is closed; given
 	 * another role, it has that role. */
 	TAILQ_FOREACH(c, &server.conns, entry) {
