@@ -138,6 +138,26 @@ def test_user_deleting_itself_is_logged_out(daemon):
     assert raw.recv(100) == b""
 
 
+def test_admin_by_config_is_no_agent_after_restart(daemon):
+    """Found by tests/fuzz/fuzz_cmd: AGENT SET admin ROLE supervisor made
+    admin an agent; at restart the configuration made it an admin again
+    but its agent record came back from the store, an agent whose user
+    is no agent."""
+    admin = daemon.client("admin")
+    assert admin.execute_command("AGENT", "SET", "admin", "ROLE",
+                                 "supervisor") == "OK"
+    assert as_map(admin.execute_command("AGENT", "STATUS", "admin"))["role"] \
+        == "supervisor"
+    daemon.restart()
+    admin = daemon.client("admin")
+    with pytest.raises(redis.exceptions.ResponseError, match="NOTFOUND"):
+        admin.execute_command("AGENT", "STATUS", "admin")
+    names = [as_map(a)["name"] for a in admin.execute_command("AGENT", "LIST")]
+    assert "admin" not in names
+    # And it is an admin again, in the store and in its session.
+    assert admin.execute_command("AUDIT", "LIMIT", "1") is not None
+
+
 def test_info_sections_show_no_secrets(daemon):
     admin = daemon.client("admin")
     raw = daemon.raw()
