@@ -496,6 +496,7 @@ cmd_agent_set(struct conn *c, const struct cmd_args *a)
 		journal_put_user(server.journal, name, u.hash, o.role,
 		    server_now());
 		agent_user_event(c, EV_USER_UPDATED, name, o.role);
+		conn_user_role(name, o.role);
 	}
 	resp_add_status(&c->reply, "OK");
 }
@@ -649,11 +650,14 @@ cmd_agent_del(struct conn *c, const struct cmd_args *a)
 	journal_del_user(server.journal, name);
 	journal_session_del_user(server.journal, name);
 	agent_user_event(c, EV_USER_DELETED, name, u.role);
-	/* A deleted user's sessions end with it. */
+	/* A deleted user's sessions end with it; the one that deleted
+	 * itself once it has its answer. */
 	TAILQ_FOREACH(k, &server.conns, entry) {
 		if (k != c && k->authed && strcmp(k->user, name) == 0)
 			conn_kill(k, "user deleted");
 	}
+	if (strcmp(c->user, name) == 0)
+		c->flags |= CONN_CLOSE;
 	resp_add_status(&c->reply, "OK");
 }
 

@@ -519,6 +519,24 @@ conn_user_count(const char *user)
 }
 
 /*
+ * As Redis applies ACL changes to connected clients: a demoted admin's
+ * open session is not an admin's any more (the role was kept from AUTH
+ * until the client reconnected). A walk: role changes are rare.
+ */
+void
+conn_user_role(const char *user, int role)
+{
+	struct conn	*c;
+
+	if (conn_user_count(user) == 0)
+		return;
+	TAILQ_FOREACH(c, &server.conns, entry) {
+		if (c->authed && strcmp(c->user, user) == 0)
+			c->role = role;
+	}
+}
+
+/*
  * Free killed connections. This is the safe point: no handler of theirs
  * is on the stack. An agent whose last connection closed is detached: it
  * keeps its status and offer for [agents] reconnect_grace, then the

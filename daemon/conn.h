@@ -112,5 +112,7 @@ void	conn_host(const struct conn *, char *buf, size_t len);
 void	conn_login(struct conn *, const char *user, int role);
 /* Live (not killed) connections authenticated as user. */
 size_t	conn_user_count(const char *user);
+/* The user's role changed: its open sessions take the new one at once. */
+void	conn_user_role(const char *user, int role);
 
 #endif

@@ -283,6 +283,25 @@ server_signal_cb(evutil_socket_t sig, short what, void *arg)
 	event_base_loopbreak(server.base);
 }
 
+/*
+ * A user the configuration (or HOTLINE_ADMIN_PASSWORD) makes an admin or
+ * an integration is no agent, even if AGENT SET ROLE supervisor made it
+ * one: as AGENT SET ROLE admin would, its agent record goes. Kept, it
+ * came back from the store at every start, an agent the users table no
+ * longer had (found by tests/fuzz/fuzz_cmd).
+ */
+static void
+server_not_an_agent(const char *name)
+{
+	struct actor	system = { "system", ROLE_ADMIN };
+	char		err[ENGINE_ERRMAX];
+
+	if (engine_agent_get(server.engine, name) != NULL &&
+	    engine_agent_delete(server.engine, server_now(), &system, name,
+	    err) != ENGINE_OK)
+		log_warnx("user %s: %s", name, err);
+}
+
 /* The users named in the config exist, with the skills the config gives. */
 static void
 server_sync_users(void)
@@ -301,11 +320,15 @@ server_sync_users(void)
 		if (!exists && cu->password_hash[0] != '\0')
 			journal_put_user(server.journal, cu->name,
 			    cu->password_hash, cu->role, server_now());
-		else if (exists && u.role != cu->role)
+		else if (exists && u.role != cu->role) {
 			journal_put_user(server.journal, cu->name, u.hash,
 			    cu->role, server_now());
-		if (cu->role != ROLE_AGENT && cu->role != ROLE_SUPERVISOR)
+			conn_user_role(cu->name, cu->role);
+		}
+		if (cu->role != ROLE_AGENT && cu->role != ROLE_SUPERVISOR) {
+			server_not_an_agent(cu->name);
 			continue;
+		}
 		memset(&up, 0, sizeof up);
 		up.role = cu->role;
 		up.skills = cu->skills;
@@ -358,6 +381,8 @@ server_env_admin(void)
 		    AUTH_PASSWORD_MAX);
 	journal_put_user_demo(server.journal, "admin", hash, ROLE_ADMIN,
 	    server_is_demo("admin", pw, strlen(pw)), server_now());
+	server_not_an_agent("admin");
+	conn_user_role("admin", ROLE_ADMIN);
 	log_info("user admin set from HOTLINE_ADMIN_PASSWORD");
 }
 
@@ -490,7 +515,7 @@ server_arm_retry(void)
  * transaction, then release the replies that waited for it. Unblocked
  * clients run their queued commands, which may need one more round.
  */
-static void
+void
 server_after_iteration(void)
 {
 	char	err[STORE_ERRMAX];

@@ -73,6 +73,12 @@ hl_ms	server_now(void);
 int	server_set_clock(hl_ms now);
 int	server_init(const char *config_path, const struct config *);
 void	server_run(void);
+/*
+ * The end of one loop iteration (what server_run does after each):
+ * commit the batch, send the replies, run the unblocked. Public for the
+ * command fuzzer (tests/fuzz/fuzz_cmd.c), which drives the loop itself.
+ */
+void	server_after_iteration(void);
 void	server_finish(void);
 /* Re-read the configuration file; on error keep the old one. */
 int	server_reload(char *err, size_t);

@@ -106,6 +106,58 @@ def test_passwd_and_del(daemon):
         daemon.client("bob").ping()
 
 
+def test_role_change_applies_to_open_sessions(daemon):
+    """Found by tests/fuzz/fuzz_cmd: a session kept the role it logged in
+    with, so a demoted supervisor (or admin) kept its powers until it
+    reconnected. As with Redis ACLs, a change applies at once."""
+    admin = daemon.client("admin")
+    sam = daemon.client("sam")
+    alice = daemon.client("alice")
+    tid = sam.execute_command("TICKET", "CREATE", "general", "c-demote")
+    assert sam.execute_command("TICKET", "SET", tid, "PRIORITY", "5") == "OK"
+    assert admin.execute_command("AGENT", "SET", "sam", "ROLE", "agent") == "OK"
+    with pytest.raises(redis.exceptions.NoPermissionError, match="you are agent"):
+        sam.execute_command("TICKET", "SET", tid, "PRIORITY", "6")
+    # And the other way: promoted, alice may re-prioritise at once.
+    with pytest.raises(redis.exceptions.NoPermissionError):
+        alice.execute_command("TICKET", "SET", tid, "PRIORITY", "7")
+    assert admin.execute_command("AGENT", "SET", "alice", "ROLE",
+                                 "supervisor") == "OK"
+    assert alice.execute_command("TICKET", "SET", tid, "PRIORITY", "7") == "OK"
+
+
+def test_user_deleting_itself_is_logged_out(daemon):
+    admin = daemon.client("admin")
+    assert admin.execute_command("AGENT", "ADD", "root2", "root2-pw", "ROLE",
+                                 "admin") == "OK"
+    raw = daemon.raw()
+    raw.sendall(b"AUTH root2 root2-pw\r\nAGENT DEL root2\r\nAGENT LIST\r\n")
+    # Its answer, then the session ends with the account: no AGENT LIST.
+    assert recv_until(raw, b"+OK\r\n+OK\r\n") == b"+OK\r\n+OK\r\n"
+    raw.settimeout(5)
+    assert raw.recv(100) == b""
+
+
+def test_admin_by_config_is_no_agent_after_restart(daemon):
+    """Found by tests/fuzz/fuzz_cmd: AGENT SET admin ROLE supervisor made
+    admin an agent; at restart the configuration made it an admin again
+    but its agent record came back from the store, an agent whose user
+    is no agent."""
+    admin = daemon.client("admin")
+    assert admin.execute_command("AGENT", "SET", "admin", "ROLE",
+                                 "supervisor") == "OK"
+    assert as_map(admin.execute_command("AGENT", "STATUS", "admin"))["role"] \
+        == "supervisor"
+    daemon.restart()
+    admin = daemon.client("admin")
+    with pytest.raises(redis.exceptions.ResponseError, match="NOTFOUND"):
+        admin.execute_command("AGENT", "STATUS", "admin")
+    names = [as_map(a)["name"] for a in admin.execute_command("AGENT", "LIST")]
+    assert "admin" not in names
+    # And it is an admin again, in the store and in its session.
+    assert admin.execute_command("AUDIT", "LIMIT", "1") is not None
+
+
 def test_info_sections_show_no_secrets(daemon):
     admin = daemon.client("admin")
     raw = daemon.raw()
