@@ -1173,7 +1173,11 @@ fz_check_engine(void)
 			    (unsigned long long)t->id, t->agent);
 		for (i = 0; i < v.na; i++) {
 			a = v.a[i];
+			/* A detached agent (its desk gone, within the
+			 * reconnect grace) keeps its status but gets no
+			 * new offers. */
 			if (a->status == AGENT_AVAILABLE &&
+			    a->conn != AGENT_DETACHED &&
 			    fz_eligible(e, t, a) && !fz_cooled(t, a, now))
 				FZ_FAIL("agent %s free while ticket %llu "
 				    "(step %d, tier %s, queue %s) waits",
