@@ -26,11 +26,17 @@ UNIT = os.path.join(BUILDDIR, "daemon", "hotlined.service")
 def configured(var, dirs={}):
     """A directory configure chose, as make expands it."""
     if not dirs:
+        # Under `make -jN check` the parent's MAKEFLAGS (jobserver, -w)
+        # would make this make print more than the variables: drop them.
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
         out = subprocess.run(["make", "-s", "-C", BUILDDIR,
                               "--no-print-directory", "print-dirs"],
-                             capture_output=True, text=True, timeout=60)
+                             capture_output=True, text=True, timeout=60,
+                             env=env)
         assert out.returncode == 0, out.stderr
-        dirs.update(l.split("=", 1) for l in out.stdout.splitlines())
+        dirs.update(l.split("=", 1) for l in out.stdout.splitlines()
+                    if "=" in l and not l.startswith("make"))
     return dirs[var]
 
 
