@@ -376,13 +376,15 @@ server_throttle_conf(void)
 	    server.cfg.auth_hash_queue_per_address);
 }
 
-/* presence: with it, the agents as the last commit left them (a rebuild). */
+/* presence: with it, the agents as the last commit left them (a rebuild);
+ * without, as their rows say (a start). */
 static struct engine *
 server_new_engine(int presence)
 {
 	struct engine_config	ec;
 	struct engine		*e;
 	char			err[STORE_ERRMAX];
+	long			n;
 
 	config_engine(&server.cfg, &ec);
 	if ((e = engine_new(&ec, journal_emit, server.journal)) == NULL)
@@ -397,6 +399,15 @@ server_new_engine(int presence)
 		log_warnx("%s: %s", store_path(server.store), err);
 	if (presence)
 		presence_restore(e);
+	else if (server.cfg.reconnect_grace > 0) {
+		/* A restart keeps presence as a closed connection does. */
+		if ((n = store_load_presence(server.store, e, server_now(),
+		    server.cfg.reconnect_grace, err)) < 0)
+			fatalx("loading %s: %s", store_path(server.store), err);
+		if (n > 0)
+			log_info("store: %ld agents back in their status, "
+			    "detached, for reconnect_grace", n);
+	}
 	engine_restore_done(e, server_now());
 	return (e);
 }

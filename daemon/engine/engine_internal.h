@@ -243,6 +243,7 @@ struct queue {
 
 struct engine {
 	bool			 presence_restored;	/* restore.c */
+	hl_ms			 restarted_at;	/* presence from rows */
 	engine_emit_fn		 emit;
 	void			*emit_arg;
 	struct tier_def		*tiers;
