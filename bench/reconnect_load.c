@@ -4,15 +4,20 @@
  * --window of them logging in at a time (a floor of desks coming back
  * with their backoff's jitter):
  *
- *   --take FILE      AUTH with --password, SESSION NEW, then write
- *                    "<user> <token>" lines to FILE and close (set-up);
+ *   --take FILE      AUTH with --password, SESSION NEW, AGENT READY
+ *                    (taking an offer when tickets wait), then write
+ *                    "<user> <token>" lines to FILE and close (set-up:
+ *                    the agents are detached, holding their offers);
  *   --tokens FILE    AUTH <user> <token> from FILE, then AGENT READY;
  *   (neither)        AUTH with --password, then AGENT READY.
+ *   --next           then AGENT NEXT 1 too: an agent whose offer came back
+ *                    through the restart has it at once (counted in
+ *                    offers=); one without waits a second for nil.
  *
  * The connections stay open once ready (an agent logged out by its close
  * would not be ready). The time runs from the first PONG (it PINGs until
  * one comes: the daemon's restart) to the last agent ready. Prints
- * "result agents=N ready=K seconds= per_s= first_pong_wait_s=".
+ * "result agents=N ready=K offers=O seconds= per_s= first_pong_wait_s=".
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -46,10 +51,11 @@ static struct {
 	const char	*password;
 	const char	*take;		/* write tokens here */
 	const char	*tokens;	/* read them from here */
+	int		 next;		/* AGENT NEXT 1 after READY */
 	struct rconn	*conns;
-	int		 opened, ready;
+	int		 opened, ready, offers;
 } R = { "127.0.0.1", 0, 100, 256, "bench-tok", "hotline-bench", NULL, NULL,
-    NULL, 0, 0 };
+    0, NULL, 0, 0, 0 };
 
 static volatile sig_atomic_t	stop;
 
@@ -91,9 +97,13 @@ conn_reply(struct load_conn *lc, const char *buf, size_t len)
 		    (int)n - 2, buf);
 		return (-1);
 	}
-	if (++c->step == 2) {
-		if (R.take != NULL)
-			take_token(c, buf, (size_t)n);
+	++c->step;
+	if (c->step == 2 && R.take != NULL)
+		take_token(c, buf, (size_t)n);
+	/* A ticket map (not the nil of a second's wait): the offer. */
+	if (c->step == 3 && R.next && buf[0] == '*' && buf[1] != '-')
+		R.offers++;
+	if (c->step == (R.take != NULL || R.next ? 3 : 2)) {
 		c->done = 1;
 		R.ready++;
 	}
@@ -119,14 +129,12 @@ conn_open(int i)
 		return;
 	c->lc.on_close = conn_lost;
 	if (R.take != NULL)
-		load_send(&c->lc, "AUTH %s%d %s\r\nSESSION NEW\r\n", R.prefix,
-		    i + 1, R.password);
-	else if (R.tokens != NULL)
-		load_send(&c->lc, "AUTH %s%d %s\r\nAGENT READY\r\n", R.prefix,
-		    i + 1, c->token);
+		load_send(&c->lc, "AUTH %s%d %s\r\nSESSION NEW\r\n"
+		    "AGENT READY\r\n", R.prefix, i + 1, R.password);
 	else
-		load_send(&c->lc, "AUTH %s%d %s\r\nAGENT READY\r\n", R.prefix,
-		    i + 1, R.password);
+		load_send(&c->lc, "AUTH %s%d %s\r\nAGENT READY\r\n%s",
+		    R.prefix, i + 1, R.tokens != NULL ? c->token : R.password,
+		    R.next ? "AGENT NEXT 1\r\n" : "");
 }
 
 static int
@@ -216,7 +224,7 @@ usage(FILE *fp)
 	fprintf(fp,
 	    "usage: reconnect_load --port P [--host H] [-n N] [--window W]\n"
 	    "           [--prefix P] [--password PW] [--take FILE | "
-	    "--tokens FILE]\n");
+	    "--tokens FILE] [--next]\n");
 }
 
 int
@@ -231,6 +239,7 @@ main(int argc, char **argv)
 		{ "password", required_argument, NULL, 'P' },
 		{ "take", required_argument, NULL, 't' },
 		{ "tokens", required_argument, NULL, 'T' },
+		{ "next", no_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct sigaction	sa;
@@ -258,12 +267,13 @@ main(int argc, char **argv)
 		case 'P': R.password = optarg; break;
 		case 't': R.take = optarg; break;
 		case 'T': R.tokens = optarg; break;
+		case 'N': R.next = 1; break;
 		default:
 			usage(stderr);
 			return (2);
 		}
 	}
-	if (R.port == 0 || (R.take != NULL && R.tokens != NULL)) {
+	if (R.port == 0 || (R.take != NULL && (R.tokens != NULL || R.next))) {
 		usage(stderr);
 		return (2);
 	}
@@ -304,8 +314,8 @@ main(int argc, char **argv)
 				rc = 1;
 		}
 	}
-	printf("result agents=%d ready=%d seconds=%.3f per_s=%.0f "
-	    "first_pong_wait_s=%.3f\n", R.n, R.ready, (t1 - t0) / 1e6,
+	printf("result agents=%d ready=%d offers=%d seconds=%.3f per_s=%.0f "
+	    "first_pong_wait_s=%.3f\n", R.n, R.ready, R.offers, (t1 - t0) / 1e6,
 	    t1 > t0 ? R.ready / ((t1 - t0) / 1e6) : 0.0, (t0 - w0) / 1e6);
 	for (i = 0; i < R.n; i++)
 		load_close(&R.conns[i].lc);
