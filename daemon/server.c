@@ -429,6 +429,12 @@ server_settled(const struct engine_event *ev, void *arg)
 		presence_note(server.engine, t->agent);
 }
 
+static void
+server_note_agent(const struct agent *a, void *arg)
+{
+	presence_note(server.engine, a->name);
+}
+
 /* Presence follows the connections there are now, whatever was noted. */
 static void
 server_presence_sync(const struct agent *a, void *arg)
@@ -757,6 +763,9 @@ server_init(const char *config_path, const struct config *cfg)
 	journal_set_settled(server.journal, server_settled, NULL);
 	pubsub_init();
 	server.engine = server_new_engine(0);
+	/* What the rows gave back is committed presence: a rebuild before
+	 * the first commit puts it back too. */
+	engine_agent_foreach(server.engine, server_note_agent, NULL);
 	log_info("loaded %zu open tickets from %s; next ticket id %llu",
 	    engine_ticket_count(server.engine), store_path(server.store),
 	    (unsigned long long)engine_next_id(server.engine));
