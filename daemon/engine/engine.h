@@ -742,6 +742,8 @@ struct agent_presence {
 	enum agent_conn		conn;
 	hl_ms			conn_since;
 	hl_ms			grace_until;	/* detached: the grace's end */
+	hl_ms			offer_until;	/* the offer's timeout; 0: the
+						 * queue's from offered_at */
 };
 int	engine_agent_presence(const struct engine *, const char *name,
 	    struct agent_presence *);

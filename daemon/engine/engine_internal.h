@@ -187,6 +187,7 @@ struct agent_private {
 	struct queue		*sq[ENGINE_MAX_SKILLS];	/* per skill or NULL */
 	uint32_t		 tm_wrapup;
 	uint32_t		 tm_grace;
+	hl_ms			 offer_until;	/* restore.c, until done */
 };
 
 struct customer_private {

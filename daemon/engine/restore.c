@@ -224,9 +224,12 @@ restore_one(struct engine *e, struct ticket_private *t, hl_ms now)
 			/* As route_offer left it: out of the step heaps,
 			 * in the age heap, its timeout where it was. */
 			route_unfile(e, t, false);
-			/* After a restart the offer gets a fresh timeout:
-			 * the desk needs the time to come back. */
-			tmr_arm(&e->timers, (e->restarted_at != 0 ?
+			/* A rebuild keeps the offer's deadline; after a
+			 * restart it gets a fresh timeout: the desk needs
+			 * the time to come back. */
+			a = eng_agent(e, t->t.agent);
+			tmr_arm(&e->timers, a != NULL && a->offer_until > 0 ?
+			    a->offer_until : (e->restarted_at != 0 ?
 			    e->restarted_at : t->t.offered_at) +
 			    t->q->def.offer_timeout, TMR_OFFER, t,
 			    &t->tm_state);
@@ -270,6 +273,7 @@ engine_agent_presence(const struct engine *e, const char *name,
     struct agent_presence *p)
 {
 	struct agent_private	*a;
+	struct ticket_private	*t;
 
 	if ((a = eng_agent((struct engine *)e, name)) == NULL)
 		return (-1);
@@ -282,6 +286,10 @@ engine_agent_presence(const struct engine *e, const char *name,
 	if (a->tm_wrapup != IDX_NONE)
 		p->wrapup_until = e->timers.v[a->tm_wrapup].at;
 	p->offer = a->a.offer;
+	if (a->a.offer != 0 && (t = eng_ticket((struct engine *)e,
+	    a->a.offer)) != NULL && t->t.state == TICKET_OFFERED &&
+	    t->tm_state != IDX_NONE)
+		p->offer_until = e->timers.v[t->tm_state].at;
 	p->missed = a->a.missed;
 	p->handled = a->a.handled;
 	p->offered_total = a->a.offered_total;
@@ -310,6 +318,7 @@ engine_restore_presence(struct engine *e, const char *name,
 	a->a.status_since = p->status_since;
 	a->a.idle_since = p->idle_since;
 	a->a.offer = p->offer;
+	a->offer_until = p->offer != 0 ? p->offer_until : 0;
 	a->a.missed = p->missed;
 	a->a.handled = p->handled;
 	a->a.offered_total = p->offered_total;
@@ -341,6 +350,7 @@ engine_restore_presence_restart(struct engine *e, hl_ms now,
 	if (grace <= 0 || (p->base == AGENT_OFFLINE && p->offer == 0))
 		return (-1);
 	/* Nobody is connected yet: every desk is away, from now on. */
+	q.offer_until = 0;
 	q.conn = AGENT_DETACHED;
 	q.conn_since = now;
 	q.grace_until = now + grace;

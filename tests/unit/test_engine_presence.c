@@ -287,7 +287,7 @@ restarted(struct fx *fx, hl_ms t1, hl_ms grace)
 static void
 test_restart_keeps_presence(void **state)
 {
-	struct fx		*fx = *state, *r;
+	struct fx		*fx = *state, *r, *b;
 	uint64_t		 id = offered(fx);
 	hl_ms			 t1 = fx->now + 3 * GRACE;
 	const struct agent	*a;
@@ -305,6 +305,15 @@ test_restart_keeps_presence(void **state)
 	assert_int_equal(ev->time, t1);
 	assert_non_null(strstr(ev->data, "\"reason\":\"restart\""));
 	assert_int_equal(engine_next_deadline(r->e), t1 + OFFER_MS);
+	/* A failed commit then rebuilds it with that deadline, though the
+	 * offer's first one (from offered_at) passed during the restart. */
+	b = fx_new();
+	b->presence_of = r;
+	fx_restore(fx, t1 + 1000, b);
+	assert_int_equal(engine_agent_get(b->e, "ann")->offer, id);
+	assert_int_equal(engine_ticket_get(b->e, id)->state, TICKET_OFFERED);
+	assert_int_equal(engine_next_deadline(b->e), t1 + OFFER_MS);
+	fx_free(b);
 	fx_at(r, t1 + OFFER_MS - 1);
 	assert_int_equal(engine_agent_attach(r->e, r->now, "ann"), 0);
 	assert_int_equal(fx_count(r, "agent.reattached", 0), 1);
