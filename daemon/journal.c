@@ -620,7 +620,8 @@ journal_is_audit(int kind)
  * status changes that moved no ticket (kept, they write the agents'
  * presence rows with the next commit: journal_write_presence),
  * sessions' last uses and the purge of expired ones (both dropped, not
- * kept: the next use or purge writes them). No user, ticket, customer, agent or session row to write.
+ * kept: the next use or purge writes them). No user, ticket, customer,
+ * agent or session row to write.
  */
 static int
 journal_soft(const struct journal *j)

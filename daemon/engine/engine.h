@@ -717,13 +717,14 @@ int	engine_restore_customer(struct engine *, const struct customer *);
 int	engine_restore_agent(struct engine *, const struct agent *);
 void	engine_restore_done(struct engine *, hl_ms now);
 /*
- * What an agent has beyond its row: status, break reason, spell, wrap-up,
- * the offer it holds and its counters since start. The daemon keeps it,
- * as of its last commit, to rebuild the engine after a failed one exactly
- * as it was, and stores it in the agent's row for a restart. engine_restore_presence puts it back after the
- * agents are restored and before engine_restore_done, which then keeps
- * the agent's offer (with its original deadline) instead of returning the
- * ticket to its queue. 0, or -1 for no such agent.
+ * What an agent has beyond its definition: status, break reason, spell,
+ * wrap-up, the offer it holds and its counters since start. The daemon
+ * keeps it, as of its last commit, to rebuild the engine after a failed
+ * one exactly as it was, and stores it in the agent's row for a restart.
+ * engine_restore_presence puts it back after the agents are restored and
+ * before engine_restore_done, which then keeps the agent's offer (with
+ * its deadline) instead of returning the ticket to its queue. 0, or -1
+ * for no such agent.
  */
 struct agent_presence {
 	enum agent_status	base;		/* OFFLINE/AVAILABLE/WRAPUP/BREAK */
