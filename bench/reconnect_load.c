@@ -4,15 +4,24 @@
  * --window of them logging in at a time (a floor of desks coming back
  * with their backoff's jitter):
  *
- *   --take FILE      AUTH with --password, SESSION NEW, then write
- *                    "<user> <token>" lines to FILE and close (set-up);
+ *   --take FILE      AUTH with --password, SESSION NEW, AGENT READY
+ *                    (taking an offer when tickets wait), AGENT STATUS,
+ *                    then write "<user> <token> <offer>" lines to FILE
+ *                    and close (set-up: the agents are detached, holding
+ *                    their offers);
  *   --tokens FILE    AUTH <user> <token> from FILE, then AGENT READY;
  *   (neither)        AUTH with --password, then AGENT READY.
+ *   --next           with --tokens: AGENT STATUS between AUTH and READY,
+ *                    and AGENT NEXT 1 after: an agent whose offer came
+ *                    back through the restart shows it before READY and
+ *                    has it from NEXT at once (counted in offers=); one
+ *                    without (offered another ticket by its READY, or
+ *                    none) does not count.
  *
  * The connections stay open once ready (an agent logged out by its close
  * would not be ready). The time runs from the first PONG (it PINGs until
  * one comes: the daemon's restart) to the last agent ready. Prints
- * "result agents=N ready=K seconds= per_s= first_pong_wait_s=".
+ * "result agents=N ready=K offers=O seconds= per_s= first_pong_wait_s=".
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -35,6 +44,8 @@ struct rconn {
 	int			step;	/* replies received */
 	int			done;
 	char			token[TOKEN_MAX];
+	unsigned long long	offer;	/* held at the set-up */
+	unsigned long long	shown;	/* AGENT STATUS's offer after AUTH */
 };
 
 static struct {
@@ -46,10 +57,11 @@ static struct {
 	const char	*password;
 	const char	*take;		/* write tokens here */
 	const char	*tokens;	/* read them from here */
+	int		 next;		/* AGENT NEXT 1 after READY */
 	struct rconn	*conns;
-	int		 opened, ready;
+	int		 opened, ready, offers;
 } R = { "127.0.0.1", 0, 100, 256, "bench-tok", "hotline-bench", NULL, NULL,
-    NULL, 0, 0 };
+    0, NULL, 0, 0, 0 };
 
 static volatile sig_atomic_t	stop;
 
@@ -75,6 +87,20 @@ take_token(struct rconn *c, const char *buf, size_t len)
 	c->token[end - (p + 1)] = '\0';
 }
 
+/* An integer field of a flat RESP2 map: "$n\r\n<name>\r\n:<value>". */
+static unsigned long long
+map_int(const char *buf, size_t len, const char *name)
+{
+	char		 pat[64];
+	const char	*p;
+	size_t		 n;
+
+	n = (size_t)snprintf(pat, sizeof pat, "\r\n%s\r\n:", name);
+	if ((p = memmem(buf, len, pat, n)) == NULL)
+		return (0);
+	return (strtoull(p + n, NULL, 10));
+}
+
 static ssize_t
 conn_reply(struct load_conn *lc, const char *buf, size_t len)
 {
@@ -91,9 +117,18 @@ conn_reply(struct load_conn *lc, const char *buf, size_t len)
 		    (int)n - 2, buf);
 		return (-1);
 	}
-	if (++c->step == 2) {
-		if (R.take != NULL)
-			take_token(c, buf, (size_t)n);
+	++c->step;
+	if (c->step == 2 && R.take != NULL)
+		take_token(c, buf, (size_t)n);
+	if (c->step == 4 && R.take != NULL)
+		c->offer = map_int(buf, (size_t)n, "offer");
+	if (c->step == 2 && R.next)
+		c->shown = map_int(buf, (size_t)n, "offer");
+	/* Its own offer, kept through the restart, not a new one. */
+	if (c->step == 4 && R.next && c->offer != 0 && c->shown == c->offer &&
+	    map_int(buf, (size_t)n, "id") == c->offer)
+		R.offers++;
+	if (c->step == (R.take != NULL || R.next ? 4 : 2)) {
 		c->done = 1;
 		R.ready++;
 	}
@@ -119,32 +154,37 @@ conn_open(int i)
 		return;
 	c->lc.on_close = conn_lost;
 	if (R.take != NULL)
-		load_send(&c->lc, "AUTH %s%d %s\r\nSESSION NEW\r\n", R.prefix,
-		    i + 1, R.password);
-	else if (R.tokens != NULL)
-		load_send(&c->lc, "AUTH %s%d %s\r\nAGENT READY\r\n", R.prefix,
-		    i + 1, c->token);
+		load_send(&c->lc, "AUTH %s%d %s\r\nSESSION NEW\r\n"
+		    "AGENT READY\r\nAGENT STATUS\r\n", R.prefix, i + 1,
+		    R.password);
+	else if (R.next)
+		load_send(&c->lc, "AUTH %s%d %s\r\nAGENT STATUS\r\n"
+		    "AGENT READY\r\nAGENT NEXT 1\r\n", R.prefix, i + 1,
+		    c->token);
 	else
-		load_send(&c->lc, "AUTH %s%d %s\r\nAGENT READY\r\n", R.prefix,
-		    i + 1, R.password);
+		load_send(&c->lc, "AUTH %s%d %s\r\nAGENT READY\r\n",
+		    R.prefix, i + 1, R.tokens != NULL ? c->token : R.password);
 }
 
 static int
 read_tokens(void)
 {
-	FILE	*fp = fopen(R.tokens, "r");
-	char	 user[128], token[TOKEN_MAX], want[128];
-	int	 i = 0;
+	FILE			*fp = fopen(R.tokens, "r");
+	char			 user[128], token[TOKEN_MAX], want[128];
+	unsigned long long	 offer;
+	int			 i = 0;
 
 	if (fp == NULL) {
 		fprintf(stderr, "reconnect_load: %s: %s\n", R.tokens,
 		    strerror(errno));
 		return (-1);
 	}
-	while (i < R.n && fscanf(fp, "%127s %127s", user, token) == 2) {
+	while (i < R.n && fscanf(fp, "%127s %127s %llu", user, token,
+	    &offer) == 3) {
 		snprintf(want, sizeof want, "%s%d", R.prefix, i + 1);
 		if (strcmp(user, want) != 0)
 			break;
+		R.conns[i].offer = offer;
 		snprintf(R.conns[i++].token, TOKEN_MAX, "%s", token);
 	}
 	fclose(fp);
@@ -216,7 +256,7 @@ usage(FILE *fp)
 	fprintf(fp,
 	    "usage: reconnect_load --port P [--host H] [-n N] [--window W]\n"
 	    "           [--prefix P] [--password PW] [--take FILE | "
-	    "--tokens FILE]\n");
+	    "--tokens FILE] [--next]\n");
 }
 
 int
@@ -231,6 +271,7 @@ main(int argc, char **argv)
 		{ "password", required_argument, NULL, 'P' },
 		{ "take", required_argument, NULL, 't' },
 		{ "tokens", required_argument, NULL, 'T' },
+		{ "next", no_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct sigaction	sa;
@@ -258,12 +299,14 @@ main(int argc, char **argv)
 		case 'P': R.password = optarg; break;
 		case 't': R.take = optarg; break;
 		case 'T': R.tokens = optarg; break;
+		case 'N': R.next = 1; break;
 		default:
 			usage(stderr);
 			return (2);
 		}
 	}
-	if (R.port == 0 || (R.take != NULL && R.tokens != NULL)) {
+	if (R.port == 0 || (R.take != NULL && (R.tokens != NULL || R.next)) ||
+	    (R.next && R.tokens == NULL)) {
 		usage(stderr);
 		return (2);
 	}
@@ -298,14 +341,14 @@ main(int argc, char **argv)
 			rc = 1;
 		} else {
 			for (i = 0; i < R.n; i++)
-				fprintf(fp, "%s%d %s\n", R.prefix, i + 1,
-				    R.conns[i].token);
+				fprintf(fp, "%s%d %s %llu\n", R.prefix, i + 1,
+				    R.conns[i].token, R.conns[i].offer);
 			if (fclose(fp) != 0)
 				rc = 1;
 		}
 	}
-	printf("result agents=%d ready=%d seconds=%.3f per_s=%.0f "
-	    "first_pong_wait_s=%.3f\n", R.n, R.ready, (t1 - t0) / 1e6,
+	printf("result agents=%d ready=%d offers=%d seconds=%.3f per_s=%.0f "
+	    "first_pong_wait_s=%.3f\n", R.n, R.ready, R.offers, (t1 - t0) / 1e6,
 	    t1 > t0 ? R.ready / ((t1 - t0) / 1e6) : 0.0, (t0 - w0) / 1e6);
 	for (i = 0; i < R.n; i++)
 		load_close(&R.conns[i].lc);

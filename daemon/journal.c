@@ -617,10 +617,11 @@ journal_is_audit(int kind)
 
 /*
  * A batch whose loss costs memory nothing: audit records, and agents'
- * status changes that moved no ticket (presence is not stored: the
- * events are history and report facts), sessions' last uses and the
- * purge of expired ones (both dropped, not kept: the next use or purge
- * writes them). No user, ticket, customer, agent or session row to write.
+ * status changes that moved no ticket (kept, they write the agents'
+ * presence rows with the next commit: journal_write_presence),
+ * sessions' last uses and the purge of expired ones (both dropped, not
+ * kept: the next use or purge writes them). No user, ticket, customer,
+ * agent or session row to write.
  */
 static int
 journal_soft(const struct journal *j)
@@ -725,6 +726,49 @@ journal_settle(struct journal *j)
 	}
 }
 
+static int
+journal_put_presence(struct store *st, struct engine *e, const char *name,
+    const char **prev, char *err)
+{
+	struct agent_presence	p;
+
+	if (name == NULL || *name == '\0' ||
+	    (*prev != NULL && strcmp(*prev, name) == 0))
+		return (0);
+	*prev = name;
+	if (engine_agent_presence(e, name, &p) != 0)
+		return (0);	/* deleted: its row is gone too */
+	return (store_put_presence(st, name, &p, err));
+}
+
+/*
+ * The presence rows of the agents b names (the backlog, or the batch), and
+ * of each ticket's agent, as memory holds them now: in the same
+ * transaction as the events, so a restart finds the presence of the last
+ * commit (store_load_presence). The same names as server_settled notes.
+ */
+static int
+journal_write_presence(struct journal *b, struct store *st,
+    struct engine *e, char *err)
+{
+	struct engine_event	 ev;
+	struct engine_fact	 fact;
+	const struct ticket	*t;
+	const char		*prev = NULL;
+	size_t			 i;
+
+	for (i = 0; b != NULL && i < b->nevents; i++) {
+		journal_event_at(b, i, &ev, &fact);
+		if (journal_put_presence(st, e, ev.agent, &prev, err) != 0)
+			return (-1);
+		if (ev.ticket != 0 &&
+		    (t = engine_ticket_get(e, ev.ticket)) != NULL &&
+		    journal_put_presence(st, e, t->agent, &prev, err) != 0)
+			return (-1);
+	}
+	return (0);
+}
+
 /* Append the events of b (the backlog, or the batch) from seq on. */
 static int
 journal_append(struct journal *b, struct store *st, int64_t *seq, char *err)
@@ -797,6 +841,8 @@ journal_commit(struct journal *j, struct store *st, struct engine *e,
 	    journal_append(j, st, &seq, err) != 0)
 		goto fail;
 	if (journal_write_rows(j, st, e, err) != 0 ||
+	    journal_write_presence(j->backlog, st, e, err) != 0 ||
+	    journal_write_presence(j, st, e, err) != 0 ||
 	    store_commit(st, err) != 0)
 		goto fail;
 

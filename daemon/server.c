@@ -401,13 +401,15 @@ server_throttle_conf(void)
 	    server.cfg.auth_hash_queue_per_address);
 }
 
-/* presence: with it, the agents as the last commit left them (a rebuild). */
+/* presence: with it, the agents as the last commit left them (a rebuild);
+ * without, as their rows say (a start). */
 static struct engine *
 server_new_engine(int presence)
 {
 	struct engine_config	ec;
 	struct engine		*e;
 	char			err[STORE_ERRMAX];
+	long			n;
 
 	config_engine(&server.cfg, &ec);
 	if ((e = engine_new(&ec, journal_emit, server.journal)) == NULL)
@@ -422,6 +424,15 @@ server_new_engine(int presence)
 		log_warnx("%s: %s", store_path(server.store), err);
 	if (presence)
 		presence_restore(e);
+	else if (server.cfg.reconnect_grace > 0) {
+		/* A restart keeps presence as a closed connection does. */
+		if ((n = store_load_presence(server.store, e, server_now(),
+		    server.cfg.reconnect_grace, err)) < 0)
+			fatalx("loading %s: %s", store_path(server.store), err);
+		if (n > 0)
+			log_info("store: %ld agents back in their status, "
+			    "detached, for reconnect_grace", n);
+	}
 	engine_restore_done(e, server_now());
 	return (e);
 }
@@ -441,6 +452,12 @@ server_settled(const struct engine_event *ev, void *arg)
 	    (t = engine_ticket_get(server.engine, ev->ticket)) != NULL &&
 	    (ev->agent == NULL || strcmp(t->agent, ev->agent) != 0))
 		presence_note(server.engine, t->agent);
+}
+
+static void
+server_note_agent(const struct agent *a, void *arg)
+{
+	presence_note(server.engine, a->name);
 }
 
 /* Presence follows the connections there are now, whatever was noted. */
@@ -771,6 +788,9 @@ server_init(const char *config_path, const struct config *cfg)
 	journal_set_settled(server.journal, server_settled, NULL);
 	pubsub_init();
 	server.engine = server_new_engine(0);
+	/* What the rows gave back is committed presence: a rebuild before
+	 * the first commit puts it back too. */
+	engine_agent_foreach(server.engine, server_note_agent, NULL);
 	log_info("loaded %zu open tickets from %s; next ticket id %llu",
 	    engine_ticket_count(server.engine), store_path(server.store),
 	    (unsigned long long)engine_next_id(server.engine));

@@ -561,3 +561,73 @@ store_load(struct store *st, struct engine *e, char *err)
 	engine_set_next_id(e, store_next_id(st));
 	return (0);
 }
+
+static int
+store_status_parse(const char *s, enum agent_status *st)
+{
+	int	i;
+
+	for (i = AGENT_OFFLINE; i <= AGENT_BREAK; i++) {
+		if (s != NULL && strcmp(s, agent_status_name(i)) == 0) {
+			*st = (enum agent_status)i;
+			return (0);
+		}
+	}
+	return (-1);
+}
+
+long
+store_load_presence(struct store *st, struct engine *e, hl_ms now,
+    hl_ms grace, char *err)
+{
+	struct agent_presence	 p;
+	const struct agent	*a;
+	sqlite3_stmt		*s;
+	char			 name[ENGINE_NAME_MAX];
+	long			 n = 0;
+	int			 rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT name, status, status_base, "
+	    "status_reason, status_since_ms, idle_since_ms, wrapup_until_ms, "
+	    "offer, missed, spell, spell_reason, spell_since_ms FROM users "
+	    "WHERE role IN ('agent', 'supervisor') AND "
+	    "(status_base != 'offline' OR offer != 0)", -1, &s,
+	    NULL) != SQLITE_OK)
+		return (store_fail(st, err, "load presence"));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&p, 0, sizeof p);
+		store_copy(name, sizeof name, s, 0);
+		if ((a = engine_agent_get(e, name)) == NULL ||
+		    store_status_parse((const char *)sqlite3_column_text(s, 1),
+		    &p.status) != 0 ||
+		    store_status_parse((const char *)sqlite3_column_text(s, 2),
+		    &p.base) != 0 ||
+		    store_status_parse((const char *)sqlite3_column_text(s, 9),
+		    &p.spell) != 0) {
+			log_warnx("store: agent %s: presence row not "
+			    "understood, the agent starts offline", name);
+			continue;
+		}
+		store_copy(p.reason, sizeof p.reason, s, 3);
+		p.status_since = sqlite3_column_int64(s, 4);
+		p.idle_since = sqlite3_column_int64(s, 5);
+		p.wrapup_until = sqlite3_column_int64(s, 6);
+		p.offer = (uint64_t)sqlite3_column_int64(s, 7);
+		p.missed = sqlite3_column_int(s, 8);
+		store_copy(p.spell_reason, sizeof p.spell_reason, s, 10);
+		p.spell_since = sqlite3_column_int64(s, 11);
+		/* Counters since start: the row does not hold them. */
+		p.handled = a->handled;
+		p.offered_total = a->offered_total;
+		if (engine_restore_presence_restart(e, now, name, &p,
+		    grace) == 0)
+			n++;
+		else
+			log_warnx("store: agent %s: presence not restored, "
+			    "the agent starts offline", name);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return (store_fail(st, err, "load presence"));
+	return (n);
+}

@@ -83,6 +83,10 @@ static const char *store_sql[ST_COUNT] = {
 	    "demo = CASE WHEN users.hash = excluded.hash AND excluded.demo < 0 "
 	    "THEN users.demo ELSE excluded.demo END",
 	[ST_USER_DEL] = "DELETE FROM users WHERE name = ?",
+	[ST_PRESENCE] = "UPDATE users SET status = ?, status_base = ?, "
+	    "status_reason = ?, status_since_ms = ?, idle_since_ms = ?, "
+	    "wrapup_until_ms = ?, offer = ?, missed = ?, spell = ?, "
+	    "spell_reason = ?, spell_since_ms = ? WHERE name = ?",
 	[ST_USER_GET] = "SELECT hash, role FROM users WHERE name = ?",
 	[ST_META_SET] = "INSERT OR REPLACE INTO meta(key, value) VALUES (?,?)",
 	[ST_TICKET_GET] = "SELECT " TICKET_COLUMNS " FROM tickets WHERE id = ?",
@@ -211,6 +215,24 @@ static const char *store_migrations[] = {
 	"CREATE INDEX sessions_expires ON sessions(expires_ms);"
 	"CREATE TABLE session_secret(id INTEGER PRIMARY KEY CHECK (id = 1),"
 	" key BLOB NOT NULL);",
+	/* 8: each agent's presence as of its last commit (store_put_presence),
+	 * written in the same transaction as the events that changed it, so
+	 * a start reads the rows (store_load_presence), not the journal. */
+	"ALTER TABLE users ADD COLUMN status TEXT NOT NULL DEFAULT 'offline';"
+	"ALTER TABLE users ADD COLUMN status_base TEXT NOT NULL"
+	" DEFAULT 'offline';"
+	"ALTER TABLE users ADD COLUMN status_reason TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE users ADD COLUMN status_since_ms INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE users ADD COLUMN idle_since_ms INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE users ADD COLUMN wrapup_until_ms INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE users ADD COLUMN offer INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE users ADD COLUMN missed INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE users ADD COLUMN spell TEXT NOT NULL DEFAULT 'offline';"
+	"ALTER TABLE users ADD COLUMN spell_reason TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE users ADD COLUMN spell_since_ms INTEGER NOT NULL"
+	" DEFAULT 0;",
 };
 
 int
@@ -755,6 +777,27 @@ store_put_agent(struct store *st, const struct agent *a, char *err)
 	store_bind_text(s, 4, role_name(a->role));
 	store_bind_text(s, 5, a->name);
 	return (store_step_done(st, ST_AGENT, err, "write agent"));
+}
+
+int
+store_put_presence(struct store *st, const char *name,
+    const struct agent_presence *p, char *err)
+{
+	sqlite3_stmt	*s = st->stmt[ST_PRESENCE];
+
+	store_bind_text(s, 1, agent_status_name(p->status));
+	store_bind_text(s, 2, agent_status_name(p->base));
+	store_bind_text(s, 3, p->reason);
+	sqlite3_bind_int64(s, 4, p->status_since);
+	sqlite3_bind_int64(s, 5, p->idle_since);
+	sqlite3_bind_int64(s, 6, p->wrapup_until);
+	sqlite3_bind_int64(s, 7, (sqlite3_int64)p->offer);
+	sqlite3_bind_int(s, 8, p->missed);
+	store_bind_text(s, 9, agent_status_name(p->spell));
+	store_bind_text(s, 10, p->spell_reason);
+	sqlite3_bind_int64(s, 11, p->spell_since);
+	store_bind_text(s, 12, name);
+	return (store_step_done(st, ST_PRESENCE, err, "write presence"));
 }
 
 int

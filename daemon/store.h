@@ -14,7 +14,7 @@
 #include "engine.h"
 
 #define STORE_ERRMAX	512
-#define STORE_SCHEMA_VERSION	7
+#define STORE_SCHEMA_VERSION	8
 
 struct store;
 struct sqlite3;
@@ -49,6 +49,10 @@ int	store_put_ticket(struct store *, const struct ticket *, int whole,
 	    char *err);
 int	store_put_customer(struct store *, const struct customer *, char *err);
 int	store_put_agent(struct store *, const struct agent *, char *err);
+/* An agent's presence (status, reason, wrap-up end, offer, spell) as the
+ * batch being committed left it, in its user row. */
+int	store_put_presence(struct store *, const char *name,
+	    const struct agent_presence *, char *err);
 /* demo: the password is name-demo (1), is not (0), not known (-1). */
 int	store_put_user(struct store *, const char *name, const char *hash,
 	    int role, int demo, hl_ms now, char *err);
@@ -111,6 +115,14 @@ int	store_session_list(struct store *, const char *user, hl_ms now,
 	    char *err);
 /* Load every open ticket, customer and agent into the engine. */
 int	store_load(struct store *, struct engine *, char *err);
+/*
+ * After a restart, before engine_restore_done: every agent whose row says
+ * it was not offline comes back in that status, detached, its grace
+ * counted from now (engine_restore_presence_restart). Skipped by callers
+ * when reconnect_grace is 0. The number of agents put back, or -1.
+ */
+long	store_load_presence(struct store *, struct engine *, hl_ms now,
+	    hl_ms grace, char *err);
 /*
  * Then the customer insight, from every ticket kept (closed ones too):
  * complaint counts, and each customer's latest ticket opened after

@@ -707,21 +707,24 @@ int	 engine_tier_count(const struct engine *);
 
 /*
  * Recovery: load what the store holds, without emitting events, then
- * finish. Offered tickets return to their queue at their original place;
- * active and pending ones stay with their agent; agents start offline.
+ * finish. Offered tickets return to their queue at their original place
+ * unless their agent's presence came back holding them; active and
+ * pending ones stay with their agent; agents start offline unless their
+ * presence is put back (engine_restore_presence[_restart]).
  */
 int	engine_restore_ticket(struct engine *, const struct ticket *);
 int	engine_restore_customer(struct engine *, const struct customer *);
 int	engine_restore_agent(struct engine *, const struct agent *);
 void	engine_restore_done(struct engine *, hl_ms now);
 /*
- * What an agent has beyond its row: status, break reason, spell, wrap-up,
- * the offer it holds and its counters since start. Not stored: the daemon
+ * What an agent has beyond its definition: status, break reason, spell,
+ * wrap-up, the offer it holds and its counters since start. The daemon
  * keeps it, as of its last commit, to rebuild the engine after a failed
- * one exactly as it was. engine_restore_presence puts it back after the
- * agents are restored and before engine_restore_done, which then keeps
- * the agent's offer (with its original deadline) instead of returning the
- * ticket to its queue. 0, or -1 for no such agent.
+ * one exactly as it was, and stores it in the agent's row for a restart.
+ * engine_restore_presence puts it back after the agents are restored and
+ * before engine_restore_done, which then keeps the agent's offer (with
+ * its deadline) instead of returning the ticket to its queue. 0, or -1
+ * for no such agent.
  */
 struct agent_presence {
 	enum agent_status	base;		/* OFFLINE/AVAILABLE/WRAPUP/BREAK */
@@ -740,11 +743,23 @@ struct agent_presence {
 	enum agent_conn		conn;
 	hl_ms			conn_since;
 	hl_ms			grace_until;	/* detached: the grace's end */
+	hl_ms			offer_until;	/* the offer's timeout; 0: the
+						 * queue's from offered_at */
 };
 int	engine_agent_presence(const struct engine *, const char *name,
 	    struct agent_presence *);
 int	engine_restore_presence(struct engine *, const char *name,
 	    const struct agent_presence *);
+/*
+ * After a restart: an agent's presence as its row last stored it (conn,
+ * conn_since and grace_until ignored) comes back detached, with a grace
+ * of grace from now; an offer it held is kept with a fresh offer timeout
+ * from now; engine_restore_done emits agent.detached (reason "restart").
+ * -1 (the agent stays offline) for grace <= 0, an offline agent with no
+ * offer, or no such agent.
+ */
+int	engine_restore_presence_restart(struct engine *, hl_ms now,
+	    const char *name, const struct agent_presence *, hl_ms grace);
 /*
  * Customer insight comes from every ticket the store keeps, closed ones
  * included (they are not in memory): the number of complaint tickets,

@@ -187,6 +187,7 @@ struct agent_private {
 	struct queue		*sq[ENGINE_MAX_SKILLS];	/* per skill or NULL */
 	uint32_t		 tm_wrapup;
 	uint32_t		 tm_grace;
+	hl_ms			 offer_until;	/* restore.c, until done */
 };
 
 struct customer_private {
@@ -243,6 +244,7 @@ struct queue {
 
 struct engine {
 	bool			 presence_restored;	/* restore.c */
+	hl_ms			 restarted_at;	/* presence from rows */
 	engine_emit_fn		 emit;
 	void			*emit_arg;
 	struct tier_def		*tiers;

@@ -1,8 +1,10 @@
 /*
  * restore.c: loading what the store holds after a restart. The restore_*
  * calls copy records without events; engine_restore_done() then rebuilds
- * the routing state: offered tickets return to their original place,
- * active and pending ones stay with their agent, ladder timers resume from
+ * the routing state: offered tickets return to their original place
+ * (unless their agent's presence came back holding them: a rebuild, or a
+ * restart within reconnect_grace), active and pending ones stay with
+ * their agent, ladder timers resume from
  * step_started. It emits events only for what it changes (an offer taken
  * back, a ladder step that fell due while the daemon was down, a customer
  * record that was missing), so the store stays in step.
@@ -202,8 +204,9 @@ restore_one(struct engine *e, struct ticket_private *t, hl_ms now)
 	eng_customer_link(c, t);
 	t->eprio = INT32_MIN;
 	eng_ticket_tier(e, t);
-	/* An offer survives a rebuild when its agent's presence came back
-	 * holding it (engine_restore_presence); a restart ends it. */
+	/* An offer survives a rebuild or a restart when its agent's
+	 * presence came back holding it (engine_restore_presence, or
+	 * engine_restore_presence_restart from the agent's row). */
 	if (t->t.state == TICKET_OFFERED && ((a = eng_agent(e,
 	    t->t.agent)) == NULL || a->a.offer != t->t.id)) {
 		t->t.state = TICKET_QUEUED;
@@ -221,7 +224,13 @@ restore_one(struct engine *e, struct ticket_private *t, hl_ms now)
 			/* As route_offer left it: out of the step heaps,
 			 * in the age heap, its timeout where it was. */
 			route_unfile(e, t, false);
-			tmr_arm(&e->timers, t->t.offered_at +
+			/* A rebuild keeps the offer's deadline; after a
+			 * restart it gets a fresh timeout: the desk needs
+			 * the time to come back. */
+			a = eng_agent(e, t->t.agent);
+			tmr_arm(&e->timers, a != NULL && a->offer_until > 0 ?
+			    a->offer_until : (e->restarted_at != 0 ?
+			    e->restarted_at : t->t.offered_at) +
 			    t->q->def.offer_timeout, TMR_OFFER, t,
 			    &t->tm_state);
 		}
@@ -264,6 +273,7 @@ engine_agent_presence(const struct engine *e, const char *name,
     struct agent_presence *p)
 {
 	struct agent_private	*a;
+	struct ticket_private	*t;
 
 	if ((a = eng_agent((struct engine *)e, name)) == NULL)
 		return (-1);
@@ -276,6 +286,10 @@ engine_agent_presence(const struct engine *e, const char *name,
 	if (a->tm_wrapup != IDX_NONE)
 		p->wrapup_until = e->timers.v[a->tm_wrapup].at;
 	p->offer = a->a.offer;
+	if (a->a.offer != 0 && (t = eng_ticket((struct engine *)e,
+	    a->a.offer)) != NULL && t->t.state == TICKET_OFFERED &&
+	    t->tm_state != IDX_NONE)
+		p->offer_until = e->timers.v[t->tm_state].at;
 	p->missed = a->a.missed;
 	p->handled = a->a.handled;
 	p->offered_total = a->a.offered_total;
@@ -304,6 +318,7 @@ engine_restore_presence(struct engine *e, const char *name,
 	a->a.status_since = p->status_since;
 	a->a.idle_since = p->idle_since;
 	a->a.offer = p->offer;
+	a->offer_until = p->offer != 0 ? p->offer_until : 0;
 	a->a.missed = p->missed;
 	a->a.handled = p->handled;
 	a->a.offered_total = p->offered_total;
@@ -326,10 +341,52 @@ engine_restore_presence(struct engine *e, const char *name,
 	return (0);
 }
 
+int
+engine_restore_presence_restart(struct engine *e, hl_ms now,
+    const char *name, const struct agent_presence *p, hl_ms grace)
+{
+	struct agent_presence	q = *p;
+
+	if (grace <= 0 || (p->base == AGENT_OFFLINE && p->offer == 0))
+		return (-1);
+	/* Nobody is connected yet: every desk is away, from now on. */
+	q.offer_until = 0;
+	q.conn = AGENT_DETACHED;
+	q.conn_since = now;
+	q.grace_until = now + grace;
+	if (engine_restore_presence(e, name, &q) != 0)
+		return (-1);
+	e->restarted_at = now;
+	return (0);
+}
+
+/* Agents put back from their rows say so: detached by the restart. */
+static void
+restore_restart_events(struct engine *e, hl_ms now)
+{
+	struct agent_private	*a;
+	size_t			 i;
+
+	for (i = 0; i < e->agents.cap; i++) {
+		if ((a = e->agents.v[i].p) == NULL ||
+		    a->a.conn != AGENT_DETACHED)
+			continue;
+		ejson_begin(&e->json);
+		ejson_str(&e->json, "status", agent_status_name(a->a.status));
+		ejson_int(&e->json, "grace_ms", a->a.grace_until - now);
+		ejson_int(&e->json, "until", a->a.grace_until);
+		ejson_int(&e->json, "offer", (int64_t)a->a.offer);
+		ejson_str(&e->json, "reason", "restart");
+		eng_emit(e, now, "system", EV_AGENT_DETACHED, a->a.name, NULL,
+		    ejson_end(&e->json), NULL);
+	}
+}
+
 /*
- * After a rebuild: an offer whose ticket did not come back offered to
- * that agent (closed, or offered in the failed batch only) is no offer;
- * the shown status follows. Routing then runs as after any change.
+ * After a rebuild or a restart: an offer whose ticket did not come back
+ * offered to that agent (closed, or offered in the failed batch only) is
+ * no offer; the shown status follows. Routing then runs as after any
+ * change.
  */
 static void
 restore_presence_done(struct engine *e, hl_ms now)
@@ -348,6 +405,8 @@ restore_presence_done(struct engine *e, hl_ms now)
 			route_agent_sync(a, now);
 		}
 	}
+	if (e->restarted_at != 0)
+		restore_restart_events(e, now);
 	route_all(e, now);
 }
 

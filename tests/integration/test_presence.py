@@ -3,7 +3,8 @@ whose last connection closes keeps its status, offer and tickets for the
 grace and picks them up on its next AUTH; past the grace it is logged out
 and absent, and the tickets it holds say so (TICKET GET agent_present,
 AGENT STATUS connection, the wallboard). Two desks of one agent, an offer
-timing out during the grace, and a restart during the grace."""
+timing out during the grace, and a restart (clean or kill -9) during
+which each agent's presence is kept, detached, for the grace."""
 import json
 import time
 
@@ -185,12 +186,92 @@ def test_two_desks_one_closing(make_daemon):
         "AGENT", "LIST")) - 2           # alice, and sam who subscribes
 
 
-def test_restart_during_the_grace(make_daemon):
-    """A restart ends the grace: agents start offline and absent, the
-    offer goes back to its place, held tickets stay, shown absent."""
+def test_kill9_keeps_presence_for_the_grace(make_daemon):
+    """Presence survives a kill -9 as it survives a dropped connection:
+    each agent comes back in its status, detached, with the grace counted
+    from the restart. alice re-authenticates with her session token and
+    AGENT NEXT returns her offer at once; bob does not come back, so at
+    the grace's end he is logged out and his offer returns to its place;
+    a held ticket stays held."""
+    daemon = make_daemon(reconnect_grace="6s").start()
+    admin = daemon.client("admin")
+    desk, tid = offered_to_alice(daemon, admin)
+    token = as_map(daemon.client("alice").execute_command(
+        "SESSION", "NEW"))["token"]
+    bob = session(daemon, "bob")
+    held = daemon.client("ivan").execute_command("TICKET", "CREATE",
+                                                 "general", "c-2")
+    assert agent(admin, "bob")["offer"] == held
+    bob.sendall(b"TICKET ACCEPT %d\r\n" % held)
+    assert recv_until(bob, b"\r\n").startswith(b"+OK")
+    vera = session(daemon, "vera")
+    other = daemon.client("ivan").execute_command("TICKET", "CREATE",
+                                                  "general", "c-3")
+    assert agent(admin, "vera")["offer"] == other
+    enqueued = ticket(admin, other)["enqueued"]
+    daemon.kill()
+    desk.close()
+    bob.close()
+    vera.close()
+    daemon.start()
+    sam = daemon.client("sam")
+    a = agent(sam, "alice")
+    assert (a["status"], a["connection"], a["offer"]) == \
+        ("busy", "detached", tid)
+    assert a["grace_until"] > 0
+    assert agent(sam, "vera")["offer"] == other
+    assert ticket(sam, tid)["state"] == "offered"
+    # alice is back with her token: the same offer, at once.
+    alice = daemon.client("alice", password=token)
+    nxt = as_map(alice.execute_command("AGENT", "NEXT", "1"))
+    assert (nxt["id"], nxt["state"]) == (tid, "offered")
+    assert agent(sam, "alice")["connection"] == "connected"
+    assert alice.execute_command("TICKET", "ACCEPT", tid) == "OK"
+    # vera does not come back: logged out, her offer back in its place.
+    until(lambda: agent(sam, "vera")["connection"] == "absent")
+    v = agent(sam, "vera")
+    assert (v["status"], v["offer"]) == ("offline", 0)
+    t = ticket(sam, other)
+    assert (t["state"], t["agent"], t["enqueued"]) == \
+        ("queued", "", enqueued)
+    # bob's held ticket stayed his; he is gone past the grace too.
+    until(lambda: agent(sam, "bob")["connection"] == "absent")
+    t = ticket(sam, held)
+    assert (t["state"], t["agent"], t["agent_present"]) == \
+        ("active", "bob", 0)
+
+
+def test_restart_keeps_a_break_and_its_reason(make_daemon):
+    """A clean restart too: an agent on a break comes back on that break,
+    detached, and re-attaches with its password as after a closed
+    connection."""
     daemon = make_daemon(reconnect_grace="1h").start()
     admin = daemon.client("admin")
-    base = admin.info("clients")["connected_clients"]
+    desk = session(daemon, "alice", ready=False)
+    desk.sendall(b"AGENT BREAK lunch\r\n")
+    assert recv_until(desk, b"\r\n").startswith(b"+OK")
+    daemon.restart()
+    desk.close()
+    admin = daemon.client("admin")
+    a = agent(admin, "alice")
+    assert (a["status"], a["reason"], a["connection"]) == \
+        ("break(lunch)", "lunch", "detached")
+    assert agent(admin, "bob")["connection"] == "absent"
+    sub = subscribe(daemon, "agent.alice")
+    desk = session(daemon, "alice", ready=False)
+    assert "agent.reattached" in events(sub, ["agent.reattached"])
+    a = agent(admin, "alice")
+    assert (a["status"], a["reason"], a["connection"]) == \
+        ("break(lunch)", "lunch", "connected")
+    desk.close()
+
+
+def test_restart_without_a_grace_starts_agents_offline(make_daemon):
+    """reconnect_grace = 0: a restart logs every agent out, as a closed
+    connection does; the offer goes back to its place, held tickets stay,
+    shown absent."""
+    daemon = make_daemon(reconnect_grace="0").start()
+    admin = daemon.client("admin")
     desk, held = offered_to_alice(daemon, admin)
     desk.sendall(b"TICKET ACCEPT %d\r\n" % held)
     assert recv_until(desk, b"\r\n").startswith(b"+OK")
@@ -198,11 +279,10 @@ def test_restart_during_the_grace(make_daemon):
     tid = daemon.client("ivan").execute_command("TICKET", "CREATE",
                                                 "general", "c-2")
     assert agent(admin, "bob")["offer"] == tid
+    daemon.kill()
     desk.close()
     bob.close()
-    wait_clients(admin, base)
-    assert agent(admin, "bob")["connection"] == "detached"
-    daemon.restart()
+    daemon.start()
     admin = daemon.client("admin")
     for name in ("alice", "bob"):
         a = agent(admin, name)

@@ -105,6 +105,10 @@ struct fx {
 
 	/* fx_restore as a rebuild: agents' presence taken from this one. */
 	struct fx		*presence_of;
+	/* fx_restore as a restart with reconnect_grace restart_grace: the
+	 * agents' presence rows as this one's agents are now. */
+	struct fx		*restart_of;
+	hl_ms			 restart_grace;
 };
 
 extern const struct actor	 SUP;

@@ -3,7 +3,9 @@
  * time. An agent whose last desk closed is detached for the grace: status,
  * offer (with its own timeout) and held tickets kept, nothing new offered;
  * attaching within the grace picks it all up; the grace's end logs it out
- * and leaves it absent. A rebuild keeps a running grace, a restart ends it.
+ * and leaves it absent. A rebuild keeps a running grace; a restart puts
+ * back the presence rows as a closed connection, detached for a grace
+ * counted from the restart (with no grace, agents restart offline).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,8 +229,9 @@ test_grace_zero(void **state)
 	    "agent logged out"));
 }
 
-/* A rebuild (failed commit) keeps the grace and its end; a restart ends
- * it: agents restart offline and absent, the offer back in its queue. */
+/* A rebuild (failed commit) keeps the grace and its end; a restart with
+ * no presence rows read (reconnect_grace 0) ends it: agents restart
+ * offline and absent, the offer back in its queue. */
 static void
 test_rebuild_and_restart(void **state)
 {
@@ -265,6 +268,124 @@ test_rebuild_and_restart(void **state)
 	fx_free(c);
 }
 
+/* ann's presence row as of a crash at the fx's now, read by a restart at
+ * t1 with the given grace. */
+static struct fx *
+restarted(struct fx *fx, hl_ms t1, hl_ms grace)
+{
+	struct fx	*r = fx_new();
+
+	r->restart_of = fx;
+	r->restart_grace = grace;
+	fx_restore(fx, t1, r);
+	return (r);
+}
+
+/* Back from a crash: detached in her status, the grace and a fresh offer
+ * timeout counted from the restart, though the daemon was down longer
+ * than both; re-attaching picks the offer up. */
+static void
+test_restart_keeps_presence(void **state)
+{
+	struct fx		*fx = *state, *r, *b;
+	uint64_t		 id = offered(fx);
+	hl_ms			 t1 = fx->now + 3 * GRACE;
+	const struct agent	*a;
+	const struct tev	*ev;
+
+	r = restarted(fx, t1, GRACE);
+	a = engine_agent_get(r->e, "ann");
+	assert_int_equal(a->conn, AGENT_DETACHED);
+	assert_int_equal(a->status, AGENT_BUSY);
+	assert_int_equal(a->offer, id);
+	assert_int_equal(a->grace_until, t1 + GRACE);
+	assert_int_equal(engine_ticket_get(r->e, id)->state, TICKET_OFFERED);
+	assert_int_equal(fx_count(r, "ticket.queued", id), 0);
+	assert_non_null(ev = fx_last(r, "agent.detached", 0));
+	assert_int_equal(ev->time, t1);
+	assert_non_null(strstr(ev->data, "\"reason\":\"restart\""));
+	assert_int_equal(engine_next_deadline(r->e), t1 + OFFER_MS);
+	/* A failed commit then rebuilds it with that deadline, though the
+	 * offer's first one (from offered_at) passed during the restart. */
+	b = fx_new();
+	b->presence_of = r;
+	fx_restore(fx, t1 + 1000, b);
+	assert_int_equal(engine_agent_get(b->e, "ann")->offer, id);
+	assert_int_equal(engine_ticket_get(b->e, id)->state, TICKET_OFFERED);
+	assert_int_equal(engine_next_deadline(b->e), t1 + OFFER_MS);
+	fx_free(b);
+	fx_at(r, t1 + OFFER_MS - 1);
+	assert_int_equal(engine_agent_attach(r->e, r->now, "ann"), 0);
+	assert_int_equal(fx_count(r, "agent.reattached", 0), 1);
+	a = engine_agent_get(r->e, "ann");
+	assert_int_equal(a->conn, AGENT_CONNECTED);
+	assert_int_equal(a->offer, id);
+	assert_int_equal(a->missed, 0);
+	/* Its fresh timeout runs out as any offer's does. */
+	fx_at(r, t1 + OFFER_MS);
+	assert_int_equal(engine_agent_get(r->e, "ann")->missed, 1);
+	fx_free(r);
+}
+
+/* Nobody comes back: at the grace's end, today's logout, the offer back
+ * in its original place. */
+static void
+test_restart_grace_ends(void **state)
+{
+	struct fx	*fx = *state, *r;
+	uint64_t	 id = offered(fx);
+	hl_ms		 enq = engine_ticket_get(fx->e, id)->enqueued;
+	hl_ms		 t1 = fx->now + 500;
+
+	r = restarted(fx, t1, 5000);
+	fx_at(r, t1 + 4999);
+	assert_int_equal(engine_agent_get(r->e, "ann")->conn, AGENT_DETACHED);
+	assert_int_equal(engine_agent_get(r->e, "ann")->offer, id);
+	fx_at(r, t1 + 5000);
+	assert_int_equal(engine_agent_get(r->e, "ann")->conn, AGENT_ABSENT);
+	assert_int_equal(engine_agent_get(r->e, "ann")->status, AGENT_OFFLINE);
+	assert_int_equal(engine_agent_get(r->e, "ann")->missed, 0);
+	assert_int_equal(engine_ticket_get(r->e, id)->state, TICKET_QUEUED);
+	assert_int_equal(engine_ticket_get(r->e, id)->enqueued, enq);
+	assert_non_null(strstr(fx_last(r, "ticket.queued", id)->data,
+	    "agent gone"));
+	fx_free(r);
+}
+
+/* A break and its reason come back; an offline agent stays absent; with
+ * no grace every agent restarts offline and offers go back. */
+static void
+test_restart_break_and_no_grace(void **state)
+{
+	struct fx		*fx = *state, *r;
+	uint64_t		 id = offered(fx);
+	const struct agent	*a;
+	char			 err[ENGINE_ERRMAX];
+
+	fx_agent(fx, "bob", "billing:3", NULL, 1);
+	fx_agent(fx, "cid", "billing:3", NULL, 1);
+	assert_int_equal(engine_agent_attach(fx->e, fx->now, "bob"), 0);
+	assert_int_equal(engine_agent_break(fx->e, fx->now, NULL, "bob",
+	    "lunch", err), ENGINE_OK);
+	r = restarted(fx, fx->now + 1000, GRACE);
+	a = engine_agent_get(r->e, "bob");
+	assert_int_equal(a->conn, AGENT_DETACHED);
+	assert_int_equal(a->status, AGENT_BREAK);
+	assert_string_equal(a->reason, "lunch");
+	a = engine_agent_get(r->e, "cid");
+	assert_int_equal(a->conn, AGENT_ABSENT);
+	assert_int_equal(a->status, AGENT_OFFLINE);
+	assert_int_equal(fx_count(r, "agent.detached", 0), 2);
+	fx_free(r);
+
+	r = restarted(fx, fx->now + 1000, 0);
+	assert_int_equal(fx_count(r, "agent.detached", 0), 0);
+	assert_int_equal(engine_agent_get(r->e, "bob")->status, AGENT_OFFLINE);
+	assert_int_equal(engine_agent_get(r->e, "ann")->conn, AGENT_ABSENT);
+	assert_int_equal(engine_ticket_get(r->e, id)->state, TICKET_QUEUED);
+	fx_free(r);
+}
+
 /* Deleting a detached agent cancels its grace. */
 static void
 test_delete_while_detached(void **state)
@@ -297,6 +418,12 @@ const struct CMUnitTest test_engine_presence_tests[] = {
 	    teardown),
 	cmocka_unit_test_setup_teardown(test_delete_while_detached, setup,
 	    teardown),
+	cmocka_unit_test_setup_teardown(test_restart_keeps_presence, setup,
+	    teardown),
+	cmocka_unit_test_setup_teardown(test_restart_grace_ends, setup,
+	    teardown),
+	cmocka_unit_test_setup_teardown(test_restart_break_and_no_grace,
+	    setup, teardown),
 };
 const size_t test_engine_presence_ntests =
     sizeof test_engine_presence_tests / sizeof test_engine_presence_tests[0];

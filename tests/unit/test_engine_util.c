@@ -794,6 +794,19 @@ fx_copy_presence(const struct agent *a, void *arg)
 	assert_int_equal(engine_restore_presence(into->e, a->name, &p), 0);
 }
 
+/* An agent's presence row, as the commit wrote it, read at a restart. */
+static void
+fx_restart_presence(const struct agent *a, void *arg)
+{
+	struct fx		*into = arg;
+	struct agent_presence	 p;
+
+	assert_int_equal(engine_agent_presence(into->restart_of->e, a->name,
+	    &p), 0);
+	(void)engine_restore_presence_restart(into->e, into->now, a->name, &p,
+	    into->restart_grace);
+}
+
 /* A new engine from the store's snapshots, as the daemon restarts (or
  * rebuilds after a failed commit, with into->presence_of). */
 struct engine *
@@ -828,6 +841,9 @@ fx_restore(struct fx *fx, hl_ms now, struct fx *into)
 	into->now = now;
 	if (into->presence_of != NULL)
 		engine_agent_foreach(into->presence_of->e, fx_copy_presence,
+		    into);
+	else if (into->restart_of != NULL)
+		engine_agent_foreach(into->restart_of->e, fx_restart_presence,
 		    into);
 	engine_restore_done(into->e, now);
 	return (into->e);

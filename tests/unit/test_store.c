@@ -792,6 +792,57 @@ test_insight_rebuild(void **state)
 	store_close(st);
 }
 
+/*
+ * Presence rows: written with a commit, kept by a password change, read
+ * after a reopen; an agent on a break comes back on it, detached for the
+ * grace from the restart, one left offline stays absent.
+ */
+static void
+test_presence_rows(void **state)
+{
+	struct store		*st = open_store();
+	struct engine		*e;
+	struct agent_presence	 p;
+	const struct agent	*a;
+	char			 err[STORE_ERRMAX];
+	hl_ms			 now = 1700000000000LL;
+
+	assert_int_equal(store_begin(st, err), 0);
+	assert_int_equal(store_put_user(st, "bob", "$argon2id$fake",
+	    ROLE_AGENT, -1, 5, err), 0);
+	assert_int_equal(store_put_user(st, "carol", "$argon2id$fake",
+	    ROLE_AGENT, -1, 5, err), 0);
+	memset(&p, 0, sizeof p);
+	p.base = p.status = p.spell = AGENT_BREAK;
+	strcpy(p.reason, "lunch");
+	strcpy(p.spell_reason, "lunch");
+	p.status_since = p.spell_since = now - 60000;
+	assert_int_equal(store_put_presence(st, "bob", &p, err), 0);
+	assert_int_equal(store_commit(st, err), 0);
+	assert_int_equal(store_begin(st, err), 0);
+	assert_int_equal(store_put_user(st, "bob", "$argon2id$other",
+	    ROLE_AGENT, -1, 6, err), 0);
+	assert_int_equal(store_commit(st, err), 0);
+	store_close(st);
+
+	st = open_store();
+	e = new_engine();
+	assert_int_equal(store_load(st, e, err), 0);
+	assert_int_equal(store_load_presence(st, e, now, 30000, err), 1);
+	engine_restore_done(e, now);
+	a = engine_agent_get(e, "bob");
+	assert_int_equal(a->status, AGENT_BREAK);
+	assert_string_equal(a->reason, "lunch");
+	assert_int_equal(a->status_since, now - 60000);
+	assert_int_equal(a->conn, AGENT_DETACHED);
+	assert_int_equal(a->grace_until, now + 30000);
+	a = engine_agent_get(e, "carol");
+	assert_int_equal(a->status, AGENT_OFFLINE);
+	assert_int_equal(a->conn, AGENT_ABSENT);
+	engine_free(e);
+	store_close(st);
+}
+
 static void
 test_sealed_at_rest(void **state)
 {
@@ -1111,6 +1162,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_users, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_locked_database, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_presence_rows, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_insight_rebuild, setup,
 		    teardown),
