@@ -4,7 +4,7 @@
  * journal's events table with its two indexes, and transactions of --batch
  * rows (BEGIN, the inserts through one prepared statement, COMMIT), one
  * after another for --seconds. Checkpoints run as hotlined runs them: on a
- * thread of their own with its own connection (daemon/checkpoint.c, linked
+ * thread of their own with its own connection (daemon/store/checkpoint.c, linked
  * as is), unless --inline-checkpoint leaves them to SQLite's automatic
  * checkpoint on the inserting connection.
  *

@@ -2,7 +2,7 @@
  * calendar.h: business-hours calendars for SLA clocks. Pure C over libc:
  * no I/O, no clock, no libc time zone functions. Instants are int64 ms
  * since the Unix epoch (hl_ms in engine.h); a calendar's zone is a sorted
- * table of UTC offset changes (daemon/tzfile.c builds one from a TZif
+ * table of UTC offset changes (daemon/config/tzfile.c builds one from a TZif
  * file), and every civil-date step uses days-from-civil arithmetic.
  *
  * Local time rules, wherever a local time is turned into an instant:

@@ -49,7 +49,7 @@
  * Password hashing: Argon2id costs ~0.1 s a call by design, which would
  * leave the fuzzer a handful of runs a second; auth_init, auth_hash and
  * auth_verify are replaced below by a fast keyed hash with the same
- * contract, and daemon/auth.c is not linked.
+ * contract, and daemon/security/auth.c is not linked.
  */
 #include <dirent.h>
 #include <errno.h>

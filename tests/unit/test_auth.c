@@ -1,6 +1,6 @@
 /*
- * test_auth.c: password hashes and the guess throttle (daemon/auth.c,
- * daemon/throttle.c). Passwords are bytes: a NUL inside is part of them
+ * test_auth.c: password hashes and the guess throttle (daemon/security/auth.c,
+ * daemon/security/throttle.c). Passwords are bytes: a NUL inside is part of them
  * and nothing is cut. Guesses count as they arrive; locks are per
  * (address, user) and per address, never per user alone.
  */

@@ -1,6 +1,6 @@
 /*
  * test_calendar.c: business-hours calendars (daemon/engine/calendar.c) and
- * the TZif/POSIX zone loader (daemon/tzfile.c): parsers, 24/7, nights,
+ * the TZif/POSIX zone loader (daemon/config/tzfile.c): parsers, 24/7, nights,
  * weekends, lunch breaks, 24:00 meeting 00:00, holidays, DST in real
  * zones (exact UTC instants), half-hour offsets, footer rules past the
  * last transition, odd days (starting in a gap, skipped, set back across

@@ -1,4 +1,4 @@
-/* Unit tests of the configuration parser (daemon/config.c). */
+/* Unit tests of the configuration parser (daemon/config/config.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -1,4 +1,4 @@
-/* Unit tests of personal data at rest (daemon/crypto.c): sealing, the
+/* Unit tests of personal data at rest (daemon/security/crypto.c): sealing, the
  * blind index, key files and the key check. */
 #include <stdarg.h>
 #include <stddef.h>

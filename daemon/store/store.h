@@ -79,7 +79,7 @@ int	store_set_user_demo(struct store *, const char *name,
 	    const char *hash, int demo, char *err);
 /*
  * Session tokens (store-sessions.c). A row keeps the keyed hash of its
- * token, never the token (daemon/session.c).
+ * token, never the token (daemon/security/session.c).
  */
 #define STORE_SESSION_KEYBYTES	32
 #define STORE_SESSION_HASHBYTES	32

@@ -52,13 +52,13 @@ struct config {
 	int			daemonize;
 	int			protected_mode;	/* refuse open unsafe setups */
 
-	/* [http]: /metrics, /healthz, /readyz (daemon/http.c) */
+	/* [http]: /metrics, /healthz, /readyz (daemon/net/http.c) */
 	int			http_enabled;
 	char			http_bind[256];
 	int			http_port;	/* 0: the system picks one */
 
-	/* [auth]: password guesses (daemon/throttle.c) and the hashing
-	 * threads (daemon/hasher.c) */
+	/* [auth]: password guesses (daemon/security/throttle.c) and the hashing
+	 * threads (daemon/security/hasher.c) */
 	hl_ms			auth_fail_delay;
 	hl_ms			auth_fail_delay_max;
 	int			auth_lock_after;	/* per (address, user) */
@@ -67,7 +67,7 @@ struct config {
 	int			auth_hash_threads;	/* 0: one per core */
 	size_t			auth_hash_queue;	/* jobs waiting */
 	size_t			auth_hash_queue_per_address;
-	/* session tokens (daemon/session.h): SESSION NEW's default lifetime
+	/* session tokens (daemon/security/session.h): SESSION NEW's default lifetime
 	 * and the longest it grants (the default is cut to it) */
 	hl_ms			session_ttl;
 	hl_ms			session_ttl_max;
@@ -101,7 +101,7 @@ struct config {
 	/* [followup NAME], in file order (the first match wins) */
 	struct followup_rule	followups[ENGINE_MAX_FOLLOWUPS];
 	int			nfollowups;
-	/* [retention]: closed tickets pruned (daemon/retention.c) */
+	/* [retention]: closed tickets pruned (daemon/store/retention.c) */
 	hl_ms			retention_keep;		/* 0: keep all */
 	int			retention_batch;	/* tickets per batch */
 	hl_ms			retention_interval;

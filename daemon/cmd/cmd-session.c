@@ -1,6 +1,6 @@
 /*
  * Session tokens: SESSION NEW, LIST, REVOKE, and AUTH with a token
- * (daemon/session.h). Every change is a row the journal writes: SESSION
+ * (daemon/security/session.h). Every change is a row the journal writes: SESSION
  * NEW's reply, the one place the token is ever shown, goes out only once
  * its row is committed.
  */

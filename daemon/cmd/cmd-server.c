@@ -101,7 +101,7 @@ auth_refused_cb(evutil_socket_t fd, short what, void *arg)
 
 /*
  * A failed password check is answered late, later at each failure
- * (daemon/throttle.c); the connection waits meanwhile.
+ * (daemon/security/throttle.c); the connection waits meanwhile.
  */
 void
 cmd_auth_refuse(struct conn *c, hl_ms delay, int kind)
@@ -167,9 +167,9 @@ auth_done(struct hash_job *job)
 
 /*
  * Start checking a password: the connection waits (its later commands
- * too, and before login its reading: daemon/conn.c) while a hasher thread
+ * too, and before login its reading: daemon/net/conn.c) while a hasher thread
  * runs Argon2id; everybody else goes on. The attempt counts against the
- * address and the (address, user) pair as it arrives (daemon/throttle.c).
+ * address and the (address, user) pair as it arrives (daemon/security/throttle.c).
  * User name and password are bytes with lengths: a NUL inside either is
  * part of it.
  */

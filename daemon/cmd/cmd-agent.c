@@ -511,7 +511,7 @@ agent_passwd_done(struct hash_job *job)
 	hl_ms			 now = server_now();
 
 	if (job->op == HASH_CHANGE) {
-		/* An OLD guess counts like an AUTH (daemon/throttle.c). */
+		/* An OLD guess counts like an AUTH (daemon/security/throttle.c). */
 		if (job->ok)
 			throttle_success(job->host, job->user);
 		else if (c == NULL)

@@ -231,7 +231,7 @@ conn_bound_input(struct conn *c)
 		c->flags |= CONN_READ_OFF;
 		event_del(c->rev);
 		/* A client that leaves meanwhile is seen at once, so its
-		 * waiting password check is dropped unrun (daemon/hasher.c). */
+		 * waiting password check is dropped unrun (daemon/security/hasher.c). */
 		event_add(c->hup, NULL);
 	}
 }

@@ -1,6 +1,6 @@
 /*
  * store-sessions.c: session tokens at rest. A row holds the keyed hash of
- * its token (daemon/session.c), never the token; the key is a secret of
+ * its token (daemon/security/session.c), never the token; the key is a secret of
  * the database, made once with libsodium's generator. Reads are of
  * committed rows; writes come from the journal, inside its transaction.
  */

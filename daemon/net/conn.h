@@ -69,7 +69,7 @@ struct conn {
 	uint64_t		 accept_offer;	/* to accept once resumed */
 	TAILQ_ENTRY(conn)	 wait_entry;
 
-	/* daemon/guard.c: deadlines, and the count of its address */
+	/* daemon/net/guard.c: deadlines, and the count of its address */
 	struct event		*auth_deadline;	/* auth_timeout from accept */
 	struct event		*request_timer;	/* request_timeout */
 	uint64_t		 request_mark;	/* commands when it was armed */

@@ -27,7 +27,7 @@ void		 journal_put_user_demo(struct journal *, const char *name,
 		    const char *hash, int role, int demo, hl_ms now);
 void		 journal_del_user(struct journal *, const char *name);
 /*
- * Session rows (daemon/session.h), written in the batch's transaction
+ * Session rows (daemon/security/session.h), written in the batch's transaction
  * after the user rows: a new one, one revoked, all of a user's (a new
  * password, a deleted user), a last use, and the purge of expired ones.
  * A batch of last uses and purges alone is soft (journal_commit).
