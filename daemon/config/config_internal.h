@@ -1,4 +1,4 @@
-/* config_internal.h: the parser state shared by config.c and config-sla.c. */
+/* config_internal.h: the parser state shared by the config*.c files. */
 #ifndef HOTLINE_CONFIG_INTERNAL_H
 #define HOTLINE_CONFIG_INTERNAL_H
 
