@@ -93,6 +93,8 @@ int64_t	cal_days_from_civil(int64_t year, int month, int day);
 void	cal_civil_from_days(int64_t days, int64_t *year, int *month, int *day);
 int	cal_weekday(int64_t days);		/* 0 = Monday */
 int	cal_days_in_month(int64_t year, int month);
+/* The date exists; a yearly one (year 0) may be 02-29. */
+int	cal_date_valid(const struct cal_date *);
 
 /* Zone conversions. "Local ms" is wall-clock time counted as if UTC. */
 int32_t	cal_zone_offset(const struct cal_zone *, int64_t utc_ms);
