@@ -352,6 +352,22 @@ bool	 route_step_applies(const struct ticket_private *,
 	    const struct ladder_step *);
 
 /* ticket.c */
+/* Who besides supervisors and admins may act on a ticket (ticket_perm). */
+#define P_OWNER		0x1	/* the agent it is offered to or held by */
+#define P_CREATOR	0x2	/* the agent who created it */
+#define P_UNOWNED	0x4	/* ... but only while no agent holds it */
+#define P_INTEG		0x8	/* integrations */
+#define P_MANAGE	0x0	/* supervisors and admins only */
+
+/* The ticket, after the clock moves to now; NULL with err if none. */
+struct ticket_private *ticket_find(struct engine *, hl_ms now, uint64_t,
+	    char *err);
+/* ENGINE_OK if the actor may act on t as how (P_*) says, else NOPERM. */
+int	 ticket_perm(const struct actor *, const struct ticket_private *,
+	    int how, char *err);
+/* ENGINE_BADSTATE, err saying t's state and the wanted one. */
+int	 ticket_state_err(const struct ticket_private *, const char *want,
+	    char *err);
 struct ticket_private *ticket_alloc(struct engine *, struct queue *,
 	    struct customer_private *, const char *tier, hl_ms created);
 void	 ticket_emit_created(struct engine *, hl_ms, const char *actor,
@@ -362,6 +378,8 @@ void	 ticket_offer_due(struct engine *, struct ticket_private *, hl_ms);
 void	 ticket_pending_due(struct engine *, struct ticket_private *, hl_ms);
 void	 ticket_return(struct engine *, struct ticket_private *, hl_ms,
 	    const char *actor, const char *reason);
+
+/* transfer.c */
 void	 ticket_move(struct engine *, struct ticket_private *, struct queue *,
 	    hl_ms, const char *actor, const char *reason);
 
