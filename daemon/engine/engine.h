@@ -780,4 +780,17 @@ void	engine_restore_sl(struct engine *, hl_ms at, const char *queue,
 void	engine_set_next_id(struct engine *, uint64_t);
 uint64_t engine_next_id(const struct engine *);
 
+/*
+ * The engine's invariants (check.c), for the unit tests, the command
+ * fuzzer and debugging: 0, or -1 with the first one broken in err. now:
+ * the time last given to the engine. It walks every ticket for every
+ * agent: not for each command in production.
+ */
+int	engine_check_invariants(const struct engine *, hl_ms now, char *err,
+	    size_t errlen);
+/* Whether agent a may take ticket t at its step, read from the tier's
+ * ladder (not from the routing heaps); cooldowns and status aside. */
+int	engine_check_eligible(const struct engine *, const struct ticket *,
+	    const struct agent *);
+
 #endif

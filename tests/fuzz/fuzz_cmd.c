@@ -31,10 +31,11 @@
  *				the check below), clients reconnect
  *	# ...			a comment
  *
- * After every line: the engine's invariants (one offer per ticket and per
- * agent, both sides agreeing; active counts; shown statuses; no free agent
- * beside a waiting ticket it may take, cooldowns aside; queue counters
- * equal to a recount; SLA breaches fired when due; follow-up links), no
+ * After every line: the engine's invariants (engine_check_invariants: one
+ * offer per ticket and per agent, both sides agreeing; active counts;
+ * shown statuses; no free agent beside a waiting ticket it may take,
+ * cooldowns aside; queue counters equal to a recount; SLA breaches fired
+ * when due; follow-up links), no
  * commit failed, blocked clients counted right and none left waiting with
  * its offer out, every session acting with
  * its user's current role, every reply well-formed RESP2 and one reply
@@ -264,15 +265,6 @@ struct fz_slot {
 static struct fz_slot	fz_slot[FZ_SLOTS];
 static int		fz_trace;	/* FUZZ_CMD_TRACE=1: show the dialogue */
 
-/* Rejects, missed offers and transfers away: no re-offer until. */
-struct fz_cool {
-	uint64_t	ticket;
-	char		agent[ENGINE_NAME_MAX];
-	hl_ms		until;
-};
-static struct fz_cool	*fz_cool;
-static size_t		 fz_ncool, fz_ccool;
-
 /* ---- Password hashing stand-in (see the top comment). ---- */
 
 int
@@ -434,49 +426,6 @@ fz_copy_dir(const char *from, const char *to)
 		fz_copy(a, b);
 	}
 	closedir(d);
-}
-
-/* ---- Cooldowns, from the events as the engine emits them ---- */
-
-static void
-fz_listener(const struct engine_event *ev, void *arg)
-{
-	size_t	i;
-
-	waiters_on_event(ev, arg);
-	for (i = 0; i < fz_ncool; ) {
-		if (fz_cool[i].until < ev->time)
-			fz_cool[i] = fz_cool[--fz_ncool];
-		else
-			i++;
-	}
-	if (ev->agent == NULL || (strcmp(ev->type, "ticket.rejected") != 0 &&
-	    strcmp(ev->type, "ticket.offer_timeout") != 0 &&
-	    (strcmp(ev->type, "ticket.transferred") != 0 ||
-	    strstr(ev->data, "\"from_queue\"") == NULL)))
-		return;
-	if (fz_ncool == fz_ccool) {
-		fz_ccool = fz_ccool ? fz_ccool * 2 : 64;
-		FZ_CHECK((fz_cool = realloc(fz_cool, fz_ccool *
-		    sizeof *fz_cool)) != NULL);
-	}
-	fz_cool[fz_ncool].ticket = ev->ticket;
-	snprintf(fz_cool[fz_ncool].agent, ENGINE_NAME_MAX, "%s", ev->agent);
-	fz_cool[fz_ncool].until = ev->time + server.cfg.reject_cooldown;
-	fz_ncool++;
-}
-
-static int
-fz_cooled(const struct ticket *t, const struct agent *a, hl_ms now)
-{
-	size_t	i;
-
-	for (i = 0; i < fz_ncool; i++) {
-		if (fz_cool[i].ticket == t->id && fz_cool[i].until > now &&
-		    strcmp(fz_cool[i].agent, a->name) == 0)
-			return (1);
-	}
-	return (0);
 }
 
 /* ---- Clients ---- */
@@ -880,314 +829,15 @@ fz_clock(hl_ms step)
 
 /* ---- Invariants ---- */
 
-struct fz_all {
-	const struct ticket	**t;
-	size_t			  nt, ct;
-	const struct agent	**a;
-	size_t			  na, ca;
-};
-
-static void
-fz_all_ticket(const struct ticket *t, void *arg)
-{
-	struct fz_all	*v = arg;
-
-	if (v->nt == v->ct) {
-		v->ct = v->ct ? v->ct * 2 : 64;
-		FZ_CHECK((v->t = realloc(v->t, v->ct * sizeof *v->t)) != NULL);
-	}
-	v->t[v->nt++] = t;
-}
-
-static void
-fz_all_agent(const struct agent *a, void *arg)
-{
-	struct fz_all	*v = arg;
-
-	if (v->na == v->ca) {
-		v->ca = v->ca ? v->ca * 2 : 64;
-		FZ_CHECK((v->a = realloc(v->a, v->ca * sizeof *v->a)) != NULL);
-	}
-	v->a[v->na++] = a;
-}
-
-static const struct tier_def *
-fz_tierdef(const char *name)
-{
-	int	i;
-
-	for (i = 0; i < server.cfg.ntiers; i++) {
-		if (strcmp(server.cfg.tiers[i].name, name) == 0)
-			return (&server.cfg.tiers[i]);
-	}
-	return (NULL);
-}
-
-/* Who may take a ticket, from the configuration's ladders. */
-static int
-fz_eligible(struct engine *e, const struct ticket *t, const struct agent *a)
-{
-	const struct tier_def		*td = fz_tierdef(t->tier);
-	const struct customer		*c;
-	const struct ladder_step	*s;
-	int				 k, i;
-
-	if (t->target[0] != '\0')
-		return (strcmp(t->target, a->name) == 0);
-	if (td == NULL)
-		FZ_FAIL("ticket %llu has unknown tier '%s'",
-		    (unsigned long long)t->id, t->tier);
-	for (k = 0; k <= t->step && k < td->nsteps; k++) {
-		s = &td->steps[k];
-		if ((s->cond == STEP_IF_REPEAT && !t->repeat_contact) ||
-		    (s->cond == STEP_IF_COMPLAINTS &&
-		    t->complaints < s->cond_min))
-			continue;
-		switch (s->kind) {
-		case STEP_MANAGER:
-			c = engine_customer_get(e, t->customer);
-			if (c != NULL && strcmp(c->manager, a->name) == 0)
-				return (1);
-			break;
-		case STEP_GROUP:
-			for (i = 0; i < a->ngroups; i++) {
-				if (strcmp(a->groups[i], s->group) == 0)
-					return (1);
-			}
-			break;
-		case STEP_SKILLED:
-			for (i = 0; i < a->nskills; i++) {
-				if (strcmp(a->skills[i].queue, t->queue) == 0)
-					return (1);
-			}
-			break;
-		}
-	}
-	return (0);
-}
-
-static void
-fz_check_sla(struct engine *e, const struct ticket *t, hl_ms now)
-{
-	const struct sla_policy	*p = engine_ticket_sla(e, t);
-	int			 answer, resolve;
-
-	if (t->state == TICKET_SCHEDULED) {
-		FZ_CHECK(t->answer_due == 0 && t->resolve_due == 0 &&
-		    t->sla_fired == 0);
-		return;
-	}
-	if (t->state == TICKET_PENDING)
-		FZ_CHECK(t->resolve_due == 0);
-	if (p == NULL)
-		return;
-	answer = t->accepted_at == 0 && (t->state == TICKET_QUEUED ||
-	    t->state == TICKET_OFFERED);
-	resolve = t->state == TICKET_QUEUED || t->state == TICKET_OFFERED ||
-	    t->state == TICKET_ACTIVE;
-	if (answer && p->answer > 0 && t->answer_due <= now &&
-	    (t->sla_fired & SLA_FIRED_ANSWER_BREACH) == 0)
-		FZ_FAIL("ticket %llu: answer due %lld passed at %lld, no "
-		    "breach", (unsigned long long)t->id,
-		    (long long)t->answer_due, (long long)now);
-	if (resolve && p->resolve > 0 && t->resolve_due <= now &&
-	    (t->sla_fired & SLA_FIRED_RESOLVE_BREACH) == 0)
-		FZ_FAIL("ticket %llu: resolve due %lld passed at %lld, no "
-		    "breach", (unsigned long long)t->id,
-		    (long long)t->resolve_due, (long long)now);
-}
-
-static void
-fz_check_followup(struct engine *e, const struct fz_all *v,
-    const struct ticket *t, hl_ms now)
-{
-	const struct ticket	*o;
-	const struct customer	*c = engine_customer_get(e, t->customer);
-	size_t			 j;
-
-	if (c == NULL)
-		FZ_FAIL("ticket %llu: customer '%s' unknown",
-		    (unsigned long long)t->id, t->customer);
-	FZ_CHECK(t->complaints <= c->complaints);
-	if (t->followup_of != 0) {
-		FZ_CHECK(strcmp(t->channel, "callback") == 0);
-		FZ_CHECK(t->followup == 0);
-		if ((o = engine_ticket_get(e, t->followup_of)) != NULL)
-			FZ_CHECK(o->followup == t->id);
-	}
-	if (t->followup != 0 && (o = engine_ticket_get(e, t->followup)) !=
-	    NULL)
-		FZ_CHECK(o->followup_of == t->id);
-	if (t->state != TICKET_SCHEDULED)
-		return;
-	FZ_CHECK(t->followup_of != 0);
-	FZ_CHECK(t->agent[0] == '\0');
-	FZ_CHECK(t->created > now);
-	FZ_CHECK(engine_next_deadline(e) >= 0 &&
-	    engine_next_deadline(e) <= t->created);
-	for (j = 0; j < v->nt; j++) {
-		if (v->t[j] != t && v->t[j]->state == TICKET_SCHEDULED &&
-		    strcmp(v->t[j]->customer, t->customer) == 0)
-			FZ_FAIL("customer %s has two follow-ups scheduled",
-			    t->customer);
-	}
-}
-
-struct fz_queue {
-	char	name[ENGINE_NAME_MAX];
-	size_t	waiting, offered, active, scheduled;
-};
-
-struct fz_queues {
-	struct fz_queue	*q;
-	size_t		 n, c;
-};
-
-static void
-fz_queue_name(const char *name, void *arg)
-{
-	struct fz_queues	*qs = arg;
-
-	if (qs->n == qs->c) {
-		qs->c = qs->c ? qs->c * 2 : 16;
-		FZ_CHECK((qs->q = realloc(qs->q, qs->c * sizeof *qs->q)) !=
-		    NULL);
-	}
-	memset(&qs->q[qs->n], 0, sizeof qs->q[qs->n]);
-	snprintf(qs->q[qs->n].name, sizeof qs->q[qs->n].name, "%s", name);
-	qs->n++;
-}
-
-static void
-fz_check_queues(struct engine *e, const struct fz_all *v, hl_ms now)
-{
-	struct fz_queues	 qs;
-	struct queue_stats	 st;
-	const struct ticket	*t;
-	struct fz_queue		*q;
-	size_t			 j, k;
-
-	memset(&qs, 0, sizeof qs);
-	engine_queue_foreach(e, fz_queue_name, &qs);
-	for (k = 0; k < qs.n; k++) {
-		q = &qs.q[k];
-		for (j = 0; j < v->nt; j++) {
-			t = v->t[j];
-			if (strcmp(t->queue, q->name) != 0)
-				continue;
-			if (t->state == TICKET_QUEUED)
-				q->waiting++;
-			else if (t->state == TICKET_OFFERED)
-				q->offered++;
-			else if (t->state == TICKET_ACTIVE ||
-			    t->state == TICKET_PENDING)
-				q->active++;
-			else if (t->state == TICKET_SCHEDULED)
-				q->scheduled++;
-		}
-		FZ_CHECK(engine_queue_stats(e, q->name, now, &st) == 0);
-		if (st.waiting != q->waiting || st.offered != q->offered ||
-		    st.active != q->active || st.scheduled != q->scheduled)
-			FZ_FAIL("queue %s counts %zu/%zu/%zu/%zu, holds "
-			    "%zu/%zu/%zu/%zu (waiting/offered/active/"
-			    "scheduled)", q->name, st.waiting, st.offered,
-			    st.active, st.scheduled, q->waiting, q->offered,
-			    q->active, q->scheduled);
-	}
-	for (j = 0; j < v->nt; j++) {
-		for (k = 0; k < qs.n; k++) {
-			if (strcmp(v->t[j]->queue, qs.q[k].name) == 0)
-				break;
-		}
-		if (k == qs.n)
-			FZ_FAIL("ticket %llu in queue '%s', not a queue",
-			    (unsigned long long)v->t[j]->id, v->t[j]->queue);
-	}
-	free(qs.q);
-}
-
+/* The engine's, from the engine's own checker (daemon/engine/check.c). */
 static void
 fz_check_engine(void)
 {
-	struct engine		*e = server.engine;
-	hl_ms			 now = server_now();
-	struct fz_all		 v;
-	const struct ticket	*t;
-	const struct agent	*a, *o;
-	size_t			 i, j;
-	int			 active;
+	char	err[ENGINE_ERRMAX];
 
-	memset(&v, 0, sizeof v);
-	engine_ticket_foreach(e, fz_all_ticket, &v);
-	engine_agent_foreach(e, fz_all_agent, &v);
-	FZ_CHECK(v.nt == engine_ticket_count(e));
-	for (i = 0; i < v.na; i++) {
-		a = v.a[i];
-		if (a->offer != 0) {
-			t = engine_ticket_get(e, a->offer);
-			if (t == NULL || t->state != TICKET_OFFERED ||
-			    strcmp(t->agent, a->name) != 0)
-				FZ_FAIL("agent %s offer %llu inconsistent",
-				    a->name, (unsigned long long)a->offer);
-			if (a->status == AGENT_OFFLINE ||
-			    a->status == AGENT_BREAK)
-				FZ_FAIL("agent %s has an offer while %s",
-				    a->name, agent_status_name(a->status));
-		}
-		for (j = 0, active = 0; j < v.nt; j++) {
-			if (v.t[j]->state == TICKET_ACTIVE &&
-			    strcmp(v.t[j]->agent, a->name) == 0)
-				active++;
-		}
-		if (active != a->active)
-			FZ_FAIL("agent %s active %d, holds %d", a->name,
-			    a->active, active);
-		if (a->status == AGENT_AVAILABLE &&
-		    (a->offer != 0 || a->active >= a->capacity))
-			FZ_FAIL("agent %s shown available but not free",
-			    a->name);
-		if (a->status == AGENT_BUSY && a->offer == 0 &&
-		    a->active < a->capacity)
-			FZ_FAIL("agent %s shown busy but free", a->name);
-	}
-	for (j = 0; j < v.nt; j++) {
-		t = v.t[j];
-		fz_check_sla(e, t, now);
-		fz_check_followup(e, &v, t, now);
-		if (t->state == TICKET_OFFERED) {
-			o = engine_agent_get(e, t->agent);
-			if (o == NULL || o->offer != t->id)
-				FZ_FAIL("ticket %llu offered to %s who does "
-				    "not know", (unsigned long long)t->id,
-				    t->agent);
-		}
-		if ((t->state == TICKET_ACTIVE || t->state == TICKET_PENDING) &&
-		    engine_agent_get(e, t->agent) == NULL && t->agent[0] == '\0')
-			FZ_FAIL("ticket %llu %s with nobody",
-			    (unsigned long long)t->id,
-			    ticket_state_name(t->state));
-		if (t->state != TICKET_QUEUED)
-			continue;
-		if (t->agent[0] != '\0')
-			FZ_FAIL("ticket %llu queued with agent %s",
-			    (unsigned long long)t->id, t->agent);
-		for (i = 0; i < v.na; i++) {
-			a = v.a[i];
-			/* A detached agent (its desk gone, within the
-			 * reconnect grace) keeps its status but gets no
-			 * new offers. */
-			if (a->status == AGENT_AVAILABLE &&
-			    a->conn != AGENT_DETACHED &&
-			    fz_eligible(e, t, a) && !fz_cooled(t, a, now))
-				FZ_FAIL("agent %s free while ticket %llu "
-				    "(step %d, tier %s, queue %s) waits",
-				    a->name, (unsigned long long)t->id,
-				    t->step, t->tier, t->queue);
-		}
-	}
-	fz_check_queues(e, &v, now);
-	free(v.t);
-	free(v.a);
+	if (engine_check_invariants(server.engine, server_now(), err,
+	    sizeof err) != 0)
+		FZ_FAIL("%s", err);
 }
 
 /* Users seen with two sessions at once during this input. */
@@ -1481,7 +1131,7 @@ fz_boot(hl_ms now)
 	evsignal_del(server.sig_term);
 	evsignal_del(server.sig_int);
 	evsignal_del(server.sig_hup);
-	journal_set_listener(server.journal, fz_listener, NULL);
+	journal_set_listener(server.journal, waiters_on_event, NULL);
 	for (i = 0; i < FZ_SLOTS; i++) {
 		fz_slot[i].peer = -1;
 		fz_slot_close(&fz_slot[i]);
@@ -1494,7 +1144,6 @@ fz_start(void)
 	fz_empty_data();
 	if (fz_tmpl[0] != '\0')
 		fz_copy_dir(fz_tmpl, fz_data);
-	fz_ncool = 0;
 	fz_nmulti = 0;
 	fz_boot(strtoll(FZ_T0, NULL, 10));
 }
@@ -1514,9 +1163,6 @@ static void
 fz_end(void)
 {
 	fz_stop();
-	free(fz_cool);
-	fz_cool = NULL;
-	fz_ncool = fz_ccool = 0;
 }
 
 /* A restart (as after kill -9, since every batch is committed): the

@@ -1119,8 +1119,8 @@ main(void)
 	/* One group, so TAP output has a single plan. */
 	all = calloc(n + test_engine_route_ntests + test_engine_random_ntests +
 	    test_engine_sla_ntests + test_engine_followup_ntests +
-	    test_engine_facts_ntests + test_engine_presence_ntests,
-	    sizeof *all);
+	    test_engine_facts_ntests + test_engine_presence_ntests +
+	    test_engine_inv_ntests, sizeof *all);
 	if (all == NULL)
 		return (1);
 	memcpy(all, tests, sizeof tests);
@@ -1143,6 +1143,9 @@ main(void)
 	memcpy(all + k, test_engine_presence_tests,
 	    test_engine_presence_ntests * sizeof *all);
 	k += test_engine_presence_ntests;
+	memcpy(all + k, test_engine_inv_tests,
+	    test_engine_inv_ntests * sizeof *all);
+	k += test_engine_inv_ntests;
 	fails = _cmocka_run_group_tests("engine", all, k, NULL, NULL);
 	free(all);
 	return (fails != 0);

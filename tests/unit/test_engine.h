@@ -148,14 +148,12 @@ void		 fx_hours(struct calendar *, const char *days,
 void		 fx_queue_calendar(struct fx *, const char *queue,
 		    const char *calendar, int answer_business);
 
-const struct tier_def *fx_tierdef(const struct fx *, const char *name);
-
-/* Invariants checked after every step of the randomized tests. */
+/* The engine's invariants (engine_check_invariants), checked after
+ * every step of the randomized tests; a failure fails the test. */
 void		 fx_invariants(struct fx *);
+/* Cooldowns as the events gave them (rejects, misses, transfers). */
 bool		 fx_cooled(const struct fx *, const struct ticket *,
 		    const struct agent *, hl_ms);
-bool		 fx_eligible(const struct fx *, const struct ticket *,
-		    const struct agent *);
 
 /* Follow-up rules, before fx_start or a reload: tiers "gold,diamond"
  * (NULL: none), segments as bits. */
@@ -178,5 +176,7 @@ extern const struct CMUnitTest	 test_engine_facts_tests[];
 extern const size_t		 test_engine_facts_ntests;
 extern const struct CMUnitTest	 test_engine_presence_tests[];
 extern const size_t		 test_engine_presence_ntests;
+extern const struct CMUnitTest	 test_engine_inv_tests[];
+extern const size_t		 test_engine_inv_ntests;
 
 #endif

@@ -313,7 +313,7 @@ fx_best_one(const struct ticket *t, void *arg)
 	 * A cooldown ending this very millisecond may not have been
 	 * processed yet: timers due together fire in the order armed.
 	 */
-	if (t->state != TICKET_QUEUED || !fx_eligible(b->fx, t, b->a) ||
+	if (t->state != TICKET_QUEUED || !engine_check_eligible(b->fx->e, t, b->a) ||
 	    fx_cooled(b->fx, t, b->a, b->now - 1))
 		return;
 	pt = engine_ticket_priority(b->fx->e, t);
@@ -649,18 +649,6 @@ fx_manager(struct fx *fx, const char *customer, const char *mgr)
 	if (engine_customer_set(fx->e, fx->now, &INTEG, customer, &u, err) !=
 	    0)
 		fail_msg("customer %s: %s", customer, err);
-}
-
-const struct tier_def *
-fx_tierdef(const struct fx *fx, const char *name)
-{
-	int	i;
-
-	for (i = 0; i < fx->cfg.ntiers; i++) {
-		if (strcmp(fx->cfg.tiers[i].name, name) == 0)
-			return (&fx->cfg.tiers[i]);
-	}
-	return (&fx->cfg.tiers[0]);
 }
 
 struct followup_rule *
