@@ -122,7 +122,7 @@ bench_add_customers(struct engine *e, hl_ms now)
 		cu.tier = bench_tiers[k % BENCH_NTIERS];
 		snprintf(name, sizeof name, "+336%08d", k);
 		bench_check(engine_customer_set(e, now, &bench_admin, name, &cu,
-		    bench_err), "customer");
+		    bench_err, sizeof bench_err), "customer");
 	}
 }
 
@@ -142,7 +142,7 @@ bench_create(struct engine *e, hl_ms now, uint64_t i, const char *queue,
 	tc.tier = tier != NULL ? tier : bench_next_tier();
 	tc.priority = (int)(i % 7) - 3;
 	bench_check(engine_ticket_create(e, now, &bench_pbx, &tc, &id,
-	    bench_err), "create");
+	    bench_err, sizeof bench_err), "create");
 	return (id);
 }
 

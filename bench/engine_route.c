@@ -133,9 +133,9 @@ main(int argc, char **argv)
 	for (k = 0; k < NAGENTS; k++) {
 		snprintf(name, sizeof name, "agent%d", k);
 		bench_check(engine_agent_add(e, now, &bench_admin, name, &up,
-		    bench_err), "add");
+		    bench_err, sizeof bench_err), "add");
 		bench_check(engine_agent_break(e, now, &bench_sup, name,
-		    "lunch", bench_err), "break");
+		    "lunch", bench_err, sizeof bench_err), "break");
 	}
 	bench_add_customers(e, now);
 
@@ -157,14 +157,14 @@ main(int argc, char **argv)
 	}
 
 	/* Warm up, and check that READY does offer a ticket. */
-	bench_check(engine_agent_ready(e, now, &bench_sup, ann, bench_err),
-	    "ready");
+	bench_check(engine_agent_ready(e, now, &bench_sup, ann, bench_err,
+	    sizeof bench_err), "ready");
 	if (engine_agent_get(e, ann)->offer == 0) {
 		fprintf(stderr, "engine_route: READY made no offer\n");
 		return (1);
 	}
 	bench_check(engine_agent_break(e, now, &bench_sup, ann, "x",
-	    bench_err), "break");
+	    bench_err, sizeof bench_err), "break");
 
 	for (b = 0; b < batches; b++) {
 		double	r = 0;
@@ -173,10 +173,11 @@ main(int argc, char **argv)
 		for (k = 0; k < MAXBATCH; k++) {
 			now++;
 			w0 = bench_wall_s();
-			engine_agent_ready(e, now, &bench_sup, ann, bench_err);
+			engine_agent_ready(e, now, &bench_sup, ann, bench_err,
+			    sizeof bench_err);
 			r += bench_wall_s() - w0;
 			engine_agent_break(e, now, &bench_sup, ann, "x",
-			    bench_err);
+			    bench_err, sizeof bench_err);
 		}
 		dec[b] = (bench_cpu_s() - t0) / MAXBATCH;
 		rdy[b] = r / MAXBATCH;
@@ -193,7 +194,7 @@ main(int argc, char **argv)
 		crt[b] = (bench_cpu_s() - t0) / ksize;
 		for (k = 0; k < ksize; k++)
 			bench_check(engine_ticket_abandon(e, now, &bench_admin,
-			    ids[k], bench_err), "abandon");
+			    ids[k], bench_err, sizeof bench_err), "abandon");
 	}
 
 	printf("n=%llu: build %.2f s CPU; RSS +%.1f MiB, heap +%.1f MiB\n",

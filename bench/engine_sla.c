@@ -311,7 +311,8 @@ main(int argc, char **argv)
 	stride = n / (uint64_t)w;
 
 	setup_config();
-	if (engine_check_config(&cfg, bench_err) != ENGINE_OK) {
+	if (engine_check_config(&cfg, bench_err,
+	    sizeof bench_err) != ENGINE_OK) {
 		fprintf(stderr, "engine_sla: config: %s\n", bench_err);
 		return (1);
 	}
@@ -329,7 +330,8 @@ main(int argc, char **argv)
 	up.skills = &sk;
 	up.nskills = 1;
 	up.capacity = w;
-	bench_check(engine_agent_add(e, now, &bench_admin, DESK_AGENT, &up, bench_err), "add");
+	bench_check(engine_agent_add(e, now, &bench_admin, DESK_AGENT, &up,
+	    bench_err, sizeof bench_err), "add");
 	bench_add_customers(e, now);
 	/* Touched now, so that its pages do not count as the tickets'. */
 	if ((bulk = calloc(n, sizeof *bulk)) == NULL) {
@@ -362,16 +364,17 @@ main(int argc, char **argv)
 	}
 
 	/* The desk agent accepts the W desk tickets, then takes a break. */
-	bench_check(engine_agent_ready(e, now, &bench_sup, DESK_AGENT, bench_err), "ready");
+	bench_check(engine_agent_ready(e, now, &bench_sup, DESK_AGENT,
+	    bench_err, sizeof bench_err), "ready");
 	for (k = 0; k < w; k++) {
 		a = engine_agent_get(e, DESK_AGENT);
 		if (a->offer == 0)
 			break;
-		bench_check(engine_ticket_accept(e, now, &bench_sup, a->offer, bench_err),
-		    "accept");
+		bench_check(engine_ticket_accept(e, now, &bench_sup, a->offer,
+		    bench_err, sizeof bench_err), "accept");
 	}
-	bench_check(engine_agent_break(e, now, &bench_sup, DESK_AGENT, "x", bench_err),
-	    "break");
+	bench_check(engine_agent_break(e, now, &bench_sup, DESK_AGENT, "x",
+	    bench_err, sizeof bench_err), "break");
 	now++;
 	engine_advance(e, now);
 	memset(&l, 0, sizeof l);
@@ -404,7 +407,8 @@ main(int argc, char **argv)
 		t0 = bench_cpu_s();
 		for (k = 0; k < w; k++)
 			bench_check(engine_ticket_set_priority(e, ++now, &bench_sup, sel[k],
-			    newprio[k], bench_err), "set priority");
+			    newprio[k], bench_err, sizeof bench_err),
+			    "set priority");
 		m_prio[b] = (bench_cpu_s() - t0) / w;
 
 		/* PENDING then RESUME of the accepted tickets, shuffled. */
@@ -418,12 +422,12 @@ main(int argc, char **argv)
 		t0 = bench_cpu_s();
 		for (k = 0; k < w; k++)
 			bench_check(engine_ticket_pending(e, ++now, &bench_sup, desk[k], 0,
-			    bench_err), "pending");
+			    bench_err, sizeof bench_err), "pending");
 		m_pend[b] = (bench_cpu_s() - t0) / w;
 		t0 = bench_cpu_s();
 		for (k = 0; k < w; k++)
-			bench_check(engine_ticket_resume(e, ++now, &bench_sup, desk[k], bench_err),
-			    "resume");
+			bench_check(engine_ticket_resume(e, ++now, &bench_sup,
+			    desk[k], bench_err, sizeof bench_err), "resume");
 		m_res[b] = (bench_cpu_s() - t0) / w;
 
 		/* SET TIER: re-target (standard -> silver, others back). */
@@ -436,7 +440,8 @@ main(int argc, char **argv)
 		t0 = bench_cpu_s();
 		for (k = 0; k < w; k++)
 			bench_check(engine_ticket_set_tier(e, ++now, &bench_sup, sel[k],
-			    tiersel[k], bench_err), "set tier");
+			    tiersel[k], bench_err, sizeof bench_err),
+			    "set tier");
 		m_tier[b] = (bench_cpu_s() - t0) / w;
 
 		/* CREATE, then ABANDON of the same tickets. */
@@ -448,7 +453,7 @@ main(int argc, char **argv)
 		t0 = bench_cpu_s();
 		for (k = 0; k < w; k++)
 			bench_check(engine_ticket_abandon(e, ++now, &bench_pbx, ids[k],
-			    bench_err), "abandon");
+			    bench_err, sizeof bench_err), "abandon");
 		m_abn[b] = (bench_cpu_s() - t0) / w;
 		engine_advance(e, now);
 		stray += sla_events - ev0;
@@ -476,7 +481,7 @@ main(int argc, char **argv)
 		now = end;
 		for (k = 0; k < w; k++)
 			bench_check(engine_ticket_abandon(e, ++now, &bench_pbx, ids[k],
-			    bench_err), "abandon rush");
+			    bench_err, sizeof bench_err), "abandon rush");
 		if (engine_ticket_count(e) != n) {
 			fprintf(stderr, "engine_sla: the floor changed\n");
 			return (1);

@@ -34,7 +34,7 @@ server_not_an_agent(const char *name)
 
 	if (engine_agent_get(server.engine, name) != NULL &&
 	    engine_agent_delete(server.engine, server_now(), &system, name,
-	    err) != ENGINE_OK)
+	    err, sizeof err) != ENGINE_OK)
 		log_warnx("user %s: %s", name, err);
 }
 
@@ -75,7 +75,7 @@ server_sync_users(void)
 		a = engine_agent_get(server.engine, cu->name);
 		if (a == NULL)
 			rc = engine_agent_add(server.engine, server_now(),
-			    &system, cu->name, &up, err);
+			    &system, cu->name, &up, err, sizeof err);
 		else if (a->capacity != cu->capacity ||
 		    a->nskills != cu->nskills || a->ngroups != cu->ngroups ||
 		    a->role != cu->role ||
@@ -84,7 +84,7 @@ server_sync_users(void)
 		    memcmp(a->groups, cu->groups, sizeof a->groups[0] *
 		    (size_t)cu->ngroups) != 0)
 			rc = engine_agent_update(server.engine, server_now(),
-			    &system, cu->name, &up, err);
+			    &system, cu->name, &up, err, sizeof err);
 		else
 			rc = ENGINE_OK;
 		if (rc != ENGINE_OK)

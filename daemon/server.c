@@ -596,7 +596,7 @@ server_reload(char *err, size_t errlen)
 		return (-1);
 	}
 	config_engine(cfg, &ec);
-	if (engine_reconfigure(server.engine, &ec, eerr) != 0) {
+	if (engine_reconfigure(server.engine, &ec, eerr, sizeof eerr) != 0) {
 		snprintf(err, errlen, "%s", eerr);
 		config_free(cfg);
 		free(cfg);

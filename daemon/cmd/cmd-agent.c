@@ -53,7 +53,7 @@ cmd_agent_ready(struct conn *c, const struct cmd_args *a)
 
 	if ((name = agent_target(c, a, 2, NULL)) != NULL)
 		cmd_reply_engine(c, engine_agent_ready(server.engine,
-		    server_now(), &who, name, err), err);
+		    server_now(), &who, name, err, sizeof err), err);
 }
 
 static void
@@ -65,8 +65,8 @@ cmd_agent_break(struct conn *c, const struct cmd_args *a)
 
 	if ((name = agent_target(c, a, 2, &reason)) != NULL)
 		cmd_reply_engine(c, engine_agent_break(server.engine,
-		    server_now(), &who, name, *reason ? reason : "break", err),
-		    err);
+		    server_now(), &who, name, *reason ? reason : "break", err,
+		    sizeof err), err);
 }
 
 static void
@@ -78,7 +78,7 @@ cmd_agent_logout(struct conn *c, const struct cmd_args *a)
 
 	if ((name = agent_target(c, a, 2, NULL)) != NULL)
 		cmd_reply_engine(c, engine_agent_logout(server.engine,
-		    server_now(), &who, name, err), err);
+		    server_now(), &who, name, err, sizeof err), err);
 }
 
 /*
@@ -93,7 +93,8 @@ agent_next_take(struct conn *c, uint64_t id)
 	char			 err[ENGINE_ERRMAX];
 	int			 rc;
 
-	rc = engine_ticket_accept(server.engine, server_now(), &who, id, err);
+	rc = engine_ticket_accept(server.engine, server_now(), &who, id, err,
+	    sizeof err);
 	if (rc != ENGINE_OK)
 		cmd_reply_engine(c, rc, err);
 	else
@@ -156,7 +157,7 @@ cmd_agent_next(struct conn *c, const struct cmd_args *a)
 	}
 	if (ag->status == AGENT_OFFLINE) {
 		rc = engine_agent_ready(server.engine, server_now(), &who,
-		    c->user, err);
+		    c->user, err, sizeof err);
 		if (rc != ENGINE_OK) {
 			cmd_reply_engine(c, rc, err);
 			return;
@@ -279,7 +280,7 @@ is_agent_role(int role)
 /* A new agent: what the options left unsaid takes the defaults. */
 static int
 agent_opts_add(struct conn *c, struct agent_opts *o, const char *name,
-    int role, char *err)
+    int role, char *err, size_t errlen)
 {
 	struct actor	who = cmd_actor(c);
 
@@ -291,7 +292,7 @@ agent_opts_add(struct conn *c, struct agent_opts *o, const char *name,
 	if (o->up.ngroups < 0)
 		o->up.ngroups = 0;
 	return (engine_agent_add(server.engine, server_now(), &who, name,
-	    &o->up, err));
+	    &o->up, err, errlen));
 }
 
 /* A user event for the journal (users outside the engine have no other). */
@@ -411,7 +412,7 @@ agent_add_done(struct hash_job *job)
 		resp_add_error(&c->reply, "ERR user '%.64s' already exists",
 		    job->user);
 	else if (is_agent_role(o->role) && (rc = agent_opts_add(c, o,
-	    job->user, o->role, err)) != ENGINE_OK)
+	    job->user, o->role, err, sizeof err)) != ENGINE_OK)
 		cmd_reply_engine(c, rc, err);
 	else {
 		journal_put_user_demo(server.journal, job->user, job->out,
@@ -482,12 +483,13 @@ cmd_agent_set(struct conn *c, const struct cmd_args *a)
 	was_agent = engine_agent_get(server.engine, name) != NULL;
 	if (o.role != 0 && !is_agent_role(o.role) && was_agent)
 		rc = engine_agent_delete(server.engine, server_now(), &who,
-		    name, err);
+		    name, err, sizeof err);
 	else if (!was_agent && is_agent_role(o.role ? o.role : u.role))
-		rc = agent_opts_add(c, &o, name, o.role ? o.role : u.role, err);
+		rc = agent_opts_add(c, &o, name, o.role ? o.role : u.role, err,
+		    sizeof err);
 	else if (was_agent)
 		rc = engine_agent_update(server.engine, server_now(), &who,
-		    name, &o.up, err);
+		    name, &o.up, err, sizeof err);
 	if (rc != ENGINE_OK) {
 		cmd_reply_engine(c, rc, err);
 		return;
@@ -643,7 +645,7 @@ cmd_agent_del(struct conn *c, const struct cmd_args *a)
 	}
 	if (engine_agent_get(server.engine, name) != NULL &&
 	    (rc = engine_agent_delete(server.engine, server_now(), &who, name,
-	    err)) != ENGINE_OK) {
+	    err, sizeof err)) != ENGINE_OK) {
 		cmd_reply_engine(c, rc, err);
 		return;
 	}

@@ -51,7 +51,7 @@ cmd_customer_set(struct conn *c, const struct cmd_args *a)
 			goto syntax;
 	}
 	cmd_reply_engine(c, engine_customer_set(server.engine, server_now(),
-	    &who, a->argv[2], &up, err), err);
+	    &who, a->argv[2], &up, err, sizeof err), err);
 	return;
 syntax:
 	resp_add_error(&c->reply, "ERR syntax error near '%.64s'; usage: "

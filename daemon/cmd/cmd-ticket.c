@@ -67,7 +67,7 @@ cmd_ticket_create(struct conn *c, const struct cmd_args *a)
 			goto syntax;
 	}
 	rc = engine_ticket_create(server.engine, server_now(), &who, &req, &id,
-	    err);
+	    err, sizeof err);
 	if (rc != ENGINE_OK)
 		cmd_reply_engine(c, rc, err);
 	else
@@ -253,7 +253,7 @@ cmd_ticket_accept(struct conn *c, const struct cmd_args *a)
 
 	if (ticket_arg(c, a, &id) == 0)
 		ticket_done(c, engine_ticket_accept(server.engine,
-		    server_now(), &who, id, err), err);
+		    server_now(), &who, id, err, sizeof err), err);
 }
 
 static void
@@ -266,7 +266,7 @@ cmd_ticket_reject(struct conn *c, const struct cmd_args *a)
 	if (ticket_arg(c, a, &id) == 0)
 		ticket_done(c, engine_ticket_reject(server.engine,
 		    server_now(), &who, id, a->argc > 3 ? a->argv[3] : "",
-		    err), err);
+		    err, sizeof err), err);
 }
 
 static void
@@ -278,7 +278,7 @@ cmd_ticket_note(struct conn *c, const struct cmd_args *a)
 
 	if (ticket_arg(c, a, &id) == 0)
 		ticket_done(c, engine_ticket_note(server.engine, server_now(),
-		    &who, id, a->argv[3], err), err);
+		    &who, id, a->argv[3], err, sizeof err), err);
 }
 
 static void
@@ -293,10 +293,10 @@ cmd_ticket_transfer(struct conn *c, const struct cmd_args *a)
 		return;
 	if (cmd_is(a->argv[3], "QUEUE"))
 		rc = engine_ticket_transfer_queue(server.engine, server_now(),
-		    &who, id, a->argv[4], err);
+		    &who, id, a->argv[4], err, sizeof err);
 	else if (cmd_is(a->argv[3], "AGENT"))
 		rc = engine_ticket_transfer_agent(server.engine, server_now(),
-		    &who, id, a->argv[4], err);
+		    &who, id, a->argv[4], err, sizeof err);
 	else {
 		resp_add_error(&c->reply, "ERR usage: TICKET TRANSFER <id> "
 		    "QUEUE <q> | AGENT <a>");
@@ -324,7 +324,7 @@ cmd_ticket_pending(struct conn *c, const struct cmd_args *a)
 		return;
 	}
 	ticket_done(c, engine_ticket_pending(server.engine, server_now(), &who,
-	    id, (hl_ms)until, err), err);
+	    id, (hl_ms)until, err, sizeof err), err);
 }
 
 static void
@@ -336,7 +336,7 @@ cmd_ticket_resume(struct conn *c, const struct cmd_args *a)
 
 	if (ticket_arg(c, a, &id) == 0)
 		ticket_done(c, engine_ticket_resume(server.engine,
-		    server_now(), &who, id, err), err);
+		    server_now(), &who, id, err, sizeof err), err);
 }
 
 static void
@@ -357,7 +357,7 @@ cmd_ticket_resolve(struct conn *c, const struct cmd_args *a)
 		return;
 	}
 	ticket_done(c, engine_ticket_resolve(server.engine, server_now(), &who,
-	    id, disposition, err), err);
+	    id, disposition, err, sizeof err), err);
 }
 
 /*
@@ -397,7 +397,8 @@ cmd_ticket_rate(struct conn *c, const struct cmd_args *a)
 	}
 	/* The ticket.rated event hands the updated row to the journal. */
 	rc = engine_ticket_rate(server.engine, server_now(), &who, id,
-	    (int)score, a->argc > 4 ? a->argv[4] : NULL, stored, err);
+	    (int)score, a->argc > 4 ? a->argv[4] : NULL, stored, err,
+	    sizeof err);
 	if (loaded)
 		store_ticket_free(&old);
 	cmd_reply_engine(c, rc, err);
@@ -412,7 +413,7 @@ cmd_ticket_close(struct conn *c, const struct cmd_args *a)
 
 	if (ticket_arg(c, a, &id) == 0)
 		ticket_done(c, engine_ticket_close(server.engine, server_now(),
-		    &who, id, err), err);
+		    &who, id, err, sizeof err), err);
 }
 
 static void
@@ -424,7 +425,7 @@ cmd_ticket_abandon(struct conn *c, const struct cmd_args *a)
 
 	if (ticket_arg(c, a, &id) == 0)
 		ticket_done(c, engine_ticket_abandon(server.engine,
-		    server_now(), &who, id, err), err);
+		    server_now(), &who, id, err, sizeof err), err);
 }
 
 static void
@@ -437,7 +438,7 @@ cmd_ticket_escalate(struct conn *c, const struct cmd_args *a)
 	if (ticket_arg(c, a, &id) == 0)
 		ticket_done(c, engine_ticket_escalate(server.engine,
 		    server_now(), &who, id, a->argc > 3 ? a->argv[3] : "",
-		    err), err);
+		    err, sizeof err), err);
 }
 
 static void
@@ -453,15 +454,15 @@ cmd_ticket_set(struct conn *c, const struct cmd_args *a)
 		return;
 	if (cmd_is(a->argv[3], "TIER"))
 		rc = engine_ticket_set_tier(server.engine, server_now(), &who,
-		    id, a->argv[4], err);
+		    id, a->argv[4], err, sizeof err);
 	else if (cmd_is(a->argv[3], "PRIORITY")) {
 		if (cmd_parse_int(c, a->argv[4], -1000, 1000, &prio) != 0)
 			return;
 		rc = engine_ticket_set_priority(server.engine, server_now(),
-		    &who, id, (int)prio, err);
+		    &who, id, (int)prio, err, sizeof err);
 	} else if (cmd_is(a->argv[3], "QUEUE"))
 		rc = engine_ticket_transfer_queue(server.engine, server_now(),
-		    &who, id, a->argv[4], err);
+		    &who, id, a->argv[4], err, sizeof err);
 	else {
 		resp_add_error(&c->reply, "ERR usage: TICKET SET <id> "
 		    "TIER|PRIORITY|QUEUE <value>");

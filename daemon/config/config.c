@@ -659,7 +659,7 @@ config_check(struct config_parse *p)
 		return (-1);
 	/* What only the engine knows to refuse, said at load time. */
 	config_engine(cfg, &ec);
-	if (engine_check_config(&ec, eerr) != ENGINE_OK)
+	if (engine_check_config(&ec, eerr, sizeof eerr) != ENGINE_OK)
 		return (config_error(p, "%s", eerr));
 	for (i = 0; i < cfg->nusers; i++) {
 		for (j = 0; j < cfg->users[i].nskills; j++) {

@@ -10,66 +10,69 @@
 #include "engine_internal.h"
 
 static struct agent_private *
-agent_find(struct engine *e, hl_ms now, const char *name, char *err)
+agent_find(struct engine *e, hl_ms now, const char *name, char *err,
+    size_t errlen)
 {
 	struct agent_private	*a;
 
 	eng_clock(e, now);
 	if ((a = eng_agent(e, name)) == NULL)
-		eng_err(err, "no such agent %s", name != NULL ? name : "");
+		eng_err(err, errlen, "no such agent %s",
+		    name != NULL ? name : "");
 	return (a);
 }
 
 /* Agents change their own status; supervisors and admins anyone's. */
 static int
-agent_perm(const struct actor *ac, const char *name, char *err)
+agent_perm(const struct actor *ac, const char *name, char *err, size_t errlen)
 {
 	if (ac == NULL || (ac->role & ROLE_MANAGE) != 0 ||
 	    (ac->name != NULL && strcmp(ac->name, name) == 0))
 		return (ENGINE_OK);
-	eng_err(err, "%s may not change agent %s", eng_actor(ac), name);
+	eng_err(err, errlen, "%s may not change agent %s", eng_actor(ac), name);
 	return (ENGINE_NOPERM);
 }
 
 static int
-agent_role_perm(const struct actor *ac, int roles, char *err)
+agent_role_perm(const struct actor *ac, int roles, char *err, size_t errlen)
 {
 	if (ac == NULL || (ac->role & roles) != 0)
 		return (ENGINE_OK);
-	eng_err(err, "%s may not manage agents", eng_actor(ac));
+	eng_err(err, errlen, "%s may not manage agents", eng_actor(ac));
 	return (ENGINE_NOPERM);
 }
 
 static int
-agent_check_update(struct engine *e, const struct agent_update *u, char *err)
+agent_check_update(struct engine *e, const struct agent_update *u, char *err,
+    size_t errlen)
 {
 	int	i, k;
 
 	if (u->role != 0 && role_name(u->role)[0] == 'u') {
-		eng_err(err, "bad role");
+		eng_err(err, errlen, "bad role");
 		return (-1);
 	}
 	if (u->nskills > ENGINE_MAX_SKILLS || (u->nskills > 0 &&
 	    u->skills == NULL)) {
-		eng_err(err, "at most %d skills", ENGINE_MAX_SKILLS);
+		eng_err(err, errlen, "at most %d skills", ENGINE_MAX_SKILLS);
 		return (-1);
 	}
 	for (i = 0; i < u->nskills; i++) {
 		if (memchr(u->skills[i].queue, '\0', ENGINE_NAME_MAX) == NULL ||
 		    !engine_has_queue(e, u->skills[i].queue)) {
-			eng_err(err, "unknown queue %.*s", ENGINE_NAME_MAX - 1,
-			    u->skills[i].queue);
+			eng_err(err, errlen, "unknown queue %.*s",
+			    ENGINE_NAME_MAX - 1, u->skills[i].queue);
 			return (-1);
 		}
 		if (u->skills[i].level < 1 || u->skills[i].level > 5) {
-			eng_err(err, "skill level %d out of range 1..5",
+			eng_err(err, errlen, "skill level %d out of range 1..5",
 			    u->skills[i].level);
 			return (-1);
 		}
 		for (k = 0; k < i; k++) {
 			if (strcmp(u->skills[k].queue, u->skills[i].queue) ==
 			    0) {
-				eng_err(err, "skill %s given twice",
+				eng_err(err, errlen, "skill %s given twice",
 				    u->skills[i].queue);
 				return (-1);
 			}
@@ -77,24 +80,24 @@ agent_check_update(struct engine *e, const struct agent_update *u, char *err)
 	}
 	if (u->ngroups > ENGINE_MAX_GROUPS || (u->ngroups > 0 &&
 	    u->groups == NULL)) {
-		eng_err(err, "at most %d groups", ENGINE_MAX_GROUPS);
+		eng_err(err, errlen, "at most %d groups", ENGINE_MAX_GROUPS);
 		return (-1);
 	}
 	for (i = 0; i < u->ngroups; i++) {
 		if (memchr(u->groups[i], '\0', ENGINE_NAME_MAX) == NULL ||
-		    eng_name_ok(u->groups[i], "group name", err) != 0)
+		    eng_name_ok(u->groups[i], "group name", err, errlen) != 0)
 			return (-1);
 		for (k = 0; k < i; k++) {
 			if (strcmp(u->groups[k], u->groups[i]) == 0) {
-				eng_err(err, "group %s given twice",
+				eng_err(err, errlen, "group %s given twice",
 				    u->groups[i]);
 				return (-1);
 			}
 		}
 	}
 	if (u->capacity < 0 || u->capacity > CAPACITY_MAX) {
-		eng_err(err, "capacity %d out of range 1..%d", u->capacity,
-		    CAPACITY_MAX);
+		eng_err(err, errlen, "capacity %d out of range 1..%d",
+		    u->capacity, CAPACITY_MAX);
 		return (-1);
 	}
 	return (0);
@@ -169,22 +172,22 @@ agent_make(struct engine *e, const char *name, hl_ms now)
 
 int
 engine_agent_add(struct engine *e, hl_ms now, const struct actor *ac,
-    const char *name, const struct agent_update *u, char *err)
+    const char *name, const struct agent_update *u, char *err, size_t errlen)
 {
 	static const struct agent_update	 none = { 0, NULL, 0, NULL, 0, 0 };
 	struct agent_private			*a;
 	int					 rc;
 
 	eng_clock(e, now);
-	if ((rc = agent_role_perm(ac, ROLE_ADMIN, err)) != ENGINE_OK)
+	if ((rc = agent_role_perm(ac, ROLE_ADMIN, err, errlen)) != ENGINE_OK)
 		return (rc);
 	if (u == NULL)
 		u = &none;
-	if (eng_name_ok(name, "agent name", err) != 0 ||
-	    agent_check_update(e, u, err) != 0)
+	if (eng_name_ok(name, "agent name", err, errlen) != 0 ||
+	    agent_check_update(e, u, err, errlen) != 0)
 		return (ENGINE_ERR);
 	if (eng_agent(e, name) != NULL) {
-		eng_err(err, "agent %s exists", name);
+		eng_err(err, errlen, "agent %s exists", name);
 		return (ENGINE_ERR);
 	}
 	a = agent_make(e, name, now);
@@ -196,16 +199,16 @@ engine_agent_add(struct engine *e, hl_ms now, const struct actor *ac,
 
 int
 engine_agent_update(struct engine *e, hl_ms now, const struct actor *ac,
-    const char *name, const struct agent_update *u, char *err)
+    const char *name, const struct agent_update *u, char *err, size_t errlen)
 {
 	struct agent_private	*a;
 	int			 rc;
 
-	if ((rc = agent_role_perm(ac, ROLE_MANAGE, err)) != ENGINE_OK)
+	if ((rc = agent_role_perm(ac, ROLE_MANAGE, err, errlen)) != ENGINE_OK)
 		return (rc);
-	if ((a = agent_find(e, now, name, err)) == NULL)
+	if ((a = agent_find(e, now, name, err, errlen)) == NULL)
 		return (ENGINE_NOTFOUND);
-	if (u == NULL || agent_check_update(e, u, err) != 0)
+	if (u == NULL || agent_check_update(e, u, err, errlen) != 0)
 		return (ENGINE_ERR);
 	eng_unlink_agent(e, a);
 	agent_apply(a, u);
@@ -294,7 +297,7 @@ agent_withdraw(struct engine *e, struct agent_private *a, hl_ms now,
  */
 int
 engine_agent_delete(struct engine *e, hl_ms now, const struct actor *ac,
-    const char *name, char *err)
+    const char *name, char *err, size_t errlen)
 {
 	static const char	 requeue[] = "{\"reason\":\"agent deleted\"}";
 	struct agent_private	*a;
@@ -306,9 +309,9 @@ engine_agent_delete(struct engine *e, hl_ms now, const struct actor *ac,
 	size_t			 i;
 	int			 rc;
 
-	if ((rc = agent_role_perm(ac, ROLE_ADMIN, err)) != ENGINE_OK)
+	if ((rc = agent_role_perm(ac, ROLE_ADMIN, err, errlen)) != ENGINE_OK)
 		return (rc);
-	if ((a = agent_find(e, now, name, err)) == NULL)
+	if ((a = agent_find(e, now, name, err, errlen)) == NULL)
 		return (ENGINE_NOTFOUND);
 	a->base = AGENT_OFFLINE;
 	tmr_cancel(&e->timers, &a->tm_wrapup);
@@ -353,14 +356,14 @@ engine_agent_delete(struct engine *e, hl_ms now, const struct actor *ac,
 
 int
 engine_agent_ready(struct engine *e, hl_ms now, const struct actor *ac,
-    const char *name, char *err)
+    const char *name, char *err, size_t errlen)
 {
 	struct agent_private	*a;
 	int			 rc;
 
-	if ((a = agent_find(e, now, name, err)) == NULL)
+	if ((a = agent_find(e, now, name, err, errlen)) == NULL)
 		return (ENGINE_NOTFOUND);
-	if ((rc = agent_perm(ac, a->a.name, err)) != ENGINE_OK)
+	if ((rc = agent_perm(ac, a->a.name, err, errlen)) != ENGINE_OK)
 		return (rc);
 	if (a->base == AGENT_AVAILABLE)
 		return (ENGINE_OK);
@@ -377,7 +380,7 @@ engine_agent_ready(struct engine *e, hl_ms now, const struct actor *ac,
 /* A break gives back the outstanding offer (no miss is counted). */
 int
 engine_agent_break(struct engine *e, hl_ms now, const struct actor *ac,
-    const char *name, const char *reason, char *err)
+    const char *name, const char *reason, char *err, size_t errlen)
 {
 	struct agent_private	*a;
 	struct agent_tickets	 l = { NULL, 0, 0 };
@@ -385,11 +388,12 @@ engine_agent_break(struct engine *e, hl_ms now, const struct actor *ac,
 
 	if (reason == NULL)
 		reason = "";
-	if ((a = agent_find(e, now, name, err)) == NULL)
+	if ((a = agent_find(e, now, name, err, errlen)) == NULL)
 		return (ENGINE_NOTFOUND);
-	if ((rc = agent_perm(ac, a->a.name, err)) != ENGINE_OK)
+	if ((rc = agent_perm(ac, a->a.name, err, errlen)) != ENGINE_OK)
 		return (rc);
-	if (*reason != '\0' && eng_name_ok(reason, "break reason", err) != 0)
+	if (*reason != '\0' && eng_name_ok(reason, "break reason", err,
+	    errlen) != 0)
 		return (ENGINE_ERR);
 	if (a->base == AGENT_BREAK && strcmp(a->a.reason, reason) == 0)
 		return (ENGINE_OK);
@@ -429,14 +433,14 @@ agent_logout(struct engine *e, struct agent_private *a, hl_ms now,
 
 int
 engine_agent_logout(struct engine *e, hl_ms now, const struct actor *ac,
-    const char *name, char *err)
+    const char *name, char *err, size_t errlen)
 {
 	struct agent_private	*a;
 	int			 rc;
 
-	if ((a = agent_find(e, now, name, err)) == NULL)
+	if ((a = agent_find(e, now, name, err, errlen)) == NULL)
 		return (ENGINE_NOTFOUND);
-	if ((rc = agent_perm(ac, a->a.name, err)) != ENGINE_OK)
+	if ((rc = agent_perm(ac, a->a.name, err, errlen)) != ENGINE_OK)
 		return (rc);
 	agent_logout(e, a, now, eng_actor(ac), "agent logged out",
 	    LOGOUT_TARGET);

@@ -11,39 +11,42 @@
 #include "engine_internal.h"
 
 static int
-customer_perm(const struct actor *ac, char *err)
+customer_perm(const struct actor *ac, char *err, size_t errlen)
 {
 	if (ac == NULL || ac->role != ROLE_AGENT)
 		return (ENGINE_OK);
-	eng_err(err, "agent %s may not change customers", eng_actor(ac));
+	eng_err(err, errlen, "agent %s may not change customers",
+	    eng_actor(ac));
 	return (ENGINE_NOPERM);
 }
 
 static int
 customer_check(const struct engine *e, const char *id,
-    const struct customer_update *u, enum segment *seg, char *err)
+    const struct customer_update *u, enum segment *seg, char *err,
+    size_t errlen)
 {
 	int	i;
 
-	if (eng_name_ok(id, "customer id", err) != 0)
+	if (eng_name_ok(id, "customer id", err, errlen) != 0)
 		return (-1);
 	if (u->tier != NULL && eng_tier_index(e, u->tier) < 0) {
-		eng_err(err, "unknown tier %s", u->tier);
+		eng_err(err, errlen, "unknown tier %s", u->tier);
 		return (-1);
 	}
 	if (u->segment != NULL && segment_parse(u->segment, seg) != 0) {
-		eng_err(err, "unknown segment %s", u->segment);
+		eng_err(err, errlen, "unknown segment %s", u->segment);
 		return (-1);
 	}
 	if (u->manager != NULL && *u->manager != '\0' &&
-	    eng_name_ok(u->manager, "manager name", err) != 0)
+	    eng_name_ok(u->manager, "manager name", err, errlen) != 0)
 		return (-1);
 	if (u->nattrs < 0 || (u->nattrs > 0 && u->attrs == NULL)) {
-		eng_err(err, "bad attribute list");
+		eng_err(err, errlen, "bad attribute list");
 		return (-1);
 	}
 	for (i = 0; i < u->nattrs; i++) {
-		if (eng_name_ok(u->attrs[i].key, "attribute name", err) != 0)
+		if (eng_name_ok(u->attrs[i].key, "attribute name", err,
+		    errlen) != 0)
 			return (-1);
 	}
 	return (0);
@@ -113,7 +116,7 @@ customer_route(struct engine *e, struct customer_private *c, hl_ms now)
 
 int
 engine_customer_set(struct engine *e, hl_ms now, const struct actor *ac,
-    const char *id, const struct customer_update *u, char *err)
+    const char *id, const struct customer_update *u, char *err, size_t errlen)
 {
 	static const struct customer_update	 none;
 	struct customer_private			*c;
@@ -124,11 +127,11 @@ engine_customer_set(struct engine *e, hl_ms now, const struct actor *ac,
 	int					 rc, i, nchanged = 0;
 
 	eng_clock(e, now);
-	if ((rc = customer_perm(ac, err)) != ENGINE_OK)
+	if ((rc = customer_perm(ac, err, errlen)) != ENGINE_OK)
 		return (rc);
 	if (u == NULL)
 		u = &none;
-	if (customer_check(e, id, u, &seg, err) != 0)
+	if (customer_check(e, id, u, &seg, err, errlen) != 0)
 		return (ENGINE_ERR);
 	if ((c = eng_customer(e, id)) == NULL) {
 		c = eng_customer_make(e, id, now);

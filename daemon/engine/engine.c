@@ -55,14 +55,14 @@ eng_free_str(char *s)
 }
 
 void
-eng_err(char *err, const char *fmt, ...)
+eng_err(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list	ap;
 
-	if (err == NULL)
+	if (err == NULL || errlen == 0)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(err, ENGINE_ERRMAX, fmt, ap);
+	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
 }
 
@@ -71,7 +71,7 @@ eng_err(char *err, const char *fmt, ...)
  * name rule of text.h (printable UTF-8, shorter than ENGINE_NAME_MAX).
  */
 int
-eng_name_ok(const char *s, const char *what, char *err)
+eng_name_ok(const char *s, const char *what, char *err, size_t errlen)
 {
 	char	why[TEXT_ERRMAX];
 
@@ -79,7 +79,7 @@ eng_name_ok(const char *s, const char *what, char *err)
 		s = "";
 	if (text_name_check(s, strlen(s), ENGINE_NAME_MAX, 0, what, why,
 	    sizeof why) != 0) {
-		eng_err(err, "%s", why);
+		eng_err(err, errlen, "%s", why);
 		return (-1);
 	}
 	return (0);
@@ -591,7 +591,7 @@ engine_new(const struct engine_config *cfg, engine_emit_fn emit, void *arg)
 	struct engine	*e;
 	int		 i;
 
-	if (engine_check_config(cfg, NULL) != ENGINE_OK)
+	if (engine_check_config(cfg, NULL, 0) != ENGINE_OK)
 		return (NULL);
 	e = eng_alloc(sizeof *e);
 	e->emit = emit;

@@ -471,7 +471,10 @@ struct actor {
 	int		 role;		/* one ROLE_* bit */
 };
 
-/* Results; the reason is written into the caller's err buffer. */
+/*
+ * Results; the reason is written into the caller's err buffer of errlen
+ * bytes (ENGINE_ERRMAX holds any; err NULL with errlen 0: not wanted).
+ */
 enum engine_result {
 	ENGINE_OK = 0,
 	ENGINE_ERR = -1,		/* bad argument: -ERR */
@@ -520,12 +523,13 @@ struct engine	*engine_new(const struct engine_config *, engine_emit_fn,
 void		 engine_free(struct engine *);
 /* Replace tiers and queues; queues in use that vanished are kept. */
 int		 engine_reconfigure(struct engine *, const struct engine_config *,
-		    char *err);
+		    char *err, size_t errlen);
 /*
  * Added: validate a configuration without applying it (engine_new returns
  * NULL on what this refuses; this says why). ENGINE_OK or ENGINE_ERR.
  */
-int		 engine_check_config(const struct engine_config *, char *err);
+int		 engine_check_config(const struct engine_config *, char *err,
+		    size_t errlen);
 
 /* Names and parsing shared by the daemon and the engine. */
 const char	*ticket_state_name(enum ticket_state);
@@ -563,32 +567,36 @@ void		 engine_advance(struct engine *, hl_ms now);
 
 /* Tickets. */
 int	engine_ticket_create(struct engine *, hl_ms now, const struct actor *,
-	    const struct ticket_create *, uint64_t *id, char *err);
+	    const struct ticket_create *, uint64_t *id, char *err,
+	    size_t errlen);
 const struct ticket *engine_ticket_get(const struct engine *, uint64_t id);
 int	engine_ticket_accept(struct engine *, hl_ms, const struct actor *,
-	    uint64_t, char *err);
+	    uint64_t, char *err, size_t errlen);
 int	engine_ticket_reject(struct engine *, hl_ms, const struct actor *,
-	    uint64_t, const char *reason, char *err);
+	    uint64_t, const char *reason, char *err, size_t errlen);
 int	engine_ticket_note(struct engine *, hl_ms, const struct actor *,
-	    uint64_t, const char *text, char *err);
+	    uint64_t, const char *text, char *err, size_t errlen);
 int	engine_ticket_transfer_queue(struct engine *, hl_ms,
-	    const struct actor *, uint64_t, const char *queue, char *err);
+	    const struct actor *, uint64_t, const char *queue, char *err,
+	    size_t errlen);
 int	engine_ticket_transfer_agent(struct engine *, hl_ms,
-	    const struct actor *, uint64_t, const char *agent, char *err);
+	    const struct actor *, uint64_t, const char *agent, char *err,
+	    size_t errlen);
 int	engine_ticket_pending(struct engine *, hl_ms, const struct actor *,
-	    uint64_t, hl_ms until, char *err);
+	    uint64_t, hl_ms until, char *err, size_t errlen);
 int	engine_ticket_resume(struct engine *, hl_ms, const struct actor *,
-	    uint64_t, char *err);
+	    uint64_t, char *err, size_t errlen);
 int	engine_ticket_resolve(struct engine *, hl_ms, const struct actor *,
-	    uint64_t, const char *disposition, char *err);
+	    uint64_t, const char *disposition, char *err, size_t errlen);
 int	engine_ticket_close(struct engine *, hl_ms, const struct actor *,
-	    uint64_t, char *err);
+	    uint64_t, char *err, size_t errlen);
 int	engine_ticket_abandon(struct engine *, hl_ms, const struct actor *,
-	    uint64_t, char *err);
+	    uint64_t, char *err, size_t errlen);
 int	engine_ticket_set_tier(struct engine *, hl_ms, const struct actor *,
-	    uint64_t, const char *tier, char *err);
+	    uint64_t, const char *tier, char *err, size_t errlen);
 int	engine_ticket_set_priority(struct engine *, hl_ms,
-	    const struct actor *, uint64_t, int priority, char *err);
+	    const struct actor *, uint64_t, int priority, char *err,
+	    size_t errlen);
 /*
  * CSAT: a score 1-5 and an optional comment (personal data) for a
  * resolved or closed ticket, once. A closed ticket is no longer in memory:
@@ -599,10 +607,10 @@ int	engine_ticket_set_priority(struct engine *, hl_ms,
  */
 int	engine_ticket_rate(struct engine *, hl_ms, const struct actor *,
 	    uint64_t, int score, const char *comment, struct ticket *stored,
-	    char *err);
+	    char *err, size_t errlen);
 /* By hand (supervisor): notify, page the account manager, count it. */
 int	engine_ticket_escalate(struct engine *, hl_ms, const struct actor *,
-	    uint64_t, const char *reason, char *err);
+	    uint64_t, const char *reason, char *err, size_t errlen);
 /* The SLA policy in force for a ticket (NULL: none), and its clocks now. */
 const struct sla_policy *engine_ticket_sla(const struct engine *,
 	    const struct ticket *);
@@ -615,18 +623,20 @@ size_t	engine_ticket_count(const struct engine *);
 
 /* Agents. */
 int	engine_agent_add(struct engine *, hl_ms, const struct actor *,
-	    const char *name, const struct agent_update *, char *err);
+	    const char *name, const struct agent_update *, char *err,
+	    size_t errlen);
 int	engine_agent_update(struct engine *, hl_ms, const struct actor *,
-	    const char *name, const struct agent_update *, char *err);
+	    const char *name, const struct agent_update *, char *err,
+	    size_t errlen);
 int	engine_agent_delete(struct engine *, hl_ms, const struct actor *,
-	    const char *name, char *err);
+	    const char *name, char *err, size_t errlen);
 const struct agent *engine_agent_get(const struct engine *, const char *);
 int	engine_agent_ready(struct engine *, hl_ms, const struct actor *,
-	    const char *name, char *err);
+	    const char *name, char *err, size_t errlen);
 int	engine_agent_break(struct engine *, hl_ms, const struct actor *,
-	    const char *name, const char *reason, char *err);
+	    const char *name, const char *reason, char *err, size_t errlen);
 int	engine_agent_logout(struct engine *, hl_ms, const struct actor *,
-	    const char *name, char *err);
+	    const char *name, char *err, size_t errlen);
 /*
  * Presence apart from the connection. attach: a desk of the agent
  * authenticated: an absent agent is attached (agent.attached); one within
@@ -657,7 +667,8 @@ int	engine_agent_spell(const struct engine *, const char *name,
 
 /* Customers. */
 int	engine_customer_set(struct engine *, hl_ms, const struct actor *,
-	    const char *id, const struct customer_update *, char *err);
+	    const char *id, const struct customer_update *, char *err,
+	    size_t errlen);
 const struct customer *engine_customer_get(const struct engine *,
 	    const char *id);
 /* Repeat contact now: the customer's latest ticket was opened within the

@@ -286,9 +286,10 @@ void	*eng_alloc(size_t);
 char	*eng_strdup(const char *);
 void	 eng_free_str(char *);
 extern char eng_empty[];
-void	 eng_err(char *err, const char *fmt, ...)
-	    __attribute__((format(printf, 2, 3)));
-int	 eng_name_ok(const char *, const char *what, char *err);
+/* The reason into err (errlen bytes); err NULL (errlen 0): none wanted. */
+void	 eng_err(char *err, size_t errlen, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+int	 eng_name_ok(const char *, const char *what, char *err, size_t errlen);
 int	 eng_name_stored_ok(const char *);
 const char *eng_actor(const struct actor *);
 struct queue *eng_queue(const struct engine *, const char *);
@@ -361,13 +362,13 @@ bool	 route_step_applies(const struct ticket_private *,
 
 /* The ticket, after the clock moves to now; NULL with err if none. */
 struct ticket_private *ticket_find(struct engine *, hl_ms now, uint64_t,
-	    char *err);
+	    char *err, size_t errlen);
 /* ENGINE_OK if the actor may act on t as how (P_*) says, else NOPERM. */
 int	 ticket_perm(const struct actor *, const struct ticket_private *,
-	    int how, char *err);
+	    int how, char *err, size_t errlen);
 /* ENGINE_BADSTATE, err saying t's state and the wanted one. */
 int	 ticket_state_err(const struct ticket_private *, const char *want,
-	    char *err);
+	    char *err, size_t errlen);
 struct ticket_private *ticket_alloc(struct engine *, struct queue *,
 	    struct customer_private *, const char *tier, hl_ms created);
 void	 ticket_emit_created(struct engine *, hl_ms, const char *actor,
@@ -384,7 +385,8 @@ void	 ticket_move(struct engine *, struct ticket_private *, struct queue *,
 	    hl_ms, const char *actor, const char *reason);
 
 /* sla.c */
-int	 sla_check_config(const struct engine_config *, char *err);
+int	 sla_check_config(const struct engine_config *, char *err,
+	    size_t errlen);
 void	 sla_set_config(struct engine *, const struct engine_config *);
 void	 sla_queue_bind(struct engine *, struct queue *);
 const struct sla_policy *sla_policy(const struct ticket_private *);
@@ -423,7 +425,8 @@ void	 sl_remap(struct engine *);
 void	 sl_free(struct queue *);
 
 /* followup.c: satisfaction follow-ups (scheduled tickets). */
-int	 followup_check_config(const struct engine_config *, char *err);
+int	 followup_check_config(const struct engine_config *, char *err,
+	    size_t errlen);
 void	 followup_set_config(struct engine *, const struct engine_config *);
 void	 followup_resolved(struct engine *, struct ticket_private *, hl_ms);
 void	 followup_due(struct engine *, struct ticket_private *, hl_ms);
@@ -431,7 +434,8 @@ void	 followup_cancel(struct engine *, struct ticket_private *, hl_ms,
 	    const char *actor);
 
 /* insight.c: repeat contacts and complaint counts. */
-int	 insight_check_config(const struct engine_config *, char *err);
+int	 insight_check_config(const struct engine_config *, char *err,
+	    size_t errlen);
 void	 insight_set_config(struct engine *, const struct engine_config *);
 void	 insight_opened(struct engine *, struct ticket_private *, hl_ms);
 void	 insight_queued(struct engine *, struct ticket_private *);

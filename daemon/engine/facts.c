@@ -112,14 +112,15 @@ engine_agent_spell(const struct engine *e, const char *name,
  */
 static int
 rate_perm(struct engine *e, const struct actor *ac, const struct ticket *t,
-    char *err)
+    char *err, size_t errlen)
 {
 	struct ticket_private	*f;
 
 	if (ac == NULL)
 		return (ENGINE_OK);
 	if (strcmp(t->agent, ac->name) == 0) {
-		eng_err(err, "ticket %llu was handled by %s, who may not rate "
+		eng_err(err, errlen,
+		    "ticket %llu was handled by %s, who may not rate "
 		    "it", (unsigned long long)t->id, ac->name);
 		return (ENGINE_NOPERM);
 	}
@@ -129,7 +130,8 @@ rate_perm(struct engine *e, const struct actor *ac, const struct ticket *t,
 	if (f == NULL || strcmp(f->t.agent, ac->name) != 0 ||
 	    (f->t.state != TICKET_ACTIVE && f->t.state != TICKET_PENDING &&
 	    f->t.state != TICKET_RESOLVED)) {
-		eng_err(err, "ticket %llu: an agent rates only the ticket whose "
+		eng_err(err, errlen,
+		    "ticket %llu: an agent rates only the ticket whose "
 		    "follow-up call they make", (unsigned long long)t->id);
 		return (ENGINE_NOPERM);
 	}
@@ -139,7 +141,7 @@ rate_perm(struct engine *e, const struct actor *ac, const struct ticket *t,
 int
 engine_ticket_rate(struct engine *e, hl_ms now, const struct actor *ac,
     uint64_t id, int score, const char *comment, struct ticket *stored,
-    char *err)
+    char *err, size_t errlen)
 {
 	struct ticket_private	*p;
 	struct ticket		*t;
@@ -151,27 +153,30 @@ engine_ticket_rate(struct engine *e, hl_ms now, const struct actor *ac,
 	t = p != NULL ? &p->t : stored != NULL && stored->id == id ? stored :
 	    NULL;
 	if (t == NULL) {
-		eng_err(err, "no such ticket %llu", (unsigned long long)id);
+		eng_err(err, errlen, "no such ticket %llu",
+		    (unsigned long long)id);
 		return (ENGINE_NOTFOUND);
 	}
-	if ((rc = rate_perm(e, ac, t, err)) != ENGINE_OK)
+	if ((rc = rate_perm(e, ac, t, err, errlen)) != ENGINE_OK)
 		return (rc);
 	if (score < CSAT_MIN || score > CSAT_MAX) {
-		eng_err(err, "score %d out of range %d-%d", score, CSAT_MIN,
-		    CSAT_MAX);
+		eng_err(err, errlen, "score %d out of range %d-%d", score,
+		    CSAT_MIN, CSAT_MAX);
 		return (ENGINE_ERR);
 	}
 	if (comment != NULL && strlen(comment) > CSAT_COMMENT_MAX) {
-		eng_err(err, "comment longer than %d bytes", CSAT_COMMENT_MAX);
+		eng_err(err, errlen, "comment longer than %d bytes",
+		    CSAT_COMMENT_MAX);
 		return (ENGINE_ERR);
 	}
 	if (t->state != TICKET_RESOLVED && t->state != TICKET_CLOSED) {
-		eng_err(err, "ticket %llu is %s, not resolved or closed",
+		eng_err(err, errlen,
+		    "ticket %llu is %s, not resolved or closed",
 		    (unsigned long long)id, ticket_state_name(t->state));
 		return (ENGINE_BADSTATE);
 	}
 	if (t->csat != 0) {
-		eng_err(err, "ticket %llu is already rated (score %d)",
+		eng_err(err, errlen, "ticket %llu is already rated (score %d)",
 		    (unsigned long long)id, t->csat);
 		return (ENGINE_BADSTATE);
 	}

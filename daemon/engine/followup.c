@@ -38,19 +38,20 @@ followup_terminated(const char *s, size_t len)
 
 static int
 followup_check_list(const struct followup_rule *r, const char (*v)[
-    ENGINE_NAME_MAX], int n, const char *what, char *err)
+    ENGINE_NAME_MAX], int n, const char *what, char *err, size_t errlen)
 {
 	int	i;
 
 	if (n < 0 || n > ENGINE_MAX_DISPOSITIONS) {
-		eng_err(err, "followup %s: 0 to %d %s", r->name,
+		eng_err(err, errlen, "followup %s: 0 to %d %s", r->name,
 		    ENGINE_MAX_DISPOSITIONS, what);
 		return (-1);
 	}
 	for (i = 0; i < n; i++) {
 		if (!followup_terminated(v[i], ENGINE_NAME_MAX) ||
 		    v[i][0] == '\0') {
-			eng_err(err, "followup %s: bad %s", r->name, what);
+			eng_err(err, errlen, "followup %s: bad %s", r->name,
+			    what);
 			return (-1);
 		}
 	}
@@ -58,27 +59,30 @@ followup_check_list(const struct followup_rule *r, const char (*v)[
 }
 
 static int
-followup_check_rule(const struct engine_config *cfg, int k, char *err)
+followup_check_rule(const struct engine_config *cfg, int k, char *err,
+    size_t errlen)
 {
 	const struct followup_rule	*r = &cfg->followups[k];
 	int				 i, j;
 
-	if (eng_name_ok(r->name, "followup name", err) != 0)
+	if (eng_name_ok(r->name, "followup name", err, errlen) != 0)
 		return (-1);
 	for (i = 0; i < k; i++) {
 		if (strcmp(cfg->followups[i].name, r->name) == 0) {
-			eng_err(err, "followup %s defined twice", r->name);
+			eng_err(err, errlen, "followup %s defined twice",
+			    r->name);
 			return (-1);
 		}
 	}
 	if (r->ntiers < 0 || r->ntiers > ENGINE_MAX_TIERS ||
 	    (r->segments & ~((1u << SEGMENT_ENTERPRISE) * 2 - 1)) != 0) {
-		eng_err(err, "followup %s: bad tiers or segments", r->name);
+		eng_err(err, errlen, "followup %s: bad tiers or segments",
+		    r->name);
 		return (-1);
 	}
 	if (r->ntiers == 0 && r->segments == 0) {
-		eng_err(err, "followup %s: names no tier and no segment",
-		    r->name);
+		eng_err(err, errlen,
+		    "followup %s: names no tier and no segment", r->name);
 		return (-1);
 	}
 	for (i = 0; i < r->ntiers; i++) {
@@ -88,14 +92,14 @@ followup_check_rule(const struct engine_config *cfg, int k, char *err)
 				break;
 		}
 		if (j == cfg->ntiers) {
-			eng_err(err, "followup %s: unknown tier %.64s",
+			eng_err(err, errlen, "followup %s: unknown tier %.64s",
 			    r->name, r->tiers[i]);
 			return (-1);
 		}
 	}
 	if (followup_check_list(r, r->only, r->nonly, "dispositions",
-	    err) != 0 || followup_check_list(r, r->skip, r->nskip,
-	    "skip_dispositions", err) != 0)
+	    err, errlen) != 0 || followup_check_list(r, r->skip, r->nskip,
+	    "skip_dispositions", err, errlen) != 0)
 		return (-1);
 	for (j = 0; j < cfg->nqueues; j++) {
 		if (followup_terminated(r->queue, ENGINE_NAME_MAX) &&
@@ -103,14 +107,15 @@ followup_check_rule(const struct engine_config *cfg, int k, char *err)
 			break;
 	}
 	if (j == cfg->nqueues) {
-		eng_err(err, "followup %s: unknown queue %.64s", r->name,
-		    r->queue);
+		eng_err(err, errlen, "followup %s: unknown queue %.64s",
+		    r->name, r->queue);
 		return (-1);
 	}
 	if (r->delay < 0 || r->delay > FOLLOWUP_DELAY_MAX ||
 	    !followup_terminated(r->subject, sizeof r->subject) ||
 	    r->priority < -PRIORITY_MAX || r->priority > PRIORITY_MAX) {
-		eng_err(err, "followup %s: delay, subject or priority out of "
+		eng_err(err, errlen,
+		    "followup %s: delay, subject or priority out of "
 		    "range", r->name);
 		return (-1);
 	}
@@ -118,17 +123,18 @@ followup_check_rule(const struct engine_config *cfg, int k, char *err)
 }
 
 int
-followup_check_config(const struct engine_config *cfg, char *err)
+followup_check_config(const struct engine_config *cfg, char *err, size_t errlen)
 {
 	int	k;
 
 	if (cfg->nfollowups < 0 || cfg->nfollowups > ENGINE_MAX_FOLLOWUPS ||
 	    (cfg->nfollowups > 0 && cfg->followups == NULL)) {
-		eng_err(err, "0 to %d followup rules", ENGINE_MAX_FOLLOWUPS);
+		eng_err(err, errlen, "0 to %d followup rules",
+		    ENGINE_MAX_FOLLOWUPS);
 		return (-1);
 	}
 	for (k = 0; k < cfg->nfollowups; k++) {
-		if (followup_check_rule(cfg, k, err) != 0)
+		if (followup_check_rule(cfg, k, err, errlen) != 0)
 			return (-1);
 	}
 	return (0);

@@ -17,14 +17,16 @@
 #define REPEAT_WINDOW_MAX	(100LL * 365 * 86400 * 1000)
 
 int
-insight_check_config(const struct engine_config *cfg, char *err)
+insight_check_config(const struct engine_config *cfg, char *err, size_t errlen)
 {
 	if (cfg->repeat_window < 0 || cfg->repeat_window > REPEAT_WINDOW_MAX) {
-		eng_err(err, "repeat_window out of range (0 to 100 years)");
+		eng_err(err, errlen,
+		    "repeat_window out of range (0 to 100 years)");
 		return (-1);
 	}
 	if (cfg->complaints_queue != NULL && *cfg->complaints_queue != '\0' &&
-	    eng_name_ok(cfg->complaints_queue, "complaints queue", err) != 0)
+	    eng_name_ok(cfg->complaints_queue, "complaints queue", err,
+	    errlen) != 0)
 		return (-1);
 	return (0);
 }

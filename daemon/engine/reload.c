@@ -9,30 +9,32 @@
 #include "engine_internal.h"
 
 static int
-check_queue(const struct engine_config *cfg, int i, char *err)
+check_queue(const struct engine_config *cfg, int i, char *err, size_t errlen)
 {
 	const struct queue_def	*q = &cfg->queues[i];
 	int			 k;
 
-	if (eng_name_ok(q->name, "queue name", err) != 0)
+	if (eng_name_ok(q->name, "queue name", err, errlen) != 0)
 		return (-1);
 	for (k = 0; k < i; k++) {
 		if (strcmp(cfg->queues[k].name, q->name) == 0) {
-			eng_err(err, "queue %s defined twice", q->name);
+			eng_err(err, errlen, "queue %s defined twice", q->name);
 			return (-1);
 		}
 	}
 	if (strategy_name(q->strategy)[0] == 'u') {
-		eng_err(err, "queue %s: bad strategy", q->name);
+		eng_err(err, errlen, "queue %s: bad strategy", q->name);
 		return (-1);
 	}
 	if (q->offer_timeout <= 0 || q->wrapup < 0 || q->max_missed < 0) {
-		eng_err(err, "queue %s: offer_timeout must be > 0, wrapup "
+		eng_err(err, errlen,
+		    "queue %s: offer_timeout must be > 0, wrapup "
 		    "and max_missed >= 0", q->name);
 		return (-1);
 	}
 	if (memchr(q->overflow, '\0', sizeof q->overflow) == NULL) {
-		eng_err(err, "queue %s: overflow name too long", q->name);
+		eng_err(err, errlen, "queue %s: overflow name too long",
+		    q->name);
 		return (-1);
 	}
 	if (q->overflow[0] != '\0') {
@@ -41,7 +43,7 @@ check_queue(const struct engine_config *cfg, int i, char *err)
 				break;
 		}
 		if (k == cfg->nqueues || strcmp(q->overflow, q->name) == 0) {
-			eng_err(err, "queue %s: bad overflow queue %s",
+			eng_err(err, errlen, "queue %s: bad overflow queue %s",
 			    q->name, q->overflow);
 			return (-1);
 		}
@@ -50,58 +52,64 @@ check_queue(const struct engine_config *cfg, int i, char *err)
 }
 
 static int
-check_tier(const struct engine_config *cfg, int i, char *err)
+check_tier(const struct engine_config *cfg, int i, char *err, size_t errlen)
 {
 	const struct tier_def	*t = &cfg->tiers[i];
 	const struct ladder_step *s;
 	int			 k;
 
-	if (eng_name_ok(t->name, "tier name", err) != 0)
+	if (eng_name_ok(t->name, "tier name", err, errlen) != 0)
 		return (-1);
 	for (k = 0; k < i; k++) {
 		if (strcmp(cfg->tiers[k].name, t->name) == 0) {
-			eng_err(err, "tier %s defined twice", t->name);
+			eng_err(err, errlen, "tier %s defined twice", t->name);
 			return (-1);
 		}
 	}
 	if (t->nsteps < 1 || t->nsteps > ENGINE_MAX_STEPS) {
-		eng_err(err, "tier %s: 1 to %d ladder steps", t->name,
+		eng_err(err, errlen, "tier %s: 1 to %d ladder steps", t->name,
 		    ENGINE_MAX_STEPS);
 		return (-1);
 	}
 	if (t->base_priority < -1000000 || t->base_priority > 1000000) {
-		eng_err(err, "tier %s: base priority out of range", t->name);
+		eng_err(err, errlen, "tier %s: base priority out of range",
+		    t->name);
 		return (-1);
 	}
 	for (k = 0; k < t->nsteps; k++) {
 		s = &t->steps[k];
 		if (s->kind != STEP_MANAGER && s->kind != STEP_GROUP &&
 		    s->kind != STEP_SKILLED) {
-			eng_err(err, "tier %s: bad step %d", t->name, k);
+			eng_err(err, errlen, "tier %s: bad step %d", t->name,
+			    k);
 			return (-1);
 		}
 		if (s->kind == STEP_GROUP &&
-		    eng_name_ok(s->group, "ladder group name", err) != 0)
+		    eng_name_ok(s->group, "ladder group name", err,
+		    errlen) != 0)
 			return (-1);
 		if (s->duration < 0) {
-			eng_err(err, "tier %s: negative step duration",
+			eng_err(err, errlen, "tier %s: negative step duration",
 			    t->name);
 			return (-1);
 		}
 		if (s->cond != STEP_ALWAYS && s->cond != STEP_IF_REPEAT &&
 		    s->cond != STEP_IF_COMPLAINTS) {
-			eng_err(err, "tier %s: bad condition on step %d",
+			eng_err(err, errlen,
+			    "tier %s: bad condition on step %d",
 			    t->name, k + 1);
 			return (-1);
 		}
 		if (s->cond == STEP_IF_COMPLAINTS &&
 		    (s->cond_min < 1 || s->cond_min > 1000000)) {
-			eng_err(err, "tier %s: step %d: complaints must be "
+			eng_err(err, errlen,
+			    "tier %s: step %d: complaints must be "
 			    "1 to 1000000", t->name, k + 1);
 			return (-1);
 		}
 		if (s->cond != STEP_ALWAYS && k == t->nsteps - 1) {
-			eng_err(err, "tier %s: the last ladder step applies "
+			eng_err(err, errlen,
+			    "tier %s: the last ladder step applies "
 			    "to every ticket (no condition)", t->name);
 			return (-1);
 		}
@@ -111,31 +119,31 @@ check_tier(const struct engine_config *cfg, int i, char *err)
 
 /* Validate a configuration without applying it. */
 int
-engine_check_config(const struct engine_config *cfg, char *err)
+engine_check_config(const struct engine_config *cfg, char *err, size_t errlen)
 {
 	int	i;
 
 	if (cfg == NULL || cfg->tiers == NULL || cfg->ntiers < 1 ||
 	    cfg->ntiers > MAX_TIERS) {
-		eng_err(err, "1 to %d tiers required", MAX_TIERS);
+		eng_err(err, errlen, "1 to %d tiers required", MAX_TIERS);
 		return (ENGINE_ERR);
 	}
 	if (cfg->nqueues < 0 || (cfg->nqueues > 0 && cfg->queues == NULL) ||
 	    cfg->reject_cooldown < 0) {
-		eng_err(err, "bad queue list or reject cooldown");
+		eng_err(err, errlen, "bad queue list or reject cooldown");
 		return (ENGINE_ERR);
 	}
 	for (i = 0; i < cfg->ntiers; i++) {
-		if (check_tier(cfg, i, err) != 0)
+		if (check_tier(cfg, i, err, errlen) != 0)
 			return (ENGINE_ERR);
 	}
 	for (i = 0; i < cfg->nqueues; i++) {
-		if (check_queue(cfg, i, err) != 0)
+		if (check_queue(cfg, i, err, errlen) != 0)
 			return (ENGINE_ERR);
 	}
-	if (sla_check_config(cfg, err) != 0 ||
-	    followup_check_config(cfg, err) != 0 ||
-	    insight_check_config(cfg, err) != 0)
+	if (sla_check_config(cfg, err, errlen) != 0 ||
+	    followup_check_config(cfg, err, errlen) != 0 ||
+	    insight_check_config(cfg, err, errlen) != 0)
 		return (ENGINE_ERR);
 	return (ENGINE_OK);
 }
@@ -183,7 +191,7 @@ eng_unfile_all(struct engine *e)
  */
 int
 engine_reconfigure(struct engine *e, const struct engine_config *cfg,
-    char *err)
+    char *err, size_t errlen)
 {
 	struct queue		*q, **old;
 	struct ticket_private	*t;
@@ -192,7 +200,7 @@ engine_reconfigure(struct engine *e, const struct engine_config *cfg,
 	int			 k, nold, j, oldstep;
 	char			 buf[ENGINE_NAME_MAX + 16];
 
-	if (engine_check_config(cfg, err) != ENGINE_OK)
+	if (engine_check_config(cfg, err, errlen) != ENGINE_OK)
 		return (ENGINE_ERR);
 	sla_reconfigure_begin(e, cfg);
 	eng_unfile_all(e);

@@ -590,7 +590,7 @@ sla_reconfigure_end(struct engine *e)
 /* TICKET ESCALATE: supervisors and admins, on open tickets. */
 int
 engine_ticket_escalate(struct engine *e, hl_ms now, const struct actor *ac,
-    uint64_t id, const char *reason, char *err)
+    uint64_t id, const char *reason, char *err, size_t errlen)
 {
 	struct ticket_private	*t;
 	const char		*mgr;
@@ -598,16 +598,18 @@ engine_ticket_escalate(struct engine *e, hl_ms now, const struct actor *ac,
 
 	eng_clock(e, now);
 	if ((t = eng_ticket(e, id)) == NULL) {
-		eng_err(err, "no such ticket %llu", (unsigned long long)id);
+		eng_err(err, errlen, "no such ticket %llu",
+		    (unsigned long long)id);
 		return (ENGINE_NOTFOUND);
 	}
 	if (ac != NULL && (ac->role & ROLE_MANAGE) == 0) {
-		eng_err(err, "only supervisors may escalate ticket %llu",
+		eng_err(err, errlen,
+		    "only supervisors may escalate ticket %llu",
 		    (unsigned long long)id);
 		return (ENGINE_NOPERM);
 	}
 	if (!sla_open(t)) {
-		eng_err(err, "ticket %llu is %s, not open",
+		eng_err(err, errlen, "ticket %llu is %s, not open",
 		    (unsigned long long)id, ticket_state_name(t->t.state));
 		return (ENGINE_BADSTATE);
 	}

@@ -50,18 +50,20 @@ cfg_calendar(const struct calendar *v, int n, const char *name)
 }
 
 static int
-check_zone(const struct calendar *c, char *err)
+check_zone(const struct calendar *c, char *err, size_t errlen)
 {
 	const struct cal_zone	*z = &c->zone;
 	size_t			 i;
 
 	if (z->n > 0 && (z->at_ms == NULL || z->offset_s == NULL)) {
-		eng_err(err, "calendar %s: zone without transitions", c->name);
+		eng_err(err, errlen, "calendar %s: zone without transitions",
+		    c->name);
 		return (-1);
 	}
 	for (i = 1; i < z->n; i++) {
 		if (z->at_ms[i] <= z->at_ms[i - 1]) {
-			eng_err(err, "calendar %s: zone transitions out of "
+			eng_err(err, errlen,
+			    "calendar %s: zone transitions out of "
 			    "order", c->name);
 			return (-1);
 		}
@@ -70,14 +72,15 @@ check_zone(const struct calendar *c, char *err)
 }
 
 static int
-check_hours(const struct calendar *c, char *err)
+check_hours(const struct calendar *c, char *err, size_t errlen)
 {
 	const struct cal_span	*s;
 	int			 wd, i, open = 0;
 
 	for (wd = 0; wd < 7; wd++) {
 		if (c->nspans[wd] < 0 || c->nspans[wd] > CAL_MAX_SPANS) {
-			eng_err(err, "calendar %s: bad span count", c->name);
+			eng_err(err, errlen, "calendar %s: bad span count",
+			    c->name);
 			return (-1);
 		}
 		for (i = 0; i < c->nspans[wd]; i++) {
@@ -85,7 +88,8 @@ check_hours(const struct calendar *c, char *err)
 			if (s->start_min < 0 || s->start_min >= s->end_min ||
 			    s->end_min > 1440 || (i > 0 &&
 			    s->start_min < c->week[wd][i - 1].end_min)) {
-				eng_err(err, "calendar %s: bad or unsorted "
+				eng_err(err, errlen,
+				    "calendar %s: bad or unsorted "
 				    "span", c->name);
 				return (-1);
 			}
@@ -93,69 +97,74 @@ check_hours(const struct calendar *c, char *err)
 		}
 	}
 	if (!c->always_open && open == 0) {
-		eng_err(err, "calendar %s is never open", c->name);
+		eng_err(err, errlen, "calendar %s is never open", c->name);
 		return (-1);
 	}
 	if (c->nyearly < 0 || c->nyearly > CAL_MAX_YEARLY ||
 	    c->noneoff < 0 || c->noneoff > CAL_MAX_ONEOFF) {
-		eng_err(err, "calendar %s: bad holiday count", c->name);
+		eng_err(err, errlen, "calendar %s: bad holiday count", c->name);
 		return (-1);
 	}
 	return (0);
 }
 
 static int
-check_calendar(const struct engine_config *cfg, int i, char *err)
+check_calendar(const struct engine_config *cfg, int i, char *err, size_t errlen)
 {
 	const struct calendar	*c = &cfg->calendars[i];
 	int			 k;
 
 	if (memchr(c->name, '\0', sizeof c->name) == NULL ||
-	    eng_name_ok(c->name, "calendar name", err) != 0)
+	    eng_name_ok(c->name, "calendar name", err, errlen) != 0)
 		return (-1);
 	for (k = 0; k < i; k++) {
 		if (strcmp(cfg->calendars[k].name, c->name) == 0) {
-			eng_err(err, "calendar %s defined twice", c->name);
+			eng_err(err, errlen, "calendar %s defined twice",
+			    c->name);
 			return (-1);
 		}
 	}
-	return (check_zone(c, err) != 0 || check_hours(c, err) != 0 ? -1 : 0);
+	return (check_zone(c, err, errlen) != 0 || check_hours(c, err,
+	    errlen) != 0 ? -1 : 0);
 }
 
 static int
 check_step(const struct engine_config *cfg, const struct sla_policy *p,
-    int i, char *err)
+    int i, char *err, size_t errlen)
 {
 	const struct sla_step	*s = &p->steps[i];
 	hl_ms			 target;
 
 	if (s->clock != SLA_ANSWER && s->clock != SLA_RESOLVE) {
-		eng_err(err, "sla %s: step %d: bad clock", p->tier, i);
+		eng_err(err, errlen, "sla %s: step %d: bad clock", p->tier, i);
 		return (-1);
 	}
 	target = s->clock == SLA_ANSWER ? p->answer : p->resolve;
 	if (s->percent < 0 || s->percent > SLA_PERCENT_MAX ||
 	    (s->percent > 0 && target == 0) ||
 	    (s->percent == 0 && (s->after <= 0 || s->after > SLA_TARGET_MAX))) {
-		eng_err(err, "sla %s: step %d: needs 1-%d%% of a clock with a "
+		eng_err(err, errlen,
+		    "sla %s: step %d: needs 1-%d%% of a clock with a "
 		    "target, or a delay > 0", p->tier, i, SLA_PERCENT_MAX);
 		return (-1);
 	}
 	if (s->actions == 0 || (s->actions & ~(SLA_NOTIFY | SLA_BOOST |
 	    SLA_OVERFLOW | SLA_PAGE)) != 0) {
-		eng_err(err, "sla %s: step %d: bad actions", p->tier, i);
+		eng_err(err, errlen, "sla %s: step %d: bad actions", p->tier,
+		    i);
 		return (-1);
 	}
 	if ((s->actions & SLA_BOOST) &&
 	    (s->boost < 1 || s->boost > PRIORITY_MAX)) {
-		eng_err(err, "sla %s: step %d: boost must be 1-%d", p->tier, i,
-		    PRIORITY_MAX);
+		eng_err(err, errlen, "sla %s: step %d: boost must be 1-%d",
+		    p->tier, i, PRIORITY_MAX);
 		return (-1);
 	}
 	if ((s->actions & SLA_OVERFLOW) &&
 	    (memchr(s->overflow, '\0', sizeof s->overflow) == NULL ||
 	    !cfg_has_queue(cfg, s->overflow))) {
-		eng_err(err, "sla %s: step %d: unknown overflow queue %.*s",
+		eng_err(err, errlen,
+		    "sla %s: step %d: unknown overflow queue %.*s",
 		    p->tier, i, ENGINE_NAME_MAX - 1, s->overflow);
 		return (-1);
 	}
@@ -163,7 +172,7 @@ check_step(const struct engine_config *cfg, const struct sla_policy *p,
 }
 
 static int
-check_policy(const struct engine_config *cfg, int i, char *err)
+check_policy(const struct engine_config *cfg, int i, char *err, size_t errlen)
 {
 	const struct sla_policy	*p = &cfg->slas[i];
 	int			 k;
@@ -171,39 +180,42 @@ check_policy(const struct engine_config *cfg, int i, char *err)
 	if (memchr(p->tier, '\0', sizeof p->tier) == NULL ||
 	    memchr(p->queue, '\0', sizeof p->queue) == NULL ||
 	    !cfg_has_tier(cfg, p->tier)) {
-		eng_err(err, "sla: unknown tier %.*s", ENGINE_NAME_MAX - 1,
-		    p->tier);
+		eng_err(err, errlen, "sla: unknown tier %.*s",
+		    ENGINE_NAME_MAX - 1, p->tier);
 		return (-1);
 	}
 	if (p->queue[0] != '\0' && !cfg_has_queue(cfg, p->queue)) {
-		eng_err(err, "sla %s: unknown queue %s", p->tier, p->queue);
+		eng_err(err, errlen, "sla %s: unknown queue %s", p->tier,
+		    p->queue);
 		return (-1);
 	}
 	for (k = 0; k < i; k++) {
 		if (strcmp(cfg->slas[k].tier, p->tier) == 0 &&
 		    strcmp(cfg->slas[k].queue, p->queue) == 0) {
-			eng_err(err, "sla %s%s%s defined twice", p->tier,
+			eng_err(err, errlen, "sla %s%s%s defined twice",
+			    p->tier,
 			    p->queue[0] != '\0' ? " in queue " : "", p->queue);
 			return (-1);
 		}
 	}
 	if (p->answer < 0 || p->answer > SLA_TARGET_MAX || p->resolve < 0 ||
 	    p->resolve > SLA_TARGET_MAX) {
-		eng_err(err, "sla %s: targets must be 0 (none) to a century",
-		    p->tier);
+		eng_err(err, errlen,
+		    "sla %s: targets must be 0 (none) to a century", p->tier);
 		return (-1);
 	}
 	if (p->warning < 1 || p->warning > 100) {
-		eng_err(err, "sla %s: warning must be 1-100%%", p->tier);
+		eng_err(err, errlen, "sla %s: warning must be 1-100%%",
+		    p->tier);
 		return (-1);
 	}
 	if (p->nsteps < 0 || p->nsteps > ENGINE_MAX_SLA_STEPS) {
-		eng_err(err, "sla %s: 0 to %d escalation steps", p->tier,
-		    ENGINE_MAX_SLA_STEPS);
+		eng_err(err, errlen, "sla %s: 0 to %d escalation steps",
+		    p->tier, ENGINE_MAX_SLA_STEPS);
 		return (-1);
 	}
 	for (k = 0; k < p->nsteps; k++) {
-		if (check_step(cfg, p, k, err) != 0)
+		if (check_step(cfg, p, k, err, errlen) != 0)
 			return (-1);
 	}
 	return (0);
@@ -211,7 +223,7 @@ check_policy(const struct engine_config *cfg, int i, char *err)
 
 /* Calendars, the queues' calendar names, and the policies. */
 int
-sla_check_config(const struct engine_config *cfg, char *err)
+sla_check_config(const struct engine_config *cfg, char *err, size_t errlen)
 {
 	const struct queue_def	*q;
 	int			 i;
@@ -219,11 +231,12 @@ sla_check_config(const struct engine_config *cfg, char *err)
 	if (cfg->ncalendars < 0 || (cfg->ncalendars > 0 &&
 	    cfg->calendars == NULL) || cfg->nslas < 0 ||
 	    (cfg->nslas > 0 && cfg->slas == NULL) || cfg->short_abandon < 0) {
-		eng_err(err, "bad calendar or SLA list, or short_abandon");
+		eng_err(err, errlen,
+		    "bad calendar or SLA list, or short_abandon");
 		return (-1);
 	}
 	for (i = 0; i < cfg->ncalendars; i++) {
-		if (check_calendar(cfg, i, err) != 0)
+		if (check_calendar(cfg, i, err, errlen) != 0)
 			return (-1);
 	}
 	for (i = 0; i < cfg->nqueues; i++) {
@@ -231,13 +244,13 @@ sla_check_config(const struct engine_config *cfg, char *err)
 		if (memchr(q->calendar, '\0', sizeof q->calendar) == NULL ||
 		    (q->calendar[0] != '\0' && cfg_calendar(cfg->calendars,
 		    cfg->ncalendars, q->calendar) == NULL)) {
-			eng_err(err, "queue %s: unknown calendar %.*s",
+			eng_err(err, errlen, "queue %s: unknown calendar %.*s",
 			    q->name, ENGINE_NAME_MAX - 1, q->calendar);
 			return (-1);
 		}
 	}
 	for (i = 0; i < cfg->nslas; i++) {
-		if (check_policy(cfg, i, err) != 0)
+		if (check_policy(cfg, i, err, errlen) != 0)
 			return (-1);
 	}
 	return (0);

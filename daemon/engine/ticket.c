@@ -16,19 +16,20 @@
 #define ID(t)		((unsigned long long)(t)->t.id)
 
 struct ticket_private *
-ticket_find(struct engine *e, hl_ms now, uint64_t id, char *err)
+ticket_find(struct engine *e, hl_ms now, uint64_t id, char *err, size_t errlen)
 {
 	struct ticket_private	*t;
 
 	eng_clock(e, now);
 	if ((t = eng_ticket(e, id)) == NULL)
-		eng_err(err, "no such ticket %llu", (unsigned long long)id);
+		eng_err(err, errlen, "no such ticket %llu",
+		    (unsigned long long)id);
 	return (t);
 }
 
 int
 ticket_perm(const struct actor *ac, const struct ticket_private *t, int how,
-    char *err)
+    char *err, size_t errlen)
 {
 	const char	*who = eng_actor(ac);
 
@@ -37,7 +38,8 @@ ticket_perm(const struct actor *ac, const struct ticket_private *t, int how,
 	if (ac->role == ROLE_INTEGRATION) {
 		if (how & P_INTEG)
 			return (ENGINE_OK);
-		eng_err(err, "integration %s may not do that to tickets", who);
+		eng_err(err, errlen,
+		    "integration %s may not do that to tickets", who);
 		return (ENGINE_NOPERM);
 	}
 	if (ac->role == ROLE_AGENT && how != P_MANAGE) {
@@ -48,18 +50,19 @@ ticket_perm(const struct actor *ac, const struct ticket_private *t, int how,
 			return (ENGINE_OK);
 	}
 	if (how == P_MANAGE)
-		eng_err(err, "only supervisors may do that to ticket %llu",
-		    ID(t));
+		eng_err(err, errlen,
+		    "only supervisors may do that to ticket %llu", ID(t));
 	else
-		eng_err(err, "ticket %llu is not offered to or held by %s",
-		    ID(t), who);
+		eng_err(err, errlen,
+		    "ticket %llu is not offered to or held by %s", ID(t), who);
 	return (ENGINE_NOPERM);
 }
 
 int
-ticket_state_err(const struct ticket_private *t, const char *want, char *err)
+ticket_state_err(const struct ticket_private *t, const char *want, char *err,
+    size_t errlen)
 {
-	eng_err(err, "ticket %llu is %s, not %s", ID(t),
+	eng_err(err, errlen, "ticket %llu is %s, not %s", ID(t),
 	    ticket_state_name(t->t.state), want);
 	return (ENGINE_BADSTATE);
 }
@@ -121,16 +124,16 @@ ticket_return(struct engine *e, struct ticket_private *t, hl_ms now,
 }
 
 static int
-ticket_check_attrs(const struct attr *v, int n, char *err)
+ticket_check_attrs(const struct attr *v, int n, char *err, size_t errlen)
 {
 	int	i;
 
 	if (n < 0 || (n > 0 && v == NULL)) {
-		eng_err(err, "bad attribute list");
+		eng_err(err, errlen, "bad attribute list");
 		return (-1);
 	}
 	for (i = 0; i < n; i++) {
-		if (eng_name_ok(v[i].key, "attribute name", err) != 0)
+		if (eng_name_ok(v[i].key, "attribute name", err, errlen) != 0)
 			return (-1);
 	}
 	return (0);
@@ -210,7 +213,7 @@ ticket_emit_created(struct engine *e, hl_ms now, const char *actor,
 
 int
 engine_ticket_create(struct engine *e, hl_ms now, const struct actor *ac,
-    const struct ticket_create *tc, uint64_t *id, char *err)
+    const struct ticket_create *tc, uint64_t *id, char *err, size_t errlen)
 {
 	struct ticket_private	*t;
 	struct customer_private	*c;
@@ -219,29 +222,29 @@ engine_ticket_create(struct engine *e, hl_ms now, const struct actor *ac,
 
 	eng_clock(e, now);
 	if (tc == NULL) {
-		eng_err(err, "no ticket");
+		eng_err(err, errlen, "no ticket");
 		return (ENGINE_ERR);
 	}
 	channel = tc->channel != NULL ? tc->channel : "voice";
-	if (eng_name_ok(tc->queue, "queue name", err) != 0 ||
-	    eng_name_ok(tc->customer, "customer id", err) != 0 ||
-	    ticket_check_attrs(tc->attrs, tc->nattrs, err) != 0)
+	if (eng_name_ok(tc->queue, "queue name", err, errlen) != 0 ||
+	    eng_name_ok(tc->customer, "customer id", err, errlen) != 0 ||
+	    ticket_check_attrs(tc->attrs, tc->nattrs, err, errlen) != 0)
 		return (ENGINE_ERR);
 	if ((q = eng_queue(e, tc->queue)) == NULL || q->retired) {
-		eng_err(err, "unknown queue %s", tc->queue);
+		eng_err(err, errlen, "unknown queue %s", tc->queue);
 		return (ENGINE_ERR);
 	}
 	if (tc->tier != NULL && eng_tier_index(e, tc->tier) < 0) {
-		eng_err(err, "unknown tier %s", tc->tier);
+		eng_err(err, errlen, "unknown tier %s", tc->tier);
 		return (ENGINE_ERR);
 	}
 	if (!engine_valid_channel(channel)) {
-		eng_err(err, "unknown channel %s", channel);
+		eng_err(err, errlen, "unknown channel %s", channel);
 		return (ENGINE_ERR);
 	}
 	if (tc->priority < -PRIORITY_MAX || tc->priority > PRIORITY_MAX) {
-		eng_err(err, "priority %d out of range -%d..%d", tc->priority,
-		    PRIORITY_MAX, PRIORITY_MAX);
+		eng_err(err, errlen, "priority %d out of range -%d..%d",
+		    tc->priority, PRIORITY_MAX, PRIORITY_MAX);
 		return (ENGINE_ERR);
 	}
 
@@ -280,7 +283,7 @@ engine_ticket_create(struct engine *e, hl_ms now, const struct actor *ac,
 
 int
 engine_ticket_accept(struct engine *e, hl_ms now, const struct actor *ac,
-    uint64_t id, char *err)
+    uint64_t id, char *err, size_t errlen)
 {
 	struct ticket_private	*t;
 	struct agent_private	*a;
@@ -289,12 +292,12 @@ engine_ticket_accept(struct engine *e, hl_ms now, const struct actor *ac,
 	bool			 first;
 	int			 rc;
 
-	if ((t = ticket_find(e, now, id, err)) == NULL)
+	if ((t = ticket_find(e, now, id, err, errlen)) == NULL)
 		return (ENGINE_NOTFOUND);
-	if ((rc = ticket_perm(ac, t, P_OWNER, err)) != ENGINE_OK)
+	if ((rc = ticket_perm(ac, t, P_OWNER, err, errlen)) != ENGINE_OK)
 		return (rc);
 	if (t->t.state != TICKET_OFFERED)
-		return (ticket_state_err(t, "offered", err));
+		return (ticket_state_err(t, "offered", err, errlen));
 	a = eng_agent(e, t->t.agent);
 	first = t->t.accepted_at == 0;
 	route_unfile(e, t, true);	/* answered: out of the age heap */
@@ -324,7 +327,7 @@ engine_ticket_accept(struct engine *e, hl_ms now, const struct actor *ac,
 
 int
 engine_ticket_reject(struct engine *e, hl_ms now, const struct actor *ac,
-    uint64_t id, const char *reason, char *err)
+    uint64_t id, const char *reason, char *err, size_t errlen)
 {
 	struct ticket_private	*t;
 	struct agent_private	*a;
@@ -332,12 +335,12 @@ engine_ticket_reject(struct engine *e, hl_ms now, const struct actor *ac,
 	char			 name[ENGINE_NAME_MAX];
 	int			 rc;
 
-	if ((t = ticket_find(e, now, id, err)) == NULL)
+	if ((t = ticket_find(e, now, id, err, errlen)) == NULL)
 		return (ENGINE_NOTFOUND);
-	if ((rc = ticket_perm(ac, t, P_OWNER, err)) != ENGINE_OK)
+	if ((rc = ticket_perm(ac, t, P_OWNER, err, errlen)) != ENGINE_OK)
 		return (rc);
 	if (t->t.state != TICKET_OFFERED)
-		return (ticket_state_err(t, "offered", err));
+		return (ticket_state_err(t, "offered", err, errlen));
 	memcpy(name, t->t.agent, sizeof name);
 	if ((a = eng_agent(e, name)) != NULL)
 		route_cool_add(e, t, a, now);
@@ -388,17 +391,18 @@ ticket_offer_due(struct engine *e, struct ticket_private *t, hl_ms now)
 
 int
 engine_ticket_note(struct engine *e, hl_ms now, const struct actor *ac,
-    uint64_t id, const char *text, char *err)
+    uint64_t id, const char *text, char *err, size_t errlen)
 {
 	struct ticket_private	*t;
 	int			 rc;
 
-	if ((t = ticket_find(e, now, id, err)) == NULL)
+	if ((t = ticket_find(e, now, id, err, errlen)) == NULL)
 		return (ENGINE_NOTFOUND);
-	if ((rc = ticket_perm(ac, t, P_OWNER | P_CREATOR, err)) != ENGINE_OK)
+	if ((rc = ticket_perm(ac, t, P_OWNER | P_CREATOR, err,
+	    errlen)) != ENGINE_OK)
 		return (rc);
 	if (text == NULL || *text == '\0') {
-		eng_err(err, "empty note");
+		eng_err(err, errlen, "empty note");
 		return (ENGINE_ERR);
 	}
 	ejson_begin(&e->json);
@@ -410,23 +414,23 @@ engine_ticket_note(struct engine *e, hl_ms now, const struct actor *ac,
 
 int
 engine_ticket_pending(struct engine *e, hl_ms now, const struct actor *ac,
-    uint64_t id, hl_ms until, char *err)
+    uint64_t id, hl_ms until, char *err, size_t errlen)
 {
 	struct ticket_private	*t;
 	struct agent_private	*a;
 	int			 rc;
 
-	if ((t = ticket_find(e, now, id, err)) == NULL)
+	if ((t = ticket_find(e, now, id, err, errlen)) == NULL)
 		return (ENGINE_NOTFOUND);
-	if ((rc = ticket_perm(ac, t, P_OWNER, err)) != ENGINE_OK)
+	if ((rc = ticket_perm(ac, t, P_OWNER, err, errlen)) != ENGINE_OK)
 		return (rc);
 	if (until < 0 || (until > 0 && until <= now)) {
-		eng_err(err, "pending until %lld is in the past",
+		eng_err(err, errlen, "pending until %lld is in the past",
 		    (long long)until);
 		return (ENGINE_ERR);
 	}
 	if (t->t.state != TICKET_ACTIVE)
-		return (ticket_state_err(t, "active", err));
+		return (ticket_state_err(t, "active", err, errlen));
 	ticket_set_state(e, t, TICKET_PENDING, now);
 	t->t.pending_until = until;
 	if (until > 0)
@@ -471,24 +475,24 @@ ticket_pending_due(struct engine *e, struct ticket_private *t, hl_ms now)
 
 int
 engine_ticket_resume(struct engine *e, hl_ms now, const struct actor *ac,
-    uint64_t id, char *err)
+    uint64_t id, char *err, size_t errlen)
 {
 	struct ticket_private	*t;
 	int			 rc;
 
-	if ((t = ticket_find(e, now, id, err)) == NULL)
+	if ((t = ticket_find(e, now, id, err, errlen)) == NULL)
 		return (ENGINE_NOTFOUND);
-	if ((rc = ticket_perm(ac, t, P_OWNER, err)) != ENGINE_OK)
+	if ((rc = ticket_perm(ac, t, P_OWNER, err, errlen)) != ENGINE_OK)
 		return (rc);
 	if (t->t.state != TICKET_PENDING)
-		return (ticket_state_err(t, "pending", err));
+		return (ticket_state_err(t, "pending", err, errlen));
 	ticket_resume(e, t, now, eng_actor(ac));
 	return (ENGINE_OK);
 }
 
 int
 engine_ticket_resolve(struct engine *e, hl_ms now, const struct actor *ac,
-    uint64_t id, const char *disposition, char *err)
+    uint64_t id, const char *disposition, char *err, size_t errlen)
 {
 	struct ticket_private	*t;
 	struct agent_private	*a;
@@ -497,15 +501,15 @@ engine_ticket_resolve(struct engine *e, hl_ms now, const struct actor *ac,
 	bool			 was_active, wrap = false;
 	int			 rc;
 
-	if ((t = ticket_find(e, now, id, err)) == NULL)
+	if ((t = ticket_find(e, now, id, err, errlen)) == NULL)
 		return (ENGINE_NOTFOUND);
-	if ((rc = ticket_perm(ac, t, P_OWNER, err)) != ENGINE_OK)
+	if ((rc = ticket_perm(ac, t, P_OWNER, err, errlen)) != ENGINE_OK)
 		return (rc);
 	if (t->t.state != TICKET_ACTIVE && t->t.state != TICKET_PENDING)
-		return (ticket_state_err(t, "active or pending", err));
+		return (ticket_state_err(t, "active or pending", err, errlen));
 	/* A name: follow-up rules and reports match it. */
 	if (disposition != NULL && *disposition != '\0' &&
-	    eng_name_ok(disposition, "disposition", err) != 0)
+	    eng_name_ok(disposition, "disposition", err, errlen) != 0)
 		return (ENGINE_ERR);
 	was_active = t->t.state == TICKET_ACTIVE;
 	tmr_cancel(&e->timers, &t->tm_state);
@@ -547,21 +551,21 @@ engine_ticket_resolve(struct engine *e, hl_ms now, const struct actor *ac,
 
 int
 engine_ticket_close(struct engine *e, hl_ms now, const struct actor *ac,
-    uint64_t id, char *err)
+    uint64_t id, char *err, size_t errlen)
 {
 	struct ticket_private	*t;
 	int			 rc;
 
-	if ((t = ticket_find(e, now, id, err)) == NULL)
+	if ((t = ticket_find(e, now, id, err, errlen)) == NULL)
 		return (ENGINE_NOTFOUND);
-	if ((rc = ticket_perm(ac, t, P_OWNER, err)) != ENGINE_OK)
+	if ((rc = ticket_perm(ac, t, P_OWNER, err, errlen)) != ENGINE_OK)
 		return (rc);
 	if (t->t.state == TICKET_SCHEDULED) {
 		followup_cancel(e, t, now, eng_actor(ac));
 		return (ENGINE_OK);
 	}
 	if (t->t.state != TICKET_RESOLVED)
-		return (ticket_state_err(t, "resolved", err));
+		return (ticket_state_err(t, "resolved", err, errlen));
 	ticket_set_state(e, t, TICKET_CLOSED, now);
 	t->t.priv = NULL;	/* copies taken during the event must not use it */
 	eng_emit_ticket(e, now, eng_actor(ac), EV_TICKET_CLOSED, t,
@@ -572,7 +576,7 @@ engine_ticket_close(struct engine *e, hl_ms now, const struct actor *ac,
 
 int
 engine_ticket_abandon(struct engine *e, hl_ms now, const struct actor *ac,
-    uint64_t id, char *err)
+    uint64_t id, char *err, size_t errlen)
 {
 	struct ticket_private	*t;
 	struct agent_private	*a = NULL;
@@ -581,13 +585,13 @@ engine_ticket_abandon(struct engine *e, hl_ms now, const struct actor *ac,
 	const char		*was;
 	int			 rc;
 
-	if ((t = ticket_find(e, now, id, err)) == NULL)
+	if ((t = ticket_find(e, now, id, err, errlen)) == NULL)
 		return (ENGINE_NOTFOUND);
-	if ((rc = ticket_perm(ac, t, P_OWNER | P_CREATOR | P_INTEG, err)) !=
-	    ENGINE_OK)
+	if ((rc = ticket_perm(ac, t, P_OWNER | P_CREATOR | P_INTEG, err,
+	    errlen)) != ENGINE_OK)
 		return (rc);
 	if (t->t.state != TICKET_QUEUED && t->t.state != TICKET_OFFERED)
-		return (ticket_state_err(t, "queued or offered", err));
+		return (ticket_state_err(t, "queued or offered", err, errlen));
 	was = ticket_state_name(t->t.state);
 	route_unfile(e, t, true);
 	if (t->t.state == TICKET_OFFERED &&
@@ -613,7 +617,7 @@ engine_ticket_abandon(struct engine *e, hl_ms now, const struct actor *ac,
 /* A new tier re-keys the ticket and restarts its ladder. */
 int
 engine_ticket_set_tier(struct engine *e, hl_ms now, const struct actor *ac,
-    uint64_t id, const char *tier, char *err)
+    uint64_t id, const char *tier, char *err, size_t errlen)
 {
 	struct ticket_private	*t;
 	char			 old[ENGINE_NAME_MAX];
@@ -621,12 +625,13 @@ engine_ticket_set_tier(struct engine *e, hl_ms now, const struct actor *ac,
 	bool			 queued;
 	int			 rc;
 
-	if ((t = ticket_find(e, now, id, err)) == NULL)
+	if ((t = ticket_find(e, now, id, err, errlen)) == NULL)
 		return (ENGINE_NOTFOUND);
-	if ((rc = ticket_perm(ac, t, P_MANAGE, err)) != ENGINE_OK)
+	if ((rc = ticket_perm(ac, t, P_MANAGE, err, errlen)) != ENGINE_OK)
 		return (rc);
 	if (tier == NULL || eng_tier_index(e, tier) < 0) {
-		eng_err(err, "unknown tier %s", tier != NULL ? tier : "");
+		eng_err(err, errlen, "unknown tier %s",
+		    tier != NULL ? tier : "");
 		return (ENGINE_ERR);
 	}
 	if (strcmp(t->t.tier, tier) == 0)
@@ -658,18 +663,18 @@ engine_ticket_set_tier(struct engine *e, hl_ms now, const struct actor *ac,
 
 int
 engine_ticket_set_priority(struct engine *e, hl_ms now,
-    const struct actor *ac, uint64_t id, int priority, char *err)
+    const struct actor *ac, uint64_t id, int priority, char *err, size_t errlen)
 {
 	struct ticket_private	*t;
 	int			 rc, old;
 
-	if ((t = ticket_find(e, now, id, err)) == NULL)
+	if ((t = ticket_find(e, now, id, err, errlen)) == NULL)
 		return (ENGINE_NOTFOUND);
-	if ((rc = ticket_perm(ac, t, P_MANAGE, err)) != ENGINE_OK)
+	if ((rc = ticket_perm(ac, t, P_MANAGE, err, errlen)) != ENGINE_OK)
 		return (rc);
 	if (priority < -PRIORITY_MAX || priority > PRIORITY_MAX) {
-		eng_err(err, "priority %d out of range -%d..%d", priority,
-		    PRIORITY_MAX, PRIORITY_MAX);
+		eng_err(err, errlen, "priority %d out of range -%d..%d",
+		    priority, PRIORITY_MAX, PRIORITY_MAX);
 		return (ENGINE_ERR);
 	}
 	if (priority == t->t.priority)

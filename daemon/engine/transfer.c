@@ -66,24 +66,24 @@ ticket_transfer_fact(struct engine_fact *f, struct ticket_private *t,
 
 static int
 ticket_transfer_check(struct engine *e, const struct actor *ac,
-    struct ticket_private *t, char *err)
+    struct ticket_private *t, char *err, size_t errlen)
 {
 	int	rc;
 
 	if ((rc = ticket_perm(ac, t, P_OWNER | P_CREATOR | P_UNOWNED,
-	    err)) != ENGINE_OK)
+	    err, errlen)) != ENGINE_OK)
 		return (rc);
 	return (ENGINE_OK);
 }
 
 static int
-ticket_transferable(const struct ticket_private *t, char *err)
+ticket_transferable(const struct ticket_private *t, char *err, size_t errlen)
 {
 	if (t->t.state == TICKET_QUEUED || t->t.state == TICKET_OFFERED ||
 	    t->t.state == TICKET_ACTIVE || t->t.state == TICKET_PENDING)
 		return (ENGINE_OK);
 	return (ticket_state_err(t, "queued, offered, active or pending",
-	    err));
+	    err, errlen));
 }
 
 /*
@@ -141,23 +141,24 @@ ticket_move(struct engine *e, struct ticket_private *t, struct queue *q,
 
 int
 engine_ticket_transfer_queue(struct engine *e, hl_ms now,
-    const struct actor *ac, uint64_t id, const char *queue, char *err)
+    const struct actor *ac, uint64_t id, const char *queue, char *err,
+    size_t errlen)
 {
 	struct ticket_private	*t;
 	struct queue		*q;
 	int			 rc;
 
-	if ((t = ticket_find(e, now, id, err)) == NULL)
+	if ((t = ticket_find(e, now, id, err, errlen)) == NULL)
 		return (ENGINE_NOTFOUND);
-	if ((rc = ticket_transfer_check(e, ac, t, err)) != ENGINE_OK)
+	if ((rc = ticket_transfer_check(e, ac, t, err, errlen)) != ENGINE_OK)
 		return (rc);
-	if (eng_name_ok(queue, "queue name", err) != 0)
+	if (eng_name_ok(queue, "queue name", err, errlen) != 0)
 		return (ENGINE_ERR);
 	if ((q = eng_queue(e, queue)) == NULL || q->retired) {
-		eng_err(err, "unknown queue %s", queue);
+		eng_err(err, errlen, "unknown queue %s", queue);
 		return (ENGINE_ERR);
 	}
-	if ((rc = ticket_transferable(t, err)) != ENGINE_OK)
+	if ((rc = ticket_transferable(t, err, errlen)) != ENGINE_OK)
 		return (rc);
 	ticket_move(e, t, q, now, eng_actor(ac), NULL);
 	sla_check(e, t, now);
@@ -167,7 +168,8 @@ engine_ticket_transfer_queue(struct engine *e, hl_ms now,
 /* Only the target may take it; an offline target is refused. */
 int
 engine_ticket_transfer_agent(struct engine *e, hl_ms now,
-    const struct actor *ac, uint64_t id, const char *agent, char *err)
+    const struct actor *ac, uint64_t id, const char *agent, char *err,
+    size_t errlen)
 {
 	struct ticket_private	*t;
 	struct agent_private	*a, *to;
@@ -177,20 +179,20 @@ engine_ticket_transfer_agent(struct engine *e, hl_ms now,
 	bool			 held;
 	int			 rc;
 
-	if ((t = ticket_find(e, now, id, err)) == NULL)
+	if ((t = ticket_find(e, now, id, err, errlen)) == NULL)
 		return (ENGINE_NOTFOUND);
-	if ((rc = ticket_transfer_check(e, ac, t, err)) != ENGINE_OK)
+	if ((rc = ticket_transfer_check(e, ac, t, err, errlen)) != ENGINE_OK)
 		return (rc);
-	if (eng_name_ok(agent, "agent name", err) != 0)
+	if (eng_name_ok(agent, "agent name", err, errlen) != 0)
 		return (ENGINE_ERR);
 	if ((to = eng_agent(e, agent)) == NULL) {
-		eng_err(err, "no such agent %s", agent);
+		eng_err(err, errlen, "no such agent %s", agent);
 		return (ENGINE_NOTFOUND);
 	}
-	if ((rc = ticket_transferable(t, err)) != ENGINE_OK)
+	if ((rc = ticket_transferable(t, err, errlen)) != ENGINE_OK)
 		return (rc);
 	if (to->base == AGENT_OFFLINE) {
-		eng_err(err, "agent %s is offline", agent);
+		eng_err(err, errlen, "agent %s is offline", agent);
 		return (ENGINE_BADSTATE);
 	}
 	held = ticket_held(t);

@@ -135,9 +135,9 @@ test_priority_bump(void **state)
 		fx->now++;
 	}
 	assert_int_equal(engine_ticket_set_priority(fx->e, fx->now, &SUP,
-	    id[4], 7, err), ENGINE_OK);
+	    id[4], 7, err, sizeof err), ENGINE_OK);
 	assert_int_equal(engine_ticket_set_priority(fx->e, fx->now, &SUP,
-	    id[0], -7, err), ENGINE_OK);
+	    id[0], -7, err, sizeof err), ENGINE_OK);
 	fx_ready(fx, "ann");
 	assert_int_equal(drain(fx, "ann", got, 6), 6);
 	assert_int_equal(got[0], id[4]);
@@ -160,17 +160,17 @@ test_priority_reorders(void **state)
 	fx->now++;
 	c = fx_create(fx, "billing", "c3", NULL);
 	assert_int_equal(engine_ticket_set_priority(fx->e, fx->now, &SUP, c, 5,
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	assert_int_equal(fx_count(fx, "ticket.priority_changed", c), 1);
 	assert_non_null(strstr(fx_last(fx, "ticket.priority_changed",
 	    c)->data, "\"old\":0,\"new\":5"));
 	assert_int_equal(engine_ticket_set_priority(fx->e, fx->now, &SUP, a,
-	    -3, err), ENGINE_OK);
+	    -3, err, sizeof err), ENGINE_OK);
 	assert_int_equal(engine_ticket_priority(fx->e,
 	    engine_ticket_get(fx->e, a)), -3);
 	/* A tier change moves a ticket up at once too. */
 	assert_int_equal(engine_ticket_set_tier(fx->e, fx->now, &SUP, b,
-	    T_SILVER, err), ENGINE_OK);
+	    T_SILVER, err, sizeof err), ENGINE_OK);
 	assert_int_equal(fx_count(fx, "ticket.tier_changed", b), 1);
 	assert_non_null(strstr(fx_last(fx, "ticket.tier_changed", b)->data,
 	    "\"old\":\"standard\",\"new\":\"silver\""));
@@ -180,7 +180,7 @@ test_priority_reorders(void **state)
 	assert_int_equal(got[1], c);
 	assert_int_equal(got[2], a);
 	assert_int_equal(engine_ticket_set_priority(fx->e, fx->now, &SUP, 999,
-	    1, err), ENGINE_NOTFOUND);
+	    1, err, sizeof err), ENGINE_NOTFOUND);
 	assert_string_equal(err, "no such ticket 999");
 }
 
@@ -236,7 +236,7 @@ test_reject_original_place_and_cooldown(void **state)
 	fx_ready(fx, "ann");
 	assert_int_equal(fx_offer(fx, "ann"), a);
 	assert_int_equal(engine_ticket_reject(fx->e, fx->now, &ann, a, "busy",
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	assert_non_null(strstr(fx_last(fx, "ticket.rejected", a)->data,
 	    "\"reason\":\"busy\""));
 	assert_string_equal(fx_last(fx, "ticket.rejected", a)->agent, "ann");
@@ -248,7 +248,7 @@ test_reject_original_place_and_cooldown(void **state)
 	b = fx_create(fx, "billing", "c2", NULL);
 	assert_int_equal(fx_offer(fx, "ann"), b);	/* others still come */
 	assert_int_equal(engine_ticket_reject(fx->e, fx->now, &ann, b, NULL,
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	assert_int_equal(fx_offer(fx, "ann"), 0);
 	fx_at(fx, fx->now - 100 + COOL_MS - 1);
 	assert_int_equal(fx_offer(fx, "ann"), 0);
@@ -256,11 +256,11 @@ test_reject_original_place_and_cooldown(void **state)
 	/* a's cooldown is over: it comes back first (original place). */
 	assert_int_equal(fx_offer(fx, "ann"), a);
 	assert_int_equal(engine_ticket_reject(fx->e, fx->now, &ann, 77, NULL,
-	    err), ENGINE_NOTFOUND);
+	    err, sizeof err), ENGINE_NOTFOUND);
 	assert_int_equal(engine_ticket_reject(fx->e, fx->now, &ann, b, NULL,
-	    err), ENGINE_NOPERM);
+	    err, sizeof err), ENGINE_NOPERM);
 	assert_int_equal(engine_ticket_reject(fx->e, fx->now, &SUP, b, NULL,
-	    err), ENGINE_BADSTATE);
+	    err, sizeof err), ENGINE_BADSTATE);
 	assert_string_equal(err, "ticket 2 is queued, not offered");
 }
 
@@ -311,7 +311,7 @@ test_break_withdraws(void **state)
 	assert_int_equal(fx_offer(fx, "ann"), a);
 	fx->now += 500;
 	assert_int_equal(engine_agent_break(fx->e, fx->now, &SUP, "ann",
-	    "coffee", err), ENGINE_OK);
+	    "coffee", err, sizeof err), ENGINE_OK);
 	assert_int_equal(fx_offer(fx, "ann"), 0);
 	assert_int_equal(fx_state(fx, a), TICKET_QUEUED);
 	assert_int_equal(engine_ticket_get(fx->e, a)->enqueued, t0);
@@ -372,7 +372,7 @@ test_wrapup(void **state)
 	fx_accept(fx, "ann", a);
 	fx_clear(fx);
 	assert_int_equal(engine_ticket_resolve(fx->e, fx->now, &me, a,
-	    "fixed", err), ENGINE_OK);
+	    "fixed", err, sizeof err), ENGINE_OK);
 	assert_string_equal(engine_ticket_get(fx->e, a)->disposition, "fixed");
 	assert_int_equal(ann->status, AGENT_WRAPUP);
 	assert_int_equal(ann->offer, 0);
@@ -413,7 +413,7 @@ test_transfer_queue(void **state)
 	fx->now += 1000;
 	fx_clear(fx);
 	assert_int_equal(engine_ticket_transfer_queue(fx->e, fx->now, &ann, a,
-	    "tech", err), ENGINE_OK);
+	    "tech", err, sizeof err), ENGINE_OK);
 	t = engine_ticket_get(fx->e, a);
 	assert_string_equal(t->queue, "tech");
 	assert_int_equal(t->enqueued, fx->now);
@@ -438,14 +438,14 @@ test_transfer_queue(void **state)
 	assert_int_equal(fx_offer(fx, "tia"), b);
 	fx_accept(fx, "tia", b);
 	assert_int_equal(engine_ticket_transfer_queue(fx->e, fx->now, &SUP, b,
-	    "tech", err), ENGINE_OK);
+	    "tech", err, sizeof err), ENGINE_OK);
 	assert_int_equal(fx_offer(fx, "tia"), 0);
 	fx_at(fx, fx->now + COOL_MS);
 	assert_int_equal(fx_offer(fx, "tia"), b);
 	assert_int_equal(engine_ticket_transfer_queue(fx->e, fx->now, &ann, a,
-	    "nowhere", err), ENGINE_NOPERM);
+	    "nowhere", err, sizeof err), ENGINE_NOPERM);
 	assert_int_equal(engine_ticket_transfer_queue(fx->e, fx->now, &SUP, a,
-	    "nowhere", err), ENGINE_ERR);
+	    "nowhere", err, sizeof err), ENGINE_ERR);
 	assert_string_equal(err, "unknown queue nowhere");
 }
 
@@ -470,7 +470,7 @@ test_transfer_best_first(void **state)
 	fx->now += 10;
 	/* a goes behind x in tech; freed ann takes x, the older. */
 	assert_int_equal(engine_ticket_transfer_queue(fx->e, fx->now, &ann, a,
-	    "tech", err), ENGINE_OK);
+	    "tech", err, sizeof err), ENGINE_OK);
 	fx_ready(fx, "bob");
 	assert_int_equal(fx_offer(fx, "ann"), x);
 	assert_int_equal(fx_offer(fx, "bob"), a);
@@ -491,15 +491,15 @@ test_transfer_agent(void **state)
 	fx_ready(fx, "ann");
 	fx_accept(fx, "ann", a);
 	assert_int_equal(engine_ticket_transfer_agent(fx->e, fx->now, &ann, a,
-	    "zed", err), ENGINE_NOTFOUND);
+	    "zed", err, sizeof err), ENGINE_NOTFOUND);
 	assert_int_equal(engine_ticket_transfer_agent(fx->e, fx->now, &ann, a,
-	    "bob", err), ENGINE_BADSTATE);	/* bob is offline */
+	    "bob", err, sizeof err), ENGINE_BADSTATE);	/* bob is offline */
 	fx_ready(fx, "bob");
 	b = fx_create(fx, "billing", "c2", NULL);
 	assert_int_equal(fx_offer(fx, "bob"), b);
 	fx_accept(fx, "bob", b);
 	assert_int_equal(engine_ticket_transfer_agent(fx->e, fx->now, &ann, a,
-	    "bob", err), ENGINE_OK);
+	    "bob", err, sizeof err), ENGINE_OK);
 	assert_string_equal(engine_ticket_get(fx->e, a)->target, "bob");
 	assert_string_equal(engine_ticket_step(fx->e, engine_ticket_get(fx->e,
 	    a), buf, sizeof buf), "agent:bob");
@@ -511,26 +511,26 @@ test_transfer_agent(void **state)
 	assert_int_equal(fx_offer(fx, "bob"), a);
 	/* bob rejects: the target clears and it routes normally. */
 	assert_int_equal(engine_ticket_reject(fx->e, fx->now, &bob, a, NULL,
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	assert_string_equal(engine_ticket_get(fx->e, a)->target, "");
 	assert_int_equal(engine_ticket_get(fx->e, a)->state, TICKET_OFFERED);
 	assert_string_not_equal(engine_ticket_get(fx->e, a)->agent, "bob");
 	/* A target who logs out releases what waits for him. */
 	fx_finish(fx, engine_ticket_get(fx->e, a)->agent, a);
 	assert_int_equal(engine_agent_break(fx->e, fx->now, &SUP, "ann", NULL,
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	assert_int_equal(engine_agent_break(fx->e, fx->now, &SUP, "cat", NULL,
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	b = fx_create(fx, "billing", "c3", NULL);
 	assert_int_equal(fx_offer(fx, "bob"), b);
 	fx_accept(fx, "bob", b);
 	a = fx_create(fx, "billing", "c4", NULL);
 	assert_int_equal(engine_ticket_transfer_agent(fx->e, fx->now, &SUP, a,
-	    "bob", err), ENGINE_OK);
+	    "bob", err, sizeof err), ENGINE_OK);
 	fx_ready(fx, "cat");
 	assert_int_equal(fx_offer(fx, "cat"), 0);
 	assert_int_equal(engine_agent_logout(fx->e, fx->now, &bob, "bob",
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	assert_string_equal(engine_ticket_get(fx->e, a)->target, "");
 	assert_int_equal(fx_offer(fx, "cat"), a);
 }
@@ -551,11 +551,11 @@ test_pending_until(void **state)
 	fx_ready(fx, "ann");
 	fx_accept(fx, "ann", a);
 	assert_int_equal(engine_ticket_pending(fx->e, fx->now, &ann, a,
-	    fx->now - 1, err), ENGINE_ERR);
-	assert_int_equal(engine_ticket_pending(fx->e, fx->now, &ann, b, 0, err),
-	    ENGINE_NOPERM);
+	    fx->now - 1, err, sizeof err), ENGINE_ERR);
+	assert_int_equal(engine_ticket_pending(fx->e, fx->now, &ann, b, 0, err,
+	    sizeof err), ENGINE_NOPERM);
 	assert_int_equal(engine_ticket_pending(fx->e, fx->now, &ann, a,
-	    fx->now + 60000, err), ENGINE_OK);
+	    fx->now + 60000, err, sizeof err), ENGINE_OK);
 	assert_int_equal(fx_state(fx, a), TICKET_PENDING);
 	assert_string_equal(engine_ticket_get(fx->e, a)->agent, "ann");
 	assert_int_equal(ag->active, 0);
@@ -569,17 +569,17 @@ test_pending_until(void **state)
 	assert_int_equal(engine_ticket_get(fx->e, a)->pending_until, 0);
 	/* Manual RESUME, and RESOLVE straight from pending. */
 	assert_int_equal(engine_ticket_pending(fx->e, fx->now, &ann, a, 0,
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	assert_int_equal(engine_next_deadline(fx->e), -1);
-	assert_int_equal(engine_ticket_resume(fx->e, fx->now, &ann, b, err),
-	    ENGINE_BADSTATE);
+	assert_int_equal(engine_ticket_resume(fx->e, fx->now, &ann, b, err,
+	    sizeof err), ENGINE_BADSTATE);
 	assert_string_equal(err, "ticket 2 is active, not pending");
-	assert_int_equal(engine_ticket_resume(fx->e, fx->now, &ann, a, err),
-	    ENGINE_OK);
+	assert_int_equal(engine_ticket_resume(fx->e, fx->now, &ann, a, err,
+	    sizeof err), ENGINE_OK);
 	assert_int_equal(engine_ticket_pending(fx->e, fx->now, &ann, a, 0,
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	assert_int_equal(engine_ticket_resolve(fx->e, fx->now, &ann, a, NULL,
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	assert_int_equal(ag->active, 1);
 	assert_int_equal(ag->handled, 1);
 }
@@ -596,22 +596,22 @@ test_abandon(void **state)
 	a = fx_create(fx, "billing", "c1", NULL);
 	b = fx_create(fx, "billing", "c2", NULL);
 	c = fx_create(fx, "billing", "c3", NULL);
-	assert_int_equal(engine_ticket_abandon(fx->e, fx->now, &INTEG, b, err),
-	    ENGINE_OK);
+	assert_int_equal(engine_ticket_abandon(fx->e, fx->now, &INTEG, b, err,
+	    sizeof err), ENGINE_OK);
 	assert_null(engine_ticket_get(fx->e, b));
 	assert_int_equal(fx_count(fx, "ticket.abandoned", b), 1);
 	fx_ready(fx, "ann");
 	assert_int_equal(fx_offer(fx, "ann"), a);
 	/* Abandoning an offered ticket withdraws the offer. */
-	assert_int_equal(engine_ticket_abandon(fx->e, fx->now, &INTEG, a, err),
-	    ENGINE_OK);
+	assert_int_equal(engine_ticket_abandon(fx->e, fx->now, &INTEG, a, err,
+	    sizeof err), ENGINE_OK);
 	assert_string_equal(fx_last(fx, "ticket.abandoned", a)->agent, "ann");
 	assert_int_equal(fx_offer(fx, "ann"), c);
 	fx_accept(fx, "ann", c);
-	assert_int_equal(engine_ticket_abandon(fx->e, fx->now, &ann, c, err),
-	    ENGINE_BADSTATE);
-	assert_int_equal(engine_ticket_abandon(fx->e, fx->now, &INTEG, b, err),
-	    ENGINE_NOTFOUND);
+	assert_int_equal(engine_ticket_abandon(fx->e, fx->now, &ann, c, err,
+	    sizeof err), ENGINE_BADSTATE);
+	assert_int_equal(engine_ticket_abandon(fx->e, fx->now, &INTEG, b, err,
+	    sizeof err), ENGINE_NOTFOUND);
 	assert_int_equal(engine_ticket_count(fx->e), 1);
 }
 
@@ -627,22 +627,22 @@ test_close_removes(void **state)
 	fx_ready(fx, "ann");
 	a = fx_create(fx, "billing", "c1", NULL);
 	fx_accept(fx, "ann", a);
-	assert_int_equal(engine_ticket_close(fx->e, fx->now, &ann, a, err),
-	    ENGINE_BADSTATE);
+	assert_int_equal(engine_ticket_close(fx->e, fx->now, &ann, a, err,
+	    sizeof err), ENGINE_BADSTATE);
 	assert_string_equal(err, "ticket 1 is active, not resolved");
 	assert_int_equal(engine_ticket_resolve(fx->e, fx->now, &ann, a, "ok",
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	assert_int_equal(engine_ticket_count(fx->e), 1);
 	assert_int_equal(engine_ticket_note(fx->e, fx->now, &ann, a,
-	    "after resolve", err), ENGINE_OK);
-	assert_int_equal(engine_ticket_close(fx->e, fx->now, &ann, a, err),
-	    ENGINE_OK);
+	    "after resolve", err, sizeof err), ENGINE_OK);
+	assert_int_equal(engine_ticket_close(fx->e, fx->now, &ann, a, err,
+	    sizeof err), ENGINE_OK);
 	assert_int_equal(engine_ticket_count(fx->e), 0);
 	assert_null(engine_ticket_get(fx->e, a));
-	assert_int_equal(engine_ticket_close(fx->e, fx->now, &ann, a, err),
-	    ENGINE_NOTFOUND);
-	assert_int_equal(engine_ticket_note(fx->e, fx->now, &ann, a, "x", err),
-	    ENGINE_NOTFOUND);
+	assert_int_equal(engine_ticket_close(fx->e, fx->now, &ann, a, err,
+	    sizeof err), ENGINE_NOTFOUND);
+	assert_int_equal(engine_ticket_note(fx->e, fx->now, &ann, a, "x", err,
+	    sizeof err), ENGINE_NOTFOUND);
 	/* Ids are never reused. */
 	assert_int_equal(fx_create(fx, "billing", "c1", NULL), 2);
 }
@@ -662,51 +662,51 @@ test_permissions(void **state)
 	b = fx_create(fx, "billing", "c2", NULL);
 	fx_ready(fx, "ann");
 	assert_int_equal(fx_offer(fx, "ann"), a);
-	assert_int_equal(engine_ticket_accept(fx->e, fx->now, &bob, a, err),
-	    ENGINE_NOPERM);
+	assert_int_equal(engine_ticket_accept(fx->e, fx->now, &bob, a, err,
+	    sizeof err), ENGINE_NOPERM);
 	assert_string_equal(err, "ticket 1 is not offered to or held by bob");
-	assert_int_equal(engine_ticket_accept(fx->e, fx->now, &INTEG, a, err),
-	    ENGINE_NOPERM);
+	assert_int_equal(engine_ticket_accept(fx->e, fx->now, &INTEG, a, err,
+	    sizeof err), ENGINE_NOPERM);
 	/* A supervisor accepts on ann's behalf. */
-	assert_int_equal(engine_ticket_accept(fx->e, fx->now, &SUP, a, err),
-	    ENGINE_OK);
+	assert_int_equal(engine_ticket_accept(fx->e, fx->now, &SUP, a, err,
+	    sizeof err), ENGINE_OK);
 	assert_string_equal(engine_ticket_get(fx->e, a)->agent, "ann");
 	assert_int_equal(engine_agent_get(fx->e, "ann")->active, 1);
 	assert_int_equal(engine_ticket_resolve(fx->e, fx->now, &bob, a, NULL,
-	    err), ENGINE_NOPERM);
+	    err, sizeof err), ENGINE_NOPERM);
 	assert_int_equal(engine_ticket_resolve(fx->e, fx->now, &INTEG, a, NULL,
-	    err), ENGINE_NOPERM);
-	assert_int_equal(engine_ticket_note(fx->e, fx->now, &bob, a, "hi", err),
-	    ENGINE_NOPERM);
-	assert_int_equal(engine_ticket_note(fx->e, fx->now, &ann, a, "hi", err),
-	    ENGINE_OK);
+	    err, sizeof err), ENGINE_NOPERM);
+	assert_int_equal(engine_ticket_note(fx->e, fx->now, &bob, a, "hi", err,
+	    sizeof err), ENGINE_NOPERM);
+	assert_int_equal(engine_ticket_note(fx->e, fx->now, &ann, a, "hi", err,
+	    sizeof err), ENGINE_OK);
 	/* The creator may note, and abandon while it waits. */
-	assert_int_equal(engine_ticket_note(fx->e, fx->now, &op, a, "x", err),
-	    ENGINE_OK);
+	assert_int_equal(engine_ticket_note(fx->e, fx->now, &op, a, "x", err,
+	    sizeof err), ENGINE_OK);
 	assert_int_equal(engine_ticket_set_tier(fx->e, fx->now, &ann, a, T_GOLD,
-	    err), ENGINE_NOPERM);
+	    err, sizeof err), ENGINE_NOPERM);
 	assert_int_equal(engine_ticket_set_priority(fx->e, fx->now, &INTEG, a,
-	    1, err), ENGINE_NOPERM);
-	assert_int_equal(engine_ticket_abandon(fx->e, fx->now, &bob, b, err),
-	    ENGINE_NOPERM);
-	assert_int_equal(engine_ticket_abandon(fx->e, fx->now, &op, b, err),
-	    ENGINE_OK);
+	    1, err, sizeof err), ENGINE_NOPERM);
+	assert_int_equal(engine_ticket_abandon(fx->e, fx->now, &bob, b, err,
+	    sizeof err), ENGINE_NOPERM);
+	assert_int_equal(engine_ticket_abandon(fx->e, fx->now, &op, b, err,
+	    sizeof err), ENGINE_OK);
 	/* Agent status: one's own, or a supervisor's doing. */
 	assert_int_equal(engine_agent_break(fx->e, fx->now, &bob, "ann",
-	    "lunch", err), ENGINE_NOPERM);
+	    "lunch", err, sizeof err), ENGINE_NOPERM);
 	assert_int_equal(engine_agent_break(fx->e, fx->now, &SUP, "ann",
-	    "lunch", err), ENGINE_OK);
+	    "lunch", err, sizeof err), ENGINE_OK);
 	assert_int_equal(engine_agent_get(fx->e, "ann")->status, AGENT_BREAK);
-	assert_int_equal(engine_agent_ready(fx->e, fx->now, &bob, "bob", err),
-	    ENGINE_OK);
-	assert_int_equal(engine_agent_ready(fx->e, fx->now, &bob, "zed", err),
-	    ENGINE_NOTFOUND);
+	assert_int_equal(engine_agent_ready(fx->e, fx->now, &bob, "bob", err,
+	    sizeof err), ENGINE_OK);
+	assert_int_equal(engine_agent_ready(fx->e, fx->now, &bob, "zed", err,
+	    sizeof err), ENGINE_NOTFOUND);
 	assert_int_equal(engine_agent_add(fx->e, fx->now, &SUP, "zed", NULL,
-	    err), ENGINE_NOPERM);
-	assert_int_equal(engine_agent_delete(fx->e, fx->now, &bob, "ann", err),
-	    ENGINE_NOPERM);
+	    err, sizeof err), ENGINE_NOPERM);
+	assert_int_equal(engine_agent_delete(fx->e, fx->now, &bob, "ann", err,
+	    sizeof err), ENGINE_NOPERM);
 	assert_int_equal(engine_customer_set(fx->e, fx->now, &ann, "c1", NULL,
-	    err), ENGINE_NOPERM);
+	    err, sizeof err), ENGINE_NOPERM);
 }
 
 static void
@@ -722,42 +722,42 @@ test_bad_arguments(void **state)
 	tc.queue = "nope";
 	tc.customer = "c1";
 	assert_int_equal(engine_ticket_create(fx->e, fx->now, &INTEG, &tc, &id,
-	    err), ENGINE_ERR);
+	    err, sizeof err), ENGINE_ERR);
 	assert_string_equal(err, "unknown queue nope");
 	tc.queue = "billing";
 	tc.tier = "platinum";
 	assert_int_equal(engine_ticket_create(fx->e, fx->now, &INTEG, &tc, &id,
-	    err), ENGINE_ERR);
+	    err, sizeof err), ENGINE_ERR);
 	tc.tier = NULL;
 	tc.channel = "fax";
 	assert_int_equal(engine_ticket_create(fx->e, fx->now, &INTEG, &tc, &id,
-	    err), ENGINE_ERR);
+	    err, sizeof err), ENGINE_ERR);
 	tc.channel = "EMAIL";
 	tc.priority = 1001;
 	assert_int_equal(engine_ticket_create(fx->e, fx->now, &INTEG, &tc, &id,
-	    err), ENGINE_ERR);
+	    err, sizeof err), ENGINE_ERR);
 	tc.priority = -1000;
 	tc.customer = "";
 	assert_int_equal(engine_ticket_create(fx->e, fx->now, &INTEG, &tc, &id,
-	    err), ENGINE_ERR);
+	    err, sizeof err), ENGINE_ERR);
 	memset(longname, 'x', sizeof longname - 1);
 	longname[sizeof longname - 1] = '\0';
 	tc.customer = longname;
 	assert_int_equal(engine_ticket_create(fx->e, fx->now, &INTEG, &tc, &id,
-	    err), ENGINE_ERR);
+	    err, sizeof err), ENGINE_ERR);
 	tc.customer = "c1";
 	assert_int_equal(engine_ticket_create(fx->e, fx->now, &INTEG, &tc, &id,
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	assert_string_equal(engine_ticket_get(fx->e, id)->channel, "email");
 	assert_int_equal(engine_ticket_count(fx->e), 1);
 	memset(&cu, 0, sizeof cu);
 	cu.segment = "alien";
 	assert_int_equal(engine_customer_set(fx->e, fx->now, &INTEG, "c1", &cu,
-	    err), ENGINE_ERR);
+	    err, sizeof err), ENGINE_ERR);
 	cu.segment = "family";
 	cu.tier = T_GOLD;
 	assert_int_equal(engine_customer_set(fx->e, fx->now, &INTEG, "c1", &cu,
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	assert_int_equal(engine_customer_get(fx->e, "c1")->segment,
 	    SEGMENT_FAMILY);
 	/* A customer's tier applies to new tickets, not to open ones. */
@@ -775,11 +775,12 @@ test_json_escaping(void **state)
 
 	a = fx_create(fx, "billing", "c1", NULL);
 	assert_int_equal(engine_ticket_note(fx->e, fx->now, &SUP, a,
-	    "say \"hi\"\\\n\t\x01\xff caf\xc3\xa9", err), ENGINE_OK);
+	    "say \"hi\"\\\n\t\x01\xff caf\xc3\xa9", err, sizeof err),
+	    ENGINE_OK);
 	assert_string_equal(fx_last(fx, "ticket.note", a)->data,
 	    "{\"text\":\"say \\\"hi\\\"\\\\\\n\\t\\u0001\\ufffd caf\xc3\xa9\"}");
-	assert_int_equal(engine_ticket_note(fx->e, fx->now, &SUP, a, "", err),
-	    ENGINE_ERR);
+	assert_int_equal(engine_ticket_note(fx->e, fx->now, &SUP, a, "", err,
+	    sizeof err), ENGINE_ERR);
 }
 
 static void
@@ -824,12 +825,12 @@ test_agent_delete_and_logout(void **state)
 	fx_accept(fx, "ann", a);
 	fx_accept(fx, "ann", b);
 	assert_int_equal(engine_ticket_pending(fx->e, fx->now, &ann, b, 0,
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	assert_int_equal(fx_offer(fx, "ann"), c);
 	/* Logout returns the offer; held tickets stay. */
 	fx->now += 100;
-	assert_int_equal(engine_agent_logout(fx->e, fx->now, &ann, "ann", err),
-	    ENGINE_OK);
+	assert_int_equal(engine_agent_logout(fx->e, fx->now, &ann, "ann", err,
+	    sizeof err), ENGINE_OK);
 	assert_int_equal(fx_state(fx, c), TICKET_QUEUED);
 	assert_int_equal(engine_ticket_get(fx->e, c)->enqueued, t0);
 	assert_string_equal(engine_ticket_get(fx->e, a)->agent, "ann");
@@ -841,7 +842,7 @@ test_agent_delete_and_logout(void **state)
 	assert_int_equal(fx_offer(fx, "bob"), c);
 	fx_accept(fx, "bob", c);
 	assert_int_equal(engine_agent_delete(fx->e, fx->now, &ADMIN, "ann",
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	assert_null(engine_agent_get(fx->e, "ann"));
 	assert_int_equal(fx_count(fx, "agent.deleted", 0), 1);
 	assert_int_equal(fx_state(fx, a), TICKET_OFFERED);
@@ -849,7 +850,7 @@ test_agent_delete_and_logout(void **state)
 	fx_accept(fx, "bob", a);
 	assert_int_equal(fx_offer(fx, "bob"), b);
 	assert_int_equal(engine_agent_delete(fx->e, fx->now, &ADMIN, "ann",
-	    err), ENGINE_NOTFOUND);
+	    err, sizeof err), ENGINE_NOTFOUND);
 }
 
 static void
@@ -866,7 +867,7 @@ test_reconfigure(void **state)
 	fx_agent(fx, "mgr", NULL, NULL, 1);
 	fx_agent(fx, "ted", "tech:1", NULL, 1);
 	assert_int_equal(engine_agent_break(fx->e, fx->now, &SUP, "mgr", NULL,
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	fx_manager(fx, "vipc", "mgr");
 	d = fx_create(fx, "tech", "vipc", T_DIAMOND);
 	fx_ready(fx, "ted");
@@ -882,8 +883,9 @@ test_reconfigure(void **state)
 	tiers[0].base_priority = 50;
 	cfg.tiers = tiers;
 	cfg.ntiers = 2;
-	assert_int_equal(engine_check_config(&cfg, err), ENGINE_OK);
-	assert_int_equal(engine_reconfigure(fx->e, &cfg, err), ENGINE_OK);
+	assert_int_equal(engine_check_config(&cfg, err, sizeof err), ENGINE_OK);
+	assert_int_equal(engine_reconfigure(fx->e, &cfg, err, sizeof err),
+	    ENGINE_OK);
 	/* diamond is gone: d works as standard, whose ladder is skilled. */
 	assert_int_equal(fx_offer(fx, "ted"), d);
 	assert_false(engine_has_queue(fx->e, "sales"));
@@ -903,7 +905,8 @@ test_reconfigure(void **state)
 	fx_finish(fx, "ann", g);
 	assert_int_equal(fx_offer(fx, "ann"), b);
 	cfg.ntiers = 0;
-	assert_int_equal(engine_reconfigure(fx->e, &cfg, err), ENGINE_ERR);
+	assert_int_equal(engine_reconfigure(fx->e, &cfg, err, sizeof err),
+	    ENGINE_ERR);
 	assert_null(engine_new(&cfg, fx_emit, fx));
 }
 
@@ -1012,7 +1015,7 @@ test_event_fields(void **state)
 	assert_true(ev->fact.set);
 	assert_int_equal(ev->fact.kind, FACT_ANSWERED);
 	ok(engine_ticket_transfer_queue(fx->e, fx->now, &SUP, id, "tech",
-	    err), err);
+	    err, sizeof err), err);
 	ev = fx_last(fx, "ticket.transferred", id);
 	assert_string_equal(ev->queue, "tech");
 	assert_string_equal(ev->fact.queue, "billing");	/* the one left */
@@ -1020,10 +1023,11 @@ test_event_fields(void **state)
 	fx_ready(fx, "bob");
 	assert_int_equal(fx_offer(fx, "bob"), id);
 	fx_accept(fx, "bob", id);
-	ok(engine_ticket_resolve(fx->e, fx->now, &bob, id, "done", err), err);
+	ok(engine_ticket_resolve(fx->e, fx->now, &bob, id, "done", err,
+	    sizeof err), err);
 	stored = *engine_ticket_get(fx->e, id);
 	stored.state = TICKET_CLOSED;
-	ok(engine_ticket_close(fx->e, fx->now, &bob, id, err), err);
+	ok(engine_ticket_close(fx->e, fx->now, &bob, id, err, sizeof err), err);
 	ev = fx_last(fx, "ticket.closed", id);
 	assert_int_equal(ev->flags, EVF_TICKET_ROW | EVF_TICKET_FINAL);
 	assert_true(ev->row);
@@ -1032,7 +1036,7 @@ test_event_fields(void **state)
 	assert_null(engine_ticket_get(fx->e, id));
 	fx->now += 1000;
 	ok(engine_ticket_rate(fx->e, fx->now, &SUP, id, 5, NULL, &stored,
-	    err), err);
+	    err, sizeof err), err);
 	ev = fx_last(fx, "ticket.rated", id);
 	assert_int_equal(ev->flags, EVF_TICKET_ROW | EVF_TICKET_FINAL);
 	assert_true(ev->row);
@@ -1055,7 +1059,8 @@ test_event_fields(void **state)
 	/* Abandoned: final too, with its fact; no customer row this time. */
 	gone = fx_create(fx, "billing", "c1", NULL);
 	assert_int_equal(fx_count(fx, "customer.updated", 0), 1);
-	ok(engine_ticket_abandon(fx->e, fx->now, &INTEG, gone, err), err);
+	ok(engine_ticket_abandon(fx->e, fx->now, &INTEG, gone, err, sizeof err),
+	    err);
 	ev = fx_last(fx, "ticket.abandoned", gone);
 	assert_int_equal(ev->flags, EVF_TICKET_ROW | EVF_TICKET_FINAL);
 	assert_int_equal(ev->row_state, TICKET_ABANDONED);

@@ -91,16 +91,19 @@ test_facts_answer_and_handle(void **state)
 	assert_string_equal(f->tier, T_GOLD);
 	assert_string_equal(f->agent, "ann");
 	fx->now = t0 + 20 * S;
-	ok(engine_ticket_pending(fx->e, fx->now, &ann, id, 0, err), err);
+	ok(engine_ticket_pending(fx->e, fx->now, &ann, id, 0, err, sizeof err),
+	    err);
 	assert_int_equal(TICKET_WORK(engine_ticket_get(fx->e, id), fx->now),
 	    15 * S);
 	fx->now = t0 + 50 * S;
-	ok(engine_ticket_resume(fx->e, fx->now, &ann, id, err), err);
+	ok(engine_ticket_resume(fx->e, fx->now, &ann, id, err, sizeof err),
+	    err);
 	fx->now = t0 + 55 * S;
 	assert_int_equal(TICKET_WORK(engine_ticket_get(fx->e, id), fx->now),
 	    20 * S);
 	fx->now = t0 + 60 * S;
-	ok(engine_ticket_resolve(fx->e, fx->now, &ann, id, "", err), err);
+	ok(engine_ticket_resolve(fx->e, fx->now, &ann, id, "", err, sizeof err),
+	    err);
 	f = fact_of(fx, "ticket.resolved", id);
 	assert_int_equal(f->kind, FACT_HANDLED);
 	assert_int_equal(f->value, 25 * S);
@@ -130,7 +133,8 @@ test_facts_target_and_abandons(void **state)
 	gone = fx_create(fx, "sales", "c2", NULL);
 	brief = fx_create(fx, "sales", "c3", NULL);
 	fx->now = t0 + 3 * S;
-	ok(engine_ticket_abandon(fx->e, fx->now, &INTEG, brief, err), err);
+	ok(engine_ticket_abandon(fx->e, fx->now, &INTEG, brief, err,
+	    sizeof err), err);
 	f = fact_of(fx, "ticket.abandoned", brief);
 	assert_int_equal(f->kind, FACT_SHORT_ABANDONED);
 	assert_int_equal(f->value, 3 * S);
@@ -144,14 +148,15 @@ test_facts_target_and_abandons(void **state)
 	assert_int_equal(f->value, 12 * S);
 	assert_int_equal(f->flag, 0);
 	fx->now = t0 + 30 * S;
-	ok(engine_ticket_abandon(fx->e, fx->now, &INTEG, gone, err), err);
+	ok(engine_ticket_abandon(fx->e, fx->now, &INTEG, gone, err, sizeof err),
+	    err);
 	f = fact_of(fx, "ticket.abandoned", gone);
 	assert_int_equal(f->kind, FACT_ABANDONED);
 	assert_int_equal(f->value, 30 * S);
 	assert_string_equal(f->queue, "sales");
 	/* Transferred back and accepted again: no second answer. */
 	ok(engine_ticket_transfer_queue(fx->e, fx->now, &ann, late, "billing",
-	    err), err);
+	    err, sizeof err), err);
 	fx_agent(fx, "bob", "billing:3", NULL, 1);
 	fx_ready(fx, "bob");
 	fx_accept(fx, "bob", late);
@@ -181,7 +186,7 @@ test_facts_transfer(void **state)
 	fx_accept(fx, "ann", id);
 	fx->now = t0 + 7 * S;
 	ok(engine_ticket_transfer_queue(fx->e, fx->now, &ann, id, "sales",
-	    err), err);
+	    err, sizeof err), err);
 	f = fact_of(fx, "ticket.transferred", id);
 	assert_int_equal(f->kind, FACT_TRANSFERRED);
 	assert_int_equal(f->value, 7 * S);
@@ -191,7 +196,8 @@ test_facts_transfer(void **state)
 	fx_ready(fx, "bob");
 	fx_accept(fx, "bob", id);
 	fx->now = t0 + 20 * S;
-	ok(engine_ticket_resolve(fx->e, fx->now, &bob, id, "", err), err);
+	ok(engine_ticket_resolve(fx->e, fx->now, &bob, id, "", err, sizeof err),
+	    err);
 	f = fact_of(fx, "ticket.resolved", id);
 	assert_int_equal(f->value, 9 * S);
 	assert_string_equal(f->queue, "sales");
@@ -200,7 +206,7 @@ test_facts_transfer(void **state)
 	 * time, and no transfer of ann's. */
 	id = fx_create(fx, "billing", "c2", NULL);
 	ok(engine_ticket_transfer_queue(fx->e, fx->now, &SUP, id, "sales",
-	    err), err);
+	    err, sizeof err), err);
 	f = fact_of(fx, "ticket.transferred", id);
 	assert_int_equal(f->value, 0);
 	assert_string_equal(f->agent, "");
@@ -220,7 +226,8 @@ test_facts_missed_and_rejected(void **state)
 	fx_agent(fx, "bob", "billing:3", NULL, 1);
 	fx_ready(fx, "ann");
 	id = fx_create(fx, "billing", "c1", NULL);
-	ok(engine_ticket_reject(fx->e, fx->now, &ann, id, "busy", err), err);
+	ok(engine_ticket_reject(fx->e, fx->now, &ann, id, "busy", err,
+	    sizeof err), err);
 	f = fact_of(fx, "ticket.rejected", id);
 	assert_int_equal(f->kind, FACT_REJECTED);
 	assert_string_equal(f->agent, "ann");
@@ -251,7 +258,8 @@ test_facts_escalations(void **state)
 	f = fact_of(fx, "sla.breach", id);
 	assert_int_equal(f->kind, FACT_ANSWER_BREACH);
 	assert_false(fx_last(fx, "sla.warning", id)->fact.set);
-	ok(engine_ticket_escalate(fx->e, fx->now, &SUP, id, "vip", err), err);
+	ok(engine_ticket_escalate(fx->e, fx->now, &SUP, id, "vip", err,
+	    sizeof err), err);
 	f = fact_of(fx, "ticket.escalated", id);
 	assert_int_equal(f->kind, FACT_ESCALATED);
 	assert_int_equal(f->flag, 1);
@@ -297,21 +305,24 @@ test_facts_status_spells(void **state)
 	id = fx_create(fx, "tech", "c1", NULL);
 	fx_accept(fx, "ann", id);
 	fx->now = t0 + 100 * S;
-	ok(engine_ticket_resolve(fx->e, fx->now, &ann, id, "", err), err);
+	ok(engine_ticket_resolve(fx->e, fx->now, &ann, id, "", err, sizeof err),
+	    err);
 	assert_int_equal(engine_agent_spell(fx->e, "ann", &st, &reason,
 	    &since), 0);
 	assert_int_equal(st, AGENT_WRAPUP);
 	assert_int_equal(since, t0 + 100 * S);
 	fx_at(fx, t0 + 105 * S);
 	fx->now = t0 + 200 * S;
-	ok(engine_agent_break(fx->e, fx->now, &ann, "ann", "lunch", err), err);
+	ok(engine_agent_break(fx->e, fx->now, &ann, "ann", "lunch", err,
+	    sizeof err), err);
 	fx->now = t0 + 260 * S;
-	ok(engine_agent_break(fx->e, fx->now, &ann, "ann", "training", err),
-	    err);
+	ok(engine_agent_break(fx->e, fx->now, &ann, "ann", "training", err,
+	    sizeof err), err);
 	fx->now = t0 + 300 * S;
 	fx_ready(fx, "ann");
 	fx->now = t0 + 400 * S;
-	ok(engine_agent_logout(fx->e, fx->now, &ann, "ann", err), err);
+	ok(engine_agent_logout(fx->e, fx->now, &ann, "ann", err, sizeof err),
+	    err);
 
 	f = spell(fx, &k, "ann");
 	assert_string_equal(f->detail, "ready");
@@ -339,7 +350,8 @@ test_facts_status_spells(void **state)
 	/* Deleted while ready: the spell ends with agent.deleted. */
 	fx_ready(fx, "ann");
 	fx->now = t0 + 450 * S;
-	ok(engine_agent_delete(fx->e, fx->now, &ADMIN, "ann", err), err);
+	ok(engine_agent_delete(fx->e, fx->now, &ADMIN, "ann", err, sizeof err),
+	    err);
 	f = fact_of(fx, "agent.deleted", 0);
 	assert_string_equal(f->detail, "ready");
 	assert_int_equal(f->value, 50 * S);
@@ -370,31 +382,32 @@ test_facts_rating(void **state)
 	fx_accept(fx, "ann", id);
 	open = fx_create(fx, "billing", "c2", NULL);
 	assert_int_equal(engine_ticket_rate(fx->e, fx->now, &INTEG, id, 4, "",
-	    NULL, err), ENGINE_BADSTATE);
+	    NULL, err, sizeof err), ENGINE_BADSTATE);
 	assert_non_null(strstr(err, "not resolved or closed"));
-	ok(engine_ticket_resolve(fx->e, fx->now, &ann, id, "", err), err);
+	ok(engine_ticket_resolve(fx->e, fx->now, &ann, id, "", err, sizeof err),
+	    err);
 	assert_int_equal(engine_ticket_rate(fx->e, fx->now, &INTEG, 999, 4,
-	    "", NULL, err), ENGINE_NOTFOUND);
+	    "", NULL, err, sizeof err), ENGINE_NOTFOUND);
 	assert_int_equal(engine_ticket_rate(fx->e, fx->now, &ann, id, 5, "",
-	    NULL, err), ENGINE_NOPERM);
+	    NULL, err, sizeof err), ENGINE_NOPERM);
 	assert_int_equal(engine_ticket_rate(fx->e, fx->now, &ann, id, 9, "",
-	    NULL, err), ENGINE_NOPERM);
+	    NULL, err, sizeof err), ENGINE_NOPERM);
 	assert_int_equal(engine_ticket_rate(fx->e, fx->now, &bob, id, 5, "",
-	    NULL, err), ENGINE_NOPERM);
+	    NULL, err, sizeof err), ENGINE_NOPERM);
 	assert_non_null(strstr(err, "follow-up call"));
 	assert_int_equal(engine_ticket_rate(fx->e, fx->now, &INTEG, id, 0, "",
-	    NULL, err), ENGINE_ERR);
+	    NULL, err, sizeof err), ENGINE_ERR);
 	assert_int_equal(engine_ticket_rate(fx->e, fx->now, &INTEG, id, 6, "",
-	    NULL, err), ENGINE_ERR);
+	    NULL, err, sizeof err), ENGINE_ERR);
 	memset(big, 'x', sizeof big - 1);
 	big[sizeof big - 1] = '\0';
 	assert_int_equal(engine_ticket_rate(fx->e, fx->now, &INTEG, id, 3, big,
-	    NULL, err), ENGINE_ERR);
+	    NULL, err, sizeof err), ENGINE_ERR);
 	assert_int_equal(engine_ticket_rate(fx->e, fx->now, &INTEG, open, 3,
-	    "", NULL, err), ENGINE_BADSTATE);
+	    "", NULL, err, sizeof err), ENGINE_BADSTATE);
 	fx->now += 30 * S;
 	ok(engine_ticket_rate(fx->e, fx->now, &INTEG, id, 2,
-	    "slow \"reply\"", NULL, err), err);
+	    "slow \"reply\"", NULL, err, sizeof err), err);
 	f = fact_of(fx, "ticket.rated", id);
 	assert_int_equal(f->kind, FACT_RATED);
 	assert_int_equal(f->value, 2);
@@ -405,18 +418,18 @@ test_facts_rating(void **state)
 	assert_int_equal(engine_ticket_get(fx->e, id)->csat, 2);
 	assert_int_equal(engine_ticket_get(fx->e, id)->updated, fx->now);
 	assert_int_equal(engine_ticket_rate(fx->e, fx->now, &SUP, id, 5, "",
-	    NULL, err), ENGINE_BADSTATE);
+	    NULL, err, sizeof err), ENGINE_BADSTATE);
 	assert_non_null(strstr(err, "already rated (score 2)"));
 
 	/* Closed: rated from the caller's stored copy, updated in place. */
 	stored = *engine_ticket_get(fx->e, id);
 	stored.csat = 0;
 	stored.state = TICKET_CLOSED;
-	ok(engine_ticket_close(fx->e, fx->now, &ann, id, err), err);
+	ok(engine_ticket_close(fx->e, fx->now, &ann, id, err, sizeof err), err);
 	assert_null(engine_ticket_get(fx->e, id));
 	fx->now += S;
 	ok(engine_ticket_rate(fx->e, fx->now, &SUP, id, 5, NULL, &stored,
-	    err), err);
+	    err, sizeof err), err);
 	assert_int_equal(stored.csat, 5);
 	assert_int_equal(stored.updated, fx->now);
 	f = fact_of(fx, "ticket.rated", id);
@@ -424,7 +437,7 @@ test_facts_rating(void **state)
 	assert_string_equal(f->queue, "billing");
 	stored.id = id + 100;	/* not the one asked for */
 	assert_int_equal(engine_ticket_rate(fx->e, fx->now, &SUP, id, 5, NULL,
-	    &stored, err), ENGINE_NOTFOUND);
+	    &stored, err, sizeof err), ENGINE_NOTFOUND);
 }
 
 /*
@@ -450,12 +463,14 @@ test_facts_restore_sl(void **state)
 	b = fx_create(fx, "billing", "c2", T_GOLD);
 	c = fx_create(fx, "billing", "c3", NULL);
 	fx->now = t0 + 2 * S;
-	ok(engine_ticket_abandon(fx->e, fx->now, &INTEG, c, err), err);
+	ok(engine_ticket_abandon(fx->e, fx->now, &INTEG, c, err, sizeof err),
+	    err);
 	fx->now = t0 + 4 * S;
 	fx_ready(fx, "ann");
 	fx_accept(fx, "ann", b);
 	fx_at(fx, t0 + 40 * S);
-	ok(engine_ticket_abandon(fx->e, fx->now, &INTEG, a, err), err);
+	ok(engine_ticket_abandon(fx->e, fx->now, &INTEG, a, err, sizeof err),
+	    err);
 	engine_queue_stats(fx->e, "billing", fx->now, &live);
 
 	again->cfg.short_abandon = fx->cfg.short_abandon;
@@ -508,23 +523,25 @@ test_facts_rating_followup(void **state)
 	fx_ready(fx, "ann");
 	id = fx_create(fx, "billing", "c1", T_GOLD);
 	fx_accept(fx, "ann", id);
-	ok(engine_ticket_resolve(fx->e, fx->now, &ann, id, "fixed", err), err);
-	ok(engine_agent_break(fx->e, fx->now, &ann, "ann", "lunch", err), err);
+	ok(engine_ticket_resolve(fx->e, fx->now, &ann, id, "fixed", err,
+	    sizeof err), err);
+	ok(engine_agent_break(fx->e, fx->now, &ann, "ann", "lunch", err,
+	    sizeof err), err);
 	fid = engine_ticket_get(fx->e, id)->followup;
 	assert_true(fid != 0);
 	assert_int_equal(engine_ticket_rate(fx->e, fx->now, &bob, id, 5, "",
-	    NULL, err), ENGINE_NOPERM);
+	    NULL, err, sizeof err), ENGINE_NOPERM);
 	fx_at(fx, fx->now + 60 * S);		/* due: queued */
 	fx_ready(fx, "bob");
 	assert_int_equal(fx_offer(fx, "bob"), fid);
 	fx_accept(fx, "bob", fid);
 	fx_ready(fx, "carol");
 	assert_int_equal(engine_ticket_rate(fx->e, fx->now, &carol, id, 1, "",
-	    NULL, err), ENGINE_NOPERM);
+	    NULL, err, sizeof err), ENGINE_NOPERM);
 	assert_int_equal(engine_ticket_rate(fx->e, fx->now, &ann, id, 5, "",
-	    NULL, err), ENGINE_NOPERM);
+	    NULL, err, sizeof err), ENGINE_NOPERM);
 	ok(engine_ticket_rate(fx->e, fx->now, &bob, id, 4, "good call", NULL,
-	    err), err);
+	    err, sizeof err), err);
 	assert_int_equal(engine_ticket_get(fx->e, id)->csat, 4);
 	assert_string_equal(fx_last(fx, "ticket.rated", id)->actor, "bob");
 }

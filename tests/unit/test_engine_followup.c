@@ -50,7 +50,7 @@ served(struct fx *fx, const char *queue, const char *customer,
 	assert_int_equal(fx_offer(fx, "ann"), id);
 	fx_accept(fx, "ann", id);
 	assert_int_equal(engine_ticket_resolve(fx->e, fx->now, &ANN, id,
-	    disposition, err), ENGINE_OK);
+	    disposition, err, sizeof err), ENGINE_OK);
 	return (id);
 }
 
@@ -125,7 +125,7 @@ test_followup_after_delay(void **state)
 	/* A follow-up of a follow-up: never. */
 	fx_accept(fx, "ann", fid);
 	assert_int_equal(engine_ticket_resolve(fx->e, fx->now, &ANN, fid,
-	    "happy", NULL), ENGINE_OK);
+	    "happy", NULL, 0), ENGINE_OK);
 	assert_int_equal(engine_ticket_get(fx->e, fid)->followup, 0);
 	assert_int_equal(engine_ticket_count(fx->e), 2);
 	assert_int_equal(engine_next_deadline(fx->e), -1);
@@ -153,7 +153,7 @@ test_followup_rules(void **state)
 	memset(&cu, 0, sizeof cu);
 	cu.segment = "enterprise";
 	assert_int_equal(engine_customer_set(fx->e, fx->now, &INTEG, "acme",
-	    &cu, err), ENGINE_OK);
+	    &cu, err, sizeof err), ENGINE_OK);
 
 	/* Standard tier, individual: no rule. */
 	id = served(fx, "billing", "joe", NULL, "fixed");
@@ -183,21 +183,26 @@ test_followup_rules(void **state)
 
 	/* A bad rule is refused: no tier and no segment, unknown names. */
 	r = fx_followup(fx, "bad", NULL, 0, "billing", 0);
-	assert_int_equal(engine_reconfigure(fx->e, &fx->cfg, err), ENGINE_ERR);
+	assert_int_equal(engine_reconfigure(fx->e, &fx->cfg, err, sizeof err),
+	    ENGINE_ERR);
 	assert_non_null(strstr(err, "no tier and no segment"));
 	r->segments = 1u << SEGMENT_FAMILY;
 	snprintf(r->queue, sizeof r->queue, "nowhere");
-	assert_int_equal(engine_check_config(&fx->cfg, err), ENGINE_ERR);
+	assert_int_equal(engine_check_config(&fx->cfg, err, sizeof err),
+	    ENGINE_ERR);
 	assert_non_null(strstr(err, "unknown queue"));
 	snprintf(r->queue, sizeof r->queue, "billing");
 	snprintf(r->tiers[r->ntiers++], ENGINE_NAME_MAX, "platinum");
-	assert_int_equal(engine_check_config(&fx->cfg, err), ENGINE_ERR);
+	assert_int_equal(engine_check_config(&fx->cfg, err, sizeof err),
+	    ENGINE_ERR);
 	assert_non_null(strstr(err, "unknown tier"));
 	r->ntiers = 0;
 	r->delay = -1;
-	assert_int_equal(engine_check_config(&fx->cfg, err), ENGINE_ERR);
+	assert_int_equal(engine_check_config(&fx->cfg, err, sizeof err),
+	    ENGINE_ERR);
 	r->delay = 0;
-	assert_int_equal(engine_check_config(&fx->cfg, err), ENGINE_OK);
+	assert_int_equal(engine_check_config(&fx->cfg, err, sizeof err),
+	    ENGINE_OK);
 }
 
 /*
@@ -219,8 +224,8 @@ test_followup_close_skip_cancel(void **state)
 	fx_agent(fx, "ann", "billing:2,tech:1", NULL, 1);
 	a = served(fx, "billing", "ca", T_GOLD, "ok");
 	fa = engine_ticket_get(fx->e, a)->followup;
-	assert_int_equal(engine_ticket_close(fx->e, fx->now, &ANN, a, err),
-	    ENGINE_OK);
+	assert_int_equal(engine_ticket_close(fx->e, fx->now, &ANN, a, err,
+	    sizeof err), ENGINE_OK);
 	assert_null(engine_ticket_get(fx->e, a));
 	b = served(fx, "billing", "cb", T_GOLD, "ok");
 	fb = engine_ticket_get(fx->e, b)->followup;
@@ -228,22 +233,22 @@ test_followup_close_skip_cancel(void **state)
 	fc = engine_ticket_get(fx->e, c)->followup;
 
 	/* Scheduled: only a supervisor may close it, nothing else works. */
-	assert_int_equal(engine_ticket_close(fx->e, fx->now, &bob, fc, err),
-	    ENGINE_NOPERM);
-	assert_int_equal(engine_ticket_close(fx->e, fx->now, &INTEG, fc, err),
-	    ENGINE_NOPERM);
-	assert_int_equal(engine_ticket_accept(fx->e, fx->now, &SUP, fc, err),
-	    ENGINE_BADSTATE);
-	assert_int_equal(engine_ticket_abandon(fx->e, fx->now, &SUP, fc, err),
-	    ENGINE_BADSTATE);
+	assert_int_equal(engine_ticket_close(fx->e, fx->now, &bob, fc, err,
+	    sizeof err), ENGINE_NOPERM);
+	assert_int_equal(engine_ticket_close(fx->e, fx->now, &INTEG, fc, err,
+	    sizeof err), ENGINE_NOPERM);
+	assert_int_equal(engine_ticket_accept(fx->e, fx->now, &SUP, fc, err,
+	    sizeof err), ENGINE_BADSTATE);
+	assert_int_equal(engine_ticket_abandon(fx->e, fx->now, &SUP, fc, err,
+	    sizeof err), ENGINE_BADSTATE);
 	assert_int_equal(engine_ticket_resolve(fx->e, fx->now, &SUP, fc, NULL,
-	    err), ENGINE_BADSTATE);
+	    err, sizeof err), ENGINE_BADSTATE);
 	assert_int_equal(engine_ticket_transfer_queue(fx->e, fx->now, &SUP,
-	    fc, "tech", err), ENGINE_BADSTATE);
+	    fc, "tech", err, sizeof err), ENGINE_BADSTATE);
 	assert_int_equal(engine_ticket_escalate(fx->e, fx->now, &SUP, fc, NULL,
-	    err), ENGINE_BADSTATE);
-	assert_int_equal(engine_ticket_close(fx->e, fx->now, &SUP, fc, err),
-	    ENGINE_OK);
+	    err, sizeof err), ENGINE_BADSTATE);
+	assert_int_equal(engine_ticket_close(fx->e, fx->now, &SUP, fc, err,
+	    sizeof err), ENGINE_OK);
 	assert_null(engine_ticket_get(fx->e, fc));
 	ev = fx_last(fx, "ticket.closed", fc);
 	assert_non_null(strstr(ev->data, "\"reason\":\"cancelled\""));
@@ -252,7 +257,7 @@ test_followup_close_skip_cancel(void **state)
 
 	/* cb calls again (ann is away): in contact when due. */
 	assert_int_equal(engine_agent_break(fx->e, fx->now, &SUP, "ann", NULL,
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	open = fx_create(fx, "tech", "cb", NULL);
 	fx_at(fx, fx->now + DELAY);
 	assert_int_equal(fx_state(fx, fa), TICKET_QUEUED);
@@ -349,12 +354,13 @@ test_repeat_contact(void **state)
 	assert_int_equal(engine_ticket_get(fx->e, d + 1)->repeat_contact, 0);
 	/* A window of 0: nobody is ever a repeat contact. */
 	fx->cfg.repeat_window = 0;
-	assert_int_equal(engine_reconfigure(fx->e, &fx->cfg, NULL), ENGINE_OK);
+	assert_int_equal(engine_reconfigure(fx->e, &fx->cfg, NULL, 0),
+	    ENGINE_OK);
 	d = fx_create(fx, "billing", "rita", NULL);
 	assert_int_equal(engine_ticket_get(fx->e, d)->repeat_contact, 0);
 	assert_int_equal(engine_repeat_window(fx->e), 0);
 	fx->cfg.repeat_window = -1;
-	assert_int_equal(engine_check_config(&fx->cfg, NULL), ENGINE_ERR);
+	assert_int_equal(engine_check_config(&fx->cfg, NULL, 0), ENGINE_ERR);
 }
 
 /* Tickets that enter the complaints queue ("sales" here) count once. */
@@ -380,14 +386,14 @@ test_complaint_count(void **state)
 	assert_int_equal(t->complaint, 0);
 	assert_int_equal(t->complaints, 1);
 	assert_int_equal(engine_ticket_transfer_queue(fx->e, fx->now, &SUP, b,
-	    "sales", NULL), ENGINE_OK);
+	    "sales", NULL, 0), ENGINE_OK);
 	assert_int_equal(t->complaint, 1);
 	assert_int_equal(t->complaints, 2);
 	assert_int_equal(c->complaints, 2);
 	assert_int_equal(engine_ticket_transfer_queue(fx->e, fx->now, &SUP, b,
-	    "billing", NULL), ENGINE_OK);
+	    "billing", NULL, 0), ENGINE_OK);
 	assert_int_equal(engine_ticket_transfer_queue(fx->e, fx->now, &SUP, b,
-	    "sales", NULL), ENGINE_OK);
+	    "sales", NULL, 0), ENGINE_OK);
 	assert_int_equal(c->complaints, 2);
 	/* A follow-up into the complaints queue is ours, not a complaint;
 	 * it is not a contact either. */
@@ -396,11 +402,11 @@ test_complaint_count(void **state)
 	a = fx_create(fx, "tech", "kim", NULL);
 	fx_accept(fx, "ann", a);
 	assert_int_equal(engine_ticket_abandon(fx->e, fx->now, &INTEG, b,
-	    NULL), ENGINE_OK);
+	    NULL, 0), ENGINE_OK);
 	assert_int_equal(engine_ticket_abandon(fx->e, fx->now, &INTEG,
-	    b - 1, NULL), ENGINE_OK);
+	    b - 1, NULL, 0), ENGINE_OK);
 	assert_int_equal(engine_ticket_resolve(fx->e, fx->now, &ANN, a, NULL,
-	    NULL), ENGINE_OK);
+	    NULL, 0), ENGINE_OK);
 	b = engine_ticket_get(fx->e, a)->followup;
 	assert_int_not_equal(b, 0);
 	fx_at(fx, fx->now + MIN);
@@ -448,15 +454,15 @@ test_ladder_conditions(void **state)
 	/* Two complaints on record (hung up: they count all the same). */
 	id = fx_create(fx, "sales", "moaner", NULL);
 	assert_int_equal(engine_ticket_abandon(fx->e, fx->now, &INTEG, id,
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	id = fx_create(fx, "sales", "moaner", NULL);
 	assert_int_equal(engine_ticket_abandon(fx->e, fx->now, &INTEG, id,
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	assert_int_equal(engine_customer_get(fx->e, "moaner")->complaints, 2);
 	fx_ready(fx, "jr");
 	fx_ready(fx, "sr");
 	assert_int_equal(engine_agent_break(fx->e, fx->now, &SUP, "sr", NULL,
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	id = fx_create(fx, "billing", "moaner", NULL);
 	assert_int_equal(engine_ticket_get(fx->e, id)->step, 0);
 	assert_int_equal(fx_offer(fx, "jr"), 0);	/* the seniors' turn */
@@ -475,7 +481,7 @@ test_ladder_conditions(void **state)
 	id = fx_create(fx, "billing", "moaner", NULL);
 	assert_int_equal(fx_offer(fx, "jr"), 0);
 	assert_int_equal(engine_agent_break(fx->e, fx->now, &SUP, "sr", NULL,
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	fx_at(fx, fx->now + 30 * S);
 	assert_int_equal(fx_offer(fx, "jr"), id);
 	fx_finish(fx, "jr", id);
@@ -485,14 +491,14 @@ test_ladder_conditions(void **state)
 	 * step that does not apply (no billing skill). */
 	fx_ready(fx, "sr");
 	assert_int_equal(engine_agent_break(fx->e, fx->now, &SUP, "jr", NULL,
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	other = fx_create(fx, "billing", "calm", NULL);
 	assert_int_equal(fx_offer(fx, "sr"), 0);
 	fx_at(fx, fx->now + H);
 	assert_int_equal(fx_offer(fx, "sr"), 0);
 	assert_int_equal(fx_state(fx, other), TICKET_QUEUED);
 	assert_int_equal(engine_ticket_abandon(fx->e, fx->now, &INTEG, other,
-	    NULL), ENGINE_OK);
+	    NULL, 0), ENGINE_OK);
 
 	/* Silver: the second call within the window goes to the seniors. */
 	id = fx_create(fx, "billing", "again", T_SILVER);
@@ -506,11 +512,13 @@ test_ladder_conditions(void **state)
 
 	/* The last step may not be conditional; complaints from 1. */
 	fx->tiers[1].steps[1].cond = STEP_IF_REPEAT;
-	assert_int_equal(engine_check_config(&fx->cfg, err), ENGINE_ERR);
+	assert_int_equal(engine_check_config(&fx->cfg, err, sizeof err),
+	    ENGINE_ERR);
 	assert_non_null(strstr(err, "last ladder step"));
 	fx->tiers[1].steps[1].cond = STEP_ALWAYS;
 	fx->tiers[0].steps[0].cond_min = 0;
-	assert_int_equal(engine_check_config(&fx->cfg, err), ENGINE_ERR);
+	assert_int_equal(engine_check_config(&fx->cfg, err, sizeof err),
+	    ENGINE_ERR);
 }
 
 /* Complaints and the last contact come back from every ticket kept. */

@@ -197,7 +197,7 @@ test_held_ticket_stays_held(void **state)
 	assert_int_equal(engine_agent_attach(fx->e, fx->now, "ann"), 0);
 	assert_true(engine_agent_present(fx->e, "ann"));
 	assert_int_equal(engine_ticket_pending(fx->e, fx->now, &ann, id, 0,
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	p = id;
 	/* An agent offline with nothing to keep is absent at once. */
 	assert_int_equal(engine_agent_detach(fx->e, fx->now, "ann", GRACE), 0);
@@ -366,7 +366,7 @@ test_restart_break_and_no_grace(void **state)
 	fx_agent(fx, "cid", "billing:3", NULL, 1);
 	assert_int_equal(engine_agent_attach(fx->e, fx->now, "bob"), 0);
 	assert_int_equal(engine_agent_break(fx->e, fx->now, NULL, "bob",
-	    "lunch", err), ENGINE_OK);
+	    "lunch", err, sizeof err), ENGINE_OK);
 	r = restarted(fx, fx->now + 1000, GRACE);
 	a = engine_agent_get(r->e, "bob");
 	assert_int_equal(a->conn, AGENT_DETACHED);
@@ -396,7 +396,7 @@ test_delete_while_detached(void **state)
 
 	assert_int_equal(engine_agent_detach(fx->e, fx->now, "ann", GRACE), 0);
 	assert_int_equal(engine_agent_delete(fx->e, fx->now, &ADMIN, "ann",
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	assert_int_equal(fx_state(fx, id), TICKET_QUEUED);
 	fx_at(fx, fx->now + 2 * GRACE);
 	assert_int_equal(fx_count(fx, "agent.absent", 0), 0);

@@ -163,7 +163,8 @@ random_agent_update(struct fx *fx, struct rnd *r, const char *name)
 	u.groups = (const char (*)[ENGINE_NAME_MAX])gr;
 	u.ngroups = (int)rnd(r, 2);
 	u.capacity = 1 + (int)rnd(r, 2);
-	expect(engine_agent_update(fx->e, fx->now, &ADMIN, name, &u, err), 1);
+	expect(engine_agent_update(fx->e, fx->now, &ADMIN, name, &u, err,
+	    sizeof err), 1);
 }
 
 /* Live reload: strategies, ladder timing and tier priorities change. */
@@ -183,7 +184,7 @@ random_reconfigure(struct fx *fx, struct rnd *r)
 	fx->slas[2].resolve = rnd(r, 2) ? 40000 : 20000;
 	snprintf(fx->queues[1].calendar, ENGINE_NAME_MAX, "%s",
 	    rnd(r, 3) ? "odd" : "");
-	expect(engine_reconfigure(fx->e, &fx->cfg, err), 1);
+	expect(engine_reconfigure(fx->e, &fx->cfg, err, sizeof err), 1);
 }
 
 static void
@@ -213,7 +214,7 @@ random_op(struct fx *fx, struct rnd *r)
 		tc.tier = rnd(r, 3) ? tiers[rnd(r, 4)] : NULL;
 		tc.priority = (int)rnd(r, 11) - 5;
 		expect(engine_ticket_create(fx->e, fx->now, &INTEG, &tc, &id,
-		    err), 1);
+		    err, sizeof err), 1);
 		return;
 	case 3:
 		fx->now += rnd(r, 15000);
@@ -224,12 +225,12 @@ random_op(struct fx *fx, struct rnd *r)
 		return;
 	case 5:
 		expect(engine_agent_break(fx->e, fx->now, &ac, who,
-		    rnd(r, 2) ? "lunch" : "", err), 1);
+		    rnd(r, 2) ? "lunch" : "", err, sizeof err), 1);
 		return;
 	case 6:
 		if (rnd(r, 3) == 0)
 			expect(engine_agent_logout(fx->e, fx->now, &SUP, who,
-			    err), 1);
+			    err, sizeof err), 1);
 		return;
 	case 7:
 		snprintf(cust, sizeof cust, "k%u", rnd(r, NCUSTOMERS));
@@ -241,8 +242,8 @@ random_op(struct fx *fx, struct rnd *r)
 	case 24:
 		if (rnd(r, 4) != 0)
 			return;
-		expect(engine_agent_delete(fx->e, fx->now, &ADMIN, who, err),
-		    1);
+		expect(engine_agent_delete(fx->e, fx->now, &ADMIN, who, err,
+		    sizeof err), 1);
 		fx_agent(fx, who, "billing:2,tech:1", NULL, 1);
 		if (rnd(r, 2))
 			fx_ready(fx, who);
@@ -269,15 +270,15 @@ random_op(struct fx *fx, struct rnd *r)
 			ac = fx_actor(t->agent);
 			owner = 1;
 		}
-		expect(engine_ticket_accept(fx->e, fx->now, &ac, id, err),
-		    owner && t->state == TICKET_OFFERED);
+		expect(engine_ticket_accept(fx->e, fx->now, &ac, id, err,
+		    sizeof err), owner && t->state == TICKET_OFFERED);
 		break;
 	case 12:
 		if ((t = some_ticket(fx, r, TICKET_OFFERED)) == NULL)
 			return;
 		ac = fx_actor(t->agent);
 		expect(engine_ticket_reject(fx->e, fx->now, &ac, t->id, "no",
-		    err), t->state == TICKET_OFFERED);
+		    err, sizeof err), t->state == TICKET_OFFERED);
 		break;
 	case 13:
 	case 14:
@@ -288,60 +289,60 @@ random_op(struct fx *fx, struct rnd *r)
 		owner = t->state == TICKET_ACTIVE ||
 		    t->state == TICKET_PENDING;
 		expect(engine_ticket_resolve(fx->e, fx->now, &ac, id, "ok",
-		    err), owner);
+		    err, sizeof err), owner);
 		if (owner && rnd(r, 2))
 			expect(engine_ticket_close(fx->e, fx->now, &ac, id,
-			    err), 1);
+			    err, sizeof err), 1);
 		break;
 	case 15:
 		t = some_ticket(fx, r, TICKET_RESOLVED);
-		expect(engine_ticket_close(fx->e, fx->now, &SUP, t->id, err),
-		    t->state == TICKET_RESOLVED);
+		expect(engine_ticket_close(fx->e, fx->now, &SUP, t->id, err,
+		    sizeof err), t->state == TICKET_RESOLVED);
 		break;
 	case 16:
 		t = some_ticket(fx, r, TICKET_ACTIVE);
 		ac = fx_actor(t->agent);
 		expect(engine_ticket_pending(fx->e, fx->now, &ac, t->id,
-		    rnd(r, 2) ? 0 : fx->now + 1 + rnd(r, 20000), err),
-		    t->state == TICKET_ACTIVE);
+		    rnd(r, 2) ? 0 : fx->now + 1 + rnd(r, 20000), err,
+		    sizeof err), t->state == TICKET_ACTIVE);
 		break;
 	case 17:
 		t = some_ticket(fx, r, TICKET_PENDING);
-		expect(engine_ticket_resume(fx->e, fx->now, &SUP, t->id, err),
-		    t->state == TICKET_PENDING);
+		expect(engine_ticket_resume(fx->e, fx->now, &SUP, t->id, err,
+		    sizeof err), t->state == TICKET_PENDING);
 		break;
 	case 18:
 		expect(engine_ticket_transfer_queue(fx->e, fx->now, &SUP, id,
-		    queues[rnd(r, 3)], err), 0);
+		    queues[rnd(r, 3)], err, sizeof err), 0);
 		break;
 	case 19:
 		expect(engine_ticket_transfer_agent(fx->e, fx->now, &SUP, id,
-		    who, err), 0);
+		    who, err, sizeof err), 0);
 		break;
 	case 20:
-		expect(engine_ticket_abandon(fx->e, fx->now, &INTEG, id, err),
-		    0);
+		expect(engine_ticket_abandon(fx->e, fx->now, &INTEG, id, err,
+		    sizeof err), 0);
 		break;
 	case 21:
 		expect(engine_ticket_set_tier(fx->e, fx->now, &SUP, id,
-		    tiers[rnd(r, 4)], err), 1);
+		    tiers[rnd(r, 4)], err, sizeof err), 1);
 		break;
 	case 22:
 		expect(engine_ticket_set_priority(fx->e, fx->now, &SUP, id,
-		    (int)rnd(r, 21) - 10, err), 1);
+		    (int)rnd(r, 21) - 10, err, sizeof err), 1);
 		break;
 	case 26:
 		/* A supervisor cancels a scheduled follow-up, now and then. */
 		if (rnd(r, 4) != 0)
 			return;
 		t = some_ticket(fx, r, TICKET_SCHEDULED);
-		expect(engine_ticket_close(fx->e, fx->now, &SUP, t->id, err),
-		    t->state == TICKET_SCHEDULED ||
+		expect(engine_ticket_close(fx->e, fx->now, &SUP, t->id, err,
+		    sizeof err), t->state == TICKET_SCHEDULED ||
 		    t->state == TICKET_RESOLVED);
 		break;
 	default:
-		expect(engine_ticket_note(fx->e, fx->now, &ac, id, "n", err),
-		    0);
+		expect(engine_ticket_note(fx->e, fx->now, &ac, id, "n", err,
+		    sizeof err), 0);
 		break;
 	}
 }
@@ -570,7 +571,7 @@ test_recovery(void **state)
 	u.groups = (const char (*)[ENGINE_NAME_MAX])gr;
 	u.ngroups = 1;
 	assert_int_equal(engine_agent_add(b->e, b->now, &ADMIN, "drain", &u,
-	    NULL), 0);
+	    NULL, 0), 0);
 	b->check_offers = true;		/* each offer: the best waiting */
 	fx_ready(b, "drain");
 	for (i = 0; i < 10000; i++) {
@@ -722,10 +723,10 @@ test_restore_downtime(void **state)
 	fx_agent(fx, "ann", "billing:1", NULL, 2);
 	fx_agent(fx, "mgr", NULL, NULL, 1);
 	fx_agent(fx, "v1", NULL, "vip", 1);
-	assert_int_equal(engine_agent_break(fx->e, t0, &SUP, "mgr", NULL, err),
-	    0);
-	assert_int_equal(engine_agent_break(fx->e, t0, &SUP, "v1", NULL, err),
-	    0);
+	assert_int_equal(engine_agent_break(fx->e, t0, &SUP, "mgr", NULL, err,
+	    sizeof err), 0);
+	assert_int_equal(engine_agent_break(fx->e, t0, &SUP, "v1", NULL, err,
+	    sizeof err), 0);
 	fx_manager(fx, "vipc", "mgr");
 	fx_ready(fx, "ann");
 	a = fx_create(fx, "billing", "c1", NULL);
@@ -734,7 +735,7 @@ test_restore_downtime(void **state)
 	assert_int_equal(fx_offer(fx, "ann"), o);
 	d = fx_create(fx, "billing", "vipc", T_DIAMOND);
 	assert_int_equal(engine_ticket_pending(fx->e, t0, &ann, a,
-	    t0 + 100000, err), 0);
+	    t0 + 100000, err, sizeof err), 0);
 	assert_int_equal(engine_ticket_get(fx->e, d)->step, 0);
 
 	b = fx_new();

@@ -41,7 +41,7 @@ brk(struct fx *fx, const char *name)
 	char	err[ENGINE_ERRMAX];
 
 	assert_int_equal(engine_agent_break(fx->e, fx->now, &SUP, name, "lunch",
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 }
 
 /* diamond: account manager 20 s, then vip group 30 s, then skilled. */
@@ -82,7 +82,7 @@ test_ladder_timing(void **state)
 	assert_int_equal(fx_offer(fx, "s1"), 0);
 	/* v1 declines; s1 is not eligible before the skilled step. */
 	assert_int_equal(engine_ticket_reject(fx->e, fx->now, &v1, d, NULL,
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	assert_int_equal(t->state, TICKET_QUEUED);
 	brk(fx, "v1");		/* else offered again after the cooldown */
 	fx_at(fx, t0 + 49999);
@@ -137,7 +137,7 @@ test_ladder_skips(void **state)
 	fx_ready(fx, "v1");
 	assert_int_equal(fx_offer(fx, "v1"), a);
 	assert_int_equal(engine_agent_logout(fx->e, fx->now, &SUP, "v1",
-	    NULL), ENGINE_OK);
+	    NULL, 0), ENGINE_OK);
 	c = fx_create(fx, "billing", "vipc", T_DIAMOND);
 	assert_int_equal(engine_ticket_get(fx->e, c)->step, 2);
 	fx_ready(fx, "s1");

@@ -123,11 +123,13 @@ test_sla_config(void **state)
 	p = fx_sla(fx, T_STD, "", 60 * S, H, 80);
 	q = fx_sla(fx, T_STD, "billing", 30 * S, H, 80);
 	fx_sla_step(q, SLA_ANSWER, 50, 0, SLA_OVERFLOW, 0, "sales");
-	assert_int_equal(engine_check_config(&fx->cfg, err), ENGINE_OK);
+	assert_int_equal(engine_check_config(&fx->cfg, err, sizeof err),
+	    ENGINE_OK);
 	cfg = fx->cfg;
 
 #define BAD(what) do {							\
-	assert_int_equal(engine_check_config(&cfg, err), ENGINE_ERR);	\
+	assert_int_equal(engine_check_config(&cfg, err, sizeof err),	\
+	    ENGINE_ERR);						\
 	assert_non_null(strstr(err, what));				\
 	assert_null(engine_new(&cfg, fx_emit, fx));			\
 } while (0)
@@ -335,7 +337,7 @@ test_sla_pause(void **state)
 	fx_accept(fx, "ann", id);
 	fx->now = t0 + 30 * S;
 	assert_int_equal(engine_ticket_pending(fx->e, fx->now, &ann, id, 0,
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	t = tk(fx, id);
 	assert_int_equal(t->resolve_used, 30 * S);
 	assert_int_equal(t->clock_mark, t0 + 30 * S);
@@ -345,18 +347,18 @@ test_sla_pause(void **state)
 	    30 * S);
 	fx_at(fx, t0 + 1000 * S);
 	assert_int_equal(count_sla(fx, id), 0);
-	assert_int_equal(engine_ticket_resume(fx->e, fx->now, &ann, id, err),
-	    ENGINE_OK);
+	assert_int_equal(engine_ticket_resume(fx->e, fx->now, &ann, id, err,
+	    sizeof err), ENGINE_OK);
 	assert_int_equal(t->paused, 970 * S);
 	assert_int_equal(t->resolve_due, t0 + 1070 * S);
 	fx_at(fx, t0 + 1030 * S);
 	assert_int_equal(fx_last(fx, "sla.warning", id)->time, t0 + 1020 * S);
 	assert_int_equal(engine_ticket_pending(fx->e, fx->now, &ann, id, 0,
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	assert_int_equal(t->resolve_used, 60 * S);
 	fx_at(fx, t0 + 1100 * S);
-	assert_int_equal(engine_ticket_resume(fx->e, fx->now, &ann, id, err),
-	    ENGINE_OK);
+	assert_int_equal(engine_ticket_resume(fx->e, fx->now, &ann, id, err,
+	    sizeof err), ENGINE_OK);
 	assert_int_equal(t->paused, 1040 * S);
 	assert_int_equal(t->resolve_due, t0 + 1140 * S);
 	fx_at(fx, t0 + 1200 * S);
@@ -365,12 +367,12 @@ test_sla_pause(void **state)
 	    "\"elapsed_ms\":100000"));
 	/* PENDING UNTIL: the system's resume ends the pause too. */
 	assert_int_equal(engine_ticket_pending(fx->e, fx->now, &ann, id,
-	    t0 + 1300 * S, err), ENGINE_OK);
+	    t0 + 1300 * S, err, sizeof err), ENGINE_OK);
 	fx_at(fx, t0 + 1400 * S);
 	assert_int_equal(t->state, TICKET_ACTIVE);
 	assert_int_equal(t->paused, 1140 * S);
 	assert_int_equal(engine_ticket_resolve(fx->e, fx->now, &ann, id, "ok",
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	assert_int_equal(t->resolve_used, 260 * S);
 	assert_int_equal(engine_ticket_resolve_elapsed(fx->e, t, t0 + 5000 * S),
 	    260 * S);
@@ -401,7 +403,7 @@ test_sla_retier(void **state)
 	fx_at(fx, t0 + 60 * S);
 	assert_int_equal(fx_last(fx, "sla.warning", id)->time, t0 + 50 * S);
 	assert_int_equal(engine_ticket_set_tier(fx->e, fx->now, &SUP, id,
-	    T_SILVER, err), ENGINE_OK);
+	    T_SILVER, err, sizeof err), ENGINE_OK);
 	assert_int_equal(t->answer_due, t0 + 300 * S);
 	assert_int_equal(t->resolve_used, 60 * S);
 	assert_int_equal(t->resolve_due, t0 + 3000 * S);
@@ -411,7 +413,7 @@ test_sla_retier(void **state)
 	/* Smaller targets already passed fire at once, in order. */
 	fx_clear(fx);
 	assert_int_equal(engine_ticket_set_tier(fx->e, fx->now, &SUP, id,
-	    T_DIAMOND, err), ENGINE_OK);
+	    T_DIAMOND, err, sizeof err), ENGINE_OK);
 	{
 		const struct want w[] = {
 			{ "sla.breach", id, t0 + 200 * S,
@@ -428,17 +430,17 @@ test_sla_retier(void **state)
 	fx_accept(fx, "ann", id);
 	fx->now = t0 + 250 * S;
 	assert_int_equal(engine_ticket_pending(fx->e, fx->now, &ann, id, 0,
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	/* Re-tiered while pending: the clock stays stopped. */
 	fx->now = t0 + 300 * S;
 	assert_int_equal(engine_ticket_set_tier(fx->e, fx->now, &SUP, id,
-	    T_STD, err), ENGINE_OK);
+	    T_STD, err, sizeof err), ENGINE_OK);
 	assert_int_equal(t->resolve_used, 250 * S);
 	assert_int_equal(t->resolve_due, 0);
 	assert_int_equal(t->answer_due, t0 + 40 * S);	/* answered: kept */
 	fx->now = t0 + 400 * S;
-	assert_int_equal(engine_ticket_resume(fx->e, fx->now, &ann, id, err),
-	    ENGINE_OK);
+	assert_int_equal(engine_ticket_resume(fx->e, fx->now, &ann, id, err,
+	    sizeof err), ENGINE_OK);
 	assert_int_equal(t->paused, 150 * S);
 	assert_int_equal(t->resolve_due, t0 + 1150 * S);
 	fx_clear(fx);
@@ -500,7 +502,7 @@ test_sla_ladder(void **state)
 	fx_ready(fx, "ann");
 	assert_int_equal(fx_offer(fx, "ann"), a);
 	assert_int_equal(engine_agent_break(fx->e, fx->now, &SUP, "ann", NULL,
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	fx_clear(fx);
 	fx_at(fx, t0 + 100 * S);
 	{
@@ -572,13 +574,14 @@ test_sla_once(void **state)
 		if (i % 7 == 0)
 			assert_int_equal(tk(fx, id)->state == TICKET_ACTIVE ?
 			    engine_ticket_pending(fx->e, fx->now, &ann, id, 0,
-			    err) : engine_ticket_resume(fx->e, fx->now, &ann,
-			    id, err), ENGINE_OK);
+			    err, sizeof err) : engine_ticket_resume(fx->e,
+			    fx->now, &ann, id, err, sizeof err), ENGINE_OK);
 		if (i % 50 == 0) {
 			assert_int_equal(engine_ticket_set_priority(fx->e,
-			    fx->now, &SUP, id, i % 100 ? 1 : 0, err), 0);
+			    fx->now, &SUP, id, i % 100 ? 1 : 0, err,
+			    sizeof err), 0);
 			assert_int_equal(engine_ticket_set_tier(fx->e, fx->now,
-			    &SUP, id, T_STD, err), ENGINE_OK);
+			    &SUP, id, T_STD, err, sizeof err), ENGINE_OK);
 		}
 	}
 	assert_int_equal(fx_count(fx, "ticket.escalated", id), 2);
@@ -617,12 +620,12 @@ test_sla_never_closed(void **state)
 	ab = fx_create(fx, "billing", "c4", NULL);
 	fx->now += S;
 	assert_int_equal(engine_ticket_resolve(fx->e, fx->now, &ann, r, "ok",
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	fx_finish(fx, "ann", c);
 	assert_int_equal(engine_ticket_pending(fx->e, fx->now, &ann, pe, 0,
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	assert_int_equal(engine_ticket_abandon(fx->e, fx->now, &INTEG, ab,
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	assert_int_equal(engine_next_deadline(fx->e), -1);
 	fx_at(fx, fx->now + 86400 * S);
 	assert_int_equal(count_sla(fx, 0), 0);
@@ -644,13 +647,13 @@ test_sla_escalate(void **state)
 	a = fx_create(fx, "billing", "vipc", T_GOLD);
 	b = fx_create(fx, "sales", "c1", NULL);
 	assert_int_equal(engine_ticket_escalate(fx->e, fx->now, &SUP, 999,
-	    "x", err), ENGINE_NOTFOUND);
+	    "x", err, sizeof err), ENGINE_NOTFOUND);
 	assert_int_equal(engine_ticket_escalate(fx->e, fx->now, &ann, a, "x",
-	    err), ENGINE_NOPERM);
+	    err, sizeof err), ENGINE_NOPERM);
 	assert_int_equal(engine_ticket_escalate(fx->e, fx->now, &INTEG, a, "x",
-	    err), ENGINE_NOPERM);
+	    err, sizeof err), ENGINE_NOPERM);
 	assert_int_equal(engine_ticket_escalate(fx->e, fx->now, &SUP, a,
-	    "vip angry", err), ENGINE_OK);
+	    "vip angry", err, sizeof err), ENGINE_OK);
 	ev = fx_last(fx, "ticket.escalated", a);
 	assert_string_equal(ev->actor, "sue");
 	assert_string_equal(ev->agent, "mgr");
@@ -658,7 +661,7 @@ test_sla_escalate(void **state)
 	assert_non_null(strstr(ev->data, "\"reason\":\"vip angry\""));
 	assert_int_equal(tk(fx, a)->escalations, 1);
 	assert_int_equal(engine_ticket_escalate(fx->e, fx->now, NULL, b, NULL,
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	ev = fx_last(fx, "ticket.escalated", b);
 	assert_string_equal(ev->agent, "");
 	assert_string_equal(ev->actor, "system");
@@ -667,9 +670,9 @@ test_sla_escalate(void **state)
 	fx_ready(fx, "ann");
 	fx_accept(fx, "ann", b);
 	assert_int_equal(engine_ticket_resolve(fx->e, fx->now, &ann, b, NULL,
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	assert_int_equal(engine_ticket_escalate(fx->e, fx->now, &ADMIN, b,
-	    "late", err), ENGINE_BADSTATE);
+	    "late", err, sizeof err), ENGINE_BADSTATE);
 	assert_int_equal(tk(fx, b)->escalations, 1);
 }
 
@@ -720,11 +723,11 @@ test_sla_service_level(void **state)
 	t3 = fx_create(fx, "billing", "c3", NULL);
 	fx->now = t0 + 102 * S;
 	assert_int_equal(engine_ticket_abandon(fx->e, fx->now, &INTEG, t3,
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	t4 = fx_create(fx, "billing", "c4", NULL);
 	fx_at(fx, t0 + 140 * S);
 	assert_int_equal(engine_ticket_abandon(fx->e, fx->now, &INTEG, t4,
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	fx_at(fx, t0 + 200 * S);
 	assert_int_equal(fx_count(fx, "sla.breach", 0), 3);
 	assert_int_equal(engine_queue_stats(fx->e, "billing", fx->now, &st),
@@ -765,10 +768,10 @@ test_sla_service_level(void **state)
 	assert_int_equal(st.sl_1h[0].answered, 1);
 	/* Answered, back in the queue, then abandoned: answered only. */
 	assert_int_equal(engine_ticket_transfer_queue(fx->e, fx->now, &SUP,
-	    t6, "tech", err), ENGINE_OK);
+	    t6, "tech", err, sizeof err), ENGINE_OK);
 	assert_int_equal(fx_state(fx, t6), TICKET_QUEUED);
 	assert_int_equal(engine_ticket_abandon(fx->e, fx->now, &INTEG, t6,
-	    err), ENGINE_OK);
+	    err, sizeof err), ENGINE_OK);
 	assert_int_equal(engine_queue_stats(fx->e, "tech", fx->now, &st), 0);
 	sl_check(&st.sl_1h[0], 1, 1, 0, 0, 0, 0);
 }
@@ -792,7 +795,8 @@ test_sla_reload(void **state)
 	fx_at(fx, t0 + 50 * S);
 	fx_clear(fx);
 	fx->slas[0].answer = 40 * S;
-	assert_int_equal(engine_reconfigure(fx->e, &fx->cfg, err), ENGINE_OK);
+	assert_int_equal(engine_reconfigure(fx->e, &fx->cfg, err, sizeof err),
+	    ENGINE_OK);
 	ev = fx_last(fx, "ticket.sla_changed", id);
 	assert_non_null(ev);
 	assert_non_null(strstr(ev->data, "\"reason\":\"reconfigured\""));
@@ -803,7 +807,8 @@ test_sla_reload(void **state)
 	fx_clear(fx);
 	fx_calendar(fx, "office", NULL, "mon-fri", "09:00-12:00,13:00-18:00");
 	fx_queue_calendar(fx, "billing", "office", 0);
-	assert_int_equal(engine_reconfigure(fx->e, &fx->cfg, err), ENGINE_OK);
+	assert_int_equal(engine_reconfigure(fx->e, &fx->cfg, err, sizeof err),
+	    ENGINE_OK);
 	assert_int_equal(fx_count(fx, "ticket.sla_changed", id), 1);
 	assert_int_equal(t->resolve_used, 50 * S);
 	assert_int_equal(t->resolve_due, 9 * H + 950 * S);
@@ -811,7 +816,8 @@ test_sla_reload(void **state)
 	    50 * S + H);
 	/* The same configuration again changes nothing. */
 	fx_clear(fx);
-	assert_int_equal(engine_reconfigure(fx->e, &fx->cfg, err), ENGINE_OK);
+	assert_int_equal(engine_reconfigure(fx->e, &fx->cfg, err, sizeof err),
+	    ENGINE_OK);
 	assert_int_equal(fx_count(fx, "ticket.sla_changed", 0), 0);
 	assert_int_equal(count_sla(fx, 0), 0);
 }

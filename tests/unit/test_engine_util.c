@@ -527,7 +527,8 @@ fx_agent(struct fx *fx, const char *name, const char *skills,
 	u.groups = (const char (*)[ENGINE_NAME_MAX])gr;
 	u.ngroups = n;
 	u.capacity = capacity;
-	if (engine_agent_add(fx->e, fx->now, &ADMIN, name, &u, err) != 0)
+	if (engine_agent_add(fx->e, fx->now, &ADMIN, name, &u, err,
+	    sizeof err) != 0)
 		fail_msg("agent add %s: %s", name, err);
 }
 
@@ -537,7 +538,7 @@ fx_ready(struct fx *fx, const char *name)
 	struct actor	a = fx_actor(name);
 	char		err[ENGINE_ERRMAX];
 
-	if (engine_agent_ready(fx->e, fx->now, &a, name, err) != 0)
+	if (engine_agent_ready(fx->e, fx->now, &a, name, err, sizeof err) != 0)
 		fail_msg("ready %s: %s", name, err);
 }
 
@@ -555,7 +556,8 @@ fx_create(struct fx *fx, const char *queue, const char *customer,
 	tc.customer = customer;
 	tc.tier = tier;
 	tc.subject = "help";
-	if (engine_ticket_create(fx->e, fx->now, &op, &tc, &id, err) != 0)
+	if (engine_ticket_create(fx->e, fx->now, &op, &tc, &id, err,
+	    sizeof err) != 0)
 		fail_msg("create: %s", err);
 	return (id);
 }
@@ -618,7 +620,7 @@ fx_accept(struct fx *fx, const char *agent, uint64_t id)
 	struct actor	a = fx_actor(agent);
 	char		err[ENGINE_ERRMAX];
 
-	if (engine_ticket_accept(fx->e, fx->now, &a, id, err) != 0)
+	if (engine_ticket_accept(fx->e, fx->now, &a, id, err, sizeof err) != 0)
 		fail_msg("accept %llu by %s: %s", (unsigned long long)id,
 		    agent, err);
 }
@@ -632,8 +634,9 @@ fx_finish(struct fx *fx, const char *agent, uint64_t id)
 
 	if (fx_state(fx, id) == TICKET_OFFERED)
 		fx_accept(fx, agent, id);
-	if (engine_ticket_resolve(fx->e, fx->now, &a, id, "done", err) != 0 ||
-	    engine_ticket_close(fx->e, fx->now, &a, id, err) != 0)
+	if (engine_ticket_resolve(fx->e, fx->now, &a, id, "done", err,
+	    sizeof err) != 0 ||
+	    engine_ticket_close(fx->e, fx->now, &a, id, err, sizeof err) != 0)
 		fail_msg("finish %llu by %s: %s", (unsigned long long)id,
 		    agent, err);
 }
@@ -646,8 +649,8 @@ fx_manager(struct fx *fx, const char *customer, const char *mgr)
 
 	memset(&u, 0, sizeof u);
 	u.manager = mgr;
-	if (engine_customer_set(fx->e, fx->now, &INTEG, customer, &u, err) !=
-	    0)
+	if (engine_customer_set(fx->e, fx->now, &INTEG, customer, &u, err,
+	    sizeof err) != 0)
 		fail_msg("customer %s: %s", customer, err);
 }
 

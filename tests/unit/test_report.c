@@ -529,7 +529,8 @@ rig_ticket(struct rig *r, const char *queue, const char *customer)
 	memset(&tc, 0, sizeof tc);
 	tc.queue = queue;
 	tc.customer = customer;
-	ok(engine_ticket_create(r->e, r->now, &op, &tc, &id, err), err);
+	ok(engine_ticket_create(r->e, r->now, &op, &tc, &id, err, sizeof err),
+	    err);
 	return (id);
 }
 
@@ -592,21 +593,23 @@ test_journaled_facts_and_retention(void **state)
 	u.skills = sk;
 	u.nskills = 1;
 	journal_put_user(r.j, "ann", "-", ROLE_AGENT, r.now);
-	ok(engine_agent_add(r.e, r.now, NULL, "ann", &u, err), err);
-	ok(engine_agent_ready(r.e, r.now, &ann, "ann", err), err);
+	ok(engine_agent_add(r.e, r.now, NULL, "ann", &u, err, sizeof err), err);
+	ok(engine_agent_ready(r.e, r.now, &ann, "ann", err, sizeof err), err);
 	old = rig_ticket(&r, "billing", "c1");		/* offered to ann */
 	open = rig_ticket(&r, "tech", "c2");		/* nobody for tech */
 	gone = rig_ticket(&r, "billing", "c3");
 	r.now += 8 * S;
-	ok(engine_ticket_accept(r.e, r.now, &ann, old, err), err);
+	ok(engine_ticket_accept(r.e, r.now, &ann, old, err, sizeof err), err);
 	r.now += 60 * S;
-	ok(engine_ticket_resolve(r.e, r.now, &ann, old, "", err), err);
-	ok(engine_ticket_close(r.e, r.now, &ann, old, err), err);
-	ok(engine_ticket_abandon(r.e, r.now, NULL, gone, err), err);
+	ok(engine_ticket_resolve(r.e, r.now, &ann, old, "", err, sizeof err),
+	    err);
+	ok(engine_ticket_close(r.e, r.now, &ann, old, err, sizeof err), err);
+	ok(engine_ticket_abandon(r.e, r.now, NULL, gone, err, sizeof err), err);
 	r.now += 2 * S;
-	ok(engine_agent_break(r.e, r.now, &ann, "ann", "lunch", err), err);
+	ok(engine_agent_break(r.e, r.now, &ann, "ann", "lunch", err,
+	    sizeof err), err);
 	r.now += 30 * S;
-	ok(engine_agent_ready(r.e, r.now, &ann, "ann", err), err);
+	ok(engine_agent_ready(r.e, r.now, &ann, "ann", err, sizeof err), err);
 	rig_commit(&r);
 	assert_int_equal(sql_int(&r, "SELECT count(*) FROM facts WHERE kind = "
 	    "'status' AND detail = 'break:lunch' AND value = 30000"), 1);
@@ -635,11 +638,13 @@ test_journaled_facts_and_retention(void **state)
 
 	/* A month later, one more closed ticket; then keep 10 days. */
 	r.now += 30 * 24 * H;
-	ok(engine_agent_ready(r.e, r.now, &ann, "ann", err), err);
+	ok(engine_agent_ready(r.e, r.now, &ann, "ann", err, sizeof err), err);
 	recent = rig_ticket(&r, "billing", "c4");
-	ok(engine_ticket_accept(r.e, r.now, &ann, recent, err), err);
-	ok(engine_ticket_resolve(r.e, r.now, &ann, recent, "", err), err);
-	ok(engine_ticket_close(r.e, r.now, &ann, recent, err), err);
+	ok(engine_ticket_accept(r.e, r.now, &ann, recent, err, sizeof err),
+	    err);
+	ok(engine_ticket_resolve(r.e, r.now, &ann, recent, "", err, sizeof err),
+	    err);
+	ok(engine_ticket_close(r.e, r.now, &ann, recent, err, sizeof err), err);
 	rig_commit(&r);
 	seq = store_last_seq(r.st);
 	assert_int_equal(store_data_from(r.st), 0);
