@@ -31,6 +31,9 @@
 #define DEFAULT_DATA_DIR	"var"
 #endif
 
+/* Exit statuses, as hotlined(8) lists them. */
+#define EXIT_USAGE		2	/* bad usage */
+
 static void
 usage(FILE *fp)
 {
@@ -205,27 +208,27 @@ main(int argc, char **argv)
 		case 'F':
 		case 'T':
 			if (parse_ms(optarg, ch == 'F' ? &ex.from : &ex.to) != 0)
-				return (2);
+				return (EXIT_USAGE);
 			break;
 		case 'O': ex.output = optarg; break;
 		case 'K': ex.key_file = optarg; break;
 		case 'v': printf("hotlined %s\n", PACKAGE_VERSION); return (0);
 		case 'h': usage(stdout); return (0);
-		default: usage(stderr); return (2);
+		default: usage(stderr); return (EXIT_USAGE);
 		}
 	}
 	if (optind != argc) {
 		usage(stderr);
-		return (2);
+		return (EXIT_USAGE);
 	}
 
 	if (port != NULL) {
 		errno = 0;
 		v = strtol(port, &end, 10);
 		if (*port == '\0' || *end != '\0' || errno != 0 || v < 0 ||
-		    v > 65535) {
+		    v > CONFIG_PORT_MAX) {
 			fprintf(stderr, "hotlined: bad port '%s'\n", port);
-			return (2);
+			return (EXIT_USAGE);
 		}
 	}
 	/* An export reads only the data folder (and its key): with
@@ -257,7 +260,7 @@ main(int argc, char **argv)
 		cfg.daemonize = 1;
 	if (level != NULL && log_level_parse(level, &cfg.log_level) != 0) {
 		fprintf(stderr, "hotlined: bad log level '%s'\n", level);
-		return (2);
+		return (EXIT_USAGE);
 	}
 	if (check) {
 		printf("%s: OK (%d tiers, %d queues, %d users)\n", path,

@@ -19,6 +19,12 @@
 #include "server_internal.h"
 #include "store.h"
 
+/* The sample file's passwords: "<name>-demo". */
+#define DEMO_SUFFIX	"-demo"
+#define DEMO_SUFFIX_LEN	(sizeof DEMO_SUFFIX - 1)
+/* Users scanned for protected mode: the first allocation's room. */
+#define DEMO_SCAN_FIRST	16
+
 /*
  * A user the configuration (or HOTLINE_ADMIN_PASSWORD) makes an admin or
  * an integration is no agent, even if AGENT SET ROLE supervisor made it
@@ -98,8 +104,8 @@ server_is_demo(const char *name, const char *pw, size_t len)
 {
 	size_t	n = strlen(name);
 
-	return (len == n + 5 && memcmp(pw, name, n) == 0 &&
-	    memcmp(pw + n, "-demo", 5) == 0);
+	return (len == n + DEMO_SUFFIX_LEN && memcmp(pw, name, n) == 0 &&
+	    memcmp(pw + n, DEMO_SUFFIX, DEMO_SUFFIX_LEN) == 0);
 }
 
 /* HOTLINE_ADMIN_PASSWORD creates user admin or resets its password. */
@@ -131,7 +137,8 @@ server_loopback(const char *bind)
 	if (*bind == '\0')
 		return (1);	/* no TCP listener at all */
 	if (inet_pton(AF_INET, bind, &a4) == 1)
-		return ((ntohl(a4.s_addr) >> 24) == 127);
+		return ((ntohl(a4.s_addr) >> IN_CLASSA_NSHIFT) ==
+		    IN_LOOPBACKNET);
 	if (inet_pton(AF_INET6, bind, &a6) == 1)
 		return (IN6_IS_ADDR_LOOPBACK(&a6));
 	return (0);
@@ -162,14 +169,14 @@ server_password_demo(const char *name, const char *pw, size_t len,
 	if (!server_exposed(&server.cfg))
 		return (1);
 	snprintf(err, errlen, "protected mode: listening on %.64s, a user "
-	    "may not have the demo password %.64s-demo; choose another",
-	    server.cfg.bind, name);
+	    "may not have the demo password %.64s" DEMO_SUFFIX "; choose "
+	    "another", server.cfg.bind, name);
 	return (-1);
 }
 
 struct demo_user {
 	char	name[ENGINE_NAME_MAX];
-	char	hash[256];
+	char	hash[sizeof ((struct store_user *)NULL)->hash];	/* as stored */
 	int	demo;
 };
 
@@ -185,7 +192,7 @@ demo_collect(const char *name, const char *hash, int demo, void *arg)
 	struct demo_user	*u;
 
 	if (ds->n == ds->cap) {
-		ds->cap = ds->cap ? ds->cap * 2 : 16;
+		ds->cap = ds->cap ? ds->cap * 2 : DEMO_SCAN_FIRST;
 		if ((ds->v = realloc(ds->v, ds->cap * sizeof *ds->v)) == NULL)
 			fatalx("out of memory");
 	}
@@ -206,13 +213,13 @@ demo_collect(const char *name, const char *hash, int demo, void *arg)
 static void
 server_demo_verify(struct demo_scan *ds)
 {
-	char	demo[ENGINE_NAME_MAX + 8], err[STORE_ERRMAX];
+	char	demo[ENGINE_NAME_MAX + DEMO_SUFFIX_LEN], err[STORE_ERRMAX];
 	size_t	i, checked = 0;
 
 	for (i = 0; i < ds->n; i++) {
 		if (ds->v[i].demo >= 0)
 			continue;
-		snprintf(demo, sizeof demo, "%s-demo", ds->v[i].name);
+		snprintf(demo, sizeof demo, "%s" DEMO_SUFFIX, ds->v[i].name);
 		ds->v[i].demo = auth_verify(ds->v[i].hash, demo,
 		    strlen(demo)) ? 1 : 0;
 		checked++;
@@ -251,7 +258,8 @@ server_protected_mode(const struct config *cfg, char *err, size_t errlen)
 {
 	struct demo_scan	 ds = { NULL, 0, 0 };
 	struct store_user	 u;
-	char			 demo[ENGINE_NAME_MAX + 8], serr[STORE_ERRMAX];
+	char			 demo[ENGINE_NAME_MAX + DEMO_SUFFIX_LEN];
+	char			 serr[STORE_ERRMAX];
 	size_t			 i;
 	int			 k, rc = 0;
 
@@ -282,7 +290,8 @@ server_protected_mode(const struct config *cfg, char *err, size_t errlen)
 		if (cfg->users[k].password_hash[0] == '\0' ||
 		    store_get_user(server.store, cfg->users[k].name, &u))
 			continue;
-		snprintf(demo, sizeof demo, "%s-demo", cfg->users[k].name);
+		snprintf(demo, sizeof demo, "%s" DEMO_SUFFIX,
+		    cfg->users[k].name);
 		if (auth_verify(cfg->users[k].password_hash, demo,
 		    strlen(demo))) {
 			server_demo_advice(err, errlen, cfg->users[k].name);

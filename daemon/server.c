@@ -46,7 +46,23 @@ struct server	server;
 
 /* The service level of QUEUE STATS (today, 15 min, 1 h) reaches back a
  * day at most: what a restart reads back from the journal's facts. */
-#define SERVER_SL_RELOAD	(24 * 3600 * 1000 + 60 * 1000)
+#define SERVER_SL_RELOAD	(HL_DAY + HL_MINUTE)
+/* listen(2)'s backlog: the kernel caps it at somaxconn anyway. */
+#define SERVER_BACKLOG		511
+/* The unix socket: its owner and group may connect. */
+#define SERVER_UNIX_MODE	0770
+/* engine_timer_at before the first arming: no deadline equals it. */
+#define SERVER_TIMER_UNSET	(-2)
+/* Out of descriptors, or commits failing: the pause before a retry. */
+#define SERVER_RETRY_S		1
+/* A failing commit is logged once per this while it lasts. */
+#define SERVER_COMMIT_LOG_EVERY	HL_MINUTE
+/* Commit and resume rounds in one loop iteration, at most. */
+#define SERVER_ROUNDS_MAX	16
+/* At shutdown, how long replies still owed may take to go out. */
+#define SERVER_DRAIN_MS		(2 * HL_SECOND)
+#define NSEC_PER_MS		1000000
+#define USEC_PER_MS		1000
 
 hl_ms
 server_now(void)
@@ -56,7 +72,7 @@ server_now(void)
 	if (server.test_clock != 0)
 		return (server.test_clock);
 	clock_gettime(CLOCK_REALTIME, &ts);
-	return ((hl_ms)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+	return ((hl_ms)ts.tv_sec * HL_SECOND + ts.tv_nsec / NSEC_PER_MS);
 }
 
 /*
@@ -128,11 +144,11 @@ server_accept_retry(evutil_socket_t fd, short what, void *arg)
 static void
 server_accept_error(struct evconnlistener *l, void *arg)
 {
-	struct timeval	tv = { 1, 0 };
+	struct timeval	tv = { SERVER_RETRY_S, 0 };
 	int		err = EVUTIL_SOCKET_ERROR();
 
-	log_warnx("accept: %s; pausing accepts for 1 s",
-	    evutil_socket_error_to_string(err));
+	log_warnx("accept: %s; pausing accepts for %d s",
+	    evutil_socket_error_to_string(err), SERVER_RETRY_S);
 	server.stats.accept_pauses++;
 	if (server.tcp != NULL)
 		evconnlistener_disable(server.tcp);
@@ -184,7 +200,8 @@ server_listen_tcp(char *err, size_t errlen)
 	}
 	server.tcp = evconnlistener_new_bind(server.base, server_accept_cb,
 	    NULL, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
-	    LEV_OPT_CLOSE_ON_EXEC, 511, (struct sockaddr *)&ss, sslen);
+	    LEV_OPT_CLOSE_ON_EXEC, SERVER_BACKLOG, (struct sockaddr *)&ss,
+	    sslen);
 	if (server.tcp == NULL) {
 		snprintf(err, errlen, "cannot listen on %s port %d: %s",
 		    server.cfg.bind, server.cfg.port, strerror(errno));
@@ -225,7 +242,8 @@ server_listen_unix(char *err, size_t errlen)
 	unlink(sun.sun_path);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
 	    bind(fd, (struct sockaddr *)&sun, sizeof sun) != 0 ||
-	    chmod(sun.sun_path, 0770) != 0 || listen(fd, 511) != 0) {
+	    chmod(sun.sun_path, SERVER_UNIX_MODE) != 0 ||
+	    listen(fd, SERVER_BACKLOG) != 0) {
 		snprintf(err, errlen, "cannot listen on %s: %s", sun.sun_path,
 		    strerror(errno));
 		if (fd >= 0)
@@ -268,8 +286,8 @@ server_arm_timer(void)
 	delay = at - server_now();
 	if (delay < 0)
 		delay = 0;
-	tv.tv_sec = delay / 1000;
-	tv.tv_usec = (delay % 1000) * 1000;
+	tv.tv_sec = delay / HL_SECOND;
+	tv.tv_usec = (delay % HL_SECOND) * USEC_PER_MS;
 	evtimer_add(server.engine_timer, &tv);
 }
 
@@ -393,7 +411,7 @@ server_rebuild_engine(void)
 	server.engine = server_new_engine(1);
 	n = presence_count();
 	engine_agent_foreach(server.engine, server_presence_sync, NULL);
-	server.engine_timer_at = -2;
+	server.engine_timer_at = SERVER_TIMER_UNSET;
 	server.stats.engine_rebuilds++;
 	log_warnx("engine rebuilt from %s after a failed commit (%zu agents' "
 	    "presence put back)", store_path(server.store), n);
@@ -414,7 +432,7 @@ server_commit_retry(evutil_socket_t fd, short what, void *arg)
 	    err) == 0)
 		return;
 	/* A line a minute while it lasts, not one a second. */
-	if (now - logged >= 60000) {
+	if (now - logged >= SERVER_COMMIT_LOG_EVERY) {
 		logged = now;
 		log_warnx("commit failed: %s; %zu audit and status records "
 		    "wait in memory, retried every second", err,
@@ -426,7 +444,7 @@ server_commit_retry(evutil_socket_t fd, short what, void *arg)
 void
 server_arm_retry(void)
 {
-	struct timeval	tv = { 1, 0 };
+	struct timeval	tv = { SERVER_RETRY_S, 0 };
 
 	if (!evtimer_pending(server.commit_retry, NULL))
 		evtimer_add(server.commit_retry, &tv);
@@ -443,7 +461,7 @@ server_after_iteration(void)
 	char	err[STORE_ERRMAX];
 	int	round, rc, failed = 0;
 
-	for (round = 0; round < 16; round++) {
+	for (round = 0; round < SERVER_ROUNDS_MAX; round++) {
 		conn_free_dead();
 		/* After a failure, once per iteration is enough: retrying at
 		 * once would fail again and rebuild again. */
@@ -492,7 +510,7 @@ server_init(const char *config_path, const struct config *cfg)
 	TAILQ_INIT(&server.dead);
 	server_test_clock();
 	server.started = server_now();
-	server.engine_timer_at = -2;
+	server.engine_timer_at = SERVER_TIMER_UNSET;
 	signal(SIGPIPE, SIG_IGN);
 
 	if (auth_init() != 0)
@@ -663,7 +681,7 @@ void
 server_finish(void)
 {
 	struct conn	*c;
-	hl_ms		 deadline = server_now() + 2000;
+	hl_ms		 deadline = server_now() + SERVER_DRAIN_MS;
 	char		 err[STORE_ERRMAX];
 
 	server.ready = 0;

@@ -44,7 +44,7 @@ config_calendar_key(struct config_parse *p, const char *key,
 	struct cal_span		 spans[CAL_MAX_SPANS];
 	struct cal_zone		 cz;
 	struct cal_date		 date;
-	char			 why[TZFILE_ERRMAX], buf[4096], *tok, *save;
+	char			 why[TZFILE_ERRMAX], buf[CONFIG_LIST_MAX], *tok, *save;
 	unsigned		 days;
 	int			 n;
 
@@ -138,7 +138,7 @@ int
 config_parse_sla_step(const char *text, struct sla_step *st, char *err,
     size_t errlen)
 {
-	char	 buf[1024], *w, *save, *act, *asave;
+	char	 buf[CONFIG_STEP_MAX], *w, *save, *act, *asave;
 	long	 n;
 
 	memset(st, 0, sizeof *st);
@@ -185,7 +185,7 @@ config_parse_sla_step(const char *text, struct sla_step *st, char *err,
 		else if (strcmp(word, "boost") == 0 && arg != NULL) {
 			n = strtol(arg, &end, 10);
 			if (end == arg || *end != '\0' || n < 1 ||
-			    n > 100000) {
+			    n > CONFIG_PRIORITY_MAX) {
 				snprintf(err, errlen, "bad boost '%s'", arg);
 				return (-1);
 			}
@@ -224,7 +224,7 @@ config_sla_key(struct config_parse *p, const char *key, const char *value)
 {
 	struct sla_policy	*sp = p->current;
 	unsigned		*set = &p->cfg->sla_set[sp - p->cfg->slas];
-	char			 why[256];
+	char			 why[CONFIG_WHY_MAX];
 
 	if (strcmp(key, "answer") == 0) {
 		if (config_parse_duration(value, &sp->answer) != 0)

@@ -14,27 +14,35 @@
 #include "config_internal.h"
 #include "text.h"
 
+#define SIZE_KB		1024ULL
+#define SIZE_MB		(1024 * SIZE_KB)
+#define SIZE_GB		(1024 * SIZE_MB)
+/* A ladder step: a kind, a name, a duration, "if" and a condition. */
+#define LADDER_WORDS	8
+#define LADDER_COND_MAX	64
+#define COMPLAINTS	"complaints"
+
 int
 config_parse_duration(const char *s, hl_ms *out)
 {
 	char		*end;
 	long long	 v;
-	hl_ms		 unit = 1000;
+	hl_ms		 unit = HL_SECOND;
 
 	errno = 0;
 	v = strtoll(s, &end, 10);
 	if (end == s || errno != 0 || v < 0)
 		return (-1);
 	if (*end == '\0' || strcmp(end, "s") == 0)
-		unit = 1000;
+		unit = HL_SECOND;
 	else if (strcmp(end, "ms") == 0)
 		unit = 1;
 	else if (strcmp(end, "m") == 0)
-		unit = 60 * 1000;
+		unit = HL_MINUTE;
 	else if (strcmp(end, "h") == 0)
-		unit = 3600 * 1000;
+		unit = HL_HOUR;
 	else if (strcmp(end, "d") == 0)
-		unit = 86400 * 1000;
+		unit = HL_DAY;
 	else
 		return (-1);
 	if (v > LLONG_MAX / unit)
@@ -58,11 +66,11 @@ config_parse_size(const char *s, size_t *out)
 	if (*end == '\0' || strcasecmp(end, "b") == 0)
 		unit = 1;
 	else if (strcasecmp(end, "kb") == 0 || strcasecmp(end, "k") == 0)
-		unit = 1024;
+		unit = SIZE_KB;
 	else if (strcasecmp(end, "mb") == 0 || strcasecmp(end, "m") == 0)
-		unit = 1024 * 1024;
+		unit = SIZE_MB;
 	else if (strcasecmp(end, "gb") == 0 || strcasecmp(end, "g") == 0)
-		unit = 1024ULL * 1024 * 1024;
+		unit = SIZE_GB;
 	else
 		return (-1);
 	if (v > SIZE_MAX / unit)
@@ -113,7 +121,7 @@ config_valid_name(const char *s)
 int
 config_parse_skills(const char *s, struct skill *skills, int max, int *n)
 {
-	char	 buf[4096], *tok, *save, *colon;
+	char	 buf[CONFIG_LIST_MAX], *tok, *save, *colon;
 	long	 level;
 
 	if (strlen(s) >= sizeof buf)
@@ -122,10 +130,11 @@ config_parse_skills(const char *s, struct skill *skills, int max, int *n)
 	*n = 0;
 	for (tok = strtok_r(buf, ", ", &save); tok != NULL;
 	    tok = strtok_r(NULL, ", ", &save)) {
-		level = 1;
+		level = ENGINE_SKILL_MIN;
 		if ((colon = strchr(tok, ':')) != NULL) {
 			*colon++ = '\0';
-			if (config_parse_int(colon, 1, 5, &level) != 0)
+			if (config_parse_int(colon, ENGINE_SKILL_MIN,
+			    ENGINE_SKILL_MAX, &level) != 0)
 				return (-1);
 		}
 		if (!config_valid_name(tok) || *n >= max)
@@ -141,7 +150,7 @@ int
 config_parse_groups(const char *s, char (*groups)[ENGINE_NAME_MAX], int max,
     int *n)
 {
-	char	 buf[4096], *tok, *save;
+	char	 buf[CONFIG_LIST_MAX], *tok, *save;
 
 	if (strlen(s) >= sizeof buf)
 		return (-1);
@@ -165,7 +174,7 @@ static int
 config_parse_cond(char **w, int nw, struct ladder_step *st, char *err,
     size_t errlen)
 {
-	char	buf[64], *num;
+	char	buf[LADDER_COND_MAX], *num;
 	long	v;
 
 	buf[0] = '\0';
@@ -178,11 +187,11 @@ config_parse_cond(char **w, int nw, struct ladder_step *st, char *err,
 		st->cond = STEP_IF_REPEAT;
 		return (0);
 	}
-	if (strncasecmp(buf, "complaints", 10) == 0) {
-		num = buf + 10;
-		if (strncmp(num, ">=", 2) == 0)
-			num += 2;
-		if (config_parse_int(num, 1, 1000000, &v) == 0) {
+	if (strncasecmp(buf, COMPLAINTS, strlen(COMPLAINTS)) == 0) {
+		num = buf + strlen(COMPLAINTS);
+		if (strncmp(num, ">=", strlen(">=")) == 0)
+			num += strlen(">=");
+		if (config_parse_int(num, 1, CONFIG_COUNT_MAX, &v) == 0) {
 			st->cond = STEP_IF_COMPLAINTS;
 			st->cond_min = (int)v;
 			return (0);
@@ -198,7 +207,8 @@ int
 config_parse_ladder(const char *s, struct ladder_step *steps, int max, int *n,
     char *err, size_t errlen)
 {
-	char			 buf[4096], *step, *save, *w[8], *wsave;
+	char			 buf[CONFIG_LIST_MAX], *step, *save;
+	char			*w[LADDER_WORDS], *wsave;
 	int			 nw, ncond, i;
 	struct ladder_step	*st;
 
@@ -213,7 +223,7 @@ config_parse_ladder(const char *s, struct ladder_step *steps, int max, int *n,
 		nw = 0;
 		for (w[nw] = strtok_r(step, " \t", &wsave); w[nw] != NULL;
 		    w[nw] = strtok_r(NULL, " \t", &wsave)) {
-			if (++nw == 8)
+			if (++nw == LADDER_WORDS)
 				break;
 		}
 		if (nw == 0)

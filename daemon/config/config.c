@@ -48,14 +48,14 @@ config_defaults(struct config *cfg)
 	cfg->output_limit = 64 * 1024 * 1024;
 	cfg->pubsub_output_limit = 8 * 1024 * 1024;
 	cfg->idle_timeout = 0;
-	cfg->request_timeout = 10 * 1000;
-	cfg->auth_timeout = 10 * 1000;
+	cfg->request_timeout = 10 * HL_SECOND;
+	cfg->auth_timeout = 10 * HL_SECOND;
 	cfg->max_unauth_per_addr = 32;
 	cfg->max_subscriptions = 1000;
-	cfg->reject_cooldown = 60 * 1000;
-	cfg->short_abandon = 5 * 1000;
-	cfg->reconnect_grace = 30 * 1000;
-	cfg->repeat_window = 7 * 86400 * 1000LL;
+	cfg->reject_cooldown = HL_MINUTE;
+	cfg->short_abandon = 5 * HL_SECOND;
+	cfg->reconnect_grace = 30 * HL_SECOND;
+	cfg->repeat_window = 7 * HL_DAY;
 	strcpy(cfg->complaints_queue, "complaints");
 	cfg->protected_mode = 1;
 	cfg->http_enabled = 1;
@@ -64,18 +64,18 @@ config_defaults(struct config *cfg)
 	cfg->auth_fail_delay = 100;
 	cfg->auth_fail_delay_max = 5000;
 	cfg->auth_lock_after = 10;
-	cfg->auth_lock_time = 5 * 60 * 1000;
+	cfg->auth_lock_time = 5 * HL_MINUTE;
 	cfg->auth_address_lock_after = 100;
 	cfg->auth_hash_threads = 0;
 	cfg->auth_hash_queue = 1024;
 	cfg->auth_hash_queue_per_address = 256;
-	cfg->session_ttl = 12 * 3600 * 1000;
-	cfg->session_ttl_max = 7 * 24 * 3600 * 1000LL;
+	cfg->session_ttl = 12 * HL_HOUR;
+	cfg->session_ttl_max = 7 * HL_DAY;
 	cfg->preauth_max_bytes = 16 * 1024;
 	cfg->preauth_max_args = 8;
 	cfg->retention_keep = 0;
 	cfg->retention_batch = 200;
-	cfg->retention_interval = 60 * 1000;
+	cfg->retention_interval = HL_MINUTE;
 }
 
 void
@@ -172,7 +172,7 @@ config_section(struct config_parse *p, char *name)
 			strcpy(q->name, arg);
 			q->strategy = STRATEGY_LONGEST_IDLE;
 			q->wrapup = 0;
-			q->offer_timeout = 30 * 1000;
+			q->offer_timeout = 30 * HL_SECOND;
 			q->max_missed = 3;
 			q->answer_business = 0;
 			p->section = SEC_QUEUE;
@@ -210,7 +210,7 @@ config_server_key(struct config_parse *p, const char *key, const char *value)
 			return (BAD(key));
 		strcpy(cfg->bind, value);
 	} else if (strcmp(key, "port") == 0) {
-		if (config_parse_int(value, 0, 65535, &v) != 0)
+		if (config_parse_int(value, 0, CONFIG_PORT_MAX, &v) != 0)
 			return (BAD(key));
 		cfg->port = (int)v;
 	} else if (strcmp(key, "unixsocket") == 0) {
@@ -259,25 +259,25 @@ config_limits_key(struct config_parse *p, const char *key, const char *value)
 	long		 v;
 
 	if (strcmp(key, "max_clients") == 0) {
-		if (config_parse_int(value, 1, 1000000, &v) != 0)
+		if (config_parse_int(value, 1, CONFIG_COUNT_MAX, &v) != 0)
 			return (BAD(key));
 		cfg->max_clients = (size_t)v;
 		return (0);
 	}
 	if (strcmp(key, "max_args") == 0) {
-		if (config_parse_int(value, 2, 1000000, &v) != 0)
+		if (config_parse_int(value, 2, CONFIG_COUNT_MAX, &v) != 0)
 			return (BAD(key));
 		cfg->max_args = (size_t)v;
 		return (0);
 	}
 	if (strcmp(key, "max_unauth_per_addr") == 0) {
-		if (config_parse_int(value, 0, 1000000, &v) != 0)
+		if (config_parse_int(value, 0, CONFIG_COUNT_MAX, &v) != 0)
 			return (BAD(key));
 		cfg->max_unauth_per_addr = (size_t)v;
 		return (0);
 	}
 	if (strcmp(key, "max_subscriptions") == 0) {
-		if (config_parse_int(value, 1, 1000000, &v) != 0)
+		if (config_parse_int(value, 1, CONFIG_COUNT_MAX, &v) != 0)
 			return (BAD(key));
 		cfg->max_subscriptions = (size_t)v;
 		return (0);
@@ -299,7 +299,7 @@ config_limits_key(struct config_parse *p, const char *key, const char *value)
 	}
 	if (strcmp(key, "preauth_max_args") == 0) {
 		/* AUTH and HELLO 2 AUTH u p SETNAME n need 3 and 7. */
-		if (config_parse_int(value, 3, 1000000, &v) != 0)
+		if (config_parse_int(value, 3, CONFIG_COUNT_MAX, &v) != 0)
 			return (BAD(key));
 		cfg->preauth_max_args = (size_t)v;
 		return (0);
@@ -341,11 +341,11 @@ config_auth_key(struct config_parse *p, const char *key, const char *value)
 		    &cfg->auth_fail_delay_max) != 0)
 			return (BAD(key));
 	} else if (strcmp(key, "lock_after") == 0) {
-		if (config_parse_int(value, 0, 1000000, &v) != 0)
+		if (config_parse_int(value, 0, CONFIG_COUNT_MAX, &v) != 0)
 			return (BAD(key));
 		cfg->auth_lock_after = (int)v;
 	} else if (strcmp(key, "address_lock_after") == 0) {
-		if (config_parse_int(value, 0, 1000000, &v) != 0)
+		if (config_parse_int(value, 0, CONFIG_COUNT_MAX, &v) != 0)
 			return (BAD(key));
 		cfg->auth_address_lock_after = (int)v;
 	} else if (strcmp(key, "lock_time") == 0) {
@@ -359,11 +359,11 @@ config_auth_key(struct config_parse *p, const char *key, const char *value)
 		else
 			cfg->auth_hash_threads = (int)v;
 	} else if (strcmp(key, "hash_queue") == 0) {
-		if (config_parse_int(value, 1, 1000000, &v) != 0)
+		if (config_parse_int(value, 1, CONFIG_COUNT_MAX, &v) != 0)
 			return (BAD(key));
 		cfg->auth_hash_queue = (size_t)v;
 	} else if (strcmp(key, "hash_queue_per_address") == 0) {
-		if (config_parse_int(value, 1, 1000000, &v) != 0)
+		if (config_parse_int(value, 1, CONFIG_COUNT_MAX, &v) != 0)
 			return (BAD(key));
 		cfg->auth_hash_queue_per_address = (size_t)v;
 	} else if (strcmp(key, "session_ttl") == 0) {
@@ -393,7 +393,7 @@ config_http_key(struct config_parse *p, const char *key, const char *value)
 			return (BAD(key));
 		strcpy(cfg->http_bind, value);
 	} else if (strcmp(key, "port") == 0) {
-		if (config_parse_int(value, 0, 65535, &v) != 0)
+		if (config_parse_int(value, 0, CONFIG_PORT_MAX, &v) != 0)
 			return (BAD(key));
 		cfg->http_port = (int)v;
 	} else
@@ -412,7 +412,7 @@ config_retention_key(struct config_parse *p, const char *key,
 		if (config_parse_duration(value, &cfg->retention_keep) != 0)
 			return (BAD(key));
 	} else if (strcmp(key, "batch") == 0) {
-		if (config_parse_int(value, 1, 100000, &v) != 0)
+		if (config_parse_int(value, 1, CONFIG_BATCH_MAX, &v) != 0)
 			return (BAD(key));
 		cfg->retention_batch = (int)v;
 	} else if (strcmp(key, "interval") == 0) {
@@ -430,11 +430,12 @@ static int
 config_tier_key(struct config_parse *p, const char *key, const char *value)
 {
 	struct tier_def	*t = p->current;
-	char		 why[256];
+	char		 why[CONFIG_WHY_MAX];
 	long		 v;
 
 	if (strcmp(key, "priority") == 0) {
-		if (config_parse_int(value, -100000, 100000, &v) != 0)
+		if (config_parse_int(value, -CONFIG_PRIORITY_MAX,
+		    CONFIG_PRIORITY_MAX, &v) != 0)
 			return (BAD(key));
 		t->base_priority = (int)v;
 	} else if (strcmp(key, "ladder") == 0) {

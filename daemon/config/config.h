@@ -19,6 +19,7 @@
 #define CONFIG_MAX_CALENDARS	32
 #define CONFIG_MAX_SLAS		128
 #define CONFIG_ERRMAX		512
+#define CONFIG_PORT_MAX		65535
 
 enum durability {
 	DURABILITY_NORMAL,	/* WAL, synchronous=NORMAL: survives a process crash */

@@ -4,6 +4,14 @@
 
 #include "config.h"
 
+/* Bounds of values in the file. */
+#define CONFIG_COUNT_MAX	1000000	/* counts and limits: more is a typo */
+#define CONFIG_PRIORITY_MAX	100000	/* a tier's base priority, a boost */
+#define CONFIG_BATCH_MAX	100000	/* retention's rows per transaction */
+#define CONFIG_LIST_MAX		4096	/* a list: skills, groups, ladder */
+#define CONFIG_STEP_MAX		1024	/* an SLA step */
+#define CONFIG_WHY_MAX		256	/* a value parser's reason */
+
 enum config_section {
 	SEC_NONE,
 	SEC_SERVER,

@@ -64,9 +64,11 @@ agent_check_update(struct engine *e, const struct agent_update *u, char *err,
 			    ENGINE_NAME_MAX - 1, u->skills[i].queue);
 			return (-1);
 		}
-		if (u->skills[i].level < 1 || u->skills[i].level > 5) {
-			eng_err(err, errlen, "skill level %d out of range 1..5",
-			    u->skills[i].level);
+		if (u->skills[i].level < ENGINE_SKILL_MIN ||
+		    u->skills[i].level > ENGINE_SKILL_MAX) {
+			eng_err(err, errlen, "skill level %d out of range "
+			    "%d..%d", u->skills[i].level, ENGINE_SKILL_MIN,
+			    ENGINE_SKILL_MAX);
 			return (-1);
 		}
 		for (k = 0; k < i; k++) {

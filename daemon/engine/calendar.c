@@ -12,7 +12,9 @@
 
 #include "calendar.h"
 
-#define MIN_MS		60000LL
+#define SEC_MS		1000LL
+#define MIN_MS		(60 * SEC_MS)
+#define HOUR_MS		(60 * MIN_MS)
 #define SCAN_DAYS	732	/* cal_next_change horizon: two years */
 
 struct cal_iv {
@@ -72,9 +74,9 @@ cal_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 int
 cal_weekday(int64_t days)
 {
-	int64_t	w = (days + 3) % 7;
+	int64_t	w = (days + 3) % CAL_WEEK_DAYS;
 
-	return ((int)(w < 0 ? w + 7 : w));
+	return ((int)(w < 0 ? w + CAL_WEEK_DAYS : w));
 }
 
 int
@@ -94,7 +96,7 @@ cal_days_in_month(int64_t y, int m)
 static int64_t
 cal_zone_off_ms(const struct cal_zone *z, size_t i)
 {
-	return (1000LL * (i == 0 ? z->initial_offset_s : z->offset_s[i - 1]));
+	return (SEC_MS * (i == 0 ? z->initial_offset_s : z->offset_s[i - 1]));
 }
 
 /* The regime in force at t: how many transitions are at or before t. */
@@ -116,7 +118,7 @@ cal_zone_regime(const struct cal_zone *z, int64_t t)
 int32_t
 cal_zone_offset(const struct cal_zone *z, int64_t t)
 {
-	return ((int32_t)(cal_zone_off_ms(z, cal_zone_regime(z, t)) / 1000));
+	return ((int32_t)(cal_zone_off_ms(z, cal_zone_regime(z, t)) / SEC_MS));
 }
 
 int64_t
@@ -161,12 +163,12 @@ cal_to_civil(const struct cal_zone *z, int64_t t, struct cal_civil *cv)
 	int64_t	rem = local - days * CAL_DAY_MS;
 
 	cal_civil_from_days(days, &cv->year, &cv->month, &cv->day);
-	cv->hour = (int)(rem / 3600000);
+	cv->hour = (int)(rem / HOUR_MS);
 	cv->min = (int)(rem / MIN_MS % 60);
-	cv->sec = (int)(rem / 1000 % 60);
-	cv->ms = (int)(rem % 1000);
+	cv->sec = (int)(rem / SEC_MS % 60);
+	cv->ms = (int)(rem % SEC_MS);
 	cv->wday = cal_weekday(days);
-	cv->offset_s = (int32_t)(off / 1000);
+	cv->offset_s = (int32_t)(off / SEC_MS);
 }
 
 /* Fields beyond their range carry over (hour 24 is the next midnight). */
@@ -176,8 +178,8 @@ cal_from_civil(const struct cal_zone *z, const struct cal_civil *cv)
 	int64_t	days;
 
 	days = cal_days_from_civil(cv->year, cv->month, 1) + cv->day - 1;
-	return (cal_local_to_utc(z, days * CAL_DAY_MS + cv->hour * 3600000LL +
-	    cv->min * MIN_MS + cv->sec * 1000LL + cv->ms));
+	return (cal_local_to_utc(z, days * CAL_DAY_MS + cv->hour * HOUR_MS +
+	    cv->min * MIN_MS + cv->sec * SEC_MS + cv->ms));
 }
 
 void
@@ -206,7 +208,7 @@ cal_set_hours(struct calendar *c, unsigned daymask, const struct cal_span *s,
 		n = CAL_MAX_SPANS;
 	if (n < 0)
 		n = 0;
-	for (wd = 0; wd < 7; wd++) {
+	for (wd = 0; wd < CAL_WEEK_DAYS; wd++) {
 		if ((daymask & (1u << wd)) == 0)
 			continue;
 		memcpy(c->week[wd], s, (size_t)n * sizeof *s);
@@ -403,7 +405,7 @@ cal_week_ms(const struct calendar *c)
 	int64_t			 w = 0;
 	int			 wd, i;
 
-	for (wd = 0; wd < 7; wd++) {
+	for (wd = 0; wd < CAL_WEEK_DAYS; wd++) {
 		for (i = 0; i < cal_nspans(c, wd); i++) {
 			s = &c->week[wd][i];
 			w += (s->end_min - s->start_min) * MIN_MS;
@@ -436,7 +438,7 @@ cal_skip_weeks(const struct calendar *c, int64_t day, int64_t ds, int64_t end,
 	e = cal_next_holiday(c, day);
 	if (e < last)
 		last = e;
-	w = (last - day) / 7;
+	w = (last - day) / CAL_WEEK_DAYS;
 	return (w < 0 ? 0 : w > max ? max : w);
 }
 
@@ -476,10 +478,10 @@ cal_business_ms(const struct calendar *c, int64_t from, int64_t to)
 		ds = cal_day_start(c, day);
 		if (ds >= to)
 			break;
-		if (ds >= from && to - ds > 7 * CAL_DAY_MS &&
+		if (ds >= from && to - ds > CAL_WEEK_DAYS * CAL_DAY_MS &&
 		    (w = cal_skip_weeks(c, day, ds, to, INT64_MAX)) > 0) {
 			total += w * week;
-			day += 7 * w - 1;
+			day += CAL_WEEK_DAYS * w - 1;
 			continue;
 		}
 		n = cal_day_ivs(c, day, iv);
@@ -516,7 +518,7 @@ cal_add_business(const struct calendar *c, int64_t from, int64_t dur)
 		    (w = cal_skip_weeks(c, day, ds, CAL_MAX_MS,
 		    (rem - 1) / week)) > 0) {
 			rem -= w * week;
-			day += 7 * w - 1;
+			day += CAL_WEEK_DAYS * w - 1;
 			continue;
 		}
 		n = cal_day_ivs(c, day, iv);

@@ -32,6 +32,8 @@
 #define CAL_MIN_MS	(-62135596800000LL)	/* 0001-01-01T00:00Z */
 #define CAL_MAX_MS	(253402300800000LL)	/* 10000-01-01T00:00Z */
 #define CAL_DAY_MS	86400000LL
+#define CAL_WEEK_DAYS	7
+#define CAL_DAY_MIN	(24 * 60)	/* a span ends at 24:00 at most */
 
 /*
  * A zone: offset_s[i] (seconds east of UTC) is in force from at_ms[i]
@@ -46,7 +48,7 @@ struct cal_zone {
 	int32_t		 initial_offset_s;
 };
 
-/* Minutes of the local day: 0 <= start_min < end_min <= 1440 (24:00). */
+/* Minutes of the local day: 0 <= start_min < end_min <= CAL_DAY_MIN. */
 struct cal_span {
 	int	start_min;
 	int	end_min;
@@ -79,8 +81,8 @@ struct cal_civil {
 struct calendar {
 	char		name[CAL_NAME_MAX];
 	struct cal_zone	zone;
-	struct cal_span	week[7][CAL_MAX_SPANS];
-	int		nspans[7];
+	struct cal_span	week[CAL_WEEK_DAYS][CAL_MAX_SPANS];
+	int		nspans[CAL_WEEK_DAYS];
 	struct cal_date	yearly[CAL_MAX_YEARLY];
 	int		nyearly;
 	struct cal_date	oneoff[CAL_MAX_ONEOFF];

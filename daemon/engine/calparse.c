@@ -11,6 +11,9 @@
 
 #include "calendar.h"
 
+/* A day's name may be cut short, to "mon" at the least ("t" is ambiguous). */
+#define DAY_NAME_MIN	3
+
 static const char *
 cal_skip_ws(const char *p)
 {
@@ -178,7 +181,7 @@ cal_parse_hours(const char *spec, struct cal_span *spans, int max, int *n,
 static int
 cal_day_name(const char *s, size_t len)
 {
-	static const char	*names[7] = { "monday", "tuesday",
+	static const char	*names[CAL_WEEK_DAYS] = { "monday", "tuesday",
 	    "wednesday", "thursday", "friday", "saturday", "sunday" };
 	int			 i;
 
@@ -186,9 +189,9 @@ cal_day_name(const char *s, size_t len)
 		s++, len--;
 	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
 		len--;
-	if (len < 3)
+	if (len < DAY_NAME_MIN)
 		return (-1);
-	for (i = 0; i < 7; i++) {
+	for (i = 0; i < CAL_WEEK_DAYS; i++) {
 		if (len <= strlen(names[i]) &&
 		    strncasecmp(s, names[i], len) == 0)
 			return (i);
@@ -219,7 +222,7 @@ cal_parse_days(const char *spec, unsigned *mask, char *err, size_t errlen)
 			    "mon..sun or a range like mon-fri)", item);
 			return (-1);
 		}
-		for (;; a = (a + 1) % 7) {	/* fri-mon wraps the weekend */
+		for (;; a = (a + 1) % CAL_WEEK_DAYS) {	/* fri-mon wraps */
 			*mask |= 1u << a;
 			if (a == b)
 				break;

@@ -236,7 +236,8 @@ chk_followup(struct chk *c, const struct ticket *t)
 	    (o = engine_ticket_get(c->e, t->followup)) != NULL &&
 	    o->followup_of != t->id)
 		return (chk_fail(c, "ticket %llu: its follow-up %llu names "
-		    "%llu", TID(t), TID(o), (unsigned long long)o->followup_of));
+		    "%llu", TID(t), TID(o),
+		    (unsigned long long)o->followup_of));
 	if (t->state != TICKET_SCHEDULED)
 		return (0);
 	next = engine_next_deadline(c->e);

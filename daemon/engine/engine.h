@@ -11,6 +11,11 @@
 #include <stdint.h>
 
 typedef int64_t hl_ms;			/* milliseconds since the Unix epoch */
+/* Durations in hl_ms. */
+#define HL_SECOND	1000LL
+#define HL_MINUTE	(60 * HL_SECOND)
+#define HL_HOUR		(60 * HL_MINUTE)
+#define HL_DAY		(24 * HL_HOUR)
 
 #define ENGINE_NAME_MAX		64	/* queue, tier, agent, group, customer id */
 #define ENGINE_MAX_STEPS	8	/* routing ladder steps per tier */
@@ -280,9 +285,11 @@ struct ticket {
 #define SLA_FIRED_RESOLVE_BREACH	0x8
 #define SLA_FIRED_STEP(i)		(0x100u << (i))
 
+#define ENGINE_SKILL_MIN	1
+#define ENGINE_SKILL_MAX	5
 struct skill {
 	char	queue[ENGINE_NAME_MAX];
-	int	level;					/* 1-5 */
+	int	level;		/* ENGINE_SKILL_MIN to ENGINE_SKILL_MAX */
 };
 
 /* An agent's definition (persisted with the user) and live state. */
@@ -558,6 +565,7 @@ int		 engine_has_tier(const struct engine *, const char *);
 int		 engine_ticket_priority(const struct engine *,
 		    const struct ticket *);
 /* Ladder step description such as "manager:alice" or "group:vip". */
+#define ENGINE_STEP_MAX	(ENGINE_NAME_MAX + 16)	/* "manager:" and a name */
 const char	*engine_ticket_step(const struct engine *, const struct ticket *,
 		    char *buf, size_t len);
 

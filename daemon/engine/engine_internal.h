@@ -23,6 +23,8 @@
 #define NSLOTS		(ENGINE_MAX_STEPS + 1)
 #define MAX_TIERS	ENGINE_MAX_TIERS	/* queue_stats arrays */
 #define PRIORITY_MAX	1000
+#define BASE_PRIORITY_MAX 1000000	/* a tier's, either way */
+#define COND_MIN_MAX	1000000		/* "if complaints >= N" */
 #define CAPACITY_MAX	1000
 /* Cooldown exclusions make an agent look this far down a heap. */
 #define WALK_MAX	64

@@ -71,7 +71,8 @@ check_tier(const struct engine_config *cfg, int i, char *err, size_t errlen)
 		    ENGINE_MAX_STEPS);
 		return (-1);
 	}
-	if (t->base_priority < -1000000 || t->base_priority > 1000000) {
+	if (t->base_priority < -BASE_PRIORITY_MAX ||
+	    t->base_priority > BASE_PRIORITY_MAX) {
 		eng_err(err, errlen, "tier %s: base priority out of range",
 		    t->name);
 		return (-1);
@@ -101,10 +102,10 @@ check_tier(const struct engine_config *cfg, int i, char *err, size_t errlen)
 			return (-1);
 		}
 		if (s->cond == STEP_IF_COMPLAINTS &&
-		    (s->cond_min < 1 || s->cond_min > 1000000)) {
+		    (s->cond_min < 1 || s->cond_min > COND_MIN_MAX)) {
 			eng_err(err, errlen,
 			    "tier %s: step %d: complaints must be "
-			    "1 to 1000000", t->name, k + 1);
+			    "1 to %d", t->name, k + 1, COND_MIN_MAX);
 			return (-1);
 		}
 		if (s->cond != STEP_ALWAYS && k == t->nsteps - 1) {
@@ -198,7 +199,7 @@ engine_reconfigure(struct engine *e, const struct engine_config *cfg,
 	struct agent_private	*a;
 	size_t			 i;
 	int			 k, nold, j, oldstep;
-	char			 buf[ENGINE_NAME_MAX + 16];
+	char			 buf[ENGINE_STEP_MAX];
 
 	if (engine_check_config(cfg, err, errlen) != ENGINE_OK)
 		return (ENGINE_ERR);

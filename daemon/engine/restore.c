@@ -189,7 +189,7 @@ restore_one(struct engine *e, struct ticket_private *t, hl_ms now)
 	struct customer_private	*c;
 	struct agent_private	*a;
 	const char		*reason = NULL;
-	char			 buf[ENGINE_NAME_MAX + 16];
+	char			 buf[ENGINE_STEP_MAX];
 	bool			 stepped;
 
 	if ((c = eng_customer(e, t->t.customer)) == NULL) {

@@ -245,7 +245,7 @@ void
 route_step_due(struct engine *e, struct ticket_private *t, hl_ms at,
     hl_ms now)
 {
-	char	buf[ENGINE_NAME_MAX + 16];
+	char	buf[ENGINE_STEP_MAX];
 
 	route_ladder_enter(e, t, t->t.step + 1, at);
 	if (t->t.state == TICKET_QUEUED)
@@ -473,7 +473,7 @@ static void
 route_offer(struct engine *e, struct ticket_private *t,
     struct agent_private *a, hl_ms now)
 {
-	char	buf[ENGINE_NAME_MAX + 16];
+	char	buf[ENGINE_STEP_MAX];
 
 	route_unfile(e, t, false);
 	eng_qcount(t, -1);

@@ -17,8 +17,12 @@
 #include "engine_internal.h"
 
 /* Thresholds: 0 answer warning, 1 answer breach, 2 resolve warning,
- * 3 resolve breach (bit 1 << k), then 4 + i for escalation step i. */
-#define SLA_NTHR	(4 + ENGINE_MAX_SLA_STEPS)
+ * 3 resolve breach (bit 1 << k), then SLA_NMARKS + i for escalation
+ * step i. */
+#define SLA_NCLOCKS	2		/* answer, resolve */
+#define SLA_NMARKS	(2 * SLA_NCLOCKS)	/* a warning, a breach each */
+#define SLA_NTHR	(SLA_NMARKS + ENGINE_MAX_SLA_STEPS)
+#define PERCENT		100
 #define SLA_LOOP_MAX	64	/* thresholds fired in one go, at most */
 
 struct sla_thr {
@@ -47,27 +51,27 @@ sla_thr(const struct sla_policy *p, int k, struct sla_thr *th)
 
 	if (p == NULL)
 		return (false);
-	if (k < 4) {
+	if (k < SLA_NMARKS) {
 		th->clock = k < 2 ? SLA_ANSWER : SLA_RESOLVE;
 		target = k < 2 ? p->answer : p->resolve;
 		if (target <= 0)
 			return (false);
-		th->amount = (k & 1) ? target : target * p->warning / 100;
+		th->amount = (k & 1) ? target : target * p->warning / PERCENT;
 		th->bit = 1u << k;
 		return (true);
 	}
-	if (k - 4 >= p->nsteps)
+	if (k - SLA_NMARKS >= p->nsteps)
 		return (false);
-	s = &p->steps[k - 4];
+	s = &p->steps[k - SLA_NMARKS];
 	th->clock = s->clock;
 	target = s->clock == SLA_ANSWER ? p->answer : p->resolve;
 	if (s->percent > 0) {
 		if (target <= 0)
 			return (false);
-		th->amount = target * s->percent / 100;
+		th->amount = target * s->percent / PERCENT;
 	} else
 		th->amount = s->after;
-	th->bit = SLA_FIRED_STEP(k - 4);
+	th->bit = SLA_FIRED_STEP(k - SLA_NMARKS);
 	return (true);
 }
 
@@ -170,8 +174,9 @@ sla_next(const struct ticket_private *t, hl_ms *at)
 {
 	const struct sla_policy	*p = sla_policy(t);
 	struct sla_thr		 th;
-	hl_ms			 amount[2] = { 0, 0 }, when[2];
-	int			 best[2] = { -1, -1 }, k, c;
+	hl_ms			 amount[SLA_NCLOCKS] = { 0, 0 };
+	hl_ms			 when[SLA_NCLOCKS];
+	int			 best[SLA_NCLOCKS] = { -1, -1 }, k, c;
 
 	for (k = 0; k < SLA_NTHR; k++) {
 		if (!sla_thr(p, k, &th) || (t->t.sla_fired & th.bit) != 0 ||
@@ -183,7 +188,7 @@ sla_next(const struct ticket_private *t, hl_ms *at)
 			amount[c] = th.amount;
 		}
 	}
-	for (c = 0; c < 2; c++) {
+	for (c = 0; c < SLA_NCLOCKS; c++) {
 		when[c] = best[c] < 0 ? INT64_MAX :
 		    sla_instant(t, (enum sla_clock)c, amount[c]);
 		if (when[c] == INT64_MAX)
@@ -462,10 +467,10 @@ sla_fire(struct engine *e, struct ticket_private *t, hl_ms upto, hl_ms now)
 		if ((k = sla_next(t, &at)) < 0 || at > upto)
 			break;
 		sla_thr(sla_policy(t), k, &th);
-		if (k < 4)
+		if (k < SLA_NMARKS)
 			sla_fire_mark(e, t, k, &th, now);
 		else
-			sla_fire_step(e, t, k - 4, &th, now);
+			sla_fire_step(e, t, k - SLA_NMARKS, &th, now);
 	}
 	if (n == SLA_LOOP_MAX && sla_next(t, &at) >= 0 && at <= upto) {
 		tmr_cancel(&e->timers, &t->tm_sla);

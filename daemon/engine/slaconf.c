@@ -10,8 +10,9 @@
 
 #include "engine_internal.h"
 
-#define SLA_TARGET_MAX	(100LL * 366 * 86400000)	/* a century */
+#define SLA_TARGET_MAX	(100LL * 366 * HL_DAY)	/* a century */
 #define SLA_PERCENT_MAX	1000
+#define SLA_WARNING_MAX	100	/* a warning comes before the breach */
 
 static bool
 cfg_has_queue(const struct engine_config *cfg, const char *name)
@@ -77,7 +78,7 @@ check_hours(const struct calendar *c, char *err, size_t errlen)
 	const struct cal_span	*s;
 	int			 wd, i, open = 0;
 
-	for (wd = 0; wd < 7; wd++) {
+	for (wd = 0; wd < CAL_WEEK_DAYS; wd++) {
 		if (c->nspans[wd] < 0 || c->nspans[wd] > CAL_MAX_SPANS) {
 			eng_err(err, errlen, "calendar %s: bad span count",
 			    c->name);
@@ -86,7 +87,7 @@ check_hours(const struct calendar *c, char *err, size_t errlen)
 		for (i = 0; i < c->nspans[wd]; i++) {
 			s = &c->week[wd][i];
 			if (s->start_min < 0 || s->start_min >= s->end_min ||
-			    s->end_min > 1440 || (i > 0 &&
+			    s->end_min > CAL_DAY_MIN || (i > 0 &&
 			    s->start_min < c->week[wd][i - 1].end_min)) {
 				eng_err(err, errlen,
 				    "calendar %s: bad or unsorted "
@@ -204,7 +205,7 @@ check_policy(const struct engine_config *cfg, int i, char *err, size_t errlen)
 		    "sla %s: targets must be 0 (none) to a century", p->tier);
 		return (-1);
 	}
-	if (p->warning < 1 || p->warning > 100) {
+	if (p->warning < 1 || p->warning > SLA_WARNING_MAX) {
 		eng_err(err, errlen, "sla %s: warning must be 1-100%%",
 		    p->tier);
 		return (-1);
@@ -324,7 +325,7 @@ sla_cal_equal(const struct calendar *a, const struct calendar *b)
 	    a->always_open != b->always_open || a->nyearly != b->nyearly ||
 	    a->noneoff != b->noneoff)
 		return (false);
-	for (wd = 0; wd < 7; wd++) {
+	for (wd = 0; wd < CAL_WEEK_DAYS; wd++) {
 		if (a->nspans[wd] != b->nspans[wd] ||
 		    memcmp(a->week[wd], b->week[wd], (size_t)a->nspans[wd] *
 		    sizeof a->week[wd][0]) != 0)

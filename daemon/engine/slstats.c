@@ -12,7 +12,9 @@
 #include "engine_internal.h"
 
 #define SL_MINUTES	60
-#define MINUTE_MS	60000
+#define MINUTE_MS	HL_MINUTE
+#define SL_HOUR_MIN	60	/* QUEUE STATS' windows, in minutes */
+#define SL_QUARTER_MIN	15
 
 struct sl_bucket {
 	int64_t		 minute;	/* since the epoch; stale if old */
@@ -175,10 +177,11 @@ sl_stats(const struct queue *q, hl_ms now, struct queue_stats *st)
 			    r->today_resolve_breaches;
 		}
 		for (i = 0; i < SL_MINUTES; i++) {
-			if (r->b[i].minute > m || r->b[i].minute <= m - 60)
+			if (r->b[i].minute > m ||
+			    r->b[i].minute <= m - SL_HOUR_MIN)
 				continue;
 			sl_sum(&st->sl_1h[k], &r->b[i].c);
-			if (r->b[i].minute > m - 15)
+			if (r->b[i].minute > m - SL_QUARTER_MIN)
 				sl_sum(&st->sl_15m[k], &r->b[i].c);
 		}
 	}

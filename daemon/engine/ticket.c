@@ -86,7 +86,7 @@ static void
 ticket_emit_requeued(struct engine *e, hl_ms now, const char *actor,
     struct ticket_private *t, const char *reason, const char *from)
 {
-	char	buf[ENGINE_NAME_MAX + 16];
+	char	buf[ENGINE_STEP_MAX];
 
 	ejson_begin(&e->json);
 	ejson_str(&e->json, "queue", t->t.queue);
@@ -621,7 +621,7 @@ engine_ticket_set_tier(struct engine *e, hl_ms now, const struct actor *ac,
 {
 	struct ticket_private	*t;
 	char			 old[ENGINE_NAME_MAX];
-	char			 buf[ENGINE_NAME_MAX + 16];
+	char			 buf[ENGINE_STEP_MAX];
 	bool			 queued;
 	int			 rc;
 

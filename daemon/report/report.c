@@ -29,6 +29,8 @@ static struct {
 
 /* Check the client is still there every this many rows. */
 #define REPORT_CANCEL_ROWS	4096
+/* The report's connection waits this long for the writer's lock. */
+#define REPORT_BUSY_MS		1000
 
 /* Shutting down: the report in progress stops at its next check. */
 static atomic_int	report_quit;
@@ -232,7 +234,7 @@ report_start(struct event_base *base, const char *path, char *err,
 		report.db = NULL;
 		return (-1);
 	}
-	sqlite3_busy_timeout(report.db, 1000);
+	sqlite3_busy_timeout(report.db, REPORT_BUSY_MS);
 	if ((report.worker = worker_start(base, report_work, report_done, err,
 	    errlen)) == NULL)
 		return (-1);

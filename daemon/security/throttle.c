@@ -8,6 +8,9 @@
 #define THROTTLE_BUCKETS	1024
 #define THROTTLE_MAX		65536	/* entries before old ones are swept */
 #define THROTTLE_KEY_MAX	(ENGINE_NAME_MAX + 140)
+/* The delay doubles with each failure up to delay_max; the shift stops
+ * here so that it cannot overflow first. */
+#define THROTTLE_SHIFT_MAX	20
 
 struct throttle_entry {
 	char			 key[THROTTLE_KEY_MAX];
@@ -167,13 +170,14 @@ throttle_count(struct throttle_entry *e, int limit, hl_ms now,
 		if (user == NULL)
 			log_warnx("auth: address %s locked for %lld s after "
 			    "%d failures", addr, (long long)conf.lock_time /
-			    1000, e->failures);
+			    HL_SECOND, e->failures);
 		else
 			log_warnx("auth: user '%.64s' locked from %s for %lld "
 			    "s after %d failures", user, addr,
-			    (long long)conf.lock_time / 1000, e->failures);
+			    (long long)conf.lock_time / HL_SECOND, e->failures);
 	}
-	shift = e->failures - 1 < 20 ? e->failures - 1 : 20;
+	shift = e->failures - 1 < THROTTLE_SHIFT_MAX ? e->failures - 1 :
+	    THROTTLE_SHIFT_MAX;
 	delay = conf.delay << shift;
 	return (delay > conf.delay_max ? conf.delay_max : delay);
 }
