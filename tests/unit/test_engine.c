@@ -12,23 +12,6 @@
 
 #include "test_engine.h"
 
-static int
-setup(void **state)
-{
-	struct fx	*fx = fx_new();
-
-	fx_start(fx);
-	*state = fx;
-	return (0);
-}
-
-static int
-teardown(void **state)
-{
-	fx_free(*state);
-	return (0);
-}
-
 /* Serve everything waiting for agent, returning the ids in order. */
 static size_t
 drain(struct fx *fx, const char *agent, uint64_t *out, size_t max)
@@ -1074,48 +1057,52 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_event_types),
-		cmocka_unit_test_setup_teardown(test_event_fields, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_create_events, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_tier_then_fifo, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_priority_reorders, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_priority_bump, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_break_withdraws, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(test_event_fields, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_create_events, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_tier_then_fifo, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_priority_reorders,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_priority_bump, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_break_withdraws, fx_setup,
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_offer_timeout_original_place, setup, teardown),
+		    test_offer_timeout_original_place, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_reject_original_place_and_cooldown, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_missed_break, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_capacity_two, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_wrapup, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_transfer_queue, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_transfer_agent, setup,
-		    teardown),
-		cmocka_unit_test_teardown(test_transfer_best_first, teardown),
-		cmocka_unit_test_setup_teardown(test_pending_until, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_abandon, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_close_removes, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_permissions, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_bad_arguments, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_json_escaping, setup,
-		    teardown),
+		    test_reject_original_place_and_cooldown, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_missed_break, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_capacity_two, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_wrapup, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_transfer_queue, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_transfer_agent, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_teardown(test_transfer_best_first,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_pending_until, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_abandon, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_close_removes, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_permissions, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_arguments, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_json_escaping, fx_setup,
+		    fx_teardown),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test_setup_teardown(test_agent_delete_and_logout,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reconfigure, setup,
-		    teardown),
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_reconfigure, fx_setup,
+		    fx_teardown),
 	};
 	struct CMUnitTest	*all;
 	size_t			 n = sizeof tests / sizeof tests[0], k = 0;

@@ -118,6 +118,8 @@ extern const struct actor	 INTEG;
 struct fx	*fx_new(void);
 void		 fx_start(struct fx *);
 void		 fx_free(struct fx *);
+int		 fx_setup(void **state);	/* fx_new, fx_start */
+int		 fx_teardown(void **state);	/* fx_free */
 void		 fx_emit(void *, const struct engine_event *);
 struct actor	 fx_actor(const char *name);
 void		 fx_agent(struct fx *, const char *name, const char *skills,

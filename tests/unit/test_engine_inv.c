@@ -21,23 +21,6 @@ fx_invariants(struct fx *fx)
 		fail_msg("%s", err);
 }
 
-static int
-setup(void **state)
-{
-	struct fx	*fx = fx_new();
-
-	fx_start(fx);
-	*state = fx;
-	return (0);
-}
-
-static int
-teardown(void **state)
-{
-	fx_free(*state);
-	return (0);
-}
-
 /* Writable: the tests change what the engine only lends. */
 static struct agent *
 ag(struct fx *fx, const char *name)
@@ -84,8 +67,9 @@ test_holds_after_routing(void **state)
 	fx_invariants(fx);
 }
 
+/* An agent's counters against the tickets: what she holds, her offer. */
 static void
-test_active_count(void **state)
+test_agent_counters(void **state)
 {
 	struct fx	*fx = *state;
 
@@ -95,15 +79,6 @@ test_active_count(void **state)
 	expect_broken(fx, "agent ann active 1, holds 0");
 	ag(fx, "ann")->active = 0;
 	fx_invariants(fx);
-}
-
-static void
-test_offer_of_nothing(void **state)
-{
-	struct fx	*fx = *state;
-
-	fx_agent(fx, "ann", "billing:3", NULL, 1);
-	fx_ready(fx, "ann");
 	ag(fx, "ann")->offer = 999;
 	expect_broken(fx, "agent ann offer 999 inconsistent");
 	ag(fx, "ann")->offer = 0;
@@ -165,18 +140,17 @@ test_queue_name(void **state)
 }
 
 const struct CMUnitTest test_engine_inv_tests[] = {
-	cmocka_unit_test_setup_teardown(test_holds_after_routing, setup,
-	    teardown),
-	cmocka_unit_test_setup_teardown(test_active_count, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_offer_of_nothing, setup,
-	    teardown),
-	cmocka_unit_test_setup_teardown(test_free_agent_beside_waiting, setup,
-	    teardown),
-	cmocka_unit_test_setup_teardown(test_tier_not_rekeyed, setup,
-	    teardown),
-	cmocka_unit_test_setup_teardown(test_queued_with_agent, setup,
-	    teardown),
-	cmocka_unit_test_setup_teardown(test_queue_name, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_holds_after_routing, fx_setup,
+	    fx_teardown),
+	cmocka_unit_test_setup_teardown(test_agent_counters, fx_setup,
+	    fx_teardown),
+	cmocka_unit_test_setup_teardown(test_free_agent_beside_waiting,
+	    fx_setup, fx_teardown),
+	cmocka_unit_test_setup_teardown(test_tier_not_rekeyed, fx_setup,
+	    fx_teardown),
+	cmocka_unit_test_setup_teardown(test_queued_with_agent, fx_setup,
+	    fx_teardown),
+	cmocka_unit_test_setup_teardown(test_queue_name, fx_setup, fx_teardown),
 };
 const size_t test_engine_inv_ntests =
     sizeof test_engine_inv_tests / sizeof test_engine_inv_tests[0];

@@ -9,23 +9,6 @@
 
 #include "test_engine.h"
 
-static int
-setup(void **state)
-{
-	struct fx	*fx = fx_new();
-
-	fx_start(fx);
-	*state = fx;
-	return (0);
-}
-
-static int
-teardown(void **state)
-{
-	fx_free(*state);
-	return (0);
-}
-
 static const char *
 step_of(struct fx *fx, uint64_t id)
 {
@@ -394,14 +377,18 @@ strategy_teardown(void **state)
 }
 
 const struct CMUnitTest test_engine_route_tests[] = {
-	cmocka_unit_test_setup_teardown(test_ladder_timing, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_ladder_manager_first, setup,
-	    teardown),
-	cmocka_unit_test_setup_teardown(test_ladder_skips, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_ladder_cumulative, setup,
-	    teardown),
-	cmocka_unit_test_setup_teardown(test_manager_change, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_timer_order, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_ladder_timing, fx_setup,
+	    fx_teardown),
+	cmocka_unit_test_setup_teardown(test_ladder_manager_first, fx_setup,
+	    fx_teardown),
+	cmocka_unit_test_setup_teardown(test_ladder_skips, fx_setup,
+	    fx_teardown),
+	cmocka_unit_test_setup_teardown(test_ladder_cumulative, fx_setup,
+	    fx_teardown),
+	cmocka_unit_test_setup_teardown(test_manager_change, fx_setup,
+	    fx_teardown),
+	cmocka_unit_test_setup_teardown(test_timer_order, fx_setup,
+	    fx_teardown),
 	cmocka_unit_test_teardown(test_longest_idle, strategy_teardown),
 	cmocka_unit_test_teardown(test_least_busy, strategy_teardown),
 	cmocka_unit_test_teardown(test_round_robin, strategy_teardown),

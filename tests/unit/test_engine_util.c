@@ -138,6 +138,24 @@ fx_clear(struct fx *fx)
 	fx->nev = 0;
 }
 
+/* cmocka's setup and teardown of a started fixture. */
+int
+fx_setup(void **state)
+{
+	struct fx	*fx = fx_new();
+
+	fx_start(fx);
+	*state = fx;
+	return (0);
+}
+
+int
+fx_teardown(void **state)
+{
+	fx_free(*state);
+	return (0);
+}
+
 void
 fx_free(struct fx *fx)
 {
