@@ -44,7 +44,8 @@ config_calendar_key(struct config_parse *p, const char *key,
 	struct cal_span		 spans[CAL_MAX_SPANS];
 	struct cal_zone		 cz;
 	struct cal_date		 date;
-	char			 why[TZFILE_ERRMAX], buf[CONFIG_LIST_MAX], *tok, *save;
+	char			 why[TZFILE_ERRMAX], buf[CONFIG_LIST_MAX];
+	char			*tok, *save;
 	unsigned		 days;
 	int			 n;
 

@@ -331,7 +331,8 @@ fx_best_one(const struct ticket *t, void *arg)
 	 * A cooldown ending this very millisecond may not have been
 	 * processed yet: timers due together fire in the order armed.
 	 */
-	if (t->state != TICKET_QUEUED || !engine_check_eligible(b->fx->e, t, b->a) ||
+	if (t->state != TICKET_QUEUED ||
+	    !engine_check_eligible(b->fx->e, t, b->a) ||
 	    fx_cooled(b->fx, t, b->a, b->now - 1))
 		return;
 	pt = engine_ticket_priority(b->fx->e, t);
