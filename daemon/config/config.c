@@ -388,6 +388,8 @@ config_section(struct config_parse *p, char *name)
 		return (config_followup_section(p, arg));
 	else if (arg == NULL && strcmp(name, "retention") == 0)
 		p->section = SEC_RETENTION;
+	else if (arg == NULL && strcmp(name, "cluster") == 0)
+		return (config_cluster_section(p));
 	else if (arg != NULL && strcmp(name, "calendar") == 0)
 		return (config_calendar_section(p, arg));
 	else if (arg != NULL && strcmp(name, "sla") == 0) {
@@ -872,6 +874,8 @@ config_line(struct config_parse *p, char *line)
 		return (config_insight_key(p, key, value));
 	case SEC_FOLLOWUP:
 		return (config_followup_key(p, key, value));
+	case SEC_CLUSTER:
+		return (config_cluster_key(p, key, value));
 	}
 	return (0);
 }
@@ -910,7 +914,8 @@ config_check(struct config_parse *p)
 			return (config_error(p, "queue %s: unknown calendar "
 			    "'%s'", cfg->queues[i].name, cal));
 	}
-	if (config_sla_check(p) != 0 || config_followup_check(p) != 0)
+	if (config_sla_check(p) != 0 || config_followup_check(p) != 0 ||
+	    config_cluster_check(p) != 0)
 		return (-1);
 	/* What only the engine knows to refuse, said at load time. */
 	config_engine(cfg, &ec);
