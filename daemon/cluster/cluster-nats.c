@@ -31,6 +31,10 @@
 /* Rounds of "read to the end, append the marker" before a takeover gives
  * up (each lost round is a deposed leader's late append). */
 #define CLUSTER_TAKEOVER_ROUNDS	5
+/* Empty fetches in a row after which a follower asks whether its
+ * consumer still exists: one on a NATS server that died is gone, and
+ * fetching from it only ever times out. */
+#define CLUSTER_FETCH_CHECK	5
 /* An abandoned follower's consumer is dropped by the servers after this. */
 #define CLUSTER_CONSUMER_IDLE_NS (30LL * 1000 * 1000 * 1000)
 #define NS_PER_MS		(1000LL * 1000)
@@ -51,13 +55,13 @@ cluster_why(struct cluster_job *job, const char *what, natsStatus s,
 {
 	const char	*last = nats_GetLastError(NULL);
 
+	if (last == NULL || *last == '\0')
+		last = natsStatus_GetText(s);
 	if (jerr != 0)
 		snprintf(job->why, sizeof job->why, "%s: %s (JetStream "
-		    "error %d)", what, last != NULL ? last :
-		    natsStatus_GetText(s), (int)jerr);
+		    "error %d)", what, last, (int)jerr);
 	else
-		snprintf(job->why, sizeof job->why, "%s: %s", what,
-		    last != NULL ? last : natsStatus_GetText(s));
+		snprintf(job->why, sizeof job->why, "%s: %s", what, last);
 }
 
 static natsStatus
@@ -202,7 +206,11 @@ cluster_setup(struct cluster *c, struct cluster_job *job)
 	job->ok = 1;
 }
 
-/* The lease's current holder ("node advertise") and revision. */
+/*
+ * The lease's current holder ("node advertise") and revision: 1, 0 when
+ * nobody holds it, -1 when NATS did not answer. mine: the value is this
+ * node's, as when a write went through but its answer was lost.
+ */
 static int
 cluster_holder(struct cluster *c, struct cluster_job *job)
 {
@@ -218,6 +226,7 @@ cluster_holder(struct cluster *c, struct cluster_job *job)
 		return (-1);
 	}
 	v = kvEntry_ValueString(e);
+	job->mine = v != NULL && strcmp(v, c->lease_value) == 0;
 	if (v != NULL && (sp = strchr(v, ' ')) != NULL)
 		snprintf(job->holder, sizeof job->holder, "%s", sp + 1);
 	job->seq = kvEntry_Revision(e);
@@ -246,9 +255,11 @@ cluster_lease_run(void *arg)
 			job->seq = rev;
 			break;
 		}
-		/* Held by someone: say by whom. */
-		if (cluster_holder(c, job) == 0)
-			cluster_why(job, "lease", s, 0);
+		/* Held by someone: say by whom. By this node, if the entry
+		 * was written and only the answer lost: taken, then. */
+		cluster_why(job, "lease", s, 0);
+		if (cluster_holder(c, job) == 1 && job->mine)
+			job->ok = 1;
 		break;
 	case CLUSTER_JOB_RENEW:
 		held = job->seq;
@@ -267,7 +278,11 @@ cluster_lease_run(void *arg)
 			job->lost = 1;
 			break;
 		case 1:
-			job->lost = job->seq != held;
+			/* Our own write whose answer was lost renewed it. */
+			if (job->mine)
+				job->ok = 1;
+			else
+				job->lost = job->seq != held;
 			break;
 		}
 		break;
@@ -315,6 +330,7 @@ cluster_fetch(struct cluster *c, struct cluster_job *job, uint64_t from,
     uint64_t *last)
 {
 	jsSubOptions	 so;
+	jsConsumerInfo	*ci = NULL;
 	natsMsgList	 list = { 0 };
 	jsErrCode	 jerr = 0;
 	natsStatus	 s;
@@ -339,8 +355,20 @@ cluster_fetch(struct cluster *c, struct cluster_job *job, uint64_t from,
 	}
 	s = natsSubscription_Fetch(&list, c->sub, CLUSTER_FETCH_BATCH,
 	    CLUSTER_FETCH_WAIT, &jerr);
-	if (s == NATS_TIMEOUT)
+	if (s == NATS_TIMEOUT) {
+		if (++c->idle_fetches % CLUSTER_FETCH_CHECK == 0 &&
+		    natsSubscription_GetConsumerInfo(&ci, c->sub, NULL,
+		    &jerr) != NATS_OK) {
+			cluster_why(job, "the log's consumer is gone",
+			    NATS_NOT_FOUND, jerr);
+			natsSubscription_Destroy(c->sub);
+			c->sub = NULL;
+			return (-1);
+		}
+		jsConsumerInfo_Destroy(ci);
 		return (0);
+	}
+	c->idle_fetches = 0;
 	if (s != NATS_OK) {
 		cluster_why(job, "read the log", s, jerr);
 		natsSubscription_Destroy(c->sub);
@@ -406,7 +434,7 @@ cluster_takeover(struct cluster *c, struct cluster_job *job)
 	natsMsg		*m = NULL;
 	natsStatus	 s;
 	uint64_t	 end, last = job->seq;
-	int		 round, rc;
+	int		 round, rc, idle = 0;
 
 	for (round = 0; round < CLUSTER_TAKEOVER_ROUNDS; round++) {
 		s = js_GetStreamInfo(&si, c->js, c->stream, NULL, &jerr);
@@ -416,9 +444,18 @@ cluster_takeover(struct cluster *c, struct cluster_job *job)
 		}
 		end = si->State.LastSeq;
 		jsStreamInfo_Destroy(si);
-		while (last < end)
+		/* The end must come within a lease, or the lease is gone. */
+		while (last < end) {
 			if ((rc = cluster_fetch(c, job, last + 1, &last)) < 0)
 				return;
+			if (rc == 0 && ++idle * CLUSTER_FETCH_WAIT >
+			    c->cfg.lease) {
+				snprintf(job->why, sizeof job->why, "the log's "
+				    "end (%llu) did not come within a lease",
+				    (unsigned long long)end);
+				return;
+			}
+		}
 		c->tail = last;
 		if (natsMsg_Create(&m, c->subject, NULL, NULL, 0) != NATS_OK ||
 		    natsMsgHeader_Set(m, CLUSTER_HDR_TERM, c->cfg.node) !=

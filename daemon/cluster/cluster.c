@@ -67,6 +67,16 @@ cluster_job_free(struct cluster_job *job)
 	free(job);
 }
 
+/* A failure said once while it lasts (NATS down fails every tick). */
+static void
+cluster_warn(struct cluster *c, const char *why)
+{
+	if (strcmp(why, c->last_warn) == 0)
+		return;
+	snprintf(c->last_warn, sizeof c->last_warn, "%s", why);
+	log_warnx("cluster %s: %s", c->cfg.name, why);
+}
+
 static void
 cluster_set_role(struct cluster *c, enum cluster_role role)
 {
@@ -181,13 +191,18 @@ cluster_log_done(void *arg)
 			break;
 		}
 		if (!job->ok) {
-			log_warnx("cluster %s: %s", c->cfg.name, job->why);
+			cluster_warn(c, job->why);
 			cluster_retry_later(c);
-		} else
-			cluster_follow(c);
+			break;
+		}
+		/* A takeover that ended after the lease was lost: its
+		 * marker is in the log, and is not news to this node. */
+		if (job->kind == CLUSTER_JOB_TAKEOVER && job->seq > c->applied)
+			c->applied = job->seq;
+		*c->last_warn = '\0';
+		cluster_follow(c);
 		break;
 	case CLUSTER_JOB_PUBLISH:
-		c->publishing--;
 		if (job->ok && job->seq > c->applied)
 			c->applied = job->seq;
 		if (job->fenced)
@@ -212,9 +227,10 @@ cluster_lease_done(void *arg)
 	switch (job->kind) {
 	case CLUSTER_JOB_SETUP:
 		if (!job->ok) {
-			log_warnx("cluster %s: %s", c->cfg.name, job->why);
+			cluster_warn(c, job->why);
 			break;
 		}
+		*c->last_warn = '\0';
 		if (*job->why != '\0')
 			log_warnx("cluster %s: %s", c->cfg.name, job->why);
 		log_info("cluster %s: node %s connected to NATS", c->cfg.name,
@@ -237,7 +253,7 @@ cluster_lease_done(void *arg)
 			if (c->role_cb != NULL)
 				c->role_cb(c->role_arg, c->role, c->leader);
 		} else if (*job->holder == '\0')
-			log_warnx("cluster %s: %s", c->cfg.name, job->why);
+			cluster_warn(c, job->why);
 		break;
 	case CLUSTER_JOB_RENEW:
 		if (c->role == CLUSTER_FOLLOWER || c->rev == 0)
@@ -249,7 +265,7 @@ cluster_lease_done(void *arg)
 		} else if (job->lost)
 			cluster_step_down(c, "the lease moved to another node");
 		else
-			log_warnx("cluster %s: %s", c->cfg.name, job->why);
+			cluster_warn(c, job->why);
 		break;
 	default:
 		break;
@@ -358,7 +374,6 @@ cluster_publish_batch(struct cluster *c, const void *data, size_t len,
 	job->len = len;
 	job->cb = cb;
 	job->arg = arg;
-	c->publishing++;
 	worker_submit(c->log_worker, job);
 	return (0);
 }

@@ -38,6 +38,7 @@ struct cluster_job {
 	int			 ok;
 	int			 fenced; /* a sequence check refused it */
 	int			 lost;	/* RENEW: another revision holds it */
+	int			 mine;	/* the key's value is this node's */
 	uint64_t		 seq;	/* in: rev held / from; out: rev, seq */
 	char			 why[CLUSTER_WHY_MAX];
 	char			 holder[sizeof(((struct cluster_config *)0)
@@ -75,6 +76,7 @@ struct cluster {
 	/* The log worker's own: the follower's pull subscription and the
 	 * log's last sequence as this leader knows it. */
 	natsSubscription	*sub;
+	int			 idle_fetches;	/* empty, in a row */
 	uint64_t		 tail;
 
 	/* The loop's */
@@ -85,13 +87,13 @@ struct cluster {
 	int			 ready;		/* SETUP done */
 	int			 lease_busy;	/* a TAKE or RENEW running */
 	int			 fetch_busy;	/* a FETCH or TAKEOVER */
-	int			 publishing;	/* PUBLISH jobs queued */
 	_Atomic int		 deposed;	/* cluster_test_depose() */
 	enum cluster_role	 role;
 	char			 leader[sizeof(((struct cluster_config *)0)
 				    ->advertise)];
 	uint64_t		 rev;		/* the lease's, while held */
 	uint64_t		 applied;
+	char			 last_warn[CLUSTER_WHY_MAX];	/* said once */
 	cluster_apply_cb	 apply_cb;
 	void			*apply_arg;
 	cluster_role_cb		 role_cb;

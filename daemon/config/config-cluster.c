@@ -92,13 +92,13 @@ config_cluster_path(struct config_parse *p, const char *key,
 int
 config_cluster_section(struct config_parse *p)
 {
-	struct cluster_config	*c = &p->cfg->cluster;
-
 #ifndef HAVE_NATS
 	return (config_error(p, "[cluster] needs a hotlined built with NATS "
 	    "JetStream: apt-get install libnats-dev, then configure "
 	    "--with-nats (docs/CLUSTER.md)"));
 #else
+	struct cluster_config	*c = &p->cfg->cluster;
+
 	if (c->enabled)
 		return (config_error(p, "[cluster] given twice"));
 	memset(c, 0, sizeof *c);

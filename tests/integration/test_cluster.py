@@ -18,6 +18,7 @@ import re
 import signal
 import subprocess
 import threading
+import time
 
 import pytest
 
@@ -239,3 +240,47 @@ def test_followers_apply_in_order(nodes):
     for i, seq in enumerate(acked[10:], 10):
         d.wait(r"applied %d m%d$" % (seq, i))
     assert not d.seen(r"applied %d " % acked[9]), d.lines
+
+
+def test_losing_one_nats_server_loses_nothing(tmp_path):
+    """Kill -9 one of the three NATS servers: the stream and the lease
+    keep a quorum, so a leader (the same or another) goes on appending,
+    and every acknowledged entry reaches the follower."""
+    nats = NatsCluster(tmp_path).start()
+    a = b = None
+    try:
+        a = Node(nats, "quorum", "a")
+        a.wait(leader_of(a))
+        b = Node(nats, "quorum", "b")
+        b.wait(r"role follower %s" % re.escape(a.advertise))
+        a.send("publish before")
+        seq = int(a.wait(r"acked (\d+)").group(1))
+        b.wait(r"applied %d before$" % seq)
+
+        nats.procs[0].kill()
+        nats.procs[0].wait()
+        # Whoever leads once the survivors have re-elected the stream's
+        # and the bucket's leaders takes the next entry; a publish that
+        # meets the election fails and is sent again.
+        acked = None
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            time.sleep(0.2)
+            for n in (a, b):
+                n.send("publish after")
+            for n in (a, b):
+                m = n.wait(r"(acked (\d+)|failed|refused)")
+                if m.group(2):
+                    acked = (n, int(m.group(2)))
+            if acked:
+                break
+        assert acked, "no entry acknowledged: %r %r" % (a.lines, b.lines)
+        writer, seq2 = acked
+        reader = b if writer is a else a
+        reader.wait(r"applied %d after$" % seq2)
+        assert seq2 > seq
+    finally:
+        for n in (a, b):
+            if n is not None:
+                n.stop()
+        nats.stop()
