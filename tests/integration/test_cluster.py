@@ -6,8 +6,9 @@ loop, driven line by line. Covered: one leader among nodes started
 together; a leader stopped (SIGSTOP) past its lease loses it to another
 node and, woken, steps down, publishes nothing and follows; a deposed
 writer's publish is refused by the log's sequence fence (JetStream error
-10071); followers apply the log in order, whenever they start. And the
-daemon itself refuses a [cluster] section, which it does not serve yet.
+10071); followers apply the log in order, whenever they start; one of
+the three NATS servers killed, appends and applies go on. And the daemon
+itself refuses a [cluster] section, which it does not serve yet.
 
 No skips: without nats-server or a build with libnats these fail and say
 what to install.

@@ -14,36 +14,12 @@
 #include <string.h>
 
 #include "config.h"
+#include "config_test.h"
 
 /* What every file needs besides [cluster]. */
 #define TAIL	"[tier t]\n[queue q]\n"
 #define HEAD	"[cluster]\nnats = nats://127.0.0.1:4222\nname = main\n" \
 		"node = hl1\nadvertise = 10.0.0.1:7070\n"
-
-static struct config *
-load(const char *text, char *err, int *rc)
-{
-	struct config	*cfg = malloc(sizeof *cfg);
-
-	assert_non_null(cfg);
-	config_defaults(cfg);
-	*rc = config_load_string(cfg, "test.conf", text, err, CONFIG_ERRMAX);
-	return (cfg);
-}
-
-static void
-expect_error(const char *text, const char *where, const char *what)
-{
-	char		 err[CONFIG_ERRMAX] = "";
-	int		 rc;
-	struct config	*cfg = load(text, err, &rc);
-
-	assert_int_equal(rc, -1);
-	if (strstr(err, where) == NULL || strstr(err, what) == NULL)
-		fail_msg("error '%s' lacks '%s' or '%s'", err, where, what);
-	config_free(cfg);
-	free(cfg);
-}
 
 /* No [cluster]: one node, nothing set. */
 static void
@@ -51,7 +27,7 @@ test_absent(void **state)
 {
 	char		 err[CONFIG_ERRMAX] = "";
 	int		 rc;
-	struct config	*cfg = load(TAIL, err, &rc);
+	struct config	*cfg = config_test_load(TAIL, err, &rc);
 
 	assert_int_equal(rc, 0);
 	assert_int_equal(cfg->cluster.enabled, 0);
@@ -65,7 +41,7 @@ test_keys(void **state)
 {
 	char		 err[CONFIG_ERRMAX] = "";
 	int		 rc;
-	struct config	*cfg = load(HEAD TAIL, err, &rc);
+	struct config	*cfg = config_test_load(HEAD TAIL, err, &rc);
 
 	assert_int_equal(rc, 0);
 	assert_int_equal(cfg->cluster.enabled, 1);
@@ -78,7 +54,7 @@ test_keys(void **state)
 	config_free(cfg);
 	free(cfg);
 
-	cfg = load(HEAD "lease = 1500ms\nreplicas = 1\n"
+	cfg = config_test_load(HEAD "lease = 1500ms\nreplicas = 1\n"
 	    "nats = tls://u:p@a.example:4222, nats://b.example:4222\n"
 	    "credentials = /etc/hotline/nats.creds\n"
 	    "tls_ca = /etc/ssl/ca.pem\ntls_cert = /etc/ssl/hl1.pem\n"
@@ -98,34 +74,34 @@ test_keys(void **state)
 static void
 test_errors(void **state)
 {
-	expect_error("[cluster]\nnats = nats://h:4222\n" TAIL, "test.conf",
+	config_test_error("[cluster]\nnats = nats://h:4222\n" TAIL, "test.conf",
 	    "[cluster] needs 'name'");
-	expect_error("[cluster]\nname = m\nnode = n\nadvertise = h:1\n" TAIL,
+	config_test_error("[cluster]\nname = m\nnode = n\nadvertise = h:1\n" TAIL,
 	    "test.conf", "[cluster] needs 'nats'");
-	expect_error("[cluster]\nnats = nats://h:4222\nname = m\n"
+	config_test_error("[cluster]\nnats = nats://h:4222\nname = m\n"
 	    "advertise = h:1\n" TAIL, "test.conf", "needs 'node'");
-	expect_error("[cluster]\nnats = nats://h:4222\nname = m\nnode = n\n"
+	config_test_error("[cluster]\nnats = nats://h:4222\nname = m\nnode = n\n"
 	    TAIL, "test.conf", "needs 'advertise'");
-	expect_error(HEAD "color = blue\n", "test.conf:6:",
+	config_test_error(HEAD "color = blue\n", "test.conf:6:",
 	    "unknown key 'color' in [cluster]");
-	expect_error(HEAD "[cluster]\n", "test.conf:6:", "given twice");
-	expect_error("[cluster]\nname = a.b\n", "test.conf:2:",
+	config_test_error(HEAD "[cluster]\n", "test.conf:6:", "given twice");
+	config_test_error("[cluster]\nname = a.b\n", "test.conf:2:",
 	    "bad value 'a.b' for name");
-	expect_error("[cluster]\nnode = \n", "test.conf:2:", "for node");
-	expect_error("[cluster]\nnats = http://h\n", "test.conf:2:",
+	config_test_error("[cluster]\nnode = \n", "test.conf:2:", "for node");
+	config_test_error("[cluster]\nnats = http://h\n", "test.conf:2:",
 	    "nats://host:port");
-	expect_error("[cluster]\nnats = nats://h:99999\n", "test.conf:2:",
+	config_test_error("[cluster]\nnats = nats://h:99999\n", "test.conf:2:",
 	    "for nats");
-	expect_error("[cluster]\nadvertise = nohost\n", "test.conf:2:",
+	config_test_error("[cluster]\nadvertise = nohost\n", "test.conf:2:",
 	    "host:port");
-	expect_error("[cluster]\nlease = 100ms\n", "test.conf:2:",
+	config_test_error("[cluster]\nlease = 100ms\n", "test.conf:2:",
 	    "500ms to 60s");
-	expect_error("[cluster]\nlease = 2 days\n", "test.conf:2:", "lease");
-	expect_error("[cluster]\nreplicas = 7\n", "test.conf:2:", "1 to 5");
-	expect_error("[cluster]\nreplicas = 0\n", "test.conf:2:", "replicas");
-	expect_error("[cluster]\ncredentials = \n", "test.conf:2:",
+	config_test_error("[cluster]\nlease = 2 days\n", "test.conf:2:", "lease");
+	config_test_error("[cluster]\nreplicas = 7\n", "test.conf:2:", "1 to 5");
+	config_test_error("[cluster]\nreplicas = 0\n", "test.conf:2:", "replicas");
+	config_test_error("[cluster]\ncredentials = \n", "test.conf:2:",
 	    "a file name");
-	expect_error(HEAD "tls_cert = /c.pem\n" TAIL, "test.conf",
+	config_test_error(HEAD "tls_cert = /c.pem\n" TAIL, "test.conf",
 	    "tls_cert and tls_key go together");
 }
 #else
@@ -133,7 +109,7 @@ test_errors(void **state)
 static void
 test_refused(void **state)
 {
-	expect_error(HEAD TAIL, "test.conf:1:", "libnats-dev");
+	config_test_error(HEAD TAIL, "test.conf:1:", "libnats-dev");
 }
 #endif
 
