@@ -39,12 +39,23 @@
 #define CLUSTER_CONSUMER_IDLE_NS (30LL * 1000 * 1000 * 1000)
 #define NS_PER_MS		(1000LL * 1000)
 
+/*
+ * The lease's clock. CLOCK_BOOTTIME goes on while the machine is
+ * suspended, as the NATS servers' clocks do; CLOCK_MONOTONIC would
+ * stop, and a leader woken from a suspend would think it still leads.
+ */
+#ifdef CLOCK_BOOTTIME
+#define CLUSTER_CLOCK	CLOCK_BOOTTIME
+#else
+#define CLUSTER_CLOCK	CLOCK_MONOTONIC
+#endif
+
 int64_t
 cluster_mono_ms(void)
 {
 	struct timespec	ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLUSTER_CLOCK, &ts);
 	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 }
 
@@ -306,6 +317,19 @@ cluster_keep(struct cluster_job *job, natsMsg *m, uint64_t seq)
 	job->msgs[job->nmsgs++] = m;
 }
 
+/* The follower's consumer goes (the servers drop an ephemeral one when
+ * asked, or after its idle threshold when they cannot be). */
+static void
+cluster_drop_sub(struct cluster *c)
+{
+	if (c->sub == NULL)
+		return;
+	natsSubscription_Unsubscribe(c->sub);
+	natsSubscription_Destroy(c->sub);
+	c->sub = NULL;
+	c->idle_fetches = 0;
+}
+
 /* The stream sequence of an entry read through the consumer. */
 static uint64_t
 cluster_msg_seq(natsMsg *m)
@@ -356,23 +380,30 @@ cluster_fetch(struct cluster *c, struct cluster_job *job, uint64_t from,
 	s = natsSubscription_Fetch(&list, c->sub, CLUSTER_FETCH_BATCH,
 	    CLUSTER_FETCH_WAIT, &jerr);
 	if (s == NATS_TIMEOUT) {
-		if (++c->idle_fetches % CLUSTER_FETCH_CHECK == 0 &&
-		    natsSubscription_GetConsumerInfo(&ci, c->sub, NULL,
-		    &jerr) != NATS_OK) {
-			cluster_why(job, "the log's consumer is gone",
-			    NATS_NOT_FOUND, jerr);
-			natsSubscription_Destroy(c->sub);
-			c->sub = NULL;
-			return (-1);
+		if (++c->idle_fetches % CLUSTER_FETCH_CHECK != 0)
+			return (0);
+		/* Gone with its server, or it delivered entries that never
+		 * came (a reconnection lost them; redelivered only after
+		 * the ack wait): a new one from the same sequence. */
+		s = natsSubscription_GetConsumerInfo(&ci, c->sub, NULL, &jerr);
+		if (s == NATS_OK && ci->Delivered.Stream < from) {
+			jsConsumerInfo_Destroy(ci);
+			return (0);
 		}
+		if (s == NATS_OK)
+			snprintf(job->why, sizeof job->why, "the log's consumer "
+			    "delivered up to %llu, not received: made again",
+			    (unsigned long long)ci->Delivered.Stream);
+		else
+			cluster_why(job, "the log's consumer is gone", s, jerr);
 		jsConsumerInfo_Destroy(ci);
-		return (0);
+		cluster_drop_sub(c);
+		return (-1);
 	}
 	c->idle_fetches = 0;
 	if (s != NATS_OK) {
 		cluster_why(job, "read the log", s, jerr);
-		natsSubscription_Destroy(c->sub);
-		c->sub = NULL;
+		cluster_drop_sub(c);
 		return (-1);
 	}
 	if (list.Count > 0)
@@ -476,11 +507,7 @@ cluster_takeover(struct cluster *c, struct cluster_job *job)
 		job->fenced = 0;
 	}
 	/* The leader reads nothing back: the consumer goes. */
-	if (c->sub != NULL) {
-		natsSubscription_Unsubscribe(c->sub);
-		natsSubscription_Destroy(c->sub);
-		c->sub = NULL;
-	}
+	cluster_drop_sub(c);
 }
 
 void
