@@ -7,8 +7,9 @@ together; a leader stopped (SIGSTOP) past its lease loses it to another
 node and, woken, steps down, publishes nothing and follows; a deposed
 writer's publish is refused by the log's sequence fence (JetStream error
 10071); followers apply the log in order, whenever they start; one of
-the three NATS servers killed, appends and applies go on. And the daemon
-itself refuses a [cluster] section, which it does not serve yet.
+the three NATS servers killed, appends and applies go on; the failover
+benchmark's smoke run. And the daemon itself refuses a [cluster]
+section, which it does not serve yet.
 
 No skips: without nats-server or a build with libnats these fail and say
 what to install.
@@ -196,3 +197,17 @@ def test_losing_one_nats_server_loses_nothing(tmp_path):
             if n is not None:
                 n.stop()
         nats.stop()
+
+
+def test_failover_bench_runs():
+    """bench/cluster_failover cannot rot: its smoke run ends with a sane
+    table (what it measured is not judged here)."""
+    r = subprocess.run([os.path.join(SRCDIR, "bench", "cluster_failover"),
+                        "--smoke"], capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    rounds = re.findall(r"^round +\d+: n\d -> n\d  elected ([\d.]+)s  "
+                        r"acked ([\d.]+)s$", r.stdout, re.M)
+    assert len(rounds) == 3, r.stdout
+    assert all(0 < float(e) <= float(a) for e, a in rounds), r.stdout
+    assert re.search(r"^acked +[\d.]+s +[\d.]+s +[\d.]+s$", r.stdout, re.M)
