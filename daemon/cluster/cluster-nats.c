@@ -391,8 +391,9 @@ cluster_fetch(struct cluster *c, struct cluster_job *job, uint64_t from,
 			return (0);
 		}
 		if (s == NATS_OK)
-			snprintf(job->why, sizeof job->why, "the log's consumer "
-			    "delivered up to %llu, not received: made again",
+			snprintf(job->why, sizeof job->why, "the log's "
+			    "consumer delivered up to %llu, not received: "
+			    "made again",
 			    (unsigned long long)ci->Delivered.Stream);
 		else
 			cluster_why(job, "the log's consumer is gone", s, jerr);

@@ -83,7 +83,7 @@ struct cluster {
 	struct worker		*lease_worker;
 	struct worker		*log_worker;
 	struct event		*tick;		/* the lease, every third */
-	struct event		*retry;		/* the log's jobs, after errors */
+	struct event		*retry;		/* log jobs, after errors */
 	int			 ready;		/* SETUP done */
 	int			 lease_busy;	/* a TAKE or RENEW running */
 	int			 fetch_busy;	/* a FETCH or TAKEOVER */

@@ -71,38 +71,45 @@ test_keys(void **state)
 	free(cfg);
 }
 
+/* Each refusal: the file, where (file:line) and what the error says. */
+static const struct {
+	const char	*text, *where, *what;
+} cluster_errors[] = {
+	{ "[cluster]\nnats = nats://h:4222\n" TAIL, "test.conf",
+	    "[cluster] needs 'name'" },
+	{ "[cluster]\nname = m\nnode = n\nadvertise = h:1\n" TAIL,
+	    "test.conf", "[cluster] needs 'nats'" },
+	{ "[cluster]\nnats = nats://h:4222\nname = m\nadvertise = h:1\n"
+	    TAIL, "test.conf", "needs 'node'" },
+	{ "[cluster]\nnats = nats://h:4222\nname = m\nnode = n\n" TAIL,
+	    "test.conf", "needs 'advertise'" },
+	{ HEAD "color = blue\n", "test.conf:6:",
+	    "unknown key 'color' in [cluster]" },
+	{ HEAD "[cluster]\n", "test.conf:6:", "given twice" },
+	{ "[cluster]\nname = a.b\n", "test.conf:2:",
+	    "bad value 'a.b' for name" },
+	{ "[cluster]\nnode = \n", "test.conf:2:", "for node" },
+	{ "[cluster]\nnats = http://h\n", "test.conf:2:",
+	    "nats://host:port" },
+	{ "[cluster]\nnats = nats://h:99999\n", "test.conf:2:", "for nats" },
+	{ "[cluster]\nadvertise = nohost\n", "test.conf:2:", "host:port" },
+	{ "[cluster]\nlease = 100ms\n", "test.conf:2:", "500ms to 60s" },
+	{ "[cluster]\nlease = 2 days\n", "test.conf:2:", "lease" },
+	{ "[cluster]\nreplicas = 7\n", "test.conf:2:", "1 to 5" },
+	{ "[cluster]\nreplicas = 0\n", "test.conf:2:", "replicas" },
+	{ "[cluster]\ncredentials = \n", "test.conf:2:", "a file name" },
+	{ HEAD "tls_cert = /c.pem\n" TAIL, "test.conf",
+	    "tls_cert and tls_key go together" },
+};
+
 static void
 test_errors(void **state)
 {
-	config_test_error("[cluster]\nnats = nats://h:4222\n" TAIL, "test.conf",
-	    "[cluster] needs 'name'");
-	config_test_error("[cluster]\nname = m\nnode = n\nadvertise = h:1\n" TAIL,
-	    "test.conf", "[cluster] needs 'nats'");
-	config_test_error("[cluster]\nnats = nats://h:4222\nname = m\n"
-	    "advertise = h:1\n" TAIL, "test.conf", "needs 'node'");
-	config_test_error("[cluster]\nnats = nats://h:4222\nname = m\nnode = n\n"
-	    TAIL, "test.conf", "needs 'advertise'");
-	config_test_error(HEAD "color = blue\n", "test.conf:6:",
-	    "unknown key 'color' in [cluster]");
-	config_test_error(HEAD "[cluster]\n", "test.conf:6:", "given twice");
-	config_test_error("[cluster]\nname = a.b\n", "test.conf:2:",
-	    "bad value 'a.b' for name");
-	config_test_error("[cluster]\nnode = \n", "test.conf:2:", "for node");
-	config_test_error("[cluster]\nnats = http://h\n", "test.conf:2:",
-	    "nats://host:port");
-	config_test_error("[cluster]\nnats = nats://h:99999\n", "test.conf:2:",
-	    "for nats");
-	config_test_error("[cluster]\nadvertise = nohost\n", "test.conf:2:",
-	    "host:port");
-	config_test_error("[cluster]\nlease = 100ms\n", "test.conf:2:",
-	    "500ms to 60s");
-	config_test_error("[cluster]\nlease = 2 days\n", "test.conf:2:", "lease");
-	config_test_error("[cluster]\nreplicas = 7\n", "test.conf:2:", "1 to 5");
-	config_test_error("[cluster]\nreplicas = 0\n", "test.conf:2:", "replicas");
-	config_test_error("[cluster]\ncredentials = \n", "test.conf:2:",
-	    "a file name");
-	config_test_error(HEAD "tls_cert = /c.pem\n" TAIL, "test.conf",
-	    "tls_cert and tls_key go together");
+	size_t	i;
+
+	for (i = 0; i < sizeof cluster_errors / sizeof cluster_errors[0]; i++)
+		config_test_error(cluster_errors[i].text,
+		    cluster_errors[i].where, cluster_errors[i].what);
 }
 #else
 /* Without NATS the section is refused with the way to get it. */
