@@ -351,7 +351,7 @@ agent_hash_audit(struct conn *c, const char *sub, const char *name, int ok)
 {
 	char		*argv[3] = { "AGENT", (char *)sub, (char *)name };
 	size_t		 argvlen[3] = { 5, strlen(sub), strlen(name) };
-	struct cmd_args	 args = { 3, argv, argvlen };
+	struct cmd_args	 args = { 3, argv, argvlen, NULL };
 
 	if ((c->role & (ROLE_SUPERVISOR | ROLE_ADMIN)) != 0)
 		audit_command(c, &args, ok);
@@ -662,28 +662,45 @@ cmd_agent_del(struct conn *c, const struct cmd_args *a)
 }
 
 const struct cmd_entry cmd_agent_table[] = {
-	{ "AGENT", "READY", -2, CMD_WRITE, ROLE_FLOOR,
-	  "AGENT READY [FOR name]", cmd_agent_ready },
-	{ "AGENT", "BREAK", -2, CMD_WRITE, ROLE_FLOOR,
-	  "AGENT BREAK [reason] [FOR name]", cmd_agent_break },
-	{ "AGENT", "LOGOUT", -2, CMD_WRITE, ROLE_FLOOR,
-	  "AGENT LOGOUT [FOR name]", cmd_agent_logout },
-	{ "AGENT", "NEXT", -2, CMD_WRITE, ROLE_AGENT | ROLE_SUPERVISOR,
-	  "AGENT NEXT [timeout-s] [ACCEPT]", cmd_agent_next },
-	{ "AGENT", "STATUS", -2, 0, ROLE_FLOOR, "AGENT STATUS [name]",
-	  cmd_agent_status },
-	{ "AGENT", "LIST", 2, 0, ROLE_FLOOR, "AGENT LIST", cmd_agent_list },
-	{ "AGENT", "ADD", -4, CMD_WRITE | CMD_BYTES(3), ROLE_ADMIN,
-	  "AGENT ADD <name> <password> [ROLE r] [SKILLS q:l,...] "
-	  "[GROUPS g,...] [CAPACITY n]", cmd_agent_add },
-	{ "AGENT", "SET", -5, CMD_WRITE, ROLE_ADMIN,
-	  "AGENT SET <name> [ROLE r] [SKILLS q:l,...] [GROUPS g,...] "
-	  "[CAPACITY n]", cmd_agent_set },
-	{ "AGENT", "PASSWD", -4, CMD_WRITE | CMD_BYTES(3) | CMD_BYTES(5),
-	  ROLE_ANY,
-	  "AGENT PASSWD <name> <password> [OLD <old-password>]",
-	  cmd_agent_passwd },
-	{ "AGENT", "DEL", 3, CMD_WRITE, ROLE_ADMIN, "AGENT DEL <name>",
-	  cmd_agent_del },
-	{ NULL, NULL, 0, 0, 0, NULL, NULL }
+	{ .name = "AGENT", .sub = "READY", .arity = -2,
+	  .flags = CMD_WRITE, .roles = ROLE_FLOOR,
+	  .usage = "AGENT READY [FOR name]",
+	  .exec = cmd_agent_ready },
+	{ .name = "AGENT", .sub = "BREAK", .arity = -2,
+	  .flags = CMD_WRITE, .roles = ROLE_FLOOR,
+	  .usage = "AGENT BREAK [reason] [FOR name]",
+	  .exec = cmd_agent_break },
+	{ .name = "AGENT", .sub = "LOGOUT", .arity = -2,
+	  .flags = CMD_WRITE, .roles = ROLE_FLOOR,
+	  .usage = "AGENT LOGOUT [FOR name]",
+	  .exec = cmd_agent_logout },
+	{ .name = "AGENT", .sub = "NEXT", .arity = -2,
+	  .flags = CMD_WRITE, .roles = ROLE_AGENT | ROLE_SUPERVISOR,
+	  .usage = "AGENT NEXT [timeout-s] [ACCEPT]",
+	  .exec = cmd_agent_next },
+	{ .name = "AGENT", .sub = "STATUS", .arity = -2,
+	  .roles = ROLE_FLOOR,
+	  .usage = "AGENT STATUS [name]",
+	  .exec = cmd_agent_status },
+	{ .name = "AGENT", .sub = "LIST", .arity = 2,
+	  .roles = ROLE_FLOOR,
+	  .usage = "AGENT LIST",
+	  .exec = cmd_agent_list },
+	{ .name = "AGENT", .sub = "ADD", .arity = -4,
+	  .flags = CMD_WRITE | CMD_BYTES(3), .roles = ROLE_ADMIN,
+	  .usage = "AGENT ADD <name> <password> [ROLE r] [SKILLS q:l,...] " "[GROUPS g,...] [CAPACITY n]",
+	  .exec = cmd_agent_add },
+	{ .name = "AGENT", .sub = "SET", .arity = -5,
+	  .flags = CMD_WRITE, .roles = ROLE_ADMIN,
+	  .usage = "AGENT SET <name> [ROLE r] [SKILLS q:l,...] [GROUPS g,...] " "[CAPACITY n]",
+	  .exec = cmd_agent_set },
+	{ .name = "AGENT", .sub = "PASSWD", .arity = -4,
+	  .flags = CMD_WRITE | CMD_BYTES(3) | CMD_BYTES(5), .roles = ROLE_ANY,
+	  .usage = "AGENT PASSWD <name> <password> [OLD <old-password>]",
+	  .exec = cmd_agent_passwd },
+	{ .name = "AGENT", .sub = "DEL", .arity = 3,
+	  .flags = CMD_WRITE, .roles = ROLE_ADMIN,
+	  .usage = "AGENT DEL <name>",
+	  .exec = cmd_agent_del },
+	{ .name = NULL }
 };

@@ -167,13 +167,17 @@ cmd_customer_find(struct conn *c, const struct cmd_args *a)
 }
 
 const struct cmd_entry cmd_customer_table[] = {
-	{ "CUSTOMER", "SET", -3, CMD_WRITE,
-	  ROLE_SUPERVISOR | ROLE_INTEGRATION | ROLE_ADMIN,
-	  "CUSTOMER SET <id> [NAME n] [PHONE p] [TIER t] [SEGMENT s] "
-	  "[MANAGER agent] [ATTR k v]...", cmd_customer_set },
-	{ "CUSTOMER", "GET", 3, 0, ROLE_ANY, "CUSTOMER GET <id>",
-	  cmd_customer_get },
-	{ "CUSTOMER", "FIND", 4, 0, ROLE_ANY, "CUSTOMER FIND PHONE <p>",
-	  cmd_customer_find },
-	{ NULL, NULL, 0, 0, 0, NULL, NULL }
+	{ .name = "CUSTOMER", .sub = "SET", .arity = -3,
+	  .flags = CMD_WRITE, .roles = ROLE_SUPERVISOR | ROLE_INTEGRATION | ROLE_ADMIN,
+	  .usage = "CUSTOMER SET <id> [NAME n] [PHONE p] [TIER t] [SEGMENT s] " "[MANAGER agent] [ATTR k v]...",
+	  .exec = cmd_customer_set },
+	{ .name = "CUSTOMER", .sub = "GET", .arity = 3,
+	  .roles = ROLE_ANY,
+	  .usage = "CUSTOMER GET <id>",
+	  .exec = cmd_customer_get },
+	{ .name = "CUSTOMER", .sub = "FIND", .arity = 4,
+	  .roles = ROLE_ANY,
+	  .usage = "CUSTOMER FIND PHONE <p>",
+	  .exec = cmd_customer_find },
+	{ .name = NULL }
 };

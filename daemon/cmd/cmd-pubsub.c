@@ -131,13 +131,21 @@ cmd_punsubscribe(struct conn *c, const struct cmd_args *a)
 }
 
 const struct cmd_entry cmd_pubsub_table[] = {
-	{ "SUBSCRIBE", NULL, -2, CMD_PUBSUB, ROLE_ANY,
-	  "SUBSCRIBE <channel>...", cmd_subscribe },
-	{ "PSUBSCRIBE", NULL, -2, CMD_PUBSUB, ROLE_ANY,
-	  "PSUBSCRIBE <pattern>...", cmd_psubscribe },
-	{ "UNSUBSCRIBE", NULL, -1, CMD_PUBSUB, ROLE_ANY,
-	  "UNSUBSCRIBE [channel]...", cmd_unsubscribe },
-	{ "PUNSUBSCRIBE", NULL, -1, CMD_PUBSUB, ROLE_ANY,
-	  "PUNSUBSCRIBE [pattern]...", cmd_punsubscribe },
-	{ NULL, NULL, 0, 0, 0, NULL, NULL }
+	{ .name = "SUBSCRIBE", .arity = -2,
+	  .flags = CMD_PUBSUB, .roles = ROLE_ANY,
+	  .usage = "SUBSCRIBE <channel>...",
+	  .exec = cmd_subscribe },
+	{ .name = "PSUBSCRIBE", .arity = -2,
+	  .flags = CMD_PUBSUB, .roles = ROLE_ANY,
+	  .usage = "PSUBSCRIBE <pattern>...",
+	  .exec = cmd_psubscribe },
+	{ .name = "UNSUBSCRIBE", .arity = -1,
+	  .flags = CMD_PUBSUB, .roles = ROLE_ANY,
+	  .usage = "UNSUBSCRIBE [channel]...",
+	  .exec = cmd_unsubscribe },
+	{ .name = "PUNSUBSCRIBE", .arity = -1,
+	  .flags = CMD_PUBSUB, .roles = ROLE_ANY,
+	  .usage = "PUNSUBSCRIBE [pattern]...",
+	  .exec = cmd_punsubscribe },
+	{ .name = NULL }
 };

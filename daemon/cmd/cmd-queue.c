@@ -154,8 +154,13 @@ cmd_queue_stats(struct conn *c, const struct cmd_args *a)
 }
 
 const struct cmd_entry cmd_queue_table[] = {
-	{ "QUEUE", "LIST", 2, 0, ROLE_ANY, "QUEUE LIST", cmd_queue_list },
-	{ "QUEUE", "STATS", 3, 0, ROLE_ANY, "QUEUE STATS <queue>",
-	  cmd_queue_stats },
-	{ NULL, NULL, 0, 0, 0, NULL, NULL }
+	{ .name = "QUEUE", .sub = "LIST", .arity = 2,
+	  .roles = ROLE_ANY,
+	  .usage = "QUEUE LIST",
+	  .exec = cmd_queue_list },
+	{ .name = "QUEUE", .sub = "STATS", .arity = 3,
+	  .roles = ROLE_ANY,
+	  .usage = "QUEUE STATS <queue>",
+	  .exec = cmd_queue_stats },
+	{ .name = NULL }
 };

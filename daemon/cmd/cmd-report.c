@@ -137,8 +137,17 @@ cmd_report(struct conn *c, const struct cmd_args *a)
 }
 
 const struct cmd_entry cmd_report_table[] = {
-	{ "REPORT", "SLA", -2, 0, ROLE_MANAGE, REPORT_USAGE, cmd_report },
-	{ "REPORT", "AGENTS", -2, 0, ROLE_MANAGE, REPORT_USAGE, cmd_report },
-	{ "REPORT", "QUEUES", -2, 0, ROLE_MANAGE, REPORT_USAGE, cmd_report },
-	{ NULL, NULL, 0, 0, 0, NULL, NULL }
+	{ .name = "REPORT", .sub = "SLA", .arity = -2,
+	  .roles = ROLE_MANAGE,
+	  .usage = REPORT_USAGE,
+	  .exec = cmd_report },
+	{ .name = "REPORT", .sub = "AGENTS", .arity = -2,
+	  .roles = ROLE_MANAGE,
+	  .usage = REPORT_USAGE,
+	  .exec = cmd_report },
+	{ .name = "REPORT", .sub = "QUEUES", .arity = -2,
+	  .roles = ROLE_MANAGE,
+	  .usage = REPORT_USAGE,
+	  .exec = cmd_report },
+	{ .name = NULL }
 };

@@ -642,6 +642,7 @@ static void
 command_row(const struct cmd_entry *e, void *arg)
 {
 	struct conn	*c = arg;
+	char		 usage[CMD_USAGE_MAX];
 	size_t		 n = 0;
 	int		 bit;
 
@@ -650,7 +651,7 @@ command_row(const struct cmd_entry *e, void *arg)
 		resp_add_bulkf(&c->reply, "%s %s", e->name, e->sub);
 	else
 		resp_add_cstr(&c->reply, e->name);
-	resp_add_int(&c->reply, e->arity);
+	resp_add_int(&c->reply, cmd_arity(e));
 	n = ((e->flags & CMD_NOAUTH) != 0) + ((e->flags & CMD_WRITE) != 0) +
 	    ((e->flags & CMD_PUBSUB) != 0);
 	resp_add_array(&c->reply, n);
@@ -666,7 +667,7 @@ command_row(const struct cmd_entry *e, void *arg)
 	for (bit = ROLE_AGENT; bit <= ROLE_ADMIN; bit <<= 1)
 		if ((e->roles & bit) != 0)
 			resp_add_cstr(&c->reply, role_name(bit));
-	resp_add_cstr(&c->reply, e->usage);
+	resp_add_cstr(&c->reply, cmd_usage(e, usage, sizeof usage));
 }
 
 /* The command table itself: name, arity, flags, roles allowed, usage. */

@@ -238,11 +238,17 @@ cmd_session_revoke(struct conn *c, const struct cmd_args *a)
 }
 
 const struct cmd_entry cmd_session_table[] = {
-	{ "SESSION", "NEW", -2, CMD_WRITE, ROLE_ANY,
-	  "SESSION NEW [TTL seconds]", cmd_session_new },
-	{ "SESSION", "LIST", -2, 0, ROLE_ANY,
-	  "SESSION LIST [FOR user]", cmd_session_list },
-	{ "SESSION", "REVOKE", -3, CMD_WRITE, ROLE_ANY,
-	  "SESSION REVOKE <id>|ALL [FOR user]", cmd_session_revoke },
-	{ NULL }
+	{ .name = "SESSION", .sub = "NEW", .arity = -2,
+	  .flags = CMD_WRITE, .roles = ROLE_ANY,
+	  .usage = "SESSION NEW [TTL seconds]",
+	  .exec = cmd_session_new },
+	{ .name = "SESSION", .sub = "LIST", .arity = -2,
+	  .roles = ROLE_ANY,
+	  .usage = "SESSION LIST [FOR user]",
+	  .exec = cmd_session_list },
+	{ .name = "SESSION", .sub = "REVOKE", .arity = -3,
+	  .flags = CMD_WRITE, .roles = ROLE_ANY,
+	  .usage = "SESSION REVOKE <id>|ALL [FOR user]",
+	  .exec = cmd_session_revoke },
+	{ .name = NULL }
 };
