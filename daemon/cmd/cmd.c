@@ -204,6 +204,23 @@ cmd_arity(const struct cmd_entry *e)
 	return (exact ? min : -min);
 }
 
+/* The most words a row takes, or -1 if no most (options, ARG_MANY). */
+static int
+cmd_arity_max(const struct cmd_entry *e)
+{
+	const struct cmd_arg	*d;
+	int			 max = e->sub != NULL ? 2 : 1;
+
+	if (!cmd_has_grammar(e) || (e->opts != NULL && e->opts->name != NULL))
+		return (-1);
+	for (d = e->args; d != NULL && d->name != NULL; d++) {
+		if ((d->flags & ARG_MANY) != 0)
+			return (-1);
+		max++;
+	}
+	return (max);
+}
+
 /* " <queue>", " [reason]", " <channel>...": one positional. */
 static int
 cmd_usage_arg(const struct cmd_arg *d, char *buf, size_t len)
@@ -558,10 +575,10 @@ cmd_check(struct conn *c, const struct cmd_args *a, const struct cmd_entry *e,
     struct cmd_values *v)
 {
 	char	usage[CMD_USAGE_MAX];
-	int	arity = cmd_arity(e);
+	int	arity = cmd_arity(e), max = cmd_arity_max(e);
 
 	if ((arity > 0 && a->argc != arity) ||
-	    (arity < 0 && a->argc < -arity)) {
+	    (arity < 0 && a->argc < -arity) || (max > 0 && a->argc > max)) {
 		resp_add_error(&c->reply, "ERR wrong number of arguments for "
 		    "'%s%s%s' command; usage: %s", e->name, e->sub ? " " : "",
 		    e->sub ? e->sub : "", cmd_usage(e, usage, sizeof usage));
