@@ -131,21 +131,17 @@ cmd_punsubscribe(struct conn *c, const struct cmd_args *a)
 }
 
 const struct cmd_entry cmd_pubsub_table[] = {
-	{ .name = "SUBSCRIBE", .arity = -2,
-	  .flags = CMD_PUBSUB, .roles = ROLE_ANY,
-	  .usage = "SUBSCRIBE <channel>...",
-	  .exec = cmd_subscribe },
-	{ .name = "PSUBSCRIBE", .arity = -2,
-	  .flags = CMD_PUBSUB, .roles = ROLE_ANY,
-	  .usage = "PSUBSCRIBE <pattern>...",
-	  .exec = cmd_psubscribe },
-	{ .name = "UNSUBSCRIBE", .arity = -1,
-	  .flags = CMD_PUBSUB, .roles = ROLE_ANY,
-	  .usage = "UNSUBSCRIBE [channel]...",
-	  .exec = cmd_unsubscribe },
-	{ .name = "PUNSUBSCRIBE", .arity = -1,
-	  .flags = CMD_PUBSUB, .roles = ROLE_ANY,
-	  .usage = "PUNSUBSCRIBE [pattern]...",
-	  .exec = cmd_punsubscribe },
+	{ .name = "SUBSCRIBE", .flags = CMD_PUBSUB, .roles = ROLE_ANY,
+	  .exec = cmd_subscribe,
+	  .args = ARGS(POS("channel", .flags = ARG_MANY)) },
+	{ .name = "PSUBSCRIBE", .flags = CMD_PUBSUB, .roles = ROLE_ANY,
+	  .exec = cmd_psubscribe,
+	  .args = ARGS(POS("pattern", .flags = ARG_MANY)) },
+	{ .name = "UNSUBSCRIBE", .flags = CMD_PUBSUB, .roles = ROLE_ANY,
+	  .exec = cmd_unsubscribe,
+	  .args = ARGS(POS("channel", .flags = ARG_MANY | ARG_OPTIONAL)) },
+	{ .name = "PUNSUBSCRIBE", .flags = CMD_PUBSUB, .roles = ROLE_ANY,
+	  .exec = cmd_punsubscribe,
+	  .args = ARGS(POS("pattern", .flags = ARG_MANY | ARG_OPTIONAL)) },
 	{ .name = NULL }
 };
