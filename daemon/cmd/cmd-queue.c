@@ -163,7 +163,7 @@ cmd_queue_stats(struct conn *c, const struct cmd_args *a)
 
 const struct cmd_entry cmd_queue_table[] = {
 	{ .name = "QUEUE", .sub = "LIST", .roles = ROLE_ANY,
-	  .exec = cmd_queue_list, .args = NOARGS },
+	  .exec = cmd_queue_list },
 	{ .name = "QUEUE", .sub = "STATS", .roles = ROLE_ANY,
 	  .exec = cmd_queue_stats,
 	  .args = ARGS(POS("queue", .check = queue_find)) },

@@ -101,69 +101,6 @@ cmd_roles_text(int roles)
 	return (buf);
 }
 
-/* " <id>" when the usage names argument i so, else "". */
-static void
-cmd_arg_label(const struct cmd_entry *e, int i, char *buf, size_t len)
-{
-	const char	*w = e->usage;
-	size_t		 n;
-
-	buf[0] = '\0';
-	for (; i > 0 && w != NULL; i--)
-		if ((w = strchr(w, ' ')) != NULL)
-			w++;
-	if (w == NULL || *w != '<' || (n = strcspn(w, " ")) >= len - 1)
-		return;
-	snprintf(buf, len, " %.*s", (int)n, w);
-}
-
-/*
- * Every argument is text unless the row marks it bytes: a NUL would cut
- * it short in a name, a note or a key ("C1\0x" would overwrite "C1").
- */
-static int
-cmd_check_text(struct conn *c, const struct cmd_args *a,
-    const struct cmd_entry *e)
-{
-	const char	*why;
-	char		 label[64];
-	int		 i;
-
-	for (i = 0; i < a->argc; i++) {
-		if (i > 0 && i <= CMD_BYTES_LAST &&
-		    (e->flags & CMD_BYTES(i)) != 0)
-			continue;
-		if (text_check(a->argv[i], a->argvlen[i], &why) != 0) {
-			cmd_arg_label(e, i, label, sizeof label);
-			resp_add_error(&c->reply, "ERR argument %d%s of "
-			    "'%s%s%s' %s", i, label, e->name, e->sub ? " " : "",
-			    e->sub ? e->sub : "", why);
-			return (-1);
-		}
-	}
-	return (0);
-}
-
-int
-cmd_check_name(struct conn *c, const struct cmd_args *a, int i, size_t max,
-    int flags, const char *what)
-{
-	char	err[TEXT_ERRMAX];
-
-	if (text_name_check(a->argv[i], a->argvlen[i], max, flags, what, err,
-	    sizeof err) != 0) {
-		resp_add_error(&c->reply, "ERR %s", err);
-		return (-1);
-	}
-	return (0);
-}
-
-static int
-cmd_has_grammar(const struct cmd_entry *e)
-{
-	return (e->args != NULL || e->opts != NULL);
-}
-
 /* Words an option takes after its keyword. */
 static int
 cmd_opt_words(const struct cmd_arg *d)
@@ -171,54 +108,47 @@ cmd_opt_words(const struct cmd_arg *d)
 	return (d->type == ARG_FLAG ? 0 : d->type == ARG_PAIR ? 2 : 1);
 }
 
-int
-cmd_arity(const struct cmd_entry *e)
-{
-	const struct cmd_arg	*d;
-	int			 min = e->sub != NULL ? 2 : 1, exact = 1;
-	int			 one = -1;
-
-	if (!cmd_has_grammar(e))
-		return (e->arity);
-	for (d = e->args; d != NULL && d->name != NULL; d++) {
-		if ((d->flags & (ARG_OPTIONAL | ARG_MANY)) == 0)
-			min++;
-		else
-			exact = 0;
-		if ((d->flags & ARG_MANY) != 0 && (d->flags & ARG_OPTIONAL) ==
-		    0)
-			min++;
-	}
-	for (d = e->opts; d != NULL && d->name != NULL; d++) {
-		if ((e->flags & CMD_ONE_OPT) == 0)
-			exact = 0;
-		else if (one == -1 || one > 1 + cmd_opt_words(d)) {
-			if (one != -1)
-				exact = 0;
-			one = 1 + cmd_opt_words(d);
-		} else if (one != 1 + cmd_opt_words(d))
-			exact = 0;
-	}
-	if (one > 0)
-		min += one;
-	return (exact ? min : -min);
-}
-
-/* The most words a row takes, or -1 if no most (options, ARG_MANY). */
+/*
+ * The most words a row takes, or -1 if there is no most (options, a
+ * repeated positional). Of CMD_ONE_OPT's options, the longest counts.
+ */
 static int
 cmd_arity_max(const struct cmd_entry *e)
 {
 	const struct cmd_arg	*d;
-	int			 max = e->sub != NULL ? 2 : 1;
+	int			 max = e->sub != NULL ? 2 : 1, one = 0;
 
-	if (!cmd_has_grammar(e) || (e->opts != NULL && e->opts->name != NULL))
-		return (-1);
 	for (d = e->args; d != NULL && d->name != NULL; d++) {
 		if ((d->flags & ARG_MANY) != 0)
 			return (-1);
 		max++;
 	}
-	return (max);
+	for (d = e->opts; d != NULL && d->name != NULL; d++) {
+		if ((e->flags & CMD_ONE_OPT) == 0)
+			return (-1);
+		if (1 + cmd_opt_words(d) > one)
+			one = 1 + cmd_opt_words(d);
+	}
+	return (max + one);
+}
+
+/* Words with name and sub; negative: at least that many. */
+int
+cmd_arity(const struct cmd_entry *e)
+{
+	const struct cmd_arg	*d;
+	int			 min = e->sub != NULL ? 2 : 1, one = 0;
+
+	for (d = e->args; d != NULL && d->name != NULL; d++)
+		if ((d->flags & ARG_OPTIONAL) == 0)
+			min++;
+	/* CMD_ONE_OPT: at least the shortest option. */
+	for (d = e->opts; d != NULL && d->name != NULL; d++)
+		if ((e->flags & CMD_ONE_OPT) != 0 &&
+		    (one == 0 || 1 + cmd_opt_words(d) < one))
+			one = 1 + cmd_opt_words(d);
+	min += one;
+	return (cmd_arity_max(e) == min ? min : -min);
 }
 
 /* " <queue>", " [reason]", " <channel>...": one positional. */
@@ -257,8 +187,6 @@ cmd_usage(const struct cmd_entry *e, char *buf, size_t len)
 	size_t			 n;
 	int			 k;
 
-	if (!cmd_has_grammar(e))
-		return (e->usage);
 	k = snprintf(buf, len, "%s%s%s", e->name, e->sub != NULL ? " " : "",
 	    e->sub != NULL ? e->sub : "");
 	for (d = e->args; k > 0 && d != NULL && d->name != NULL; d++) {
@@ -323,7 +251,7 @@ cmd_word_error(struct conn *c, const struct cmd_arg *d, const char *w)
 	    w);
 }
 
-/* Argument i is text unless raw, as cmd_check_text() says it. */
+/* Argument i is text (UTF-8 without NUL): a NUL would cut a name short. */
 static int
 cmd_word_text(struct conn *c, const struct cmd_args *a,
     const struct cmd_entry *e, int i, const char *label)
@@ -335,6 +263,30 @@ cmd_word_text(struct conn *c, const struct cmd_args *a,
 	resp_add_error(&c->reply, "ERR argument %d%s of '%s%s%s' %s", i,
 	    label, e->name, e->sub ? " " : "", e->sub ? e->sub : "", why);
 	return (-1);
+}
+
+/* An integer from min to max: 0, or -1 with -ERR written. */
+static int
+cmd_parse_int(struct conn *c, const char *s, long long min, long long max,
+    long long *out)
+{
+	char		*end;
+	long long	 v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0) {
+		resp_add_error(&c->reply, "ERR value '%.64s' is not an "
+		    "integer", s);
+		return (-1);
+	}
+	if (v < min || v > max) {
+		resp_add_error(&c->reply, "ERR value %lld out of range "
+		    "(%lld to %lld)", v, min, max);
+		return (-1);
+	}
+	*out = v;
+	return (0);
 }
 
 /* Word i read as d says into val: 0, or -1 with -ERR written. */
@@ -394,7 +346,7 @@ cmd_pair_read(struct conn *c, const struct cmd_args *a,
 		val->argi = i + 1;
 		return (0);
 	}
-	if (v->npairs == d->max || v->npairs == CMD_MAX_PAIRS) {
+	if (v->npairs == d->max) {
 		resp_add_error(&c->reply, "ERR at most %d %s", v->npairs,
 		    d->what != NULL ? d->what : d->name);
 		return (-1);
@@ -421,9 +373,6 @@ cmd_parse_args(struct conn *c, const struct cmd_args *a,
 
 	for (k = 0; e->args != NULL && e->args[k].name != NULL; k++) {
 		d = &e->args[k];
-		if (k == CMD_MAX_ARGS)
-			fatalx("%s %s: more than %d arguments", e->name,
-			    e->sub ? e->sub : "", CMD_MAX_ARGS);
 		if (*i >= a->argc || ((d->flags & ARG_OPTIONAL) != 0 &&
 		    cmd_opt_find(e->opts, a->argv[*i]) >= 0))
 			break;
@@ -473,8 +422,7 @@ cmd_parse(struct conn *c, const struct cmd_args *a, const struct cmd_entry *e,
 	if (cmd_parse_args(c, a, e, v, &i) != 0)
 		return (-1);
 	while (i < a->argc) {
-		if ((o = cmd_opt_find(e->opts, a->argv[i])) < 0 ||
-		    o >= CMD_MAX_ARGS)
+		if ((o = cmd_opt_find(e->opts, a->argv[i])) < 0)
 			goto syntax;
 		d = &e->opts[o];
 		if (i + cmd_opt_words(d) >= a->argc ||
@@ -506,6 +454,35 @@ syntax:
 	resp_add_error(&c->reply, "ERR syntax error near '%.64s'; usage: %s",
 	    a->argv[i], cmd_usage(e, usage, sizeof usage));
 	return (-1);
+}
+
+/* What cmd_parse() relies on, checked once over every row. */
+static void
+cmd_table_check(const struct cmd_entry *e, void *arg)
+{
+	const struct cmd_arg	*d;
+	char			 usage[CMD_USAGE_MAX];
+	int			 n;
+
+	for (n = 0, d = e->args; d != NULL && d->name != NULL; d++, n++)
+		if ((d->flags & ARG_OPTIONAL) == 0 && d != e->args &&
+		    (d[-1].flags & ARG_OPTIONAL) != 0)
+			fatalx("%s %s: a required argument after an optional "
+			    "one", e->name, e->sub ? e->sub : "");
+	if (n > CMD_MAX_ARGS)
+		fatalx("%s %s: more than %d arguments", e->name,
+		    e->sub ? e->sub : "", CMD_MAX_ARGS);
+	for (n = 0, d = e->opts; d != NULL && d->name != NULL; d++, n++)
+		if (d->type == ARG_PAIR && (d->flags & ARG_MANY) != 0 &&
+		    (d->max < 1 || d->max > CMD_MAX_PAIRS))
+			fatalx("%s %s: %s needs a most from 1 to %d", e->name,
+			    e->sub ? e->sub : "", d->name, CMD_MAX_PAIRS);
+	if (n > CMD_MAX_ARGS)
+		fatalx("%s %s: more than %d options", e->name,
+		    e->sub ? e->sub : "", CMD_MAX_ARGS);
+	if (strlen(cmd_usage(e, usage, sizeof usage)) + 1 >= sizeof usage)
+		fatalx("%s %s: usage longer than %d bytes", e->name,
+		    e->sub ? e->sub : "", CMD_USAGE_MAX);
 }
 
 /* The rows' .check hooks, positionals then options: targets resolved. */
@@ -601,8 +578,6 @@ cmd_check(struct conn *c, const struct cmd_args *a, const struct cmd_entry *e,
 		    "(P)UNSUBSCRIBE / PING / QUIT are allowed in this context");
 		return (-1);
 	}
-	if (!cmd_has_grammar(e))
-		return (cmd_check_text(c, a, e));
 	if (cmd_parse(c, a, e, v) != 0)
 		return (-1);
 	return (cmd_resolve(c, v));
@@ -622,7 +597,12 @@ cmd_dispatch(struct conn *c, const struct cmd_args *a)
 	int			 family;
 	size_t			 start, row;
 	uint64_t		 before;
+	static int		 checked;
 
+	if (!checked) {
+		cmd_foreach(cmd_table_check, NULL);
+		checked = 1;
+	}
 	if (a->argc == 0)
 		return;
 	if ((e = cmd_lookup(a, &family, &row)) == NULL) {
@@ -693,38 +673,4 @@ cmd_reply_engine(struct conn *c, int rc, const char *err)
 		resp_add_error(&c->reply, "ERR %s", err);
 		break;
 	}
-}
-
-int
-cmd_parse_int(struct conn *c, const char *s, long long min, long long max,
-    long long *out)
-{
-	char		*end;
-	long long	 v;
-
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || errno != 0) {
-		resp_add_error(&c->reply, "ERR value '%.64s' is not an "
-		    "integer", s);
-		return (-1);
-	}
-	if (v < min || v > max) {
-		resp_add_error(&c->reply, "ERR value %lld out of range "
-		    "(%lld to %lld)", v, min, max);
-		return (-1);
-	}
-	*out = v;
-	return (0);
-}
-
-int
-cmd_parse_id(struct conn *c, const char *s, uint64_t *id)
-{
-	long long	v;
-
-	if (cmd_parse_int(c, s, 1, LLONG_MAX, &v) != 0)
-		return (-1);
-	*id = (uint64_t)v;
-	return (0);
 }

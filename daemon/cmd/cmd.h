@@ -1,8 +1,9 @@
 /*
  * cmd.h: the command table. Each family (cmd-server.c, cmd-ticket.c, ...)
  * exports a NULL-terminated array of rows; cmd_dispatch() is the one place
- * that checks lookup, arity, authentication, role and mode before a handler
- * runs. Handlers never repeat those checks.
+ * that checks lookup, arity, authentication, role and mode, then parses
+ * and checks the arguments as the row describes them, before a handler
+ * runs. Handlers never repeat those checks, nor parse words.
  */
 #ifndef HOTLINE_CMD_H
 #define HOTLINE_CMD_H
@@ -18,13 +19,6 @@ struct conn;
 #define CMD_WRITE	0x02	/* changes state: journaled */
 #define CMD_PUBSUB	0x04	/* allowed while subscribed */
 #define CMD_AUDIT	0x08	/* audited even though it changes no ticket */
-/*
- * argv[i] may hold any byte: a password, or PING's message. Every other
- * argument is text (UTF-8 without NUL), checked by cmd_dispatch(). Rows
- * that describe their arguments (.args, .opts) say it with ARG_RAW.
- */
-#define CMD_BYTES(i)	(0x100 << (i))
-#define CMD_BYTES_LAST	22	/* the last i CMD_BYTES() can mark */
 /* Exactly one of the row's options: "QUEUE <q> | AGENT <a>". */
 #define CMD_ONE_OPT	0x10
 
@@ -42,21 +36,23 @@ struct cmd_args {
  * How cmd_dispatch() reads a word (tmux's args template). After the
  * command's name come the positionals in order, required ones first,
  * then the options, keyword and value(s), in any order; a word that is
- * an option's keyword ends the optional positionals.
+ * an option's keyword ends the optional positionals. Every word is text
+ * (UTF-8 without NUL: a NUL would cut a name short) unless ARG_RAW.
  */
 enum cmd_type {
 	ARG_TEXT = 0,	/* text: UTF-8 without NUL (the default) */
 	ARG_NAME,	/* a name: text_name_check(), .max bytes with NUL */
 	ARG_INT,	/* an integer from .min to .max */
 	ARG_ID,		/* a ticket id: an integer from 1 */
-	ARG_WORD,	/* one of .words ("tier|queue"), any case: n its index */
+	ARG_WORD,	/* one of .words ("tier|queue"), any case: ->n is
+			   its place */
 	ARG_FLAG,	/* an option without a value: "ACCEPT" */
 	ARG_PAIR	/* an option with two values: "ATTR k v" */
 };
 
 #define ARG_OPTIONAL	0x01	/* a positional that may be left out */
-#define ARG_MANY	0x02	/* a positional: every word to the end; an
-				   option: given up to .max times */
+#define ARG_MANY	0x02	/* a positional: every word to the end;
+				   an ARG_PAIR: given up to .max times */
 #define ARG_RAW		0x04	/* bytes, not text: a password (a pair's
 				   second word) */
 
@@ -88,8 +84,6 @@ struct cmd_arg {
  */
 #define ARGS(...)	((const struct cmd_arg[]){ __VA_ARGS__, \
 			    { .name = NULL } })
-/* A row that takes no argument (while rows without .args use .usage). */
-#define NOARGS		((const struct cmd_arg[]){ { .name = NULL } })
 #define POS(n, ...)	{ .name = (n), __VA_ARGS__ }
 #define OPT(n, v, ...)	{ .name = (n), .value = (v), __VA_ARGS__ }
 
@@ -115,14 +109,15 @@ struct cmd_values {
 	struct store_user	 user;			/* cmd_find_user */
 };
 
+/*
+ * A row says what its command takes (.args, .opts: NULL for nothing);
+ * its arity and usage line follow from that (cmd_arity, cmd_usage).
+ */
 struct cmd_entry {
 	const char		*name;	/* "TICKET" */
 	const char		*sub;	/* "CREATE", or NULL */
-	int			 arity;	/* rows without .args/.opts: words
-					   with name and sub; <0: at least */
 	int			 flags;
 	int			 roles;	/* ROLE_* bits allowed */
-	const char		*usage;	/* rows without .args/.opts */
 	void			(*exec)(struct conn *, const struct cmd_args *);
 	const struct cmd_arg	*args;	/* positionals, { NULL } ended */
 	const struct cmd_arg	*opts;	/* keyword options, { NULL } ended */
@@ -174,16 +169,7 @@ void	cmd_stats_foreach(void (*fn)(const struct cmd_entry *,
 /* Helpers shared by the handlers. */
 struct actor	cmd_actor(const struct conn *);
 void	cmd_reply_engine(struct conn *, int rc, const char *err);
-int	cmd_parse_id(struct conn *, const char *, uint64_t *);
-int	cmd_parse_int(struct conn *, const char *, long long min,
-	    long long max, long long *);
 int	cmd_is(const char *arg, const char *keyword);
-/*
- * A name argument (what: "customer id", "channel"...) of at most max - 1
- * bytes and flags as text_name_check(): 0, or -1 with -ERR written.
- */
-int	cmd_check_name(struct conn *, const struct cmd_args *, int i,
-	    size_t max, int flags, const char *what);
 
 /*
  * Password checks (cmd-server.c), shared with AGENT PASSWD ... OLD: a

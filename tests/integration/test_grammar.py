@@ -9,17 +9,7 @@ import re
 import pytest
 import redis
 
-from conftest import SRCDIR
-
-
-def raw_reply(client, *args):
-    """Bypass redis-py's reply parsing (it knows Redis's COMMAND shape)."""
-    conn = client.connection_pool.get_connection("_")
-    try:
-        conn.send_command(*args)
-        return conn.read_response()
-    finally:
-        client.connection_pool.release(conn)
+from conftest import SRCDIR, raw_reply
 
 
 def usages(daemon):
