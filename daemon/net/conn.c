@@ -21,6 +21,7 @@
 #include "report.h"
 #include "server.h"
 #include "waiters.h"
+#include "xmalloc.h"
 
 /*
  * Live sessions per user. An agent goes offline when its last connection
@@ -93,8 +94,7 @@ conn_accept(int fd, const char *addr, int is_unix)
 	}
 	if (!is_unix)
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	if ((c = calloc(1, sizeof *c)) == NULL)
-		fatalx("out of memory");
+	c = xcalloc(1, sizeof *c);
 	snprintf(c->addr, sizeof c->addr, "%s", addr);
 	if (is_unix)
 		c->flags |= CONN_UNIX;
@@ -499,8 +499,7 @@ conn_login(struct conn *c, const char *user, int role)
 	c->role = role;
 	snprintf(c->user, sizeof c->user, "%s", user);
 	if ((u = *(p = conn_user_find(c->user))) == NULL) {
-		if ((u = calloc(1, sizeof *u)) == NULL)
-			fatalx("out of memory");
+		u = xcalloc(1, sizeof *u);
 		memcpy(u->name, c->user, sizeof u->name);
 		*p = u;
 	}
@@ -577,15 +576,10 @@ conn_free_dead(void)
 void
 conn_mark_write(struct conn *c, size_t start)
 {
-	struct conn_range	*r;
-	size_t			 n;
-
 	if (c->nranges == c->cranges) {
-		n = c->cranges == 0 ? 8 : c->cranges * 2;
-		if ((r = realloc(c->ranges, n * sizeof *r)) == NULL)
-			fatalx("out of memory");
-		c->ranges = r;
-		c->cranges = n;
+		c->cranges = c->cranges == 0 ? 8 : c->cranges * 2;
+		c->ranges = xreallocarray(c->ranges, c->cranges,
+		    sizeof *c->ranges);
 	}
 	c->ranges[c->nranges].start = start;
 	c->ranges[c->nranges].end = c->reply.len;

@@ -17,6 +17,7 @@
 #include "http.h"
 #include "log.h"
 #include "server.h"
+#include "xmalloc.h"
 
 /*
  * Unauthenticated connections per source address ("unix" for the unix
@@ -107,8 +108,7 @@ guard_admit(struct conn *c)
 		return (-1);
 	}
 	if (a == NULL) {
-		if ((a = calloc(1, sizeof *a)) == NULL)
-			fatalx("out of memory");
+		a = xcalloc(1, sizeof *a);
 		memcpy(a->host, host, sizeof a->host);
 		*p = a;
 	}

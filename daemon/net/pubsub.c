@@ -8,6 +8,7 @@
 #include "log.h"
 #include "pubsub.h"
 #include "server.h"
+#include "xmalloc.h"
 
 #define PUBSUB_BUCKETS	1024
 
@@ -48,9 +49,8 @@ pubsub_find(const char *name, int create)
 			return (ch);
 	if (!create)
 		return (NULL);
-	if ((ch = calloc(1, sizeof *ch)) == NULL ||
-	    (ch->name = strdup(name)) == NULL)
-		fatalx("out of memory");
+	ch = xcalloc(1, sizeof *ch);
+	ch->name = xstrdup(name);
 	ch->next = *head;
 	*head = ch;
 	nchannels++;
@@ -109,8 +109,7 @@ conn_list_add(char ***list, size_t *n, char *s)
 {
 	char	**l;
 
-	if ((l = realloc(*list, (*n + 1) * sizeof *l)) == NULL)
-		fatalx("out of memory");
+	l = xreallocarray(*list, *n + 1, sizeof *l);
 	l[(*n)++] = s;
 	*list = l;
 }
@@ -156,16 +155,14 @@ int
 pubsub_subscribe(struct conn *c, const char *name)
 {
 	struct channel	*ch;
-	struct conn	**s;
 
 	if (conn_list_has(c->channels, c->nchannels, name))
 		return (0);
 	ch = pubsub_find(name, 1);
 	if (ch->nsubs == ch->csubs) {
 		ch->csubs = ch->csubs == 0 ? 4 : ch->csubs * 2;
-		if ((s = realloc(ch->subs, ch->csubs * sizeof *s)) == NULL)
-			fatalx("out of memory");
-		ch->subs = s;
+		ch->subs = xreallocarray(ch->subs, ch->csubs,
+		    sizeof *ch->subs);
 	}
 	ch->subs[ch->nsubs++] = c;
 	conn_list_add(&c->channels, &c->nchannels, ch->name);
@@ -203,9 +200,8 @@ pubsub_psubscribe(struct conn *c, const char *pattern)
 
 	if (conn_list_has(c->patterns, c->npatterns, pattern))
 		return (0);
-	if ((p = calloc(1, sizeof *p)) == NULL ||
-	    (p->pattern = strdup(pattern)) == NULL)
-		fatalx("out of memory");
+	p = xcalloc(1, sizeof *p);
+	p->pattern = xstrdup(pattern);
 	p->conn = c;
 	p->next = patterns;
 	patterns = p;
