@@ -4,6 +4,7 @@
 
 #include "log.h"
 #include "throttle.h"
+#include "xmalloc.h"
 
 #define THROTTLE_BUCKETS	1024
 #define THROTTLE_MAX		65536	/* entries before old ones are swept */
@@ -84,8 +85,7 @@ throttle_find(const char *addr, const char *user, int create, hl_ms now)
 		throttle_sweep(now);
 	if (nentries >= THROTTLE_MAX)
 		return (NULL);	/* under attack from everywhere: delays only */
-	if ((e = calloc(1, sizeof *e)) == NULL)
-		fatalx("out of memory");
+	e = xcalloc(1, sizeof *e);
 	memcpy(e->key, key, sizeof e->key);
 	e->next = buckets[h];
 	buckets[h] = e;
