@@ -14,6 +14,7 @@
 
 #include "log.h"
 #include "report.h"
+#include "xmalloc.h"
 
 #define DIM_QUEUE	0x1
 #define DIM_TIER	0x2
@@ -77,16 +78,6 @@ report_by_parse(const char *s, enum report_by *out)
 	return (-1);
 }
 
-static void *
-agg_alloc(size_t n, size_t size)
-{
-	void	*p;
-
-	if ((p = calloc(n, size)) == NULL)
-		fatalx("out of memory");
-	return (p);
-}
-
 /* Rows of SLA group by BY; of QUEUES by queue (and BY); of AGENTS by
  * agent (and hour). */
 static int
@@ -111,7 +102,7 @@ agg_dims(const struct report_req *r)
 struct report_agg *
 report_agg_new(const struct report_req *req, hl_ms data_from)
 {
-	struct report_agg	*g = agg_alloc(1, sizeof *g);
+	struct report_agg	*g = xcalloc(1, sizeof *g);
 
 	g->req = *req;
 	g->data_from = data_from;
@@ -121,7 +112,7 @@ report_agg_new(const struct report_req *req, hl_ms data_from)
 		g->from = g->to;
 	g->dims = agg_dims(req);
 	g->nslots = 1024;
-	g->slots = agg_alloc(g->nslots, sizeof *g->slots);
+	g->slots = xcalloc(g->nslots, sizeof *g->slots);
 	return (g);
 }
 
@@ -192,7 +183,7 @@ agg_rehash(struct report_agg *g)
 
 	free(g->slots);
 	g->nslots *= 2;
-	g->slots = agg_alloc(g->nslots, sizeof *g->slots);
+	g->slots = xcalloc(g->nslots, sizeof *g->slots);
 	mask = g->nslots - 1;
 	for (i = 0; i < g->nrows; i++) {
 		for (k = g->rows[i]->hash & mask; g->slots[k] != 0;
@@ -227,11 +218,9 @@ agg_row(struct report_agg *g, const char *q, const char *t, const char *a,
 		return (NULL);
 	if (g->nrows == g->crows) {
 		g->crows = g->crows ? g->crows * 2 : 64;
-		if ((g->rows = realloc(g->rows, g->crows * sizeof *g->rows)) ==
-		    NULL)
-			fatalx("out of memory");
+		g->rows = xreallocarray(g->rows, g->crows, sizeof *g->rows);
 	}
-	r = agg_alloc(1, sizeof *r);
+	r = xcalloc(1, sizeof *r);
 	snprintf(r->queue, sizeof r->queue, "%s", q);
 	snprintf(r->tier, sizeof r->tier, "%s", t);
 	snprintf(r->agent, sizeof r->agent, "%s", a);
@@ -260,9 +249,8 @@ agg_status(struct rrow *r, const char *detail, hl_ms ms)
 			if (strcmp(r->breaks[i].reason, detail) == 0)
 				break;
 		if (i == r->nbreaks) {
-			if ((r->breaks = realloc(r->breaks, (size_t)(i + 1) *
-			    sizeof *r->breaks)) == NULL)
-				fatalx("out of memory");
+			r->breaks = xreallocarray(r->breaks, (size_t)i + 1,
+			    sizeof *r->breaks);
 			snprintf(r->breaks[i].reason, sizeof r->breaks[i].reason,
 			    "%s", detail);
 			r->breaks[i].ms = 0;
