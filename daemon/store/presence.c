@@ -5,6 +5,7 @@
 
 #include "log.h"
 #include "presence.h"
+#include "xmalloc.h"
 
 /* Chained by name: agents come and go, and a rebuild walks them all. */
 struct pentry {
@@ -32,8 +33,7 @@ presence_grow(void)
 	struct pentry	**v, *p, *next;
 	size_t		  cap = presence_cap ? presence_cap * 2 : 256, i, k;
 
-	if ((v = calloc(cap, sizeof *v)) == NULL)
-		fatalx("out of memory");
+	v = xcalloc(cap, sizeof *v);
 	for (i = 0; i < presence_cap; i++) {
 		for (p = presence_v[i]; p != NULL; p = next) {
 			next = p->next;
@@ -82,8 +82,7 @@ presence_note(const struct engine *e, const char *agent)
 			presence_grow();
 			pp = presence_find(agent);
 		}
-		if ((x = calloc(1, sizeof *x)) == NULL)
-			fatalx("out of memory");
+		x = xcalloc(1, sizeof *x);
 		snprintf(x->name, sizeof x->name, "%s", agent);
 		x->next = *pp;
 		*pp = x;
