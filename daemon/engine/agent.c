@@ -149,7 +149,7 @@ agent_emit_def(struct engine *e, hl_ms now, const char *actor,
 struct agent_private *
 agent_make(struct engine *e, const char *name, hl_ms now)
 {
-	struct agent_private	*a = eng_alloc(sizeof *a);
+	struct agent_private	*a = xcalloc(1, sizeof *a);
 
 	snprintf(a->a.name, sizeof a->a.name, "%s", name);
 	a->a.role = ROLE_AGENT;
@@ -227,8 +227,7 @@ agent_tickets_add(struct agent_tickets *l, struct ticket_private *t)
 {
 	if (l->n == l->cap) {
 		l->cap = l->cap != 0 ? l->cap * 2 : 16;
-		if ((l->v = realloc(l->v, l->cap * sizeof *l->v)) == NULL)
-			eng_oom();
+		l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
 	}
 	l->v[l->n++] = t;
 }

@@ -11,6 +11,7 @@
 
 #include "calendar.h"
 #include "engine.h"
+#include "xmalloc.h"
 
 #define IDX_NONE	UINT32_MAX
 /*
@@ -279,10 +280,8 @@ struct engine {
 };
 
 /* engine.c */
-void	 eng_oom(void) __attribute__((noreturn));
 void	 eng_clock(struct engine *, hl_ms);
 void	 eng_set_tiers(struct engine *, const struct engine_config *);
-void	*eng_alloc(size_t);
 char	*eng_strdup(const char *);
 void	 eng_free_str(char *);
 extern char eng_empty[];

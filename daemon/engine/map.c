@@ -91,8 +91,7 @@ hmap_u64_put(struct hmap_u64 *m, void *p)
 
 	if (map_full(m->n, m->cap)) {
 		m->cap = ocap != 0 ? ocap * 2 : MAP_MIN;
-		if ((m->v = calloc(m->cap, sizeof *m->v)) == NULL)
-			eng_oom();
+		m->v = xcalloc(m->cap, sizeof *m->v);
 		for (i = 0; i < ocap; i++) {
 			if (old[i] != NULL)
 				hmap_u64_place(m, old[i]);
@@ -173,8 +172,7 @@ hmap_str_put(struct hmap_str *m, void *p)
 
 	if (map_full(m->n, m->cap)) {
 		m->cap = ocap != 0 ? ocap * 2 : MAP_MIN;
-		if ((m->v = calloc(m->cap, sizeof *m->v)) == NULL)
-			eng_oom();
+		m->v = xcalloc(m->cap, sizeof *m->v);
 		for (i = 0; i < ocap; i++) {
 			if (old[i].p != NULL)
 				*hmap_str_slot(m, m->key(old[i].p), old[i].h) =

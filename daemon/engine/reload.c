@@ -159,7 +159,7 @@ eng_unfile_all(struct engine *e)
 		if (e->groups.v[i].p != NULL)
 			((struct group *)e->groups.v[i].p)->heap.n = 0;
 	}
-	gone = eng_alloc((e->desks.n + 1) * sizeof *gone);
+	gone = xcalloc(e->desks.n + 1, sizeof *gone);
 	for (i = 0; i < e->desks.cap; i++) {
 		if ((d = e->desks.v[i].p) != NULL) {
 			d->heap.n = 0;
@@ -203,7 +203,7 @@ engine_reconfigure(struct engine *e, const struct engine_config *cfg,
 	e->reject_cooldown = cfg->reject_cooldown;
 
 	nold = e->nqueues;
-	old = eng_alloc(((size_t)nold + 1) * sizeof *old);
+	old = xcalloc((size_t)nold + 1, sizeof *old);
 	memcpy(old, e->queues, (size_t)nold * sizeof *old);
 	for (k = 0; k < cfg->nqueues; k++) {
 		if ((q = eng_queue(e, cfg->queues[k].name)) != NULL) {

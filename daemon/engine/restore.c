@@ -58,7 +58,7 @@ engine_restore_ticket(struct engine *e, const struct ticket *src)
 	restore_name(qname, src->queue);
 	if (eng_name_stored_ok(qname) != 0)
 		return (-1);
-	t = eng_alloc(sizeof *t);
+	t = xcalloc(1, sizeof *t);
 	t->t = *src;
 	restore_name(t->t.queue, src->queue);
 	restore_name(t->t.customer, src->customer);
@@ -96,7 +96,7 @@ engine_restore_customer(struct engine *e, const struct customer *src)
 	if (eng_name_stored_ok(id) != 0 ||
 	    eng_customer(e, id) != NULL)
 		return (-1);
-	c = eng_alloc(sizeof *c);
+	c = xcalloc(1, sizeof *c);
 	c->c = *src;
 	restore_name(c->c.id, src->id);
 	restore_name(c->c.tier, src->tier);

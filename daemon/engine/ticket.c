@@ -162,7 +162,7 @@ ticket_alloc(struct engine *e, struct queue *q, struct customer_private *c,
 {
 	struct ticket_private	*t;
 
-	t = eng_alloc(sizeof *t);
+	t = xcalloc(1, sizeof *t);
 	memset(t->hidx, 0xff, sizeof t->hidx);
 	t->tm_step = t->tm_state = t->tm_cool = t->tm_sla = IDX_NONE;
 	t->t.priv = t;
