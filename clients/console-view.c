@@ -15,6 +15,7 @@
 #include "console.h"
 #include "fmt.h"
 #include "rmap.h"
+#include "xmalloc.h"
 
 enum qcol {
 	QC_NAME, QC_STATE, QC_WAIT, QC_TIERS, QC_OLDEST, QC_SL, QC_SL15,
@@ -452,8 +453,7 @@ console_print_once(struct console *c)
 		view_row_text(&r, line, sizeof line);
 		printf("%s\n", line);
 	}
-	if ((alarm = calloc(c->tickets.n + 1, sizeof *alarm)) == NULL)
-		return (1);
+	alarm = xcalloc(c->tickets.n + 1, sizeof *alarm);
 	for (i = 0; i < (int)c->tickets.cap; i++) {
 		const struct tment *t = &c->tickets.v[i];
 

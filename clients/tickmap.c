@@ -1,8 +1,8 @@
 /* tickmap.c: see tickmap.h. */
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "tickmap.h"
+#include "xmalloc.h"
 
 #define TICKMAP_MIN	1024
 
@@ -13,20 +13,12 @@ tickmap_slot(const struct tickmap *m, uint64_t id)
 	    (m->cap - 1));
 }
 
-static void
-tickmap_oom(void)
-{
-	fprintf(stderr, "hotline-bench: out of memory\n");
-	abort();
-}
-
 void
 tickmap_init(struct tickmap *m)
 {
 	m->cap = TICKMAP_MIN;
 	m->n = 0;
-	if ((m->v = calloc(m->cap, sizeof *m->v)) == NULL)
-		tickmap_oom();
+	m->v = xcalloc(m->cap, sizeof *m->v);
 }
 
 void
@@ -44,8 +36,7 @@ tickmap_grow(struct tickmap *m)
 	size_t		 oldcap = m->cap, i, j;
 
 	m->cap *= 2;
-	if ((m->v = calloc(m->cap, sizeof *m->v)) == NULL)
-		tickmap_oom();
+	m->v = xcalloc(m->cap, sizeof *m->v);
 	for (i = 0; i < oldcap; i++) {
 		if (old[i].id == 0)
 			continue;

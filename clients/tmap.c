@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "tmap.h"
+#include "xmalloc.h"
 
 #define TMAP_MIN	256
 
@@ -32,14 +33,13 @@ tmap_free(struct tmap *m)
 }
 
 /* Rebuilds into cap slots; with alarms_only, keeps only the alarms. */
-static int
+static void
 tmap_rebuild(struct tmap *m, size_t cap, int alarms_only)
 {
 	struct tment	*nv;
 	size_t		 i, j, n = 0;
 
-	if ((nv = calloc(cap, sizeof *nv)) == NULL)
-		return (-1);
+	nv = xcalloc(cap, sizeof *nv);
 	for (i = 0; i < m->cap; i++) {
 		if (m->v[i].id == 0 ||
 		    (alarms_only && m->v[i].level == 0))
@@ -54,7 +54,6 @@ tmap_rebuild(struct tmap *m, size_t cap, int alarms_only)
 	m->v = nv;
 	m->cap = cap;
 	m->n = n;
-	return (0);
 }
 
 struct tment *
@@ -64,9 +63,8 @@ tmap_get(struct tmap *m, uint64_t id, int create)
 
 	if (id == 0 || (m->cap == 0 && !create))
 		return (NULL);
-	if (create && (m->n + 1) * 2 > m->cap &&
-	    tmap_rebuild(m, m->cap != 0 ? m->cap * 2 : TMAP_MIN, 0) != 0)
-		return (NULL);
+	if (create && (m->n + 1) * 2 > m->cap)
+		tmap_rebuild(m, m->cap != 0 ? m->cap * 2 : TMAP_MIN, 0);
 	i = tmap_slot(m->cap, id);
 	while (m->v[i].id != 0) {
 		if (m->v[i].id == id)
