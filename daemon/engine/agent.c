@@ -314,9 +314,8 @@ engine_agent_delete(struct engine *e, hl_ms now, const struct actor *ac,
 	tmr_cancel(&e->timers, &a->tm_grace);
 	route_agent_sync(a, now);
 	agent_withdraw(e, a, now, actor, "agent deleted", &l);
-	for (i = 0; i < e->tickets.cap; i++) {
-		if ((t = e->tickets.v[i]) == NULL ||
-		    (t->t.state != TICKET_ACTIVE &&
+	for (i = 0; (t = hmap_next(&e->tickets, &i)) != NULL;) {
+		if ((t->t.state != TICKET_ACTIVE &&
 		    t->t.state != TICKET_PENDING) ||
 		    strcmp(t->t.agent, a->a.name) != 0)
 			continue;

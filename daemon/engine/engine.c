@@ -91,12 +91,6 @@ eng_tick(struct engine *e, hl_ms now)
 		e->clock = now;
 }
 
-static uint64_t
-ticket_key(const void *p)
-{
-	return (((const struct ticket_private *)p)->t.id);
-}
-
 static const char *
 agent_key(const void *p)
 {
@@ -191,9 +185,7 @@ eng_queue_make(struct engine *e, const struct queue_def *def)
 	e->queues = xreallocarray(e->queues, (size_t)e->nqueues + 1,
 	    sizeof *e->queues);
 	e->queues[e->nqueues++] = q;
-	for (i = 0; i < e->agents.cap; i++) {
-		if ((a = e->agents.v[i].p) == NULL)
-			continue;
+	for (i = 0; (a = hmap_next(&e->agents, &i)) != NULL;) {
 		for (k = 0; k < a->a.nskills; k++) {
 			if (strcmp(a->a.skills[k].queue, q->def.name) == 0) {
 				a->sq[k] = q;
@@ -564,7 +556,7 @@ engine_new(const struct engine_config *cfg, engine_emit_fn emit, void *arg)
 	e = xcalloc(1, sizeof *e);
 	e->emit = emit;
 	e->emit_arg = arg;
-	hmap_u64_init(&e->tickets, ticket_key);
+	hmap_u64_init(&e->tickets);
 	hmap_str_init(&e->agents, agent_key);
 	hmap_str_init(&e->customers, customer_key);
 	hmap_str_init(&e->desks, desk_key);
@@ -588,6 +580,7 @@ void
 engine_free(struct engine *e)
 {
 	size_t			 i;
+	struct ticket_private	*t;
 	struct customer_private	*c;
 	struct agent_private	*a;
 	struct desk		*d;
@@ -595,45 +588,35 @@ engine_free(struct engine *e)
 
 	if (e == NULL)
 		return;
-	for (i = 0; i < e->tickets.cap; i++) {
-		if (e->tickets.v[i] != NULL)
-			eng_ticket_free(e->tickets.v[i]);
-	}
-	for (i = 0; i < e->customers.cap; i++) {
-		if ((c = e->customers.v[i].p) == NULL)
-			continue;
+	for (i = 0; (t = hmap_next(&e->tickets, &i)) != NULL;)
+		eng_ticket_free(t);
+	for (i = 0; (c = hmap_next(&e->customers, &i)) != NULL;) {
 		eng_free_str(c->c.name);
 		eng_free_str(c->c.phone);
 		eng_attrs_free(c->c.attrs, c->c.nattrs);
 		free(c);
 	}
-	for (i = 0; i < e->agents.cap; i++) {
-		if ((a = e->agents.v[i].p) != NULL)
-			free(a);
+	for (i = 0; (a = hmap_next(&e->agents, &i)) != NULL;)
+		free(a);
+	for (i = 0; (d = hmap_next(&e->desks, &i)) != NULL;) {
+		theap_free(&d->heap);
+		free(d);
 	}
-	for (i = 0; i < e->desks.cap; i++) {
-		if ((d = e->desks.v[i].p) != NULL) {
-			theap_free(&d->heap);
-			free(d);
-		}
-	}
-	for (i = 0; i < e->groups.cap; i++) {
-		if ((g = e->groups.v[i].p) != NULL) {
-			theap_free(&g->heap);
-			free(g->mem);
-			free(g);
-		}
+	for (i = 0; (g = hmap_next(&e->groups, &i)) != NULL;) {
+		theap_free(&g->heap);
+		free(g->mem);
+		free(g);
 	}
 	while (e->nqueues > 0) {
 		e->queues[0]->nagents = 0;
 		eng_queue_destroy(e, e->queues[0]);
 	}
 	free(e->queues);
-	hmap_u64_free(&e->tickets);
-	hmap_str_free(&e->agents);
-	hmap_str_free(&e->customers);
-	hmap_str_free(&e->desks);
-	hmap_str_free(&e->groups);
+	hmap_free(&e->tickets);
+	hmap_free(&e->agents);
+	hmap_free(&e->customers);
+	hmap_free(&e->desks);
+	hmap_free(&e->groups);
 	tmr_free(&e->timers);
 	ejson_free(&e->json);
 	free(e->scratch);

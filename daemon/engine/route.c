@@ -646,10 +646,8 @@ route_all(struct engine *e, hl_ms now)
 	struct agent_private	*a;
 	size_t			 i;
 
-	for (i = 0; i < e->agents.cap; i++) {
-		if ((a = e->agents.v[i].p) != NULL)
-			route_agent(e, a, now);
-	}
+	for (i = 0; (a = hmap_next(&e->agents, &i)) != NULL;)
+		route_agent(e, a, now);
 }
 
 /*
