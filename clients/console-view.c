@@ -417,7 +417,7 @@ int
 console_print_once(struct console *c)
 {
 	struct row	 r;
-	struct tment	*alarm;
+	struct tment	*alarm, *t;
 	char		 line[1024], when[32];
 	size_t		 nalarms = 0, k;
 	int		 i, w = c->o.width;
@@ -453,11 +453,9 @@ console_print_once(struct console *c)
 		view_row_text(&r, line, sizeof line);
 		printf("%s\n", line);
 	}
-	alarm = xcalloc(c->tickets.n + 1, sizeof *alarm);
-	for (i = 0; i < (int)c->tickets.cap; i++) {
-		const struct tment *t = &c->tickets.v[i];
-
-		if (t->id != 0 && t->level != ALARM_NONE && (t->queue < 0 ||
+	alarm = xcalloc(tmap_count(&c->tickets) + 1, sizeof *alarm);
+	for (k = 0; (t = tmap_next(&c->tickets, &k)) != NULL;) {
+		if (t->level != ALARM_NONE && (t->queue < 0 ||
 		    t->queue >= c->nqueues ||
 		    data_queue_visible(c, &c->queues[t->queue])))
 			alarm[nalarms++] = *t;
