@@ -4,19 +4,17 @@
 #include <string.h>
 
 #include "conn.h"
+#include "hmap.h"
 #include "json.h"
 #include "log.h"
 #include "pubsub.h"
 #include "server.h"
 #include "xmalloc.h"
 
-#define PUBSUB_BUCKETS	1024
-
 struct channel {
 	char		*name;
 	struct conn	**subs;
 	size_t		 nsubs, csubs;
-	struct channel	*next;
 };
 
 struct pattern {
@@ -25,50 +23,50 @@ struct pattern {
 	struct pattern	*next;
 };
 
-static struct channel	*buckets[PUBSUB_BUCKETS];
-static struct pattern	*patterns;
-static size_t		 nchannels, npatterns;
-
-static unsigned
-pubsub_hash(const char *s)
+static const char *
+channel_name(const void *p)
 {
-	unsigned	h = 2166136261u;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return (h % PUBSUB_BUCKETS);
+	return (((const struct channel *)p)->name);
 }
+
+static struct hmap	 channels = { .key = channel_name };
+static struct pattern	*patterns;
+static size_t		 npatterns;
 
 static struct channel *
 pubsub_find(const char *name, int create)
 {
-	struct channel	*ch, **head = &buckets[pubsub_hash(name)];
+	struct channel	*ch;
 
-	for (ch = *head; ch != NULL; ch = ch->next)
-		if (strcmp(ch->name, name) == 0)
-			return (ch);
-	if (!create)
-		return (NULL);
+	if ((ch = hmap_str_get(&channels, name)) != NULL || !create)
+		return (ch);
 	ch = xcalloc(1, sizeof *ch);
 	ch->name = xstrdup(name);
-	ch->next = *head;
-	*head = ch;
-	nchannels++;
+	hmap_str_put(&channels, ch);
 	return (ch);
+}
+
+static void
+channel_free(struct channel *ch)
+{
+	free(ch->subs);
+	free(ch->name);
+	free(ch);
+}
+
+static int
+channel_drop(void *ch, void *arg)
+{
+	(void)arg;
+	channel_free(ch);
+	return (1);
 }
 
 static void
 pubsub_drop(struct channel *ch)
 {
-	struct channel	**p = &buckets[pubsub_hash(ch->name)];
-
-	while (*p != ch)
-		p = &(*p)->next;
-	*p = ch->next;
-	free(ch->subs);
-	free(ch->name);
-	free(ch);
-	nchannels--;
+	hmap_str_del(&channels, ch->name);
+	channel_free(ch);
 }
 
 void
@@ -80,11 +78,9 @@ void
 pubsub_free(void)
 {
 	struct pattern	*p;
-	size_t		 i;
 
-	for (i = 0; i < PUBSUB_BUCKETS; i++)
-		while (buckets[i] != NULL)
-			pubsub_drop(buckets[i]);
+	hmap_sweep(&channels, channel_drop, NULL);
+	hmap_free(&channels);
 	while ((p = patterns) != NULL) {
 		patterns = p->next;
 		free(p->pattern);
@@ -242,7 +238,7 @@ pubsub_unsubscribe_all(struct conn *c)
 size_t
 pubsub_channels(void)
 {
-	return (nchannels);
+	return (channels.n);
 }
 
 size_t
@@ -294,7 +290,7 @@ pubsub_publish_event(int64_t seq, const struct engine_event *ev, void *arg)
 	static struct resp_buf	 b;
 	char			 chan[ENGINE_NAME_MAX + 16];
 
-	if (nchannels == 0 && npatterns == 0)
+	if (channels.n == 0 && npatterns == 0)
 		return;
 	resp_buf_reset(&b);
 	resp_add_raw(&b, "{\"seq\":", 7);
