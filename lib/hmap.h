@@ -71,6 +71,8 @@ hmap_hash_str(const char *s)
 	return (hmap_mix(h));
 }
 
+/* A zeroed struct hmap is an empty u64 or any-key map; a static string
+ * map may be initialized { .key = fn }. */
 void	 hmap_str_init(struct hmap *, const char *(*key)(const void *));
 void	 hmap_u64_init(struct hmap *);
 /* Frees the slots, not the items (hmap_next walks them first). */
