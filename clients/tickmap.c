@@ -10,19 +10,10 @@ tickmap_init(struct tickmap *m)
 	hmap_u64_init(&m->m);
 }
 
-static int
-tickmap_drop(void *p, void *arg)
-{
-	(void)arg;
-	free(p);
-	return (1);
-}
-
 void
 tickmap_free(struct tickmap *m)
 {
-	hmap_sweep(&m->m, tickmap_drop, NULL);
-	hmap_free(&m->m);
+	hmap_free(&m->m, free);
 }
 
 struct tickent *

@@ -16,19 +16,10 @@ tmap_init(struct tmap *m)
 	hmap_u64_init(&m->m);
 }
 
-static int
-tmap_drop_all(void *p, void *arg)
-{
-	(void)arg;
-	free(p);
-	return (1);
-}
-
 void
 tmap_free(struct tmap *m)
 {
-	hmap_sweep(&m->m, tmap_drop_all, NULL);
-	hmap_free(&m->m);
+	hmap_free(&m->m, free);
 }
 
 struct tment *

@@ -34,8 +34,13 @@ hmap_u64_init(struct hmap *m)
 }
 
 void
-hmap_free(struct hmap *m)
+hmap_free(struct hmap *m, void (*item_free)(void *))
 {
+	size_t	 i;
+	void	*p;
+
+	for (i = 0; item_free != NULL && (p = hmap_next(m, &i)) != NULL;)
+		item_free(p);
 	free(m->v);
 	m->v = NULL;
 	m->cap = m->n = 0;

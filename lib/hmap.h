@@ -75,8 +75,9 @@ hmap_hash_str(const char *s)
  * map may be initialized { .key = fn }. */
 void	 hmap_str_init(struct hmap *, const char *(*key)(const void *));
 void	 hmap_u64_init(struct hmap *);
-/* Frees the slots, not the items (hmap_next walks them first). */
-void	 hmap_free(struct hmap *);
+/* Frees the slots, and each item through item_free unless it is NULL;
+ * the map is then empty, ready for use again. */
+void	 hmap_free(struct hmap *, void (*item_free)(void *));
 
 void	*hmap_str_get(const struct hmap *, const char *);
 /* Adds p under its key, or replaces the item already there. */

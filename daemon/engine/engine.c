@@ -582,7 +582,6 @@ engine_free(struct engine *e)
 	size_t			 i;
 	struct ticket_private	*t;
 	struct customer_private	*c;
-	struct agent_private	*a;
 	struct desk		*d;
 	struct group		*g;
 
@@ -596,8 +595,6 @@ engine_free(struct engine *e)
 		eng_attrs_free(c->c.attrs, c->c.nattrs);
 		free(c);
 	}
-	for (i = 0; (a = hmap_next(&e->agents, &i)) != NULL;)
-		free(a);
 	for (i = 0; (d = hmap_next(&e->desks, &i)) != NULL;) {
 		theap_free(&d->heap);
 		free(d);
@@ -612,11 +609,11 @@ engine_free(struct engine *e)
 		eng_queue_destroy(e, e->queues[0]);
 	}
 	free(e->queues);
-	hmap_free(&e->tickets);
-	hmap_free(&e->agents);
-	hmap_free(&e->customers);
-	hmap_free(&e->desks);
-	hmap_free(&e->groups);
+	hmap_free(&e->tickets, NULL);
+	hmap_free(&e->agents, free);
+	hmap_free(&e->customers, NULL);
+	hmap_free(&e->desks, NULL);
+	hmap_free(&e->groups, NULL);
 	tmr_free(&e->timers);
 	ejson_free(&e->json);
 	free(e->scratch);

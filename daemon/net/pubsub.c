@@ -47,19 +47,13 @@ pubsub_find(const char *name, int create)
 }
 
 static void
-channel_free(struct channel *ch)
+channel_free(void *p)
 {
+	struct channel	*ch = p;
+
 	free(ch->subs);
 	free(ch->name);
 	free(ch);
-}
-
-static int
-channel_drop(void *ch, void *arg)
-{
-	(void)arg;
-	channel_free(ch);
-	return (1);
 }
 
 static void
@@ -79,8 +73,7 @@ pubsub_free(void)
 {
 	struct pattern	*p;
 
-	hmap_sweep(&channels, channel_drop, NULL);
-	hmap_free(&channels);
+	hmap_free(&channels, channel_free);
 	while ((p = patterns) != NULL) {
 		patterns = p->next;
 		free(p->pattern);

@@ -145,7 +145,7 @@ report_agg_free(struct report_agg *g)
 	}
 	agg_row_free(&g->total);
 	free(g->rows);
-	hmap_free(&g->index);
+	hmap_free(&g->index, NULL);
 	free(g);
 }
 

@@ -210,12 +210,7 @@ throttle_cancel(const char *addr, const char *user)
 void
 throttle_clear(void)
 {
-	struct throttle_entry	*e;
-	size_t			 i;
-
-	for (i = 0; (e = hmap_next(&entries, &i)) != NULL;)
-		free(e);
-	hmap_free(&entries);
+	hmap_free(&entries, free);
 	refusals = 0;
 }
 

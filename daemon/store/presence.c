@@ -63,10 +63,5 @@ presence_count(void)
 void
 presence_free(void)
 {
-	struct pentry	*x;
-	size_t		 i;
-
-	for (i = 0; (x = hmap_next(&presence, &i)) != NULL;)
-		free(x);
-	hmap_free(&presence);
+	hmap_free(&presence, free);
 }

@@ -74,7 +74,7 @@ test_str_insert_find_delete(void **state)
 	for (i = 0; i < NITEMS; i++)
 		assert_ptr_equal(hmap_str_get(&m, v[i].name),
 		    i % 2 == 0 ? NULL : &v[i]);
-	hmap_free(&m);
+	hmap_free(&m, NULL);
 	assert_null(hmap_str_get(&m, "agent1"));
 	free(v);
 }
@@ -107,7 +107,7 @@ test_u64_insert_find_delete(void **state)
 			    &v[i - 1]);
 	}
 	assert_int_equal(m.n, 0);
-	hmap_free(&m);
+	hmap_free(&m, NULL);
 	free(v);
 }
 
@@ -161,7 +161,7 @@ test_collisions_wrap(void **state)
 					    keys[j]), &it[j]);
 		}
 		assert_int_equal(m.n, 0);
-		hmap_free(&m);
+		hmap_free(&m, NULL);
 	}
 }
 
@@ -190,7 +190,7 @@ test_same_hash(void **state)
 		    &v[i]);
 	assert_null(hmap_find(&m, 42, same_name, "nobody"));
 	assert_null(hmap_find(&m, 43, same_name, v[0].name));
-	hmap_free(&m);
+	hmap_free(&m, NULL);
 	free(v);
 }
 
@@ -237,7 +237,40 @@ test_iterate_sweep(void **state)
 	calls = 0;
 	hmap_sweep(&m, drop_most, &calls);
 	assert_int_equal(m.cap, cap);
-	hmap_free(&m);
+	hmap_free(&m, NULL);
+	free(v);
+}
+
+static int	freed;
+
+static void
+count_free(void *item)
+{
+	(void)item;
+	freed++;
+}
+
+/* hmap_free hands every item to its free function, and empties the map. */
+static void
+test_free_items(void **state)
+{
+	struct item	*v = items_new(100);
+	struct hmap	 m;
+	size_t		 i;
+
+	(void)state;
+	hmap_str_init(&m, item_name);
+	for (i = 0; i < 100; i++)
+		hmap_str_put(&m, &v[i]);
+	freed = 0;
+	hmap_free(&m, count_free);
+	assert_int_equal(freed, 100);
+	assert_int_equal(m.n, 0);
+	assert_null(hmap_str_get(&m, v[0].name));
+	/* Ready for use again. */
+	hmap_str_put(&m, &v[7]);
+	assert_ptr_equal(hmap_str_get(&m, v[7].name), &v[7]);
+	hmap_free(&m, NULL);
 	free(v);
 }
 
@@ -283,8 +316,8 @@ test_random(void **state)
 			    in[i] ? &v[i] : NULL);
 		}
 	}
-	hmap_free(&m);
-	hmap_free(&s);
+	hmap_free(&m, NULL);
+	hmap_free(&s, NULL);
 }
 
 static void
@@ -315,6 +348,7 @@ main(void)
 		cmocka_unit_test(test_collisions_wrap),
 		cmocka_unit_test(test_same_hash),
 		cmocka_unit_test(test_iterate_sweep),
+		cmocka_unit_test(test_free_items),
 		cmocka_unit_test(test_random),
 	};
 
