@@ -2,9 +2,9 @@
  * report-agg.c: the figures of REPORT, summed from journal facts. Pure:
  * facts go in (in any order), one RESP reply comes out; no SQLite, no
  * clock. Rows are keyed by the dimensions the report groups by (queue,
- * tier, agent, hour) and found through lib/hmap.h. Agent
- * status spells are cut to the range, and to hours when grouping by
- * hour. docs/PROTOCOL.md gives the formulas.
+ * tier, agent, hour) and found through lib/hmap.h. Agent status spells
+ * are cut to the range, and to hours when grouping by hour.
+ * docs/PROTOCOL.md gives the formulas.
  */
 #include <stdint.h>
 #include <stdio.h>
