@@ -17,6 +17,7 @@
 #include "text.h"
 #include "throttle.h"
 #include "waiters.h"
+#include "xmalloc.h"
 
 #define AGENT_NEXT_MAX_TIMEOUT	86400
 #define AGENT_CAPACITY_MIN	1
@@ -404,8 +405,7 @@ cmd_agent_add(struct conn *c, const struct cmd_args *a)
 	}
 	job = agent_hash_job(c, HASH_MAKE, name, pw);
 	job->demo = demo;
-	if ((job->ctx = malloc(sizeof o)) == NULL)
-		fatalx("out of memory");
+	job->ctx = xmalloc(sizeof o);
 	memcpy(job->ctx, &o, sizeof o);
 	job->done = agent_add_done;
 	agent_hash_submit(c, job);

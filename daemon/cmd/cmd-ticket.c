@@ -11,6 +11,7 @@
 #include "reply.h"
 #include "server.h"
 #include "store.h"
+#include "xmalloc.h"
 
 #define TICKET_MAX_ATTRS	64
 #define TICKET_LIST_DEFAULT	100
@@ -147,8 +148,7 @@ cmd_ticket_list(struct conn *c, const struct cmd_args *a)
 	l.max = cmd_str(a, "LIMIT") != NULL ?
 	    (size_t)cmd_val(a, "LIMIT")->n : TICKET_LIST_DEFAULT;
 	/* Open tickets only: closed ones are in the history and reports. */
-	if ((l.found = calloc(l.max, sizeof *l.found)) == NULL)
-		fatalx("out of memory");
+	l.found = xcalloc(l.max, sizeof *l.found);
 	engine_ticket_foreach(server.engine, ticket_list_one, &l);
 	qsort(l.found, l.n, sizeof *l.found, ticket_cmp);
 	resp_add_array(&c->reply, l.n);

@@ -9,6 +9,7 @@
 
 #include "config_internal.h"
 #include "text.h"
+#include "xmalloc.h"
 
 int
 config_error(struct config_parse *p, const char *fmt, ...)
@@ -956,10 +957,7 @@ config_load_string(struct config *cfg, const char *name, const char *text,
 		if ((nl = strchr(s, '\n')) == NULL)
 			nl = s + strlen(s);
 		n = (size_t)(nl - s);
-		if ((line = malloc(n + 1)) == NULL)
-			return (config_error(&p, "out of memory"));
-		memcpy(line, s, n);
-		line[n] = '\0';
+		line = xmemdup(s, n);
 		rc = config_line(&p, line);
 		free(line);
 	}
@@ -988,8 +986,8 @@ config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 		fclose(fp);
 		return (-1);
 	}
-	if ((text = malloc((size_t)size + 1)) == NULL ||
-	    fread(text, 1, (size_t)size, fp) != (size_t)size) {
+	text = xmalloc((size_t)size + 1);
+	if (fread(text, 1, (size_t)size, fp) != (size_t)size) {
 		snprintf(err, errlen, "%s: cannot read", path);
 		free(text);
 		fclose(fp);
