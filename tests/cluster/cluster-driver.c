@@ -30,6 +30,7 @@
 #include "cluster.h"
 #include "config.h"
 #include "log.h"
+#include "xmalloc.h"
 
 #define DRIVER_LINE_MAX	4096
 
@@ -164,8 +165,7 @@ main(int argc, char **argv)
 	    "node = %s\nadvertise = %s\nlease = %s\nreplicas = %s\n"
 	    "[tier t]\n[queue q]\n", nats, name, node, advertise, lease,
 	    replicas);
-	if ((cfg = malloc(sizeof *cfg)) == NULL)
-		return (1);
+	cfg = xmalloc(sizeof *cfg);
 	config_defaults(cfg);
 	if (config_load_string(cfg, "cluster-driver", text, err,
 	    sizeof err) != 0) {
