@@ -18,6 +18,7 @@
 #include "server.h"
 #include "server_internal.h"
 #include "store.h"
+#include "xmalloc.h"
 
 /* The sample file's passwords: "<name>-demo". */
 #define DEMO_SUFFIX	"-demo"
@@ -193,8 +194,7 @@ demo_collect(const char *name, const char *hash, int demo, void *arg)
 
 	if (ds->n == ds->cap) {
 		ds->cap = ds->cap ? ds->cap * 2 : DEMO_SCAN_FIRST;
-		if ((ds->v = realloc(ds->v, ds->cap * sizeof *ds->v)) == NULL)
-			fatalx("out of memory");
+		ds->v = xreallocarray(ds->v, ds->cap, sizeof *ds->v);
 	}
 	u = &ds->v[ds->n++];
 	snprintf(u->name, sizeof u->name, "%s", name != NULL ? name : "");

@@ -41,6 +41,7 @@
 #include "store.h"
 #include "throttle.h"
 #include "waiters.h"
+#include "xmalloc.h"
 
 struct server	server;
 
@@ -598,10 +599,7 @@ server_reload(char *err, size_t errlen)
 	struct engine_event	 ev;
 	char			 eerr[ENGINE_ERRMAX];
 
-	if ((cfg = malloc(sizeof *cfg)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return (-1);
-	}
+	cfg = xmalloc(sizeof *cfg);
 	config_defaults(cfg);
 	if (config_load(cfg, server.config_path, err, errlen) != 0) {
 		free(cfg);

@@ -61,8 +61,7 @@ chk_agent(const struct agent *a, void *arg)
 
 	if (c->na == c->ca) {
 		c->ca = c->ca ? c->ca * 2 : 64;
-		if ((c->a = realloc(c->a, c->ca * sizeof *c->a)) == NULL)
-			eng_oom();
+		c->a = xreallocarray(c->a, c->ca, sizeof *c->a);
 	}
 	c->a[c->na++] = a;
 }
@@ -410,7 +409,7 @@ engine_check_invariants(const struct engine *e, hl_ms now, char *err,
 	c.err = err;
 	c.errlen = errlen;
 	c.ct = engine_ticket_count(e);
-	c.t = eng_alloc((c.ct + 1) * sizeof *c.t);
+	c.t = xcalloc(c.ct + 1, sizeof *c.t);
 	engine_ticket_foreach(e, chk_ticket, &c);
 	engine_agent_foreach(e, chk_agent, &c);
 	if (c.nt != c.ct) {
