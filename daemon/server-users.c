@@ -266,8 +266,8 @@ server_protected_mode(const struct config *cfg, char *err, size_t errlen)
 	if (!server_exposed(cfg))
 		return (0);
 	if (store_count_users(server.store) == 0) {
-		snprintf(err, errlen, "protected mode: listening on %.64s with no "
-		    "users at all; set HOTLINE_ADMIN_PASSWORD or add [user] "
+		snprintf(err, errlen, "protected mode: listening on %.64s with "
+		    "no users at all; set HOTLINE_ADMIN_PASSWORD or add [user] "
 		    "sections, bind to 127.0.0.1, or set protected_mode = no "
 		    "in [server]", server.cfg.bind);
 		return (-1);

@@ -267,7 +267,8 @@ config_parse_ladder(const char *s, struct ladder_step *steps, int max, int *n,
 			    "'if complaints >= N')", w[0]);
 			return (-1);
 		}
-		if (nw == 2 && config_parse_duration(w[1], &st->duration) != 0) {
+		if (nw == 2 &&
+		    config_parse_duration(w[1], &st->duration) != 0) {
 			snprintf(err, errlen, "bad ladder step duration '%s'",
 			    w[1]);
 			return (-1);
