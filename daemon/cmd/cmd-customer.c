@@ -60,7 +60,7 @@ syntax:
 }
 
 struct customer_tickets {
-	struct resp_buf	*b;
+	struct buf	*b;
 	size_t		 n;
 	int		 open;		/* which kind this pass writes */
 	int		 count_only;

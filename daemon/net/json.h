@@ -6,8 +6,8 @@
 #include "resp.h"
 
 /* Append s as a quoted JSON string, escaping as RFC 8259 requires. */
-void	json_add_string(struct resp_buf *, const char *);
+void	json_add_string(struct buf *, const char *);
 /* {"k":"v",...} from parallel key/value arrays. */
-void	json_add_attrs(struct resp_buf *, const struct attr *, int);
+void	json_add_attrs(struct buf *, const struct attr *, int);
 
 #endif

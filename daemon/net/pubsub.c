@@ -295,31 +295,31 @@ pubsub_publish(const char *channel, const char *payload, size_t len)
 void
 pubsub_publish_event(int64_t seq, const struct engine_event *ev, void *arg)
 {
-	static struct resp_buf	 b;
+	static struct buf	 b;
 	char			 chan[ENGINE_NAME_MAX + 16];
 
 	if (nchannels == 0 && npatterns == 0)
 		return;
-	resp_buf_reset(&b);
-	resp_add_raw(&b, "{\"seq\":", 7);
+	buf_reset(&b);
+	buf_add(&b, "{\"seq\":", 7);
 	snprintf(chan, sizeof chan, "%lld,\"time\":%lld,\"type\":",
 	    (long long)seq, (long long)ev->time);
-	resp_add_raw(&b, chan, strlen(chan));
+	buf_add(&b, chan, strlen(chan));
 	json_add_string(&b, ev->type);
 	snprintf(chan, sizeof chan, ",\"ticket\":%llu,\"queue\":",
 	    (unsigned long long)ev->ticket);
-	resp_add_raw(&b, chan, strlen(chan));
+	buf_add(&b, chan, strlen(chan));
 	json_add_string(&b, ev->queue != NULL ? ev->queue : "");
-	resp_add_raw(&b, ",\"agent\":", 9);
+	buf_add(&b, ",\"agent\":", 9);
 	json_add_string(&b, ev->agent != NULL ? ev->agent : "");
-	resp_add_raw(&b, ",\"customer\":", 12);
+	buf_add(&b, ",\"customer\":", 12);
 	json_add_string(&b, ev->customer != NULL ? ev->customer : "");
-	resp_add_raw(&b, ",\"actor\":", 9);
+	buf_add(&b, ",\"actor\":", 9);
 	json_add_string(&b, ev->actor != NULL ? ev->actor : "");
-	resp_add_raw(&b, ",\"data\":", 8);
-	resp_add_raw(&b, ev->data != NULL ? ev->data : "{}",
+	buf_add(&b, ",\"data\":", 8);
+	buf_add(&b, ev->data != NULL ? ev->data : "{}",
 	    strlen(ev->data != NULL ? ev->data : "{}"));
-	resp_add_raw(&b, "}", 1);
+	buf_add(&b, "}", 1);
 
 	pubsub_publish("events", b.data, b.len);
 	if (ev->flags & EVF_SLA)

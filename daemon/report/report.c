@@ -41,7 +41,7 @@ report_job_new(const struct report_req *req)
 	if ((job = calloc(1, sizeof *job)) == NULL)
 		fatalx("out of memory");
 	job->req = *req;
-	resp_buf_init(&job->out);
+	buf_init(&job->out);
 	atomic_init(&job->cancel, 0);
 	return (job);
 }
@@ -85,7 +85,7 @@ report_job_free(struct report_job *job)
 		free((char *)job->open[i].detail);
 	}
 	free(job->open);
-	resp_buf_free(&job->out);
+	buf_free(&job->out);
 	free(job);
 }
 

@@ -30,7 +30,7 @@ audit_escape(const char *s, char *buf, size_t size)
 }
 
 static void
-audit_add_text(struct resp_buf *b, const char *s)
+audit_add_text(struct buf *b, const char *s)
 {
 	char	buf[1024], *e = audit_escape(s, buf, sizeof buf);
 
@@ -41,7 +41,7 @@ audit_add_text(struct resp_buf *b, const char *s)
 
 static void
 audit_emit(struct conn *c, enum event_type type, const char *actor,
-    struct resp_buf *data)
+    struct buf *data)
 {
 	struct engine_event	ev;
 
@@ -51,32 +51,32 @@ audit_emit(struct conn *c, enum event_type type, const char *actor,
 }
 
 static void
-audit_begin(struct resp_buf *b, struct conn *c)
+audit_begin(struct buf *b, struct conn *c)
 {
 	char	host[128];
 
 	conn_host(c, host, sizeof host);
-	resp_add_raw(b, "{\"addr\":", 8);
+	buf_add(b, "{\"addr\":", 8);
 	json_add_string(b, host);
 }
 
 void
 audit_login(struct conn *c, const char *user, int ok, const char *why)
 {
-	struct resp_buf	 b;
+	struct buf	 b;
 	char		 buf[1024], *name = audit_escape(user, buf, sizeof buf);
 
-	resp_buf_init(&b);
+	buf_init(&b);
 	audit_begin(&b, c);
-	resp_add_raw(&b, ",\"user\":", 8);
+	buf_add(&b, ",\"user\":", 8);
 	json_add_string(&b, name);
 	if (!ok) {
-		resp_add_raw(&b, ",\"why\":", 7);
+		buf_add(&b, ",\"why\":", 7);
 		audit_add_text(&b, why);
 	}
-	resp_add_raw(&b, "}", 2);		/* with the NUL */
+	buf_add(&b, "}", 2);		/* with the NUL */
 	audit_emit(c, ok ? EV_AUDIT_LOGIN : EV_AUDIT_LOGIN_FAILED, name, &b);
-	resp_buf_free(&b);
+	buf_free(&b);
 	if (name != buf)
 		free(name);
 }
@@ -88,7 +88,7 @@ audit_login(struct conn *c, const char *user, int ok, const char *why)
 void
 audit_command(struct conn *c, const struct cmd_args *a, int ok)
 {
-	struct resp_buf	b;
+	struct buf	b;
 	char		words[256];
 	int		i;
 
@@ -98,14 +98,14 @@ audit_command(struct conn *c, const struct cmd_args *a, int ok)
 		snprintf(words + strlen(words), sizeof words - strlen(words),
 		    "%s%.64s", i ? " " : "", a->argv[i]);
 	}
-	resp_buf_init(&b);
+	buf_init(&b);
 	audit_begin(&b, c);
-	resp_add_raw(&b, ",\"role\":", 8);
+	buf_add(&b, ",\"role\":", 8);
 	json_add_string(&b, role_name(c->role));
-	resp_add_raw(&b, ",\"command\":", 11);
+	buf_add(&b, ",\"command\":", 11);
 	audit_add_text(&b, words);
-	resp_add_raw(&b, ok ? ",\"ok\":true}" : ",\"ok\":false}",
+	buf_add(&b, ok ? ",\"ok\":true}" : ",\"ok\":false}",
 	    ok ? 12 : 13);			/* with the NUL */
 	audit_emit(c, EV_AUDIT_COMMAND, c->user, &b);
-	resp_buf_free(&b);
+	buf_free(&b);
 }

@@ -3,9 +3,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "buf.h"
 #include "journal.h"
 #include "log.h"
-#include "resp.h"
 #include "store.h"
 
 #define NOSTR	((size_t)-1)
@@ -54,7 +54,7 @@ struct jsession {
 };
 
 struct journal {
-	struct resp_buf		 arena;
+	struct buf		 arena;
 	struct jsession		*sessions;
 	size_t			 nsessions, csessions;
 	struct jevent		*events;
@@ -109,7 +109,7 @@ journal_new(void)
 
 	if ((j = calloc(1, sizeof *j)) == NULL)
 		fatalx("out of memory");
-	resp_buf_init(&j->arena);
+	buf_init(&j->arena);
 	return (j);
 }
 
@@ -144,7 +144,7 @@ journal_free(struct journal *j)
 		return;
 	journal_free_final(j);
 	journal_free(j->backlog);
-	resp_buf_free(&j->arena);
+	buf_free(&j->arena);
 	free(j->events);
 	free(j->users);
 	free(j->sessions);
@@ -188,7 +188,7 @@ journal_str(struct journal *j, const char *s)
 	if (s == NULL)
 		return (NOSTR);
 	off = j->arena.len;
-	resp_add_raw(&j->arena, s, strlen(s) + 1);
+	buf_add(&j->arena, s, strlen(s) + 1);
 	return (off);
 }
 
@@ -463,7 +463,7 @@ void
 journal_discard(struct journal *j)
 {
 	journal_free_final(j);
-	resp_buf_reset(&j->arena);
+	buf_reset(&j->arena);
 	j->nevents = j->nusers = j->ntickets = j->ncreated = 0;
 	j->nsessions = 0;
 	j->ncustomers = j->nagents = 0;
@@ -665,12 +665,12 @@ journal_keep(struct journal *j, int soft)
 {
 	struct engine_event	 ev;
 	struct engine_fact	 fact;
-	struct resp_buf		 data;
+	struct buf		 data;
 	size_t			 i, len;
 
 	if (j->backlog == NULL)
 		j->backlog = journal_new();
-	resp_buf_init(&data);
+	buf_init(&data);
 	for (i = 0; i < j->nevents; i++) {
 		journal_event_at(j, i, &ev, &fact);
 		if (!soft && !journal_is_audit(ev.kind))
@@ -684,14 +684,14 @@ journal_keep(struct journal *j, int soft)
 		len = ev.data != NULL ? strlen(ev.data) : 0;
 		if (!soft && ev.kind == EV_AUDIT_COMMAND &&
 		    len > 0 && ev.data[len - 1] == '}') {
-			resp_buf_reset(&data);
-			resp_add_raw(&data, ev.data, len - 1);
-			resp_add_raw(&data, ",\"saved\":false}", 16); /* NUL */
+			buf_reset(&data);
+			buf_add(&data, ev.data, len - 1);
+			buf_add(&data, ",\"saved\":false}", 16); /* NUL */
 			ev.data = data.data;
 		}
 		journal_emit(j->backlog, &ev);
 	}
-	resp_buf_free(&data);
+	buf_free(&data);
 }
 
 void
