@@ -7,7 +7,6 @@
 
 #include "buf.h"
 #include "export.h"
-#include "json.h"
 #include "store.h"
 
 static const char	*export_ticket_header[] = {
@@ -101,10 +100,7 @@ export_ticket(const struct ticket *t, void *arg)
 	export_int(fp, TICKET_WORK(t, export_now()), 0);
 	export_int(fp, t->csat, 0);
 	buf_init(&attrs);
-	if (t->nattrs > 0)
-		json_add_attrs(&attrs, t->attrs, t->nattrs);
-	buf_add(&attrs, "", 1);
-	export_field(fp, t->nattrs > 0 ? attrs.data : "{}", 1);
+	export_field(fp, store_attrs_json(&attrs, t->attrs, t->nattrs), 1);
 	buf_free(&attrs);
 	return (ferror(fp) ? -1 : 0);
 }

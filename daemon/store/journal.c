@@ -5,6 +5,7 @@
 
 #include "buf.h"
 #include "journal.h"
+#include "json.h"
 #include "log.h"
 #include "store.h"
 
@@ -666,7 +667,8 @@ journal_keep(struct journal *j, int soft)
 	struct engine_event	 ev;
 	struct engine_fact	 fact;
 	struct buf		 data;
-	size_t			 i, len;
+	struct json		 w;
+	size_t			 i;
 
 	if (j->backlog == NULL)
 		j->backlog = journal_new();
@@ -681,13 +683,10 @@ journal_keep(struct journal *j, int soft)
 			    "dropped", &ev);
 			continue;
 		}
-		len = ev.data != NULL ? strlen(ev.data) : 0;
-		if (!soft && ev.kind == EV_AUDIT_COMMAND &&
-		    len > 0 && ev.data[len - 1] == '}') {
-			buf_reset(&data);
-			buf_add(&data, ev.data, len - 1);
-			buf_add(&data, ",\"saved\":false}", 16); /* NUL */
-			ev.data = data.data;
+		if (!soft && ev.kind == EV_AUDIT_COMMAND && ev.data != NULL &&
+		    json_extend(&w, &data, ev.data) == 0) {
+			json_bool(&w, "saved", false);
+			ev.data = json_end(&w);
 		}
 		journal_emit(j->backlog, &ev);
 	}

@@ -558,6 +558,18 @@ store_bind_text(sqlite3_stmt *s, int i, const char *v)
 
 
 
+const char *
+store_attrs_json(struct buf *b, const struct attr *attrs, int n)
+{
+	struct json	w;
+	int		i;
+
+	json_begin(&w, b);
+	for (i = 0; i < n; i++)
+		json_str(&w, attrs[i].key, attrs[i].value);
+	return (json_end(&w));
+}
+
 /* Attributes as a flat JSON object, sealed; "" when there are none. */
 static void
 store_bind_attrs(struct store *st, sqlite3_stmt *s, int i,
@@ -565,7 +577,7 @@ store_bind_attrs(struct store *st, sqlite3_stmt *s, int i,
 {
 	buf_reset(&st->scratch);
 	if (n > 0)
-		json_add_attrs(&st->scratch, attrs, n);
+		store_attrs_json(&st->scratch, attrs, n);
 	store_bind_sealed(st, s, i, st->scratch.data, st->scratch.len, ad);
 }
 
