@@ -59,6 +59,58 @@ buf_grow(struct buf *b, size_t n)
 	b->cap = ncap;
 }
 
+/*
+ * Decimal digits of v written backwards ending at end; returns the start.
+ * Two digits per step from a table: replies are full of small integers.
+ */
+char *
+buf_fmt_ull(char *end, unsigned long long v)
+{
+	static const char pairs[201] =
+	    "00010203040506070809101112131415161718192021222324"
+	    "25262728293031323334353637383940414243444546474849"
+	    "50515253545556575859606162636465666768697071727374"
+	    "75767778798081828384858687888990919293949596979899";
+	char	*p = end;
+
+	while (v >= 100) {
+		unsigned int i = (unsigned int)(v % 100) * 2;
+		v /= 100;
+		*--p = pairs[i + 1];
+		*--p = pairs[i];
+	}
+	if (v >= 10) {
+		unsigned int i = (unsigned int)v * 2;
+		*--p = pairs[i + 1];
+		*--p = pairs[i];
+	} else
+		*--p = (char)('0' + v);
+	return p;
+}
+
+void
+buf_add_ll(struct buf *b, long long v)
+{
+	char			 num[BUF_LL_MAX], *p, *end = num + sizeof num;
+	unsigned long long	 u;
+
+	/* Negate in unsigned arithmetic so LLONG_MIN does not overflow. */
+	u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	p = buf_fmt_ull(end, u);
+	if (v < 0)
+		*--p = '-';
+	buf_add(b, p, (size_t)(end - p));
+}
+
+void
+buf_add_ull(struct buf *b, unsigned long long v)
+{
+	char	num[BUF_LL_MAX], *p, *end = num + sizeof num;
+
+	p = buf_fmt_ull(end, v);
+	buf_add(b, p, (size_t)(end - p));
+}
+
 size_t
 buf_printf(struct buf *b, const char *fmt, ...)
 {

@@ -24,6 +24,15 @@ void	buf_reset(struct buf *);		/* len = 0, keep memory */
 void	buf_consume(struct buf *, size_t);	/* drop n leading bytes */
 /* Room for n more bytes at least, doubling so appends are amortised O(1). */
 void	buf_grow(struct buf *, size_t);
+/* Room for any long long in decimal, sign included. */
+#define BUF_LL_MAX	21
+/*
+ * The decimal digits of v written backwards ending at end; returns where
+ * they start. Replies and JSON are full of integers: no snprintf.
+ */
+char	*buf_fmt_ull(char *end, unsigned long long v);
+void	 buf_add_ll(struct buf *, long long);		/* decimal */
+void	 buf_add_ull(struct buf *, unsigned long long);
 /* printf appended; returns the number of bytes added. */
 size_t	buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));

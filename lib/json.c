@@ -131,23 +131,15 @@ json_str(struct json *j, const char *key, const char *v)
 void
 json_int(struct json *j, const char *key, long long v)
 {
-	char	num[32];
-	int	n;
-
 	json_key(j, key);
-	n = snprintf(num, sizeof num, "%lld", v);
-	buf_add(j->out, num, (size_t)n);
+	buf_add_ll(j->out, v);
 }
 
 void
 json_uint(struct json *j, const char *key, unsigned long long v)
 {
-	char	num[32];
-	int	n;
-
 	json_key(j, key);
-	n = snprintf(num, sizeof num, "%llu", v);
-	buf_add(j->out, num, (size_t)n);
+	buf_add_ull(j->out, v);
 }
 
 void

@@ -15,35 +15,6 @@
 /* resp_add_bulkf() formats into the stack first; longer text is rare. */
 #define RESP_FMT_STACK	512
 
-/*
- * Decimal digits of v written backwards ending at end; returns the start.
- * Two digits per step from a table: replies are full of small integers.
- */
-static char *
-resp_fmt_ull(char *end, unsigned long long v)
-{
-	static const char pairs[201] =
-	    "00010203040506070809101112131415161718192021222324"
-	    "25262728293031323334353637383940414243444546474849"
-	    "50515253545556575859606162636465666768697071727374"
-	    "75767778798081828384858687888990919293949596979899";
-	char	*p = end;
-
-	while (v >= 100) {
-		unsigned int i = (unsigned int)(v % 100) * 2;
-		v /= 100;
-		*--p = pairs[i + 1];
-		*--p = pairs[i];
-	}
-	if (v >= 10) {
-		unsigned int i = (unsigned int)v * 2;
-		*--p = pairs[i + 1];
-		*--p = pairs[i];
-	} else
-		*--p = (char)('0' + v);
-	return p;
-}
-
 /* "<type>[-]<digits>\r\n" in one append. */
 static void
 resp_add_header(struct buf *b, char type, int neg, unsigned long long v)
@@ -52,7 +23,7 @@ resp_add_header(struct buf *b, char type, int neg, unsigned long long v)
 
 	end[-2] = '\r';
 	end[-1] = '\n';
-	p = resp_fmt_ull(end - 2, v);
+	p = buf_fmt_ull(end - 2, v);
 	if (neg)
 		*--p = '-';
 	*--p = type;

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <limits.h>
 #include <string.h>
 
 #include "buf.h"
@@ -81,6 +82,31 @@ test_printf(void **state)
 	buf_free(&b);
 }
 
+static void
+test_integers(void **state)
+{
+	struct buf	b;
+
+	buf_init(&b);
+	buf_add_ll(&b, 0);
+	buf_addc(&b, ' ');
+	buf_add_ll(&b, -7);
+	buf_addc(&b, ' ');
+	buf_add_ll(&b, 99);
+	buf_addc(&b, ' ');
+	buf_add_ll(&b, 100);
+	buf_addc(&b, ' ');
+	buf_add_ll(&b, LLONG_MIN);
+	buf_addc(&b, ' ');
+	buf_add_ll(&b, LLONG_MAX);
+	buf_addc(&b, ' ');
+	buf_add_ull(&b, ULLONG_MAX);
+	buf_addc(&b, '\0');
+	assert_string_equal(b.data, "0 -7 99 100 -9223372036854775808 "
+	    "9223372036854775807 18446744073709551615");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -88,6 +114,7 @@ main(void)
 		cmocka_unit_test(test_add),
 		cmocka_unit_test(test_reserve_consume),
 		cmocka_unit_test(test_printf),
+		cmocka_unit_test(test_integers),
 	};
 
 	return (cmocka_run_group_tests_name("buf", tests, NULL, NULL));
