@@ -1,7 +1,7 @@
 /*
  * json.c: the JSON writer of json.h. Strings are copied in runs between
- * the bytes that need escaping: a payload is mostly plain text, and every
- * committed event is written here once per subscriber-bearing publish.
+ * the bytes that need escaping: they are mostly plain text, and every
+ * event's data (and, when anyone subscribes, its payload) is written here.
  */
 #include <ctype.h>
 #include <stdio.h>
