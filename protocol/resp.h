@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
+
 /* Defaults as documented in docs/PROTOCOL.md and config/hotline.conf. */
 #define RESP_DEFAULT_MAX_INLINE	(64 * 1024)
 #define RESP_DEFAULT_MAX_ARGS	1024
@@ -67,35 +69,26 @@ const char		*resp_parser_error(const struct resp_parser *);
 /* Bytes fed but not yet consumed by a returned command. */
 size_t			 resp_parser_pending(const struct resp_parser *);
 
-/* Reply writer: RESP2 appended to a growable buffer. */
-struct resp_buf {
-	char	*data;
-	size_t	 len;
-	size_t	 cap;
-};
-
-void	resp_buf_init(struct resp_buf *);
-void	resp_buf_free(struct resp_buf *);
-void	resp_buf_reset(struct resp_buf *);		/* len = 0, keep memory */
-void	resp_buf_consume(struct resp_buf *, size_t);	/* drop n leading bytes */
-
-void	resp_add_raw(struct resp_buf *, const char *, size_t);
-void	resp_add_status(struct resp_buf *, const char *);	/* +OK */
+/*
+ * Reply writer: RESP2 appended to a byte buffer (lib/buf.h), which the
+ * caller owns, sends and empties (buf_add() appends bytes already encoded).
+ */
+void	resp_add_status(struct buf *, const char *);	/* +OK */
 /* -CODE message; fmt is the whole text after '-', e.g. "ERR unknown". */
-void	resp_add_error(struct resp_buf *, const char *, ...)
+void	resp_add_error(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
-void	resp_add_int(struct resp_buf *, long long);
-void	resp_add_bulk(struct resp_buf *, const char *, size_t);
-void	resp_add_cstr(struct resp_buf *, const char *);	/* bulk; NULL -> nil */
-void	resp_add_bulkf(struct resp_buf *, const char *, ...)
+void	resp_add_int(struct buf *, long long);
+void	resp_add_bulk(struct buf *, const char *, size_t);
+void	resp_add_cstr(struct buf *, const char *);	/* bulk; NULL -> nil */
+void	resp_add_bulkf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
-void	resp_add_nil(struct resp_buf *);			/* $-1 */
-void	resp_add_nil_array(struct resp_buf *);			/* *-1 */
-void	resp_add_array(struct resp_buf *, size_t);		/* header only */
+void	resp_add_nil(struct buf *);			/* $-1 */
+void	resp_add_nil_array(struct buf *);			/* *-1 */
+void	resp_add_array(struct buf *, size_t);		/* header only */
 /* Flat map header: n field/value pairs, i.e. an array of 2n items. */
-void	resp_add_map(struct resp_buf *, size_t);
+void	resp_add_map(struct buf *, size_t);
 /* Convenience for flat maps: a bulk field name followed by a value. */
-void	resp_add_field_str(struct resp_buf *, const char *, const char *);
-void	resp_add_field_int(struct resp_buf *, const char *, long long);
+void	resp_add_field_str(struct buf *, const char *, const char *);
+void	resp_add_field_int(struct buf *, const char *, long long);
 
 #endif

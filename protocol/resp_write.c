@@ -1,7 +1,8 @@
 /*
- * resp_write.c: RESP2 replies appended to a growable buffer. Every reply
- * is built in the caller's buffer and sent by the caller: nothing here
- * blocks or fails, except by aborting when memory runs out, as Redis does.
+ * resp_write.c: RESP2 replies appended to a byte buffer (lib/buf.h).
+ * Every reply is built in the caller's buffer and sent by the caller:
+ * nothing here blocks or fails, except by aborting when memory runs out,
+ * as Redis does.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,126 +10,24 @@
 #include <string.h>
 
 #include "resp.h"
+#include "xmalloc.h"
 
-#define RESP_WBUF_MIN	256
 /* resp_add_bulkf() formats into the stack first; longer text is rare. */
 #define RESP_FMT_STACK	512
 
-static void
-resp_write_oom(void)
-{
-	fputs("fatal: resp writer: out of memory\n", stderr);
-	abort();
-}
-
-/* Make room for n more bytes, doubling so appends are amortised O(1). */
-static void
-resp_buf_grow(struct resp_buf *b, size_t n)
-{
-	size_t	 ncap;
-	char	*d;
-
-	if (n > SIZE_MAX - b->len)
-		resp_write_oom();
-	ncap = b->cap > RESP_WBUF_MIN ? b->cap : RESP_WBUF_MIN;
-	while (ncap - b->len < n)
-		ncap = ncap > SIZE_MAX / 2 ? b->len + n : ncap * 2;
-	if ((d = realloc(b->data, ncap)) == NULL)
-		resp_write_oom();
-	b->data = d;
-	b->cap = ncap;
-}
-
-static inline void
-resp_buf_reserve(struct resp_buf *b, size_t n)
-{
-	if (n > b->cap - b->len)
-		resp_buf_grow(b, n);
-}
-
-void
-resp_buf_init(struct resp_buf *b)
-{
-	b->data = NULL;
-	b->len = b->cap = 0;
-}
-
-void
-resp_buf_free(struct resp_buf *b)
-{
-	free(b->data);
-	resp_buf_init(b);
-}
-
-void
-resp_buf_reset(struct resp_buf *b)
-{
-	b->len = 0;
-}
-
-void
-resp_buf_consume(struct resp_buf *b, size_t n)
-{
-	if (n >= b->len) {
-		b->len = 0;
-		return;
-	}
-	memmove(b->data, b->data + n, b->len - n);
-	b->len -= n;
-}
-
-void
-resp_add_raw(struct resp_buf *b, const char *s, size_t n)
-{
-	if (n == 0)
-		return;
-	resp_buf_reserve(b, n);
-	memcpy(b->data + b->len, s, n);
-	b->len += n;
-}
-
-/*
- * Decimal digits of v written backwards ending at end; returns the start.
- * Two digits per step from a table: replies are full of small integers.
- */
-static char *
-resp_fmt_ull(char *end, unsigned long long v)
-{
-	static const char pairs[201] =
-	    "00010203040506070809101112131415161718192021222324"
-	    "25262728293031323334353637383940414243444546474849"
-	    "50515253545556575859606162636465666768697071727374"
-	    "75767778798081828384858687888990919293949596979899";
-	char	*p = end;
-
-	while (v >= 100) {
-		unsigned int i = (unsigned int)(v % 100) * 2;
-		v /= 100;
-		*--p = pairs[i + 1];
-		*--p = pairs[i];
-	}
-	if (v >= 10) {
-		unsigned int i = (unsigned int)v * 2;
-		*--p = pairs[i + 1];
-		*--p = pairs[i];
-	} else
-		*--p = (char)('0' + v);
-	return p;
-}
-
 /* "<type>[-]<digits>\r\n" in one append. */
 static void
-resp_add_header(struct resp_buf *b, char type, int neg, unsigned long long v)
+resp_add_header(struct buf *b, char type, int neg, unsigned long long v)
 {
 	char	 tmp[32], *p, *end = tmp + sizeof tmp;
 
 	end[-2] = '\r';
 	end[-1] = '\n';
-	p = resp_fmt_ull(end - 2, v);
+	p = buf_fmt_ull(end - 2, v);
 	if (neg)
 		*--p = '-';
 	*--p = type;
-	resp_add_raw(b, p, (size_t)(end - p));
+	buf_add(b, p, (size_t)(end - p));
 }
 
 /* CR or LF inside a one-line reply would end it early: make them spaces. */
@@ -144,11 +43,11 @@ resp_sanitize(char *s, size_t n)
 
 /* Status lines are sanitised like errors, so a caller can never break framing. */
 void
-resp_add_status(struct resp_buf *b, const char *s)
+resp_add_status(struct buf *b, const char *s)
 {
 	size_t	n = strlen(s);
 
-	resp_buf_reserve(b, n + 3);
+	buf_reserve(b, n + 3);
 	b->data[b->len] = '+';
 	memcpy(b->data + b->len + 1, s, n);
 	resp_sanitize(b->data + b->len + 1, n);
@@ -158,13 +57,13 @@ resp_add_status(struct resp_buf *b, const char *s)
 
 /* Formats straight into the buffer; a second pass only if it was short. */
 void
-resp_add_error(struct resp_buf *b, const char *fmt, ...)
+resp_add_error(struct buf *b, const char *fmt, ...)
 {
 	va_list	 ap;
 	size_t	 room;
 	int	 n;
 
-	resp_buf_reserve(b, 64);
+	buf_reserve(b, 64);
 	b->data[b->len] = '-';
 	room = b->cap - b->len - 1;
 	va_start(ap, fmt);
@@ -173,7 +72,7 @@ resp_add_error(struct resp_buf *b, const char *fmt, ...)
 	if (n < 0)
 		n = 0;
 	else if ((size_t)n + 1 > room) {
-		resp_buf_reserve(b, (size_t)n + 4);
+		buf_reserve(b, (size_t)n + 4);
 		room = b->cap - b->len - 1;
 		va_start(ap, fmt);
 		n = vsnprintf(b->data + b->len + 1, room, fmt, ap);
@@ -181,14 +80,14 @@ resp_add_error(struct resp_buf *b, const char *fmt, ...)
 		if (n < 0)
 			n = 0;
 	}
-	resp_buf_reserve(b, (size_t)n + 3);
+	buf_reserve(b, (size_t)n + 3);
 	resp_sanitize(b->data + b->len + 1, (size_t)n);
 	memcpy(b->data + b->len + 1 + n, "\r\n", 2);
 	b->len += (size_t)n + 3;
 }
 
 void
-resp_add_int(struct resp_buf *b, long long v)
+resp_add_int(struct buf *b, long long v)
 {
 	unsigned long long	u;
 
@@ -198,10 +97,10 @@ resp_add_int(struct resp_buf *b, long long v)
 }
 
 void
-resp_add_bulk(struct resp_buf *b, const char *s, size_t n)
+resp_add_bulk(struct buf *b, const char *s, size_t n)
 {
 	resp_add_header(b, '$', 0, n);
-	resp_buf_reserve(b, n + 2);
+	buf_reserve(b, n + 2);
 	if (n > 0)
 		memcpy(b->data + b->len, s, n);
 	memcpy(b->data + b->len + n, "\r\n", 2);
@@ -209,7 +108,7 @@ resp_add_bulk(struct resp_buf *b, const char *s, size_t n)
 }
 
 void
-resp_add_cstr(struct resp_buf *b, const char *s)
+resp_add_cstr(struct buf *b, const char *s)
 {
 	if (s == NULL)
 		resp_add_nil(b);
@@ -218,7 +117,7 @@ resp_add_cstr(struct resp_buf *b, const char *s)
 }
 
 void
-resp_add_bulkf(struct resp_buf *b, const char *fmt, ...)
+resp_add_bulkf(struct buf *b, const char *fmt, ...)
 {
 	va_list	 ap;
 	char	 tmp[RESP_FMT_STACK], *heap;
@@ -233,8 +132,7 @@ resp_add_bulkf(struct resp_buf *b, const char *fmt, ...)
 		resp_add_bulk(b, tmp, (size_t)n);
 		return;
 	}
-	if ((heap = malloc((size_t)n + 1)) == NULL)
-		resp_write_oom();
+	heap = xmalloc((size_t)n + 1);
 	va_start(ap, fmt);
 	n = vsnprintf(heap, (size_t)n + 1, fmt, ap);
 	va_end(ap);
@@ -243,38 +141,38 @@ resp_add_bulkf(struct resp_buf *b, const char *fmt, ...)
 }
 
 void
-resp_add_nil(struct resp_buf *b)
+resp_add_nil(struct buf *b)
 {
-	resp_add_raw(b, "$-1\r\n", 5);
+	buf_add(b, "$-1\r\n", 5);
 }
 
 void
-resp_add_nil_array(struct resp_buf *b)
+resp_add_nil_array(struct buf *b)
 {
-	resp_add_raw(b, "*-1\r\n", 5);
+	buf_add(b, "*-1\r\n", 5);
 }
 
 void
-resp_add_array(struct resp_buf *b, size_t n)
+resp_add_array(struct buf *b, size_t n)
 {
 	resp_add_header(b, '*', 0, n);
 }
 
 void
-resp_add_map(struct resp_buf *b, size_t n)
+resp_add_map(struct buf *b, size_t n)
 {
 	resp_add_header(b, '*', 0, 2ULL * n);
 }
 
 void
-resp_add_field_str(struct resp_buf *b, const char *field, const char *value)
+resp_add_field_str(struct buf *b, const char *field, const char *value)
 {
 	resp_add_cstr(b, field);
 	resp_add_cstr(b, value);
 }
 
 void
-resp_add_field_int(struct resp_buf *b, const char *field, long long value)
+resp_add_field_int(struct buf *b, const char *field, long long value)
 {
 	resp_add_cstr(b, field);
 	resp_add_int(b, value);

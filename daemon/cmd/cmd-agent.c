@@ -10,6 +10,7 @@
 #include "conn.h"
 #include "hasher.h"
 #include "journal.h"
+#include "json.h"
 #include "log.h"
 #include "reply.h"
 #include "server.h"
@@ -254,13 +255,17 @@ agent_user_event(struct conn *c, enum event_type type, const char *name,
     int role)
 {
 	struct engine_event	ev;
-	char			data[128];
+	struct buf		data;
+	struct json		w;
 
-	snprintf(data, sizeof data, "{\"role\":\"%s\"}", role_name(role));
+	buf_init(&data);
+	json_begin(&w, &data);
+	json_str(&w, "role", role_name(role));
 	engine_event_init(&ev, type, server_now(), c->user);
 	ev.agent = name;
-	ev.data = data;
+	ev.data = json_end(&w);
 	journal_emit(server.journal, &ev);
+	buf_free(&data);
 }
 
 /*

@@ -31,7 +31,7 @@ cmd_customer_set(struct conn *c, const struct cmd_args *a)
 }
 
 struct customer_tickets {
-	struct resp_buf	*b;
+	struct buf	*b;
 	size_t		 n;
 	int		 open;		/* which kind this pass writes */
 	int		 count_only;

@@ -25,7 +25,7 @@ report_done(struct report_job *job)
 
 	c->report_job = NULL;
 	c->flags &= ~CONN_WAIT_REPORT;
-	resp_add_raw(&c->reply, job->out.data, job->out.len);
+	buf_add(&c->reply, job->out.data, job->out.len);
 	conn_want_flush(c);
 	conn_resume(c);
 }

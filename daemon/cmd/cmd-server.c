@@ -280,30 +280,23 @@ cmd_quit(struct conn *c, const struct cmd_args *a)
 }
 
 static void
-info_line(struct resp_buf *b, const char *fmt, ...)
+info_line(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
-info_line(struct resp_buf *b, const char *fmt, ...)
+info_line(struct buf *b, const char *fmt, ...)
 {
-	char	line[1024];
 	va_list	ap;
-	int	n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof line, fmt, ap);
+	buf_vprintf(b, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof line)
-		n = sizeof line - 1;
-	resp_add_raw(b, line, (size_t)n);
-	resp_add_raw(b, "\r\n", 2);
+	buf_add(b, "\r\n", 2);
 }
 
 /* Reports and retention, in INFO persistence. */
 static void
-info_retention(struct resp_buf *b)
+info_retention(struct buf *b)
 {
 	const struct retention_stats	*r = retention_stats();
 
@@ -325,7 +318,7 @@ info_retention(struct resp_buf *b)
 
 /* Password checking, in INFO stats: what an operator watches in a flood. */
 static void
-info_auth(struct resp_buf *b)
+info_auth(struct buf *b)
 {
 	const struct hasher_stats	*h = hasher_stats();
 
@@ -357,7 +350,7 @@ cmd_info(struct conn *c, const struct cmd_args *a)
 	const char			*sec = cmd_str(a, "section");
 	const struct store_stats	*ss = store_stats(server.store);
 	const struct journal_stats	*js = journal_stats(server.journal);
-	struct resp_buf			 b;
+	struct buf			 b;
 	struct conn			*k;
 	size_t				 pubsub = 0;
 	hl_ms				 now = server_now();
@@ -371,7 +364,7 @@ cmd_info(struct conn *c, const struct cmd_args *a)
 		    "commandstats)", sec);
 		return;
 	}
-	resp_buf_init(&b);
+	buf_init(&b);
 	if (info_want(sec, "server")) {
 		info_line(&b, "# Server");
 		info_line(&b, "hotline_version:%s", PACKAGE_VERSION);
@@ -471,7 +464,7 @@ cmd_info(struct conn *c, const struct cmd_args *a)
 	if (info_want(sec, "commandstats"))
 		metrics_info_commandstats(&b);
 	resp_add_bulk(&c->reply, b.data, b.len);
-	resp_buf_free(&b);
+	buf_free(&b);
 }
 
 /* DEBUG CLOCK: the test clock (HOTLINE_TEST_CLOCK) moves forward. */
@@ -571,7 +564,7 @@ cmd_shutdown(struct conn *c, const struct cmd_args *a)
 }
 
 struct audit_rows {
-	struct resp_buf	b;
+	struct buf	b;
 	size_t		n;
 };
 
@@ -599,15 +592,15 @@ cmd_audit(struct conn *c, const struct cmd_args *a)
 	if (cmd_str(a, "LIMIT") != NULL)
 		limit = cmd_val(a, "LIMIT")->n;
 	memset(&r, 0, sizeof r);
-	resp_buf_init(&r.b);
+	buf_init(&r.b);
 	if (store_events_by_type(server.store, "audit.", (int)limit,
 	    audit_row, &r, err) != 0)
 		resp_add_error(&c->reply, "ERR %s", err);
 	else {
 		resp_add_array(&c->reply, r.n);
-		resp_add_raw(&c->reply, r.b.data, r.b.len);
+		buf_add(&c->reply, r.b.data, r.b.len);
 	}
-	resp_buf_free(&r.b);
+	buf_free(&r.b);
 }
 
 static void

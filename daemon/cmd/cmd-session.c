@@ -90,7 +90,7 @@ session_target(struct conn *c, const struct cmd_args *a, const char **user)
 }
 
 struct session_rows {
-	struct resp_buf	b;
+	struct buf	b;
 	size_t		n;
 };
 
@@ -191,15 +191,15 @@ cmd_session_list(struct conn *c, const struct cmd_args *a)
 	if (session_target(c, a, &user) != 0)
 		return;
 	memset(&r, 0, sizeof r);
-	resp_buf_init(&r.b);
+	buf_init(&r.b);
 	if (store_session_list(server.store, user, server_now(),
 	    session_list_row, &r, err) != 0)
 		resp_add_error(&c->reply, "ERR %s", err);
 	else {
 		resp_add_array(&c->reply, r.n);
-		resp_add_raw(&c->reply, r.b.data, r.b.len);
+		buf_add(&c->reply, r.b.data, r.b.len);
 	}
-	resp_buf_free(&r.b);
+	buf_free(&r.b);
 }
 
 /* SESSION REVOKE id|ALL [FOR user]: the count revoked. */

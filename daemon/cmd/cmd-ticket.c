@@ -160,7 +160,7 @@ cmd_ticket_list(struct conn *c, const struct cmd_args *a)
 static void
 ticket_history_one(int64_t seq, const struct engine_event *ev, void *arg)
 {
-	struct resp_buf	*b = arg;
+	struct buf	*b = arg;
 
 	resp_add_map(b, 7);
 	resp_add_field_int(b, "seq", seq);

@@ -135,18 +135,18 @@ agent_emit_def(struct engine *e, hl_ms now, const char *actor,
 {
 	int	i;
 
-	ejson_begin(&e->json);
-	ejson_str(&e->json, "role", role_name(a->a.role));
-	ejson_int(&e->json, "capacity", a->a.capacity);
-	ejson_object(&e->json, "skills");
+	json_begin(&e->json, &e->json_buf);
+	json_str(&e->json, "role", role_name(a->a.role));
+	json_int(&e->json, "capacity", a->a.capacity);
+	json_object(&e->json, "skills");
 	for (i = 0; i < a->a.nskills; i++)
-		ejson_int(&e->json, a->a.skills[i].queue, a->a.skills[i].level);
-	ejson_close(&e->json);
-	ejson_array(&e->json, "groups");
+		json_int(&e->json, a->a.skills[i].queue, a->a.skills[i].level);
+	json_close(&e->json);
+	json_array(&e->json, "groups");
 	for (i = 0; i < a->a.ngroups; i++)
-		ejson_str(&e->json, NULL, a->a.groups[i]);
-	ejson_close(&e->json);
-	eng_emit(e, now, actor, type, a->a.name, NULL, ejson_end(&e->json),
+		json_str(&e->json, NULL, a->a.groups[i]);
+	json_close(&e->json);
+	eng_emit(e, now, actor, type, a->a.name, NULL, json_end(&e->json),
 	    fact);
 }
 
@@ -462,11 +462,11 @@ agent_absent(struct engine *e, struct agent_private *a, hl_ms now,
     const char *why)
 {
 	agent_set_conn(a, AGENT_ABSENT, now);
-	ejson_begin(&e->json);
-	ejson_str(&e->json, "reason", why);
-	ejson_int(&e->json, "active", a->a.active);
+	json_begin(&e->json, &e->json_buf);
+	json_str(&e->json, "reason", why);
+	json_int(&e->json, "active", a->a.active);
 	eng_emit(e, now, "system", EV_AGENT_ABSENT, a->a.name, NULL,
-	    ejson_end(&e->json), NULL);
+	    json_end(&e->json), NULL);
 }
 
 int
@@ -482,10 +482,10 @@ engine_agent_attach(struct engine *e, hl_ms now, const char *name)
 		return (0);
 	if (a->a.conn == AGENT_ABSENT) {
 		agent_set_conn(a, AGENT_CONNECTED, now);
-		ejson_begin(&e->json);
-		ejson_str(&e->json, "status", agent_status_name(a->a.status));
+		json_begin(&e->json, &e->json_buf);
+		json_str(&e->json, "status", agent_status_name(a->a.status));
 		eng_emit(e, now, "system", EV_AGENT_ATTACHED, a->a.name, NULL,
-		    ejson_end(&e->json), NULL);
+		    json_end(&e->json), NULL);
 		route_agent(e, a, now);
 		return (0);
 	}
@@ -493,12 +493,12 @@ engine_agent_attach(struct engine *e, hl_ms now, const char *name)
 	away = now - a->a.conn_since;
 	tmr_cancel(&e->timers, &a->tm_grace);
 	agent_set_conn(a, AGENT_CONNECTED, now);
-	ejson_begin(&e->json);
-	ejson_str(&e->json, "status", agent_status_name(a->a.status));
-	ejson_int(&e->json, "away_ms", away);
-	ejson_int(&e->json, "offer", (int64_t)a->a.offer);
+	json_begin(&e->json, &e->json_buf);
+	json_str(&e->json, "status", agent_status_name(a->a.status));
+	json_int(&e->json, "away_ms", away);
+	json_int(&e->json, "offer", (int64_t)a->a.offer);
 	eng_emit(e, now, "system", EV_AGENT_REATTACHED, a->a.name, NULL,
-	    ejson_end(&e->json), NULL);
+	    json_end(&e->json), NULL);
 	route_agent(e, a, now);
 	return (0);
 }
@@ -524,13 +524,13 @@ engine_agent_detach(struct engine *e, hl_ms now, const char *name,
 	agent_set_conn(a, AGENT_DETACHED, now);
 	a->a.grace_until = now + grace;
 	tmr_arm(&e->timers, a->a.grace_until, TMR_GRACE, a, &a->tm_grace);
-	ejson_begin(&e->json);
-	ejson_str(&e->json, "status", agent_status_name(a->a.status));
-	ejson_int(&e->json, "grace_ms", grace);
-	ejson_int(&e->json, "until", a->a.grace_until);
-	ejson_int(&e->json, "offer", (int64_t)a->a.offer);
+	json_begin(&e->json, &e->json_buf);
+	json_str(&e->json, "status", agent_status_name(a->a.status));
+	json_int(&e->json, "grace_ms", grace);
+	json_int(&e->json, "until", a->a.grace_until);
+	json_int(&e->json, "offer", (int64_t)a->a.offer);
 	eng_emit(e, now, "system", EV_AGENT_DETACHED, a->a.name, NULL,
-	    ejson_end(&e->json), NULL);
+	    json_end(&e->json), NULL);
 	return (0);
 }
 

@@ -134,28 +134,28 @@ engine_customer_set(struct engine *e, hl_ms now, const struct actor *ac,
 		c = eng_customer_make(e, id, now);
 		created = true;
 	}
-	ejson_begin(&e->json);
+	json_begin(&e->json, &e->json_buf);
 	if (created)
-		ejson_bool(&e->json, "created", true);
-	ejson_array(&e->json, "changed");
+		json_bool(&e->json, "created", true);
+	json_array(&e->json, "changed");
 	if (u->name != NULL && strcmp(u->name, c->c.name) != 0) {
 		customer_set_str(&c->c.name, u->name);
-		ejson_str(&e->json, NULL, "name");
+		json_str(&e->json, NULL, "name");
 		nchanged++;
 	}
 	if (u->phone != NULL && strcmp(u->phone, c->c.phone) != 0) {
 		customer_set_str(&c->c.phone, u->phone);
-		ejson_str(&e->json, NULL, "phone");
+		json_str(&e->json, NULL, "phone");
 		nchanged++;
 	}
 	if (u->tier != NULL && strcmp(u->tier, c->c.tier) != 0) {
 		snprintf(c->c.tier, sizeof c->c.tier, "%s", u->tier);
-		ejson_str(&e->json, NULL, "tier");
+		json_str(&e->json, NULL, "tier");
 		nchanged++;
 	}
 	if (u->segment != NULL && seg != c->c.segment) {
 		c->c.segment = seg;
-		ejson_str(&e->json, NULL, "segment");
+		json_str(&e->json, NULL, "segment");
 		nchanged++;
 	}
 	manager = u->manager != NULL && strcmp(u->manager, c->c.manager) != 0;
@@ -167,25 +167,25 @@ engine_customer_set(struct engine *e, hl_ms now, const struct actor *ac,
 			if (t->t.state == TICKET_QUEUED)
 				route_file(e, t);
 		}
-		ejson_str(&e->json, NULL, "manager");
+		json_str(&e->json, NULL, "manager");
 		nchanged++;
 	}
 	for (i = 0; i < u->nattrs; i++)
 		attrs |= customer_attr(&c->c, u->attrs[i].key,
 		    u->attrs[i].value);
 	if (attrs) {
-		ejson_str(&e->json, NULL, "attrs");
+		json_str(&e->json, NULL, "attrs");
 		nchanged++;
 	}
-	ejson_close(&e->json);
+	json_close(&e->json);
 	if (!created && nchanged == 0)
 		return (ENGINE_OK);	/* nothing changed */
 	c->c.updated = now;
-	ejson_str(&e->json, "tier", c->c.tier);
-	ejson_str(&e->json, "segment", segment_name(c->c.segment));
-	ejson_str(&e->json, "manager", c->c.manager);
+	json_str(&e->json, "tier", c->c.tier);
+	json_str(&e->json, "segment", segment_name(c->c.segment));
+	json_str(&e->json, "manager", c->c.manager);
 	eng_emit(e, now, eng_actor(ac), EV_CUSTOMER_UPDATED, NULL, c->c.id,
-	    ejson_end(&e->json), NULL);
+	    json_end(&e->json), NULL);
 	if (manager)
 		customer_route(e, c, now);
 	return (ENGINE_OK);

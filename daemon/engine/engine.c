@@ -439,12 +439,12 @@ eng_emit_status(struct engine *e, hl_ms now, const char *actor,
 	struct engine_fact	f;
 	const struct engine_fact *fact;
 
-	ejson_begin(&e->json);
-	ejson_str(&e->json, "status", agent_status_name(a->a.status));
-	ejson_str(&e->json, "reason", a->a.reason);
+	json_begin(&e->json, &e->json_buf);
+	json_str(&e->json, "status", agent_status_name(a->a.status));
+	json_str(&e->json, "reason", a->a.reason);
 	fact = eng_spell_end(e, a, now, &f);
 	eng_emit(e, now, actor, EV_AGENT_STATUS, a->a.name, NULL,
-	    ejson_end(&e->json), fact);
+	    json_end(&e->json), fact);
 }
 
 void
@@ -562,7 +562,7 @@ engine_new(const struct engine_config *cfg, engine_emit_fn emit, void *arg)
 	hmap_str_init(&e->desks, desk_key);
 	hmap_str_init(&e->groups, group_key);
 	tmr_init(&e->timers);
-	ejson_init(&e->json);
+	buf_init(&e->json_buf);
 	eng_set_tiers(e, cfg);
 	sla_set_config(e, cfg);
 	followup_set_config(e, cfg);
@@ -615,7 +615,7 @@ engine_free(struct engine *e)
 	hmap_free(&e->desks, NULL);
 	hmap_free(&e->groups, NULL);
 	tmr_free(&e->timers);
-	ejson_free(&e->json);
+	buf_free(&e->json_buf);
 	free(e->scratch);
 	free(e->tiers);
 	free(e->followups);

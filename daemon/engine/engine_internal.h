@@ -12,6 +12,7 @@
 #include "calendar.h"
 #include "engine.h"
 #include "hmap.h"
+#include "json.h"
 #include "xmalloc.h"
 
 #define IDX_NONE	UINT32_MAX
@@ -99,27 +100,6 @@ void	tmr_cancel(struct timers *, uint32_t *idxp);
 hl_ms	tmr_next(const struct timers *);
 int	tmr_pop_due(struct timers *, hl_ms now, struct tmr_ent *);
 
-/* json.c: a tiny writer for event data objects. */
-#define EJSON_DEPTH	8
-struct ejson {
-	char		*buf;
-	size_t		 len;
-	size_t		 cap;
-	int		 depth;
-	char		 closer[EJSON_DEPTH];
-	bool		 first[EJSON_DEPTH];
-};
-
-void	 ejson_init(struct ejson *);
-void	 ejson_free(struct ejson *);
-void	 ejson_begin(struct ejson *);
-void	 ejson_str(struct ejson *, const char *key, const char *);
-void	 ejson_int(struct ejson *, const char *key, int64_t);
-void	 ejson_bool(struct ejson *, const char *key, bool);
-void	 ejson_object(struct ejson *, const char *key);
-void	 ejson_array(struct ejson *, const char *key);
-void	 ejson_close(struct ejson *);
-const char *ejson_end(struct ejson *);
 
 /* Private state. The public struct comes first, so a pointer converts. */
 struct cooldown {
@@ -237,7 +217,8 @@ struct engine {
 	hl_ms			 clock;		/* latest time given */
 	uint64_t		 next_id;
 	uint32_t		 next_uid;
-	struct ejson		 json;
+	struct buf		 json_buf;	/* event data, reused */
+	struct json		 json;
 	struct agent_private	**scratch;	/* routing candidates */
 	size_t			 cscratch;
 	struct calendar		*cals;		/* copies; zones borrowed */

@@ -181,19 +181,19 @@ engine_ticket_rate(struct engine *e, hl_ms now, const struct actor *ac,
 		return (ENGINE_BADSTATE);
 	}
 	t->csat = score;
-	ejson_begin(&e->json);
-	ejson_int(&e->json, "score", score);
-	ejson_str(&e->json, "comment", comment != NULL ? comment : "");
-	ejson_str(&e->json, "queue", t->queue);
+	json_begin(&e->json, &e->json_buf);
+	json_int(&e->json, "score", score);
+	json_str(&e->json, "comment", comment != NULL ? comment : "");
+	json_str(&e->json, "queue", t->queue);
 	eng_fact(&f, FACT_RATED, t, NULL, t->agent, score, 0);
 	if (p != NULL)
 		eng_emit_ticket(e, now, eng_actor(ac), EV_TICKET_RATED, p,
-		    t->agent, ejson_end(&e->json), &f);
+		    t->agent, json_end(&e->json), &f);
 	else {
 		/* Not in memory: the updated stored row is the final one. */
 		t->updated = now;
 		eng_emit_event(e, now, eng_actor(ac), EV_TICKET_RATED, t,
-		    t->agent, NULL, ejson_end(&e->json), &f,
+		    t->agent, NULL, json_end(&e->json), &f,
 		    EVF_TICKET_FINAL);
 	}
 	return (ENGINE_OK);

@@ -230,12 +230,12 @@ followup_resolved(struct engine *e, struct ticket_private *t, hl_ms now)
 	    (q = eng_queue(e, r->queue)) == NULL || q->retired)
 		return;
 	if ((f = followup_pending(t->cust)) != NULL) {
-		ejson_begin(&e->json);
-		ejson_str(&e->json, "rule", r->name);
-		ejson_str(&e->json, "reason", "already scheduled");
-		ejson_int(&e->json, "followup", (int64_t)f->t.id);
+		json_begin(&e->json, &e->json_buf);
+		json_str(&e->json, "rule", r->name);
+		json_str(&e->json, "reason", "already scheduled");
+		json_int(&e->json, "followup", (int64_t)f->t.id);
 		eng_emit_ticket(e, now, "system", EV_TICKET_FOLLOWUP_SKIPPED, t,
-		    NULL, ejson_end(&e->json), NULL);
+		    NULL, json_end(&e->json), NULL);
 		return;
 	}
 	f = ticket_alloc(e, q, t->cust, t->t.tier, now + r->delay);
@@ -252,13 +252,13 @@ followup_resolved(struct engine *e, struct ticket_private *t, hl_ms now)
 	eng_qcount(f, +1);
 	tmr_arm(&e->timers, f->t.created, TMR_FOLLOWUP, f, &f->tm_state);
 	ticket_emit_created(e, now, "system", f);
-	ejson_begin(&e->json);
-	ejson_str(&e->json, "rule", r->name);
-	ejson_int(&e->json, "followup", (int64_t)f->t.id);
-	ejson_str(&e->json, "queue", f->t.queue);
-	ejson_int(&e->json, "due", f->t.created);
+	json_begin(&e->json, &e->json_buf);
+	json_str(&e->json, "rule", r->name);
+	json_int(&e->json, "followup", (int64_t)f->t.id);
+	json_str(&e->json, "queue", f->t.queue);
+	json_int(&e->json, "due", f->t.created);
 	eng_emit_ticket(e, now, "system", EV_TICKET_FOLLOWUP_SCHEDULED, t, NULL,
-	    ejson_end(&e->json), NULL);
+	    json_end(&e->json), NULL);
 }
 
 /* Closed without being served: cancelled by hand, or skipped when due. */
@@ -272,12 +272,12 @@ followup_close(struct engine *e, struct ticket_private *f, hl_ms now,
 	eng_qcount(f, -1);
 	f->t.state = TICKET_CLOSED;
 	f->t.priv = NULL;	/* copies taken during the event must not use it */
-	ejson_begin(&e->json);
-	ejson_str(&e->json, "reason", why);
+	json_begin(&e->json, &e->json_buf);
+	json_str(&e->json, "reason", why);
 	if (open != NULL)
-		ejson_int(&e->json, "open_ticket", (int64_t)open->t.id);
+		json_int(&e->json, "open_ticket", (int64_t)open->t.id);
 	eng_emit_ticket(e, now, actor, EV_TICKET_CLOSED, f, NULL,
-	    ejson_end(&e->json), NULL);
+	    json_end(&e->json), NULL);
 	eng_ticket_destroy(e, f);
 }
 

@@ -250,13 +250,13 @@ engine_reconfigure(struct engine *e, const struct engine_config *cfg,
 		else if (t->t.state == TICKET_OFFERED)
 			theap_insert(&t->q->age, t, SLOT_AGE);
 		if (t->t.step != oldstep) {
-			ejson_begin(&e->json);
-			ejson_str(&e->json, "step",
+			json_begin(&e->json, &e->json_buf);
+			json_str(&e->json, "step",
 			    engine_ticket_step(e, &t->t, buf, sizeof buf));
-			ejson_int(&e->json, "index", t->t.step);
-			ejson_str(&e->json, "reason", "reconfigured");
+			json_int(&e->json, "index", t->t.step);
+			json_str(&e->json, "reason", "reconfigured");
 			eng_emit_ticket(e, e->clock, "system", EV_TICKET_STEP,
-			    t, t->t.agent, ejson_end(&e->json), NULL);
+			    t, t->t.agent, json_end(&e->json), NULL);
 		}
 	}
 	sla_reconfigure_end(e);

@@ -194,12 +194,12 @@ restore_one(struct engine *e, struct ticket_private *t, hl_ms now)
 
 	if ((c = eng_customer(e, t->t.customer)) == NULL) {
 		c = eng_customer_make(e, t->t.customer, now);
-		ejson_begin(&e->json);
-		ejson_bool(&e->json, "created", true);
-		ejson_str(&e->json, "reason", "recovered");
-		ejson_str(&e->json, "tier", c->c.tier);
+		json_begin(&e->json, &e->json_buf);
+		json_bool(&e->json, "created", true);
+		json_str(&e->json, "reason", "recovered");
+		json_str(&e->json, "tier", c->c.tier);
 		eng_emit(e, now, "system", EV_CUSTOMER_UPDATED, NULL,
-		    c->c.id, ejson_end(&e->json), NULL);
+		    c->c.id, json_end(&e->json), NULL);
 	}
 	eng_customer_link(c, t);
 	t->eprio = INT32_MIN;
@@ -234,19 +234,19 @@ restore_one(struct engine *e, struct ticket_private *t, hl_ms now)
 			    t->q->def.offer_timeout, TMR_OFFER, t,
 			    &t->tm_state);
 		}
-		ejson_begin(&e->json);
-		ejson_str(&e->json, "step", engine_ticket_step(e, &t->t, buf,
+		json_begin(&e->json, &e->json_buf);
+		json_str(&e->json, "step", engine_ticket_step(e, &t->t, buf,
 		    sizeof buf));
-		ejson_int(&e->json, "index", t->t.step);
-		ejson_str(&e->json, "reason", "recovered");
+		json_int(&e->json, "index", t->t.step);
+		json_str(&e->json, "reason", "recovered");
 		if (reason != NULL) {
-			ejson_str(&e->json, "queue", t->t.queue);
-			ejson_int(&e->json, "enqueued", t->t.enqueued);
+			json_str(&e->json, "queue", t->t.queue);
+			json_int(&e->json, "enqueued", t->t.enqueued);
 			eng_emit_ticket(e, now, "system", EV_TICKET_QUEUED, t,
-			    t->t.target, ejson_end(&e->json), NULL);
+			    t->t.target, json_end(&e->json), NULL);
 		} else if (stepped)
 			eng_emit_ticket(e, now, "system", EV_TICKET_STEP, t,
-			    NULL, ejson_end(&e->json), NULL);
+			    NULL, json_end(&e->json), NULL);
 		break;
 	case TICKET_ACTIVE:
 		if ((a = eng_agent(e, t->t.agent)) != NULL)
@@ -370,14 +370,14 @@ restore_restart_events(struct engine *e, hl_ms now)
 	for (i = 0; (a = hmap_next(&e->agents, &i)) != NULL;) {
 		if (a->a.conn != AGENT_DETACHED)
 			continue;
-		ejson_begin(&e->json);
-		ejson_str(&e->json, "status", agent_status_name(a->a.status));
-		ejson_int(&e->json, "grace_ms", a->a.grace_until - now);
-		ejson_int(&e->json, "until", a->a.grace_until);
-		ejson_int(&e->json, "offer", (int64_t)a->a.offer);
-		ejson_str(&e->json, "reason", "restart");
+		json_begin(&e->json, &e->json_buf);
+		json_str(&e->json, "status", agent_status_name(a->a.status));
+		json_int(&e->json, "grace_ms", a->a.grace_until - now);
+		json_int(&e->json, "until", a->a.grace_until);
+		json_int(&e->json, "offer", (int64_t)a->a.offer);
+		json_str(&e->json, "reason", "restart");
 		eng_emit(e, now, "system", EV_AGENT_DETACHED, a->a.name, NULL,
-		    ejson_end(&e->json), NULL);
+		    json_end(&e->json), NULL);
 	}
 }
 

@@ -250,12 +250,12 @@ route_step_due(struct engine *e, struct ticket_private *t, hl_ms at,
 	route_ladder_enter(e, t, t->t.step + 1, at);
 	if (t->t.state == TICKET_QUEUED)
 		route_file(e, t);
-	ejson_begin(&e->json);
-	ejson_str(&e->json, "step", engine_ticket_step(e, &t->t, buf,
+	json_begin(&e->json, &e->json_buf);
+	json_str(&e->json, "step", engine_ticket_step(e, &t->t, buf,
 	    sizeof buf));
-	ejson_int(&e->json, "index", t->t.step);
+	json_int(&e->json, "index", t->t.step);
 	eng_emit_ticket(e, now, "system", EV_TICKET_STEP, t, t->t.agent,
-	    ejson_end(&e->json), NULL);
+	    json_end(&e->json), NULL);
 	route_ticket(e, t, now);
 }
 
@@ -480,16 +480,16 @@ route_offer(struct engine *e, struct ticket_private *t,
 	a->a.offered_total++;
 	t->q->rr_last = a->uid;
 	route_agent_sync(a, now);
-	ejson_begin(&e->json);
-	ejson_str(&e->json, "queue", t->t.queue);
-	ejson_str(&e->json, "step", engine_ticket_step(e, &t->t, buf,
+	json_begin(&e->json, &e->json_buf);
+	json_str(&e->json, "queue", t->t.queue);
+	json_str(&e->json, "step", engine_ticket_step(e, &t->t, buf,
 	    sizeof buf));
-	ejson_int(&e->json, "expires", now + t->q->def.offer_timeout);
+	json_int(&e->json, "expires", now + t->q->def.offer_timeout);
 	/* What the desk shows beside the offer. */
-	ejson_bool(&e->json, "repeat_contact", t->t.repeat_contact != 0);
-	ejson_int(&e->json, "complaints", t->t.complaints);
+	json_bool(&e->json, "repeat_contact", t->t.repeat_contact != 0);
+	json_int(&e->json, "complaints", t->t.complaints);
 	eng_emit_ticket(e, now, "system", EV_TICKET_OFFERED, t, a->a.name,
-	    ejson_end(&e->json), NULL);
+	    json_end(&e->json), NULL);
 }
 
 /*

@@ -367,13 +367,13 @@ sla_fire_mark(struct engine *e, struct ticket_private *t, int k,
 	const struct engine_fact *fact = NULL;
 
 	t->t.sla_fired |= th->bit;
-	ejson_begin(&e->json);
-	ejson_str(&e->json, "clock", sla_clock_name(th->clock));
-	ejson_int(&e->json, "target_ms", th->clock == SLA_ANSWER ? p->answer :
+	json_begin(&e->json, &e->json_buf);
+	json_str(&e->json, "clock", sla_clock_name(th->clock));
+	json_int(&e->json, "target_ms", th->clock == SLA_ANSWER ? p->answer :
 	    p->resolve);
-	ejson_int(&e->json, "due", th->clock == SLA_ANSWER ? t->t.answer_due :
+	json_int(&e->json, "due", th->clock == SLA_ANSWER ? t->t.answer_due :
 	    t->t.resolve_due);
-	ejson_int(&e->json, "elapsed_ms", sla_elapsed(t, th->clock, now));
+	json_int(&e->json, "elapsed_ms", sla_elapsed(t, th->clock, now));
 	if (breach) {
 		sl_count(e, t, now, th->clock == SLA_ANSWER ? SL_BREACH :
 		    SL_RESOLVE_BREACH, 0, false);
@@ -382,22 +382,22 @@ sla_fire_mark(struct engine *e, struct ticket_private *t, int k,
 		    t->t.agent, 0, 0);
 	}
 	eng_emit_ticket(e, now, "system", breach ? EV_SLA_BREACH :
-	    EV_SLA_WARNING, t, t->t.agent, ejson_end(&e->json), fact);
+	    EV_SLA_WARNING, t, t->t.agent, json_end(&e->json), fact);
 }
 
 static void
 sla_actions(struct engine *e, int actions)
 {
-	ejson_array(&e->json, "actions");
+	json_array(&e->json, "actions");
 	if (actions & SLA_NOTIFY)
-		ejson_str(&e->json, NULL, "notify");
+		json_str(&e->json, NULL, "notify");
 	if (actions & SLA_PAGE)
-		ejson_str(&e->json, NULL, "page");
+		json_str(&e->json, NULL, "page");
 	if (actions & SLA_BOOST)
-		ejson_str(&e->json, NULL, "boost");
+		json_str(&e->json, NULL, "boost");
 	if (actions & SLA_OVERFLOW)
-		ejson_str(&e->json, NULL, "overflow");
-	ejson_close(&e->json);
+		json_str(&e->json, NULL, "overflow");
+	json_close(&e->json);
 }
 
 static const char *
@@ -429,21 +429,21 @@ sla_fire_step(struct engine *e, struct ticket_private *t, int i,
 	    (oq = eng_queue(e, s->overflow)) != NULL &&
 	    (oq->retired || oq == t->q))
 		oq = NULL;
-	ejson_begin(&e->json);
-	ejson_int(&e->json, "step", i);
-	ejson_str(&e->json, "clock", sla_clock_name(th->clock));
+	json_begin(&e->json, &e->json_buf);
+	json_int(&e->json, "step", i);
+	json_str(&e->json, "clock", sla_clock_name(th->clock));
 	sla_actions(e, s->actions);
 	if (s->actions & SLA_BOOST) {
-		ejson_int(&e->json, "boost", s->boost);
-		ejson_int(&e->json, "priority", t->eprio);
+		json_int(&e->json, "boost", s->boost);
+		json_int(&e->json, "priority", t->eprio);
 	}
 	if (s->actions & SLA_OVERFLOW)
-		ejson_str(&e->json, "overflow", s->overflow);
+		json_str(&e->json, "overflow", s->overflow);
 	if (s->actions & SLA_PAGE)
-		ejson_str(&e->json, "manager", mgr != NULL ? mgr : "");
-	ejson_int(&e->json, "elapsed_ms", sla_elapsed(t, th->clock, now));
+		json_str(&e->json, "manager", mgr != NULL ? mgr : "");
+	json_int(&e->json, "elapsed_ms", sla_elapsed(t, th->clock, now));
 	eng_emit_ticket(e, now, "system", EV_TICKET_ESCALATED, t, mgr,
-	    ejson_end(&e->json), eng_fact(&f, FACT_ESCALATED, &t->t, NULL,
+	    json_end(&e->json), eng_fact(&f, FACT_ESCALATED, &t->t, NULL,
 	    t->t.agent, 0, 0));
 	if (oq != NULL)
 		ticket_move(e, t, oq, now, "system", "overflow");
@@ -499,13 +499,13 @@ static void
 sla_emit_changed(struct engine *e, struct ticket_private *t, hl_ms now,
     const char *reason)
 {
-	ejson_begin(&e->json);
-	ejson_str(&e->json, "reason", reason);
-	ejson_int(&e->json, "answer_due", t->t.answer_due);
-	ejson_int(&e->json, "resolve_due", t->t.resolve_due);
-	ejson_int(&e->json, "resolve_used", t->t.resolve_used);
+	json_begin(&e->json, &e->json_buf);
+	json_str(&e->json, "reason", reason);
+	json_int(&e->json, "answer_due", t->t.answer_due);
+	json_int(&e->json, "resolve_due", t->t.resolve_due);
+	json_int(&e->json, "resolve_used", t->t.resolve_used);
 	eng_emit_ticket(e, now, "system", EV_TICKET_SLA_CHANGED, t, NULL,
-	    ejson_end(&e->json), NULL);
+	    json_end(&e->json), NULL);
 }
 
 static bool
@@ -620,16 +620,16 @@ engine_ticket_escalate(struct engine *e, hl_ms now, const struct actor *ac,
 	}
 	mgr = sla_manager(t);
 	t->t.escalations++;
-	ejson_begin(&e->json);
-	ejson_bool(&e->json, "manual", true);
-	ejson_str(&e->json, "reason", reason != NULL ? reason : "");
-	ejson_array(&e->json, "actions");
-	ejson_str(&e->json, NULL, "notify");
-	ejson_str(&e->json, NULL, "page");
-	ejson_close(&e->json);
-	ejson_str(&e->json, "manager", mgr != NULL ? mgr : "");
+	json_begin(&e->json, &e->json_buf);
+	json_bool(&e->json, "manual", true);
+	json_str(&e->json, "reason", reason != NULL ? reason : "");
+	json_array(&e->json, "actions");
+	json_str(&e->json, NULL, "notify");
+	json_str(&e->json, NULL, "page");
+	json_close(&e->json);
+	json_str(&e->json, "manager", mgr != NULL ? mgr : "");
 	eng_emit_ticket(e, now, eng_actor(ac), EV_TICKET_ESCALATED, t, mgr,
-	    ejson_end(&e->json), eng_fact(&f, FACT_ESCALATED, &t->t, NULL,
+	    json_end(&e->json), eng_fact(&f, FACT_ESCALATED, &t->t, NULL,
 	    t->t.agent, 0, 1));
 	return (ENGINE_OK);
 }

@@ -88,16 +88,16 @@ ticket_emit_requeued(struct engine *e, hl_ms now, const char *actor,
 {
 	char	buf[ENGINE_STEP_MAX];
 
-	ejson_begin(&e->json);
-	ejson_str(&e->json, "queue", t->t.queue);
-	ejson_str(&e->json, "step", engine_ticket_step(e, &t->t, buf,
+	json_begin(&e->json, &e->json_buf);
+	json_str(&e->json, "queue", t->t.queue);
+	json_str(&e->json, "step", engine_ticket_step(e, &t->t, buf,
 	    sizeof buf));
-	ejson_int(&e->json, "enqueued", t->t.enqueued);
-	ejson_str(&e->json, "reason", reason);
+	json_int(&e->json, "enqueued", t->t.enqueued);
+	json_str(&e->json, "reason", reason);
 	if (from != NULL)
-		ejson_str(&e->json, "withdrawn_from", from);
+		json_str(&e->json, "withdrawn_from", from);
 	eng_emit_ticket(e, now, actor, EV_TICKET_QUEUED, t,
-	    from != NULL ? from : t->t.target, ejson_end(&e->json), NULL);
+	    from != NULL ? from : t->t.target, json_end(&e->json), NULL);
 }
 
 void
@@ -185,30 +185,30 @@ ticket_emit_created(struct engine *e, hl_ms now, const char *actor,
 {
 	int	i;
 
-	ejson_begin(&e->json);
-	ejson_str(&e->json, "queue", t->t.queue);
-	ejson_str(&e->json, "customer", t->t.customer);
-	ejson_str(&e->json, "tier", t->t.tier);
-	ejson_str(&e->json, "channel", t->t.channel);
-	ejson_str(&e->json, "subject", t->t.subject);
-	ejson_int(&e->json, "priority", t->t.priority);
+	json_begin(&e->json, &e->json_buf);
+	json_str(&e->json, "queue", t->t.queue);
+	json_str(&e->json, "customer", t->t.customer);
+	json_str(&e->json, "tier", t->t.tier);
+	json_str(&e->json, "channel", t->t.channel);
+	json_str(&e->json, "subject", t->t.subject);
+	json_int(&e->json, "priority", t->t.priority);
 	if (t->t.nattrs > 0) {
-		ejson_object(&e->json, "attrs");
+		json_object(&e->json, "attrs");
 		for (i = 0; i < t->t.nattrs; i++)
-			ejson_str(&e->json, t->t.attrs[i].key,
+			json_str(&e->json, t->t.attrs[i].key,
 			    t->t.attrs[i].value);
-		ejson_close(&e->json);
+		json_close(&e->json);
 	}
 	if (t->t.repeat_contact)
-		ejson_bool(&e->json, "repeat_contact", true);
+		json_bool(&e->json, "repeat_contact", true);
 	if (t->t.complaint)
-		ejson_bool(&e->json, "complaint", true);
+		json_bool(&e->json, "complaint", true);
 	if (t->t.followup_of != 0) {
-		ejson_int(&e->json, "followup_of", (int64_t)t->t.followup_of);
-		ejson_int(&e->json, "due", t->t.created);
+		json_int(&e->json, "followup_of", (int64_t)t->t.followup_of);
+		json_int(&e->json, "due", t->t.created);
 	}
 	eng_emit_ticket(e, now, actor, EV_TICKET_CREATED, t, NULL,
-	    ejson_end(&e->json), NULL);
+	    json_end(&e->json), NULL);
 }
 
 int
@@ -250,12 +250,12 @@ engine_ticket_create(struct engine *e, hl_ms now, const struct actor *ac,
 
 	if ((c = eng_customer(e, tc->customer)) == NULL) {
 		c = eng_customer_make(e, tc->customer, now);
-		ejson_begin(&e->json);
-		ejson_bool(&e->json, "created", true);
-		ejson_str(&e->json, "tier", c->c.tier);
-		ejson_str(&e->json, "segment", segment_name(c->c.segment));
+		json_begin(&e->json, &e->json_buf);
+		json_bool(&e->json, "created", true);
+		json_str(&e->json, "tier", c->c.tier);
+		json_str(&e->json, "segment", segment_name(c->c.segment));
 		eng_emit(e, now, eng_actor(ac), EV_CUSTOMER_UPDATED, NULL,
-		    c->c.id, ejson_end(&e->json), NULL);
+		    c->c.id, json_end(&e->json), NULL);
 	}
 	t = ticket_alloc(e, q, c, tc->tier != NULL ? tc->tier : c->c.tier,
 	    now);
@@ -315,11 +315,11 @@ engine_ticket_accept(struct engine *e, hl_ms now, const struct actor *ac,
 		a->a.missed = 0;
 		route_agent_sync(a, now);
 	}
-	ejson_begin(&e->json);
-	ejson_str(&e->json, "queue", t->t.queue);
-	ejson_int(&e->json, "waited", now - t->t.enqueued);
+	json_begin(&e->json, &e->json_buf);
+	json_str(&e->json, "queue", t->t.queue);
+	json_int(&e->json, "waited", now - t->t.enqueued);
 	eng_emit_ticket(e, now, eng_actor(ac), EV_TICKET_ACCEPTED, t,
-	    t->t.agent, ejson_end(&e->json), fact);
+	    t->t.agent, json_end(&e->json), fact);
 	if (a != NULL)
 		route_agent(e, a, now);
 	return (ENGINE_OK);
@@ -345,10 +345,10 @@ engine_ticket_reject(struct engine *e, hl_ms now, const struct actor *ac,
 	if ((a = eng_agent(e, name)) != NULL)
 		route_cool_add(e, t, a, now);
 	route_unoffer(e, t, now);
-	ejson_begin(&e->json);
-	ejson_str(&e->json, "reason", reason != NULL ? reason : "");
+	json_begin(&e->json, &e->json_buf);
+	json_str(&e->json, "reason", reason != NULL ? reason : "");
 	eng_emit_ticket(e, now, eng_actor(ac), EV_TICKET_REJECTED, t, name,
-	    ejson_end(&e->json), eng_fact(&f, FACT_REJECTED, &t->t, NULL,
+	    json_end(&e->json), eng_fact(&f, FACT_REJECTED, &t->t, NULL,
 	    name, 0, 0));
 	route_ticket(e, t, now);
 	if (a != NULL)
@@ -371,10 +371,10 @@ ticket_offer_due(struct engine *e, struct ticket_private *t, hl_ms now)
 		a->a.missed++;
 	}
 	route_unoffer(e, t, now);
-	ejson_begin(&e->json);
-	ejson_int(&e->json, "missed", a != NULL ? a->a.missed : 0);
+	json_begin(&e->json, &e->json_buf);
+	json_int(&e->json, "missed", a != NULL ? a->a.missed : 0);
 	eng_emit_ticket(e, now, "system", EV_TICKET_OFFER_TIMEOUT, t, name,
-	    ejson_end(&e->json), eng_fact(&f, FACT_MISSED, &t->t, NULL, name,
+	    json_end(&e->json), eng_fact(&f, FACT_MISSED, &t->t, NULL, name,
 	    0, 0));
 	if (a != NULL && max > 0 && a->a.missed >= max &&
 	    a->base != AGENT_BREAK && a->base != AGENT_OFFLINE) {
@@ -405,10 +405,10 @@ engine_ticket_note(struct engine *e, hl_ms now, const struct actor *ac,
 		eng_err(err, errlen, "empty note");
 		return (ENGINE_ERR);
 	}
-	ejson_begin(&e->json);
-	ejson_str(&e->json, "text", text);
+	json_begin(&e->json, &e->json_buf);
+	json_str(&e->json, "text", text);
 	eng_emit_ticket(e, now, eng_actor(ac), EV_TICKET_NOTE, t, t->t.agent,
-	    ejson_end(&e->json), NULL);
+	    json_end(&e->json), NULL);
 	return (ENGINE_OK);
 }
 
@@ -439,10 +439,10 @@ engine_ticket_pending(struct engine *e, hl_ms now, const struct actor *ac,
 		a->a.active--;
 		route_agent_sync(a, now);
 	}
-	ejson_begin(&e->json);
-	ejson_int(&e->json, "until", until);
+	json_begin(&e->json, &e->json_buf);
+	json_int(&e->json, "until", until);
 	eng_emit_ticket(e, now, eng_actor(ac), EV_TICKET_PENDING, t,
-	    t->t.agent, ejson_end(&e->json), NULL);
+	    t->t.agent, json_end(&e->json), NULL);
 	if (a != NULL)
 		route_agent(e, a, now);
 	return (ENGINE_OK);
@@ -534,12 +534,12 @@ engine_ticket_resolve(struct engine *e, hl_ms now, const struct actor *ac,
 		}
 		route_agent_sync(a, now);
 	}
-	ejson_begin(&e->json);
-	ejson_str(&e->json, "queue", t->t.queue);
-	ejson_str(&e->json, "disposition", t->t.disposition);
-	ejson_int(&e->json, "handle_ms", t->t.work);
+	json_begin(&e->json, &e->json_buf);
+	json_str(&e->json, "queue", t->t.queue);
+	json_str(&e->json, "disposition", t->t.disposition);
+	json_int(&e->json, "handle_ms", t->t.work);
 	eng_emit_ticket(e, now, eng_actor(ac), EV_TICKET_RESOLVED, t,
-	    t->t.agent, ejson_end(&e->json), eng_fact(&f, FACT_HANDLED, &t->t,
+	    t->t.agent, json_end(&e->json), eng_fact(&f, FACT_HANDLED, &t->t,
 	    NULL, t->t.agent, t->t.work, 0));
 	if (wrap)
 		eng_emit_status(e, now, eng_actor(ac), a);
@@ -602,12 +602,12 @@ engine_ticket_abandon(struct engine *e, hl_ms now, const struct actor *ac,
 	fact = sla_abandoned(e, t, now, &f);
 	ticket_set_state(e, t, TICKET_ABANDONED, now);
 	t->t.priv = NULL;
-	ejson_begin(&e->json);
-	ejson_str(&e->json, "queue", t->t.queue);
-	ejson_str(&e->json, "was", was);
-	ejson_int(&e->json, "waited", now - t->t.enqueued);
+	json_begin(&e->json, &e->json_buf);
+	json_str(&e->json, "queue", t->t.queue);
+	json_str(&e->json, "was", was);
+	json_int(&e->json, "waited", now - t->t.enqueued);
 	eng_emit_ticket(e, now, eng_actor(ac), EV_TICKET_ABANDONED, t,
-	    t->t.agent, ejson_end(&e->json), fact);
+	    t->t.agent, json_end(&e->json), fact);
 	eng_ticket_destroy(e, t);
 	if (a != NULL)
 		route_agent(e, a, now);
@@ -649,13 +649,13 @@ engine_ticket_set_tier(struct engine *e, hl_ms now, const struct actor *ac,
 	eng_qcount(t, +1);
 	if (queued)
 		route_file(e, t);
-	ejson_begin(&e->json);
-	ejson_str(&e->json, "old", old);
-	ejson_str(&e->json, "new", t->t.tier);
-	ejson_str(&e->json, "step", engine_ticket_step(e, &t->t, buf,
+	json_begin(&e->json, &e->json_buf);
+	json_str(&e->json, "old", old);
+	json_str(&e->json, "new", t->t.tier);
+	json_str(&e->json, "step", engine_ticket_step(e, &t->t, buf,
 	    sizeof buf));
 	eng_emit_ticket(e, now, eng_actor(ac), EV_TICKET_TIER_CHANGED, t,
-	    t->t.agent, ejson_end(&e->json), NULL);
+	    t->t.agent, json_end(&e->json), NULL);
 	route_ticket(e, t, now);
 	sla_check(e, t, now);
 	return (ENGINE_OK);
@@ -682,10 +682,10 @@ engine_ticket_set_priority(struct engine *e, hl_ms now,
 	old = t->t.priority;
 	t->t.priority = priority;
 	route_rekey(e, t);
-	ejson_begin(&e->json);
-	ejson_int(&e->json, "old", old);
-	ejson_int(&e->json, "new", priority);
+	json_begin(&e->json, &e->json_buf);
+	json_int(&e->json, "old", old);
+	json_int(&e->json, "new", priority);
 	eng_emit_ticket(e, now, eng_actor(ac), EV_TICKET_PRIORITY_CHANGED, t,
-	    t->t.agent, ejson_end(&e->json), NULL);
+	    t->t.agent, json_end(&e->json), NULL);
 	return (ENGINE_OK);
 }

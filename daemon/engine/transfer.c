@@ -123,15 +123,15 @@ ticket_move(struct engine *e, struct ticket_private *t, struct queue *q,
 	route_ladder_start(e, t, now);
 	route_file(e, t);
 	sla_retarget(e, t, now);
-	ejson_begin(&e->json);
-	ejson_str(&e->json, "from_queue", fromq);
-	ejson_str(&e->json, "queue", t->t.queue);
-	ejson_str(&e->json, "from_agent", from);
+	json_begin(&e->json, &e->json_buf);
+	json_str(&e->json, "from_queue", fromq);
+	json_str(&e->json, "queue", t->t.queue);
+	json_str(&e->json, "from_agent", from);
 	if (reason != NULL)
-		ejson_str(&e->json, "reason", reason);
+		json_str(&e->json, "reason", reason);
 	fact = ticket_transfer_fact(&f, t, fromq, from, held);
 	eng_emit_ticket(e, now, actor, EV_TICKET_TRANSFERRED, t, from,
-	    ejson_end(&e->json), fact);
+	    json_end(&e->json), fact);
 	ticket_emit_queued(e, now, actor, t, reason != NULL ? reason :
 	    "transferred");
 	if (a != NULL)
@@ -202,13 +202,13 @@ engine_ticket_transfer_agent(struct engine *e, hl_ms now,
 	eng_qcount(t, +1);
 	route_ladder_start(e, t, now);
 	route_file(e, t);
-	ejson_begin(&e->json);
-	ejson_str(&e->json, "queue", t->t.queue);
-	ejson_str(&e->json, "to_agent", to->a.name);
-	ejson_str(&e->json, "from_agent", from);
+	json_begin(&e->json, &e->json_buf);
+	json_str(&e->json, "queue", t->t.queue);
+	json_str(&e->json, "to_agent", to->a.name);
+	json_str(&e->json, "from_agent", from);
 	fact = ticket_transfer_fact(&f, t, t->t.queue, from, held);
 	eng_emit_ticket(e, now, eng_actor(ac), EV_TICKET_TRANSFERRED, t, from,
-	    ejson_end(&e->json), fact);
+	    json_end(&e->json), fact);
 	ticket_emit_queued(e, now, eng_actor(ac), t, "transferred");
 	if (a != NULL)
 		route_agent(e, a, now);

@@ -112,7 +112,7 @@ conn_accept(int fd, const char *addr, int is_unix)
 	c->id = ++server.next_conn_id;
 	c->fd = fd;
 	c->created = server_now();
-	resp_buf_init(&c->reply);
+	buf_init(&c->reply);
 	if ((c->parser = resp_parser_new(&limits)) == NULL)
 		fatalx("out of memory");
 	/*
@@ -356,7 +356,7 @@ conn_flush(struct conn *c)
 	}
 	if ((size_t)n < c->reply.len)
 		evbuffer_add(out, c->reply.data + n, c->reply.len - (size_t)n);
-	resp_buf_reset(&c->reply);
+	buf_reset(&c->reply);
 	if ((c->flags & CONN_CLOSE) != 0 && evbuffer_get_length(out) == 0)
 		conn_kill(c, "closed after reply");
 	else
@@ -550,7 +550,7 @@ conn_free_dead(void)
 		event_free(c->hup);
 		bufferevent_free(c->bev);
 		resp_parser_free(c->parser);
-		resp_buf_free(&c->reply);
+		buf_free(&c->reply);
 		free(c->ranges);
 		free(c->channels);
 		free(c->patterns);
@@ -577,21 +577,21 @@ void
 conn_fail_writes(const char *err)
 {
 	struct conn	*c;
-	struct resp_buf	 b;
+	struct buf	 b;
 	size_t		 i, at;
 
 	TAILQ_FOREACH(c, &server.flush, flush_entry) {
 		if (c->nranges == 0)
 			continue;
-		resp_buf_init(&b);
+		buf_init(&b);
 		for (at = 0, i = 0; i < c->nranges; i++) {
-			resp_add_raw(&b, c->reply.data + at,
+			buf_add(&b, c->reply.data + at,
 			    c->ranges[i].start - at);
 			resp_add_error(&b, "ERR not saved: %s", err);
 			at = c->ranges[i].end;
 		}
-		resp_add_raw(&b, c->reply.data + at, c->reply.len - at);
-		resp_buf_free(&c->reply);
+		buf_add(&b, c->reply.data + at, c->reply.len - at);
+		buf_free(&c->reply);
 		c->reply = b;
 		c->nranges = 0;
 	}

@@ -49,7 +49,7 @@ struct conn {
 	uint64_t		 commands;
 
 	struct resp_parser	*parser;
-	struct resp_buf		 reply;		/* not yet handed to the socket */
+	struct buf		 reply;		/* not yet handed to the socket */
 	struct conn_range	*ranges;
 	size_t			 nranges, cranges;
 

@@ -69,12 +69,12 @@ http_ready(char *why, size_t len)
 static void
 http_metrics(struct evhttp_request *req, struct evbuffer *body)
 {
-	struct resp_buf	b;
+	struct buf	b;
 
-	resp_buf_init(&b);
+	buf_init(&b);
 	metrics_prometheus(&b);
 	evbuffer_add(body, b.data, b.len);
-	resp_buf_free(&b);
+	buf_free(&b);
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "Content-Type", "text/plain; version=0.0.4; charset=utf-8");
 }

@@ -280,31 +280,23 @@ pubsub_publish(const char *channel, const char *payload, size_t len)
 void
 pubsub_publish_event(int64_t seq, const struct engine_event *ev, void *arg)
 {
-	static struct resp_buf	 b;
+	static struct buf	 b;
+	struct json		 w;
 	char			 chan[ENGINE_NAME_MAX + 16];
 
 	if (channels.n == 0 && npatterns == 0)
 		return;
-	resp_buf_reset(&b);
-	resp_add_raw(&b, "{\"seq\":", 7);
-	snprintf(chan, sizeof chan, "%lld,\"time\":%lld,\"type\":",
-	    (long long)seq, (long long)ev->time);
-	resp_add_raw(&b, chan, strlen(chan));
-	json_add_string(&b, ev->type);
-	snprintf(chan, sizeof chan, ",\"ticket\":%llu,\"queue\":",
-	    (unsigned long long)ev->ticket);
-	resp_add_raw(&b, chan, strlen(chan));
-	json_add_string(&b, ev->queue != NULL ? ev->queue : "");
-	resp_add_raw(&b, ",\"agent\":", 9);
-	json_add_string(&b, ev->agent != NULL ? ev->agent : "");
-	resp_add_raw(&b, ",\"customer\":", 12);
-	json_add_string(&b, ev->customer != NULL ? ev->customer : "");
-	resp_add_raw(&b, ",\"actor\":", 9);
-	json_add_string(&b, ev->actor != NULL ? ev->actor : "");
-	resp_add_raw(&b, ",\"data\":", 8);
-	resp_add_raw(&b, ev->data != NULL ? ev->data : "{}",
-	    strlen(ev->data != NULL ? ev->data : "{}"));
-	resp_add_raw(&b, "}", 1);
+	json_begin(&w, &b);
+	json_int(&w, "seq", seq);
+	json_int(&w, "time", ev->time);
+	json_str(&w, "type", ev->type);
+	json_uint(&w, "ticket", ev->ticket);
+	json_str(&w, "queue", ev->queue);
+	json_str(&w, "agent", ev->agent);
+	json_str(&w, "customer", ev->customer);
+	json_str(&w, "actor", ev->actor);
+	json_raw(&w, "data", ev->data != NULL ? ev->data : "{}");
+	json_end(&w);
 
 	pubsub_publish("events", b.data, b.len);
 	if (ev->flags & EVF_SLA)

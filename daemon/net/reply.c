@@ -26,7 +26,7 @@ reply_sla_state(const struct ticket *t, int answer)
  * business time so far, time paused, and the escalation steps fired.
  */
 static void
-reply_ticket_sla(struct resp_buf *b, const struct ticket *t, int live)
+reply_ticket_sla(struct buf *b, const struct ticket *t, int live)
 {
 	const struct sla_policy	*sp = live ? engine_ticket_sla(server.engine,
 				    t) : NULL;
@@ -59,7 +59,7 @@ reply_ticket_sla(struct resp_buf *b, const struct ticket *t, int live)
 }
 
 void
-reply_ticket(struct resp_buf *b, const struct ticket *t, int live)
+reply_ticket(struct buf *b, const struct ticket *t, int live)
 {
 	char	step[2 * ENGINE_NAME_MAX + 16];
 	int	i;
@@ -116,7 +116,7 @@ reply_ticket(struct resp_buf *b, const struct ticket *t, int live)
 }
 
 void
-reply_agent(struct resp_buf *b, const struct agent *a, hl_ms now)
+reply_agent(struct buf *b, const struct agent *a, hl_ms now)
 {
 	char	skills[ENGINE_MAX_SKILLS * (ENGINE_NAME_MAX + 4)];
 	char	groups[ENGINE_MAX_GROUPS * (ENGINE_NAME_MAX + 1)];
@@ -156,7 +156,7 @@ reply_agent(struct resp_buf *b, const struct agent *a, hl_ms now)
 }
 
 void
-reply_customer(struct resp_buf *b, const struct customer *cu, size_t extra)
+reply_customer(struct buf *b, const struct customer *cu, size_t extra)
 {
 	int	i;
 

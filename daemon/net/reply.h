@@ -6,9 +6,9 @@
 #include "resp.h"
 
 /* live: the ticket is in the engine (priority and step are computed). */
-void	reply_ticket(struct resp_buf *, const struct ticket *, int live);
-void	reply_agent(struct resp_buf *, const struct agent *, hl_ms now);
+void	reply_ticket(struct buf *, const struct ticket *, int live);
+void	reply_agent(struct buf *, const struct agent *, hl_ms now);
 /* extra: field/value pairs the caller appends after the map. */
-void	reply_customer(struct resp_buf *, const struct customer *, size_t extra);
+void	reply_customer(struct buf *, const struct customer *, size_t extra);
 
 #endif

@@ -3,7 +3,6 @@
  * computed from the live engine, connections and counters at the moment
  * they are asked for: nothing is cached between scrapes.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,34 +32,6 @@ struct mqueues {
 	hl_ms			 now;
 };
 
-static void
-mprintf(struct resp_buf *, const char *, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-mprintf(struct resp_buf *b, const char *fmt, ...)
-{
-	char	 line[512], *big;
-	va_list	 ap;
-	int	 n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n < sizeof line) {
-		resp_add_raw(b, line, (size_t)n);
-		return;
-	}
-	big = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(big, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	resp_add_raw(b, big, (size_t)n);
-	free(big);
-}
-
 /* A label value as the exposition format wants it: \, " and newline escaped. */
 static const char *
 mlabel(const char *s, char *buf, size_t len)
@@ -82,10 +53,10 @@ mlabel(const char *s, char *buf, size_t len)
 }
 
 static void
-mfamily(struct resp_buf *b, const char *name, const char *type,
+mfamily(struct buf *b, const char *name, const char *type,
     const char *help)
 {
-	mprintf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+	buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
 static void
@@ -186,7 +157,7 @@ metrics_commit_quantile(double q)
 }
 
 static void
-mqueue_families(struct resp_buf *b, const struct mqueues *m)
+mqueue_families(struct buf *b, const struct mqueues *m)
 {
 	const struct sl_counts	*c;
 	char			 q[2 * ENGINE_NAME_MAX + 1], t[2 * ENGINE_NAME_MAX + 1];
@@ -198,7 +169,7 @@ mqueue_families(struct resp_buf *b, const struct mqueues *m)
 	    "Tickets queued and not yet offered, by tier.");
 	for (i = 0; i < m->n; i++)
 		for (k = 0; k < ntiers && k < ENGINE_MAX_TIERS; k++)
-			mprintf(b, "hotline_tickets_waiting{queue=\"%s\","
+			buf_printf(b, "hotline_tickets_waiting{queue=\"%s\","
 			    "tier=\"%s\"} %zu\n", mlabel(m->st[i].name, q,
 			    sizeof q), mlabel(engine_tier_name(server.engine, k),
 			    t, sizeof t), m->st[i].waiting_by_tier[k]);
@@ -206,7 +177,8 @@ mqueue_families(struct resp_buf *b, const struct mqueues *m)
 	mfamily(b, "hotline_oldest_wait_seconds", "gauge",
 	    "How long the longest-waiting ticket of the queue has waited.");
 	for (i = 0; i < m->n; i++)
-		mprintf(b, "hotline_oldest_wait_seconds{queue=\"%s\"} %.3f\n",
+		buf_printf(b, "hotline_oldest_wait_seconds{queue=\"%s\"} "
+		    "%.3f\n",
 		    mlabel(m->st[i].name, q, sizeof q),
 		    moldest_wait(&m->st[i], m->now));
 
@@ -219,8 +191,9 @@ mqueue_families(struct resp_buf *b, const struct mqueues *m)
 				c = mwindow(&m->st[i], w, k);
 				if ((denom = c->answered + c->abandoned) == 0)
 					continue;
-				mprintf(b, "hotline_service_level_ratio{queue="
-				    "\"%s\",tier=\"%s\",window=\"%s\"} %.6g\n",
+				buf_printf(b, "hotline_service_level_ratio"
+				    "{queue=\"%s\",tier=\"%s\",window=\"%s\"} "
+				    "%.6g\n",
 				    mlabel(m->st[i].name, q, sizeof q),
 				    mlabel(engine_tier_name(server.engine, k),
 				    t, sizeof t), windows[w],
@@ -233,8 +206,9 @@ mqueue_families(struct resp_buf *b, const struct mqueues *m)
 		for (w = 0; w < NWINDOWS; w++) {
 			for (answered = 0, k = 0; k < ENGINE_MAX_TIERS; k++)
 				answered += mwindow(&m->st[i], w, k)->answered;
-			mprintf(b, "hotline_answered{queue=\"%s\",window=\"%s\"} "
-			    "%llu\n", mlabel(m->st[i].name, q, sizeof q),
+			buf_printf(b, "hotline_answered{queue=\"%s\","
+			    "window=\"%s\"} %llu\n",
+			    mlabel(m->st[i].name, q, sizeof q),
 			    windows[w], (unsigned long long)answered);
 		}
 
@@ -245,8 +219,9 @@ mqueue_families(struct resp_buf *b, const struct mqueues *m)
 		for (w = 0; w < NWINDOWS; w++) {
 			for (abandoned = 0, k = 0; k < ENGINE_MAX_TIERS; k++)
 				abandoned += mwindow(&m->st[i], w, k)->abandoned;
-			mprintf(b, "hotline_abandoned{queue=\"%s\",window=\"%s\"} "
-			    "%llu\n", mlabel(m->st[i].name, q, sizeof q),
+			buf_printf(b, "hotline_abandoned{queue=\"%s\","
+			    "window=\"%s\"} %llu\n",
+			    mlabel(m->st[i].name, q, sizeof q),
 			    windows[w], (unsigned long long)abandoned);
 		}
 
@@ -254,7 +229,7 @@ mqueue_families(struct resp_buf *b, const struct mqueues *m)
 	    "Answer and resolve SLA breaches today (the queue calendar's "
 	    "local day).");
 	for (i = 0; i < m->n; i++)
-		mprintf(b, "hotline_sla_breaches_today{queue=\"%s\"} %llu\n",
+		buf_printf(b, "hotline_sla_breaches_today{queue=\"%s\"} %llu\n",
 		    mlabel(m->st[i].name, q, sizeof q),
 		    (unsigned long long)m->st[i].breaches_today);
 }
@@ -263,12 +238,12 @@ static void
 mcommand_calls(const struct cmd_entry *e, const struct cmd_stat *s,
     void *arg)
 {
-	struct resp_buf	*b = arg;
+	struct buf	*b = arg;
 	char		 name[64], esc[130];
 
 	snprintf(name, sizeof name, "%s%s%s", e->name, e->sub ? " " : "",
 	    e->sub ? e->sub : "");
-	mprintf(b, "hotline_commands_total{command=\"%s\"} %llu\n",
+	buf_printf(b, "hotline_commands_total{command=\"%s\"} %llu\n",
 	    mlabel(name, esc, sizeof esc), (unsigned long long)s->calls);
 }
 
@@ -276,17 +251,17 @@ static void
 mcommand_errors(const struct cmd_entry *e, const struct cmd_stat *s,
     void *arg)
 {
-	struct resp_buf	*b = arg;
+	struct buf	*b = arg;
 	char		 name[64], esc[130];
 
 	snprintf(name, sizeof name, "%s%s%s", e->name, e->sub ? " " : "",
 	    e->sub ? e->sub : "");
-	mprintf(b, "hotline_command_errors_total{command=\"%s\"} %llu\n",
+	buf_printf(b, "hotline_command_errors_total{command=\"%s\"} %llu\n",
 	    mlabel(name, esc, sizeof esc), (unsigned long long)s->errors);
 }
 
 static void
-mhistogram(struct resp_buf *b)
+mhistogram(struct buf *b)
 {
 	const struct journal_stats	*js = journal_stats(server.journal);
 	uint64_t			 cum = 0;
@@ -296,29 +271,30 @@ mhistogram(struct resp_buf *b)
 	    "Latency of the journal's group commits, BEGIN to COMMIT.");
 	for (i = 0; i < JOURNAL_COMMIT_BUCKETS; i++) {
 		cum += js->commit_hist[i];
-		mprintf(b, "hotline_journal_commit_seconds_bucket{le=\"%g\"} "
-		    "%llu\n", journal_commit_bounds[i],
+		buf_printf(b, "hotline_journal_commit_seconds_bucket"
+		    "{le=\"%g\"} %llu\n", journal_commit_bounds[i],
 		    (unsigned long long)cum);
 	}
 	cum += js->commit_hist[JOURNAL_COMMIT_BUCKETS];
-	mprintf(b, "hotline_journal_commit_seconds_bucket{le=\"+Inf\"} %llu\n",
+	buf_printf(b, "hotline_journal_commit_seconds_bucket{le=\"+Inf\"} "
+	    "%llu\n",
 	    (unsigned long long)cum);
-	mprintf(b, "hotline_journal_commit_seconds_sum %.9f\n",
+	buf_printf(b, "hotline_journal_commit_seconds_sum %.9f\n",
 	    js->commit_seconds);
-	mprintf(b, "hotline_journal_commit_seconds_count %llu\n",
+	buf_printf(b, "hotline_journal_commit_seconds_count %llu\n",
 	    (unsigned long long)cum);
 }
 
 static void
-mscalar(struct resp_buf *b, const char *name, const char *type,
+mscalar(struct buf *b, const char *name, const char *type,
     const char *help, unsigned long long v)
 {
 	mfamily(b, name, type, help);
-	mprintf(b, "%s %llu\n", name, v);
+	buf_printf(b, "%s %llu\n", name, v);
 }
 
 void
-metrics_prometheus(struct resp_buf *b)
+metrics_prometheus(struct buf *b)
 {
 	const struct store_stats	*ss = store_stats(server.store);
 	const struct journal_stats	*js = journal_stats(server.journal);
@@ -333,12 +309,13 @@ metrics_prometheus(struct resp_buf *b)
 	magents(by);
 	mfamily(b, "hotline_agents", "gauge", "Agents by status.");
 	for (s = 0; s < NSTATUS; s++)
-		mprintf(b, "hotline_agents{status=\"%s\"} %zu\n",
+		buf_printf(b, "hotline_agents{status=\"%s\"} %zu\n",
 		    agent_status_name((enum agent_status)s), by[s]);
 	mfamily(b, "hotline_agents_connection", "gauge",
 	    "Agents by connection: at a desk, in the reconnect grace, gone.");
 	for (s = 0; s < NCONN; s++)
-		mprintf(b, "hotline_agents_connection{connection=\"%s\"} %zu\n",
+		buf_printf(b, "hotline_agents_connection{connection=\"%s\"} "
+		    "%zu\n",
 		    agent_conn_name((enum agent_conn)s), by[NSTATUS + s]);
 
 	mfamily(b, "hotline_commands_total", "counter",
@@ -376,13 +353,16 @@ metrics_prometheus(struct resp_buf *b)
 	mfamily(b, "hotline_guard_disconnects_total", "counter",
 	    "Connections refused or closed to protect the daemon, by reason "
 	    "(docs/OPERATIONS.md, Security).");
-	mprintf(b, "hotline_guard_disconnects_total{reason=\"unauth_per_addr\"} "
-	    "%llu\n", (unsigned long long)server.stats.unauth_rejected);
-	mprintf(b, "hotline_guard_disconnects_total{reason=\"auth_timeout\"} "
-	    "%llu\n", (unsigned long long)server.stats.auth_timeouts);
-	mprintf(b, "hotline_guard_disconnects_total{reason=\"request_timeout\"} "
-	    "%llu\n", (unsigned long long)server.stats.request_timeouts);
-	mprintf(b, "hotline_guard_disconnects_total{reason=\"http\"} %llu\n",
+	buf_printf(b, "hotline_guard_disconnects_total"
+	    "{reason=\"unauth_per_addr\"} %llu\n",
+	    (unsigned long long)server.stats.unauth_rejected);
+	buf_printf(b, "hotline_guard_disconnects_total"
+	    "{reason=\"auth_timeout\"} %llu\n",
+	    (unsigned long long)server.stats.auth_timeouts);
+	buf_printf(b, "hotline_guard_disconnects_total"
+	    "{reason=\"request_timeout\"} %llu\n",
+	    (unsigned long long)server.stats.request_timeouts);
+	buf_printf(b, "hotline_guard_disconnects_total{reason=\"http\"} %llu\n",
 	    (unsigned long long)server.stats.http_rejected);
 	mscalar(b, "hotline_subscribe_refused_total", "counter",
 	    "SUBSCRIBE and PSUBSCRIBE refused: a bad name or max_subscriptions.",
@@ -398,14 +378,14 @@ metrics_prometheus(struct resp_buf *b)
 	    (unsigned long long)hasher_stats()->busy);
 	mfamily(b, "hotline_uptime_seconds", "gauge",
 	    "Seconds since the daemon started.");
-	mprintf(b, "hotline_uptime_seconds %.3f\n",
+	buf_printf(b, "hotline_uptime_seconds %.3f\n",
 	    (double)(server_now() - server.started) / 1000.0);
 }
 
 static void
 minfo_command(const struct cmd_entry *e, const struct cmd_stat *s, void *arg)
 {
-	struct resp_buf	*b = arg;
+	struct buf	*b = arg;
 	char		 name[64], *p;
 
 	if (s->calls == 0)
@@ -416,20 +396,20 @@ minfo_command(const struct cmd_entry *e, const struct cmd_stat *s, void *arg)
 	for (p = name; *p != '\0'; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
-	mprintf(b, "cmdstat_%s:calls=%llu,errors=%llu\r\n", name,
+	buf_printf(b, "cmdstat_%s:calls=%llu,errors=%llu\r\n", name,
 	    (unsigned long long)s->calls, (unsigned long long)s->errors);
 }
 
 void
-metrics_info_commandstats(struct resp_buf *b)
+metrics_info_commandstats(struct buf *b)
 {
-	mprintf(b, "# Commandstats\r\n");
+	buf_printf(b, "# Commandstats\r\n");
 	cmd_stats_foreach(minfo_command, b);
-	mprintf(b, "\r\n");
+	buf_printf(b, "\r\n");
 }
 
 void
-metrics_info_metrics(struct resp_buf *b)
+metrics_info_metrics(struct buf *b)
 {
 	const struct journal_stats	*js = journal_stats(server.journal);
 	struct mqueues			 m;
@@ -444,29 +424,29 @@ metrics_info_metrics(struct resp_buf *b)
 			oldest = o;
 	}
 	magents(by);
-	mprintf(b, "# Metrics\r\n");
-	mprintf(b, "journal_commits:%llu\r\n",
+	buf_printf(b, "# Metrics\r\n");
+	buf_printf(b, "journal_commits:%llu\r\n",
 	    (unsigned long long)js->batches);
-	mprintf(b, "journal_commit_p50_usec:%.0f\r\n",
+	buf_printf(b, "journal_commit_p50_usec:%.0f\r\n",
 	    metrics_commit_quantile(0.5) * 1e6);
-	mprintf(b, "journal_commit_p99_usec:%.0f\r\n",
+	buf_printf(b, "journal_commit_p99_usec:%.0f\r\n",
 	    metrics_commit_quantile(0.99) * 1e6);
-	mprintf(b, "journal_last_commit_failed:%d\r\n", js->last_failed);
+	buf_printf(b, "journal_last_commit_failed:%d\r\n", js->last_failed);
 	for (s = 0; s < NSTATUS; s++)
-		mprintf(b, "agents_%s:%zu\r\n",
+		buf_printf(b, "agents_%s:%zu\r\n",
 		    agent_status_name((enum agent_status)s), by[s]);
 	for (s = 0; s < NCONN; s++)
-		mprintf(b, "agents_%s:%zu\r\n",
+		buf_printf(b, "agents_%s:%zu\r\n",
 		    agent_conn_name((enum agent_conn)s), by[NSTATUS + s]);
-	mprintf(b, "tickets_waiting:%zu\r\n", waiting);
-	mprintf(b, "oldest_wait_ms:%.0f\r\n", oldest * 1000);
+	buf_printf(b, "tickets_waiting:%zu\r\n", waiting);
+	buf_printf(b, "oldest_wait_ms:%.0f\r\n", oldest * 1000);
 	/* One line per queue, as Redis writes keyspace lines (db0:keys=..). */
 	for (i = 0; i < m.n; i++)
-		mprintf(b, "queue_%s:waiting=%zu,offered=%zu,active=%zu,"
+		buf_printf(b, "queue_%s:waiting=%zu,offered=%zu,active=%zu,"
 		    "oldest_wait_ms=%.0f,breaches_today=%llu\r\n",
 		    m.st[i].name, m.st[i].waiting, m.st[i].offered,
 		    m.st[i].active, moldest_wait(&m.st[i], m.now) * 1000,
 		    (unsigned long long)m.st[i].breaches_today);
-	mprintf(b, "\r\n");
+	buf_printf(b, "\r\n");
 	free(m.st);
 }

@@ -6,13 +6,13 @@
 #ifndef HOTLINE_METRICS_H
 #define HOTLINE_METRICS_H
 
-#include "resp.h"
+#include "buf.h"
 
 /* Append the whole exposition (HELP, TYPE and samples of every family). */
-void	metrics_prometheus(struct resp_buf *);
+void	metrics_prometheus(struct buf *);
 /* INFO sections, "key:value\r\n" lines after their "# Title" line. */
-void	metrics_info_commandstats(struct resp_buf *);
-void	metrics_info_metrics(struct resp_buf *);
+void	metrics_info_commandstats(struct buf *);
+void	metrics_info_metrics(struct buf *);
 /* The q-quantile (0..1) of the journal commit latency, in seconds, by
  * linear interpolation inside its bucket (as histogram_quantile does);
  * 0 before any commit. */

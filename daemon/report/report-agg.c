@@ -345,7 +345,7 @@ report_agg_add(struct report_agg *g, const struct report_fact *f)
 
 /* A flat map whose size is known once written: fields, then the header. */
 struct fields {
-	struct resp_buf	b;
+	struct buf	b;
 	size_t		n;
 };
 
@@ -456,11 +456,11 @@ agg_service_fields(struct fields *m, const struct rrow *r)
 /* One row (or the total, keys 0) as a flat map into out. */
 static void
 agg_write_row(const struct report_agg *g, struct rrow *r, int keys,
-    struct resp_buf *out)
+    struct buf *out)
 {
 	struct fields	m;
 
-	resp_buf_init(&m.b);
+	buf_init(&m.b);
 	m.n = 0;
 	if (keys & DIM_QUEUE)
 		fields_str(&m, "queue", r->queue);
@@ -475,8 +475,8 @@ agg_write_row(const struct report_agg *g, struct rrow *r, int keys,
 	else
 		agg_service_fields(&m, r);
 	resp_add_map(out, m.n);
-	resp_add_raw(out, m.b.data, m.b.len);
-	resp_buf_free(&m.b);
+	buf_add(out, m.b.data, m.b.len);
+	buf_free(&m.b);
 }
 
 static int
@@ -506,7 +506,7 @@ agg_kind_name(enum report_kind k)
  * total. A report that groups by nothing has its total as its one row.
  */
 void
-report_agg_reply(struct report_agg *g, struct resp_buf *out)
+report_agg_reply(struct report_agg *g, struct buf *out)
 {
 	size_t	i;
 

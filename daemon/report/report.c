@@ -43,7 +43,7 @@ report_job_new(const struct report_req *req)
 
 	job = xcalloc(1, sizeof *job);
 	job->req = *req;
-	resp_buf_init(&job->out);
+	buf_init(&job->out);
 	atomic_init(&job->cancel, 0);
 	return (job);
 }
@@ -76,7 +76,7 @@ report_job_free(struct report_job *job)
 		free((char *)job->open[i].detail);
 	}
 	free(job->open);
-	resp_buf_free(&job->out);
+	buf_free(&job->out);
 	free(job);
 }
 

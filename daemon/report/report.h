@@ -67,7 +67,7 @@ struct report_agg *report_agg_new(const struct report_req *, hl_ms data_from);
 void	report_agg_range(const struct report_agg *, hl_ms *from, hl_ms *to);
 /* Count a fact; -1 when the report would pass REPORT_MAX_ROWS rows. */
 int	report_agg_add(struct report_agg *, const struct report_fact *);
-void	report_agg_reply(struct report_agg *, struct resp_buf *);
+void	report_agg_reply(struct report_agg *, struct buf *);
 void	report_agg_free(struct report_agg *);
 int	report_by_parse(const char *, enum report_by *);
 const char *report_by_name(enum report_by);
@@ -78,7 +78,7 @@ struct report_job {
 	/* Spells in progress when it was asked: FACT_STATUS ending at now. */
 	struct report_fact	*open;
 	size_t			 nopen;
-	struct resp_buf		 out;		/* the whole reply */
+	struct buf		 out;		/* the whole reply */
 	atomic_int		 cancel;	/* the client left */
 	void			(*done)(struct report_job *);
 	void			*arg;		/* NULL once the client left */

@@ -31,53 +31,50 @@ audit_escape(const char *s, char *buf, size_t size)
 }
 
 static void
-audit_add_text(struct resp_buf *b, const char *s)
+audit_add_text(struct json *w, const char *key, const char *s)
 {
 	char	buf[1024], *e = audit_escape(s, buf, sizeof buf);
 
-	json_add_string(b, e);
+	json_str(w, key, e);
 	if (e != buf)
 		free(e);
 }
 
 static void
 audit_emit(struct conn *c, enum event_type type, const char *actor,
-    struct resp_buf *data)
+    struct json *w)
 {
 	struct engine_event	ev;
 
 	engine_event_init(&ev, type, server_now(), actor);
-	ev.data = data->data;
+	ev.data = json_end(w);
 	journal_emit(server.journal, &ev);
 }
 
 static void
-audit_begin(struct resp_buf *b, struct conn *c)
+audit_begin(struct json *w, struct buf *b, struct conn *c)
 {
 	char	host[128];
 
 	conn_host(c, host, sizeof host);
-	resp_add_raw(b, "{\"addr\":", 8);
-	json_add_string(b, host);
+	json_begin(w, b);
+	json_str(w, "addr", host);
 }
 
 void
 audit_login(struct conn *c, const char *user, int ok, const char *why)
 {
-	struct resp_buf	 b;
+	struct buf	 b;
+	struct json	 w;
 	char		 buf[1024], *name = audit_escape(user, buf, sizeof buf);
 
-	resp_buf_init(&b);
-	audit_begin(&b, c);
-	resp_add_raw(&b, ",\"user\":", 8);
-	json_add_string(&b, name);
-	if (!ok) {
-		resp_add_raw(&b, ",\"why\":", 7);
-		audit_add_text(&b, why);
-	}
-	resp_add_raw(&b, "}", 2);		/* with the NUL */
-	audit_emit(c, ok ? EV_AUDIT_LOGIN : EV_AUDIT_LOGIN_FAILED, name, &b);
-	resp_buf_free(&b);
+	buf_init(&b);
+	audit_begin(&w, &b, c);
+	json_str(&w, "user", name);
+	if (!ok)
+		audit_add_text(&w, "why", why);
+	audit_emit(c, ok ? EV_AUDIT_LOGIN : EV_AUDIT_LOGIN_FAILED, name, &w);
+	buf_free(&b);
 	if (name != buf)
 		free(name);
 }
@@ -89,7 +86,8 @@ audit_login(struct conn *c, const char *user, int ok, const char *why)
 void
 audit_command(struct conn *c, const struct cmd_args *a, int ok)
 {
-	struct resp_buf	b;
+	struct buf	b;
+	struct json	w;
 	char		words[256];
 	int		i;
 
@@ -99,14 +97,11 @@ audit_command(struct conn *c, const struct cmd_args *a, int ok)
 		snprintf(words + strlen(words), sizeof words - strlen(words),
 		    "%s%.64s", i ? " " : "", a->argv[i]);
 	}
-	resp_buf_init(&b);
-	audit_begin(&b, c);
-	resp_add_raw(&b, ",\"role\":", 8);
-	json_add_string(&b, role_name(c->role));
-	resp_add_raw(&b, ",\"command\":", 11);
-	audit_add_text(&b, words);
-	resp_add_raw(&b, ok ? ",\"ok\":true}" : ",\"ok\":false}",
-	    ok ? 12 : 13);			/* with the NUL */
-	audit_emit(c, EV_AUDIT_COMMAND, c->user, &b);
-	resp_buf_free(&b);
+	buf_init(&b);
+	audit_begin(&w, &b, c);
+	json_str(&w, "role", role_name(c->role));
+	audit_add_text(&w, "command", words);
+	json_bool(&w, "ok", ok);
+	audit_emit(c, EV_AUDIT_COMMAND, c->user, &w);
+	buf_free(&b);
 }

@@ -5,9 +5,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "export.h"
-#include "json.h"
-#include "resp.h"
 #include "store.h"
 
 static const char	*export_ticket_header[] = {
@@ -73,7 +72,7 @@ static int
 export_ticket(const struct ticket *t, void *arg)
 {
 	FILE		*fp = arg;
-	struct resp_buf	 attrs;
+	struct buf	 attrs;
 
 	export_int(fp, (long long)t->id, 0);
 	export_field(fp, ticket_state_name(t->state), 0);
@@ -100,12 +99,9 @@ export_ticket(const struct ticket *t, void *arg)
 	export_int(fp, t->escalations, 0);
 	export_int(fp, TICKET_WORK(t, export_now()), 0);
 	export_int(fp, t->csat, 0);
-	resp_buf_init(&attrs);
-	if (t->nattrs > 0)
-		json_add_attrs(&attrs, t->attrs, t->nattrs);
-	resp_add_raw(&attrs, "", 1);
-	export_field(fp, t->nattrs > 0 ? attrs.data : "{}", 1);
-	resp_buf_free(&attrs);
+	buf_init(&attrs);
+	export_field(fp, store_attrs_json(&attrs, t->attrs, t->nattrs), 1);
+	buf_free(&attrs);
 	return (ferror(fp) ? -1 : 0);
 }
 

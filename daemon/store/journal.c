@@ -3,9 +3,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "buf.h"
 #include "journal.h"
+#include "json.h"
 #include "log.h"
-#include "resp.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -55,7 +56,7 @@ struct jsession {
 };
 
 struct journal {
-	struct resp_buf		 arena;
+	struct buf		 arena;
 	struct jsession		*sessions;
 	size_t			 nsessions, csessions;
 	struct jevent		*events;
@@ -108,7 +109,7 @@ journal_new(void)
 	struct journal	*j;
 
 	j = xcalloc(1, sizeof *j);
-	resp_buf_init(&j->arena);
+	buf_init(&j->arena);
 	return (j);
 }
 
@@ -143,7 +144,7 @@ journal_free(struct journal *j)
 		return;
 	journal_free_final(j);
 	journal_free(j->backlog);
-	resp_buf_free(&j->arena);
+	buf_free(&j->arena);
 	free(j->events);
 	free(j->users);
 	free(j->sessions);
@@ -187,7 +188,7 @@ journal_str(struct journal *j, const char *s)
 	if (s == NULL)
 		return (NOSTR);
 	off = j->arena.len;
-	resp_add_raw(&j->arena, s, strlen(s) + 1);
+	buf_add(&j->arena, s, strlen(s) + 1);
 	return (off);
 }
 
@@ -456,7 +457,7 @@ void
 journal_discard(struct journal *j)
 {
 	journal_free_final(j);
-	resp_buf_reset(&j->arena);
+	buf_reset(&j->arena);
 	j->nevents = j->nusers = j->ntickets = j->ncreated = 0;
 	j->nsessions = 0;
 	j->ncustomers = j->nagents = 0;
@@ -658,12 +659,13 @@ journal_keep(struct journal *j, int soft)
 {
 	struct engine_event	 ev;
 	struct engine_fact	 fact;
-	struct resp_buf		 data;
-	size_t			 i, len;
+	struct buf		 data;
+	struct json		 w;
+	size_t			 i;
 
 	if (j->backlog == NULL)
 		j->backlog = journal_new();
-	resp_buf_init(&data);
+	buf_init(&data);
 	for (i = 0; i < j->nevents; i++) {
 		journal_event_at(j, i, &ev, &fact);
 		if (!soft && !journal_is_audit(ev.kind))
@@ -674,17 +676,14 @@ journal_keep(struct journal *j, int soft)
 			    "dropped", &ev);
 			continue;
 		}
-		len = ev.data != NULL ? strlen(ev.data) : 0;
-		if (!soft && ev.kind == EV_AUDIT_COMMAND &&
-		    len > 0 && ev.data[len - 1] == '}') {
-			resp_buf_reset(&data);
-			resp_add_raw(&data, ev.data, len - 1);
-			resp_add_raw(&data, ",\"saved\":false}", 16); /* NUL */
-			ev.data = data.data;
+		if (!soft && ev.kind == EV_AUDIT_COMMAND && ev.data != NULL &&
+		    json_extend(&w, &data, ev.data) == 0) {
+			json_bool(&w, "saved", false);
+			ev.data = json_end(&w);
 		}
 		journal_emit(j->backlog, &ev);
 	}
-	resp_buf_free(&data);
+	buf_free(&data);
 }
 
 void

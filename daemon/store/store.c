@@ -11,9 +11,9 @@
 
 #include <sqlite3.h>
 
+#include "buf.h"
 #include "json.h"
 #include "log.h"
-#include "resp.h"
 #include "checkpoint.h"
 #include "config.h"
 #include "crypto.h"
@@ -327,7 +327,7 @@ store_new(const char *dir, char *err)
 	}
 	st = xcalloc(1, sizeof *st);
 	st->lock_fd = -1;
-	resp_buf_init(&st->scratch);
+	buf_init(&st->scratch);
 	xasprintf(&st->path, "%s/hotline.db", dir);
 	return (st);
 }
@@ -475,7 +475,7 @@ store_close(struct store *st)
 	crypto_free(st->next);
 	if (st->lock_fd >= 0)
 		close(st->lock_fd);
-	resp_buf_free(&st->scratch);
+	buf_free(&st->scratch);
 	free(st->path);
 	free(st);
 }
@@ -552,14 +552,26 @@ store_bind_text(sqlite3_stmt *s, int i, const char *v)
 
 
 
+const char *
+store_attrs_json(struct buf *b, const struct attr *attrs, int n)
+{
+	struct json	w;
+	int		i;
+
+	json_begin(&w, b);
+	for (i = 0; i < n; i++)
+		json_str(&w, attrs[i].key, attrs[i].value);
+	return (json_end(&w));
+}
+
 /* Attributes as a flat JSON object, sealed; "" when there are none. */
 static void
 store_bind_attrs(struct store *st, sqlite3_stmt *s, int i,
     const struct attr *attrs, int n, const char *ad)
 {
-	resp_buf_reset(&st->scratch);
+	buf_reset(&st->scratch);
 	if (n > 0)
-		json_add_attrs(&st->scratch, attrs, n);
+		store_attrs_json(&st->scratch, attrs, n);
 	store_bind_sealed(st, s, i, st->scratch.data, st->scratch.len, ad);
 }
 
@@ -735,19 +747,19 @@ store_put_customer(struct store *st, const struct customer *c, char *err)
 
 /* Skills and groups are kept as the text the config file uses. */
 static void
-store_skills_text(struct resp_buf *b, const struct agent *a)
+store_skills_text(struct buf *b, const struct agent *a)
 {
 	char	num[16];
 	int	i;
 
 	for (i = 0; i < a->nskills; i++) {
 		if (i > 0)
-			resp_add_raw(b, ",", 1);
-		resp_add_raw(b, a->skills[i].queue, strlen(a->skills[i].queue));
+			buf_add(b, ",", 1);
+		buf_add(b, a->skills[i].queue, strlen(a->skills[i].queue));
 		snprintf(num, sizeof num, ":%d", a->skills[i].level);
-		resp_add_raw(b, num, strlen(num));
+		buf_add(b, num, strlen(num));
 	}
-	resp_add_raw(b, "", 1);		/* NUL */
+	buf_add(b, "", 1);		/* NUL */
 }
 
 int
@@ -757,7 +769,7 @@ store_put_agent(struct store *st, const struct agent *a, char *err)
 	char		 groups[ENGINE_MAX_GROUPS * ENGINE_NAME_MAX];
 	int		 i;
 
-	resp_buf_reset(&st->scratch);
+	buf_reset(&st->scratch);
 	store_skills_text(&st->scratch, a);
 	groups[0] = '\0';
 	for (i = 0; i < a->ngroups; i++) {

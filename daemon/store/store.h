@@ -16,6 +16,7 @@
 #define STORE_ERRMAX	512
 #define STORE_SCHEMA_VERSION	8
 
+struct buf;
 struct store;
 struct sqlite3;
 
@@ -35,6 +36,9 @@ struct store_user {
 struct store	*store_open(const char *dir, int full_sync, char *err);
 void		 store_close(struct store *);
 const char	*store_path(const struct store *);
+
+/* Attributes as the attrs column and the export hold them: a JSON object. */
+const char	*store_attrs_json(struct buf *, const struct attr *, int n);
 
 int	store_begin(struct store *, char *err);
 int	store_commit(struct store *, char *err);

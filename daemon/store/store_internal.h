@@ -12,7 +12,7 @@
 
 #include <sqlite3.h>
 
-#include "resp.h"
+#include "buf.h"
 #include "crypto.h"
 #include "store.h"
 
@@ -74,7 +74,7 @@ struct store {
 	int64_t			 txn_seq;	/* last_seq when BEGIN ran */
 	struct timeval		 txn_start;
 	uint64_t		 txn_events;
-	struct resp_buf		 scratch;
+	struct buf		 scratch;
 	struct store_stats	 stats;
 	struct checkpointer	*checkpointer;
 };

@@ -29,7 +29,7 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 } while (0)
 
 struct outcome {
-	struct resp_buf		 cmds;	/* every command, as multibulk */
+	struct buf		 cmds;	/* every command, as multibulk */
 	int			 status;
 	enum resp_errcode	 err;
 	char			 msg[64];
@@ -43,7 +43,7 @@ resp_fuzz_feed(struct resp_parser *p, const char *s, size_t n)
 }
 
 static void
-resp_fuzz_serialize(struct resp_buf *b, const struct resp_cmd *cmd)
+resp_fuzz_serialize(struct buf *b, const struct resp_cmd *cmd)
 {
 	int	i;
 
@@ -56,11 +56,11 @@ resp_fuzz_serialize(struct resp_buf *b, const struct resp_cmd *cmd)
 static void
 resp_fuzz_roundtrip(struct resp_parser *rt, const struct resp_cmd *cmd)
 {
-	struct resp_buf	b;
+	struct buf	b;
 	struct resp_cmd	back;
 	int		i;
 
-	resp_buf_init(&b);
+	buf_init(&b);
 	resp_fuzz_serialize(&b, cmd);
 	resp_fuzz_feed(rt, b.data, b.len);
 	CHECK(resp_parser_next(rt, &back) == RESP_OK);
@@ -71,13 +71,13 @@ resp_fuzz_roundtrip(struct resp_parser *rt, const struct resp_cmd *cmd)
 	}
 	CHECK(resp_parser_next(rt, &back) == RESP_AGAIN);
 	CHECK(resp_parser_pending(rt) == 0);
-	resp_buf_free(&b);
+	buf_free(&b);
 }
 
 static void
 resp_fuzz_check_cmd(const struct resp_cmd *cmd, const struct resp_limits *lim)
 {
-	struct resp_buf	e;
+	struct buf	e;
 	size_t		i;
 	int		j;
 
@@ -87,13 +87,13 @@ resp_fuzz_check_cmd(const struct resp_cmd *cmd, const struct resp_limits *lim)
 	CHECK(cmd->argv[cmd->argc] == NULL);
 
 	/* Whatever a client sent, an error echoing it stays one line. */
-	resp_buf_init(&e);
+	buf_init(&e);
 	resp_add_error(&e, "ERR unknown command '%s'", cmd->argv[0]);
 	CHECK(e.len >= 3 && e.data[0] == '-');
 	CHECK(memcmp(e.data + e.len - 2, "\r\n", 2) == 0);
 	for (i = 0; i + 2 < e.len; i++)
 		CHECK(e.data[i] != '\r' && e.data[i] != '\n');
-	resp_buf_free(&e);
+	buf_free(&e);
 }
 
 static unsigned int
@@ -115,7 +115,7 @@ resp_fuzz_run(const char *data, size_t size, uint8_t mode,
 	int			 rc = RESP_AGAIN;
 
 	CHECK((p = resp_parser_new(lim)) != NULL);
-	resp_buf_init(&o->cmds);
+	buf_init(&o->cmds);
 	do {
 		switch (mode % 4) {
 		case 0:
@@ -194,8 +194,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(whole.cmds.len == chunked.cmds.len);
 	CHECK(whole.cmds.len == 0 ||
 	    memcmp(whole.cmds.data, chunked.cmds.data, whole.cmds.len) == 0);
-	resp_buf_free(&whole.cmds);
-	resp_buf_free(&chunked.cmds);
+	buf_free(&whole.cmds);
+	buf_free(&chunked.cmds);
 	resp_parser_free(rt);
 	return 0;
 }

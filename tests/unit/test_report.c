@@ -187,7 +187,7 @@ run(enum report_kind kind, enum report_by by, const char *queue,
 	struct report_req	 req;
 	struct report_agg	*g;
 	struct report_fact	 f;
-	struct resp_buf		 out;
+	struct buf		 out;
 	size_t			 i;
 
 	memset(&req, 0, sizeof req);
@@ -219,12 +219,12 @@ run(enum report_kind kind, enum report_by by, const char *queue,
 	f.agent = "ann";
 	f.detail = "ready";
 	assert_int_equal(report_agg_add(g, &f), 0);
-	resp_buf_init(&out);
+	buf_init(&out);
 	report_agg_reply(g, &out);
-	resp_add_raw(&out, "", 1);
+	buf_add(&out, "", 1);
 	assert_int_equal(rv_parse(out.data, top) - out.data + 1,
 	    (long)out.len);
-	resp_buf_free(&out);
+	buf_free(&out);
 	report_agg_free(g);
 }
 

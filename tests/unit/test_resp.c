@@ -268,14 +268,14 @@ test_corpus_bytewise(void **state)
 static void
 test_corpus_concatenated(void **state)
 {
-	struct resp_buf	 all;
+	struct buf	 all;
 	size_t		 i, off, n;
 	int		 mode, round;
 
-	resp_buf_init(&all);
+	buf_init(&all);
 	for (round = 0; round < 3; round++)
 		for (i = 0; i < NCORPUS; i++)
-			resp_add_raw(&all, corpus[i].wire, corpus[i].wirelen);
+			buf_add(&all, corpus[i].wire, corpus[i].wirelen);
 	for (mode = 0; mode < 3; mode++) {
 		struct resp_parser *p = new_parser(NULL);
 		struct resp_cmd cmd;
@@ -298,26 +298,26 @@ test_corpus_concatenated(void **state)
 		assert_int_equal(resp_parser_pending(p), 0);
 		resp_parser_free(p);
 	}
-	resp_buf_free(&all);
+	buf_free(&all);
 }
 
 static void
 test_pipeline_1000(void **state)
 {
-	struct resp_buf	 in;
+	struct buf	 in;
 	char		 key[32], val[32];
 	int		 i, chunked;
 
-	resp_buf_init(&in);
+	buf_init(&in);
 	for (i = 0; i < 1000; i++) {
 		snprintf(key, sizeof key, "k%d", i);
 		snprintf(val, sizeof val, "v%d", i * 7);
 		if (i % 2 == 0) {
-			resp_add_raw(&in, "SET ", 4);
-			resp_add_raw(&in, key, strlen(key));
-			resp_add_raw(&in, " ", 1);
-			resp_add_raw(&in, val, strlen(val));
-			resp_add_raw(&in, "\r\n", 2);
+			buf_add(&in, "SET ", 4);
+			buf_add(&in, key, strlen(key));
+			buf_add(&in, " ", 1);
+			buf_add(&in, val, strlen(val));
+			buf_add(&in, "\r\n", 2);
 		} else {
 			resp_add_array(&in, 3);
 			resp_add_cstr(&in, "SET");
@@ -353,7 +353,7 @@ test_pipeline_1000(void **state)
 		assert_int_equal(resp_parser_pending(p), 0);
 		resp_parser_free(p);
 	}
-	resp_buf_free(&in);
+	buf_free(&in);
 }
 
 /* A half-read command must survive the buffer being compacted under it. */
@@ -395,12 +395,12 @@ test_big_bulk(void **state)
 	struct resp_cmd		 cmd;
 	size_t			 n = RESP_DEFAULT_MAX_BULK, off, k, i;
 	char			*data = malloc(n);
-	struct resp_buf		 in;
+	struct buf		 in;
 
 	assert_non_null(data);
 	for (i = 0; i < n; i++)
 		data[i] = (char)(i * 31 + 7);
-	resp_buf_init(&in);
+	buf_init(&in);
 	resp_add_array(&in, 2);
 	resp_add_cstr(&in, "PUT");
 	resp_add_bulk(&in, data, n);
@@ -419,7 +419,7 @@ test_big_bulk(void **state)
 	feed(p, W("PING\r\n"));
 	expect_cmd(p, &corpus[0]);
 	resp_parser_free(p);
-	resp_buf_free(&in);
+	buf_free(&in);
 	free(data);
 }
 
@@ -547,12 +547,12 @@ test_limit_args(void **state)
 static void
 test_limit_args_default(void **state)
 {
-	struct resp_buf		 in;
+	struct buf		 in;
 	struct resp_parser	*p = new_parser(NULL);
 	struct resp_cmd		 cmd;
 	int			 i;
 
-	resp_buf_init(&in);
+	buf_init(&in);
 	resp_add_array(&in, RESP_DEFAULT_MAX_ARGS);
 	for (i = 0; i < RESP_DEFAULT_MAX_ARGS; i++)
 		resp_add_bulkf(&in, "%d", i);
@@ -561,7 +561,7 @@ test_limit_args_default(void **state)
 	assert_int_equal(cmd.argc, RESP_DEFAULT_MAX_ARGS);
 	assert_string_equal(cmd.argv[RESP_DEFAULT_MAX_ARGS - 1], "1023");
 	resp_parser_free(p);
-	resp_buf_free(&in);
+	buf_free(&in);
 	CHECK_ERROR("*1025\r\n", NULL, RESP_ERR_TOO_MANY_ARGS,
 	    "invalid multibulk length");
 }
@@ -702,16 +702,16 @@ test_error_sticky(void **state)
 #define CHECK_OUT(b, lit) do {						\
 	assert_int_equal((b)->len, sizeof(lit) - 1);			\
 	assert_memory_equal((b)->data, (lit), sizeof(lit) - 1);		\
-	resp_buf_reset(b);						\
+	buf_reset(b);						\
 } while (0)
 
 static void
 test_write_status_error(void **state)
 {
-	struct resp_buf	b;
+	struct buf	b;
 	char		long_msg[3000];
 
-	resp_buf_init(&b);
+	buf_init(&b);
 	resp_add_status(&b, "OK");
 	CHECK_OUT(&b, "+OK\r\n");
 	resp_add_status(&b, "a\r\nb\nc");
@@ -726,14 +726,14 @@ test_write_status_error(void **state)
 	memset(long_msg, 'x', sizeof long_msg - 1);
 	long_msg[sizeof long_msg - 1] = '\0';
 	long_msg[100] = '\n';
-	resp_add_raw(&b, "+", 1);
+	buf_add(&b, "+", 1);
 	resp_add_error(&b, "ERR %s", long_msg);
 	assert_int_equal(b.len, 1 + 1 + 4 + 2999 + 2);
 	assert_memory_equal(b.data, "+-ERR xxx", 9);
 	assert_int_equal(b.data[1 + 1 + 4 + 100], ' ');
 	assert_memory_equal(b.data + b.len - 3, "x\r\n", 3);
 	assert_null(memchr(b.data, '\n', b.len - 1));
-	resp_buf_free(&b);
+	buf_free(&b);
 }
 
 static void
@@ -742,13 +742,13 @@ test_write_int(void **state)
 	static const long long v[] = { 0, 1, -1, 9, 10, -10, 99, 100, 101,
 	    12345, -12345, 1000000007, -999999999999LL, LLONG_MAX, LLONG_MIN,
 	    LLONG_MIN + 1 };
-	struct resp_buf	b;
+	struct buf	b;
 	char		want[64];
 	long long	x;
 	size_t		i;
 	int		n;
 
-	resp_buf_init(&b);
+	buf_init(&b);
 	resp_add_int(&b, 0);
 	CHECK_OUT(&b, ":0\r\n");
 	resp_add_int(&b, -42);
@@ -762,7 +762,7 @@ test_write_int(void **state)
 		resp_add_int(&b, v[i]);
 		assert_int_equal(b.len, n);
 		assert_memory_equal(b.data, want, (size_t)n);
-		resp_buf_reset(&b);
+		buf_reset(&b);
 	}
 	/* Every digit count, both sides of each power of ten. */
 	for (x = 1; x <= LLONG_MAX / 10; x *= 10) {
@@ -772,19 +772,19 @@ test_write_int(void **state)
 			resp_add_int(&b, t[i]);
 			assert_int_equal(b.len, n);
 			assert_memory_equal(b.data, want, (size_t)n);
-			resp_buf_reset(&b);
+			buf_reset(&b);
 		}
 	}
-	resp_buf_free(&b);
+	buf_free(&b);
 }
 
 static void
 test_write_bulk(void **state)
 {
-	struct resp_buf	b;
+	struct buf	b;
 	char		big[1500];
 
-	resp_buf_init(&b);
+	buf_init(&b);
 	resp_add_bulk(&b, "hello", 5);
 	CHECK_OUT(&b, "$5\r\nhello\r\n");
 	resp_add_bulk(&b, "", 0);
@@ -807,15 +807,15 @@ test_write_bulk(void **state)
 	assert_int_equal(b.len, 7 + 1501 + 2);
 	assert_memory_equal(b.data, "$1501\r\n<yyy", 11);
 	assert_memory_equal(b.data + b.len - 4, "y>\r\n", 4);
-	resp_buf_free(&b);
+	buf_free(&b);
 }
 
 static void
 test_write_aggregates(void **state)
 {
-	struct resp_buf	b;
+	struct buf	b;
 
-	resp_buf_init(&b);
+	buf_init(&b);
 	resp_add_nil(&b);
 	CHECK_OUT(&b, "$-1\r\n");
 	resp_add_nil_array(&b);
@@ -834,32 +834,32 @@ test_write_aggregates(void **state)
 	resp_add_field_str(&b, "agent", NULL);
 	CHECK_OUT(&b, "*6\r\n$2\r\nid\r\n$2\r\n42\r\n$4\r\nprio\r\n:-7\r\n"
 	    "$5\r\nagent\r\n$-1\r\n");
-	resp_buf_free(&b);
+	buf_free(&b);
 }
 
 static void
 test_write_buf_ops(void **state)
 {
-	struct resp_buf	b;
+	struct buf	b;
 	size_t		cap, i;
 	char		want[16];
 
-	resp_buf_init(&b);
+	buf_init(&b);
 	assert_null(b.data);
 	assert_int_equal(b.len, 0);
-	resp_add_raw(&b, "abcdef", 6);
-	resp_add_raw(&b, "x", 0);
-	resp_buf_consume(&b, 2);
+	buf_add(&b, "abcdef", 6);
+	buf_add(&b, "x", 0);
+	buf_consume(&b, 2);
 	CHECK_OUT(&b, "cdef");
-	resp_add_raw(&b, "abc", 3);
-	resp_buf_consume(&b, 3);
+	buf_add(&b, "abc", 3);
+	buf_consume(&b, 3);
 	assert_int_equal(b.len, 0);
-	resp_add_raw(&b, "abc", 3);
-	resp_buf_consume(&b, 99);
+	buf_add(&b, "abc", 3);
+	buf_consume(&b, 99);
 	assert_int_equal(b.len, 0);
 	cap = b.cap;
-	resp_add_raw(&b, "abc", 3);
-	resp_buf_reset(&b);
+	buf_add(&b, "abc", 3);
+	buf_reset(&b);
 	assert_int_equal(b.len, 0);
 	assert_int_equal(b.cap, cap);
 	/* Growth keeps everything written so far. */
@@ -869,7 +869,7 @@ test_write_buf_ops(void **state)
 	assert_memory_equal(b.data, ":0\r\n:1\r\n", 8);
 	snprintf(want, sizeof want, ":%d\r\n", 99999);
 	assert_memory_equal(b.data + b.len - strlen(want), want, strlen(want));
-	resp_buf_free(&b);
+	buf_free(&b);
 	assert_null(b.data);
 	assert_int_equal(b.cap, 0);
 }
@@ -878,13 +878,13 @@ test_write_buf_ops(void **state)
 static void
 test_roundtrip(void **state)
 {
-	struct resp_buf		 b;
+	struct buf		 b;
 	struct resp_parser	*p = new_parser(NULL);
 	struct resp_cmd		 cmd;
 	size_t			 i;
 	int			 j;
 
-	resp_buf_init(&b);
+	buf_init(&b);
 	for (i = 0; i < NCORPUS; i++) {
 		resp_add_array(&b, (size_t)corpus[i].argc);
 		for (j = 0; j < corpus[i].argc; j++)
@@ -898,7 +898,7 @@ test_roundtrip(void **state)
 	}
 	expect_again(p);
 	resp_parser_free(p);
-	resp_buf_free(&b);
+	buf_free(&b);
 }
 
 int

@@ -1,4 +1,4 @@
-/* Unit tests of the name rule and log escaping (daemon/engine/text.c). */
+/* Unit tests of the name rule and log escaping (lib/text.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -9,8 +9,7 @@
 
 #include "text.h"
 
-/* The code point at s and its length in bytes; -1 if not UTF-8. */
-static int
+int
 text_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
 	uint32_t	c;

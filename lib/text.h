@@ -1,7 +1,8 @@
 /*
  * text.h: the rules for text that comes from outside (clients, the
  * configuration file) and the escaping of it where it is logged. Pure:
- * libc only. docs/PROTOCOL.md "Names and text" is the user-visible rule.
+ * libc only, shared by the engine, the daemon and json.c.
+ * docs/PROTOCOL.md "Names and text" is the user-visible rule.
  *
  * Text is UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing past
  * U+10FFFF) without NUL. A name is text of 1 to max - 1 bytes without
@@ -12,6 +13,7 @@
 #define HOTLINE_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define TEXT_ERRMAX	128
 
@@ -23,6 +25,11 @@
  */
 #define TEXT_WORD	0x1
 
+/*
+ * The code point of the UTF-8 sequence at s (n bytes left) and its length
+ * in bytes, or -1 if it is not one (the JSON writer uses it too).
+ */
+int	text_decode(const unsigned char *s, size_t n, uint32_t *cp);
 /* Text: 0, or -1 with why ("holds a NUL byte", "is not valid UTF-8"). */
 int	text_check(const char *, size_t len, const char **why);
 /*
