@@ -27,47 +27,7 @@ static const char *store_sql[ST_COUNT] = {
 	[ST_ROLLBACK] = "ROLLBACK",
 	[ST_EVENT] = "INSERT INTO events(seq, time_ms, type, ticket, agent, "
 	    "customer, actor, data) VALUES (?,?,?,?,?,?,?,?)",
-	/* An upsert, not REPLACE: rows change in place and only the indexes
-	 * whose columns changed are touched. */
-	[ST_TICKET] = "INSERT INTO tickets(" TICKET_COLUMNS ") "
-	    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-	    "?,?,?,?,?,?,?) "
-	    "ON CONFLICT(id) DO UPDATE SET state = excluded.state, "
-	    "queue = excluded.queue, customer = excluded.customer, "
-	    "tier = excluded.tier, channel = excluded.channel, "
-	    "subject = excluded.subject, disposition = excluded.disposition, "
-	    "creator = excluded.creator, agent = excluded.agent, "
-	    "target = excluded.target, priority = excluded.priority, "
-	    "boost = excluded.boost, step = excluded.step, "
-	    "created_ms = excluded.created_ms, "
-	    "enqueued_ms = excluded.enqueued_ms, "
-	    "updated_ms = excluded.updated_ms, "
-	    "step_started_ms = excluded.step_started_ms, "
-	    "offered_ms = excluded.offered_ms, "
-	    "accepted_ms = excluded.accepted_ms, "
-	    "resolved_ms = excluded.resolved_ms, "
-	    "pending_until_ms = excluded.pending_until_ms, "
-	    "attrs = excluded.attrs, answer_due_ms = excluded.answer_due_ms, "
-	    "resolve_due_ms = excluded.resolve_due_ms, "
-	    "resolve_used_ms = excluded.resolve_used_ms, "
-	    "clock_mark_ms = excluded.clock_mark_ms, "
-	    "paused_ms = excluded.paused_ms, sla_fired = excluded.sla_fired, "
-	    "escalations = excluded.escalations, "
-	    "followup_of = excluded.followup_of, followup = excluded.followup, "
-	    "repeat_contact = excluded.repeat_contact, "
-	    "complaint = excluded.complaint, complaints = excluded.complaints, "
-	    "csat = excluded.csat, work_ms = excluded.work_ms",
-	[ST_TICKET_STATE] = "UPDATE tickets SET state = ?2, queue = ?3, "
-	    "customer = ?4, tier = ?5, channel = ?6, disposition = ?8, "
-	    "creator = ?9, agent = ?10, target = ?11, priority = ?12, "
-	    "boost = ?13, step = ?14, created_ms = ?15, enqueued_ms = ?16, "
-	    "updated_ms = ?17, step_started_ms = ?18, offered_ms = ?19, "
-	    "accepted_ms = ?20, resolved_ms = ?21, pending_until_ms = ?22, "
-	    "answer_due_ms = ?24, resolve_due_ms = ?25, "
-	    "resolve_used_ms = ?26, clock_mark_ms = ?27, paused_ms = ?28, "
-	    "sla_fired = ?29, escalations = ?30, followup_of = ?31, "
-	    "followup = ?32, repeat_contact = ?33, complaint = ?34, "
-	    "complaints = ?35, csat = ?36, work_ms = ?37 WHERE id = ?1",
+	/* ST_TICKET, ST_TICKET_STATE: store_ticket_sql. */
 	[ST_CUSTOMER] = "INSERT OR REPLACE INTO customers(id, name, phone, "
 	    "tier, segment, manager, attrs, created_ms, updated_ms, "
 	    "phone_index) VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -89,11 +49,10 @@ static const char *store_sql[ST_COUNT] = {
 	    "spell_reason = ?, spell_since_ms = ? WHERE name = ?",
 	[ST_USER_GET] = "SELECT hash, role FROM users WHERE name = ?",
 	[ST_META_SET] = "INSERT OR REPLACE INTO meta(key, value) VALUES (?,?)",
-	[ST_TICKET_GET] = "SELECT " TICKET_COLUMNS " FROM tickets WHERE id = ?",
+	/* ST_TICKET_GET: store_ticket_sql. */
 	[ST_HISTORY] = "SELECT seq, time_ms, type, ticket, agent, customer, "
 	    "actor, data FROM events WHERE ticket = ? ORDER BY seq",
-	[ST_CUSTOMER_TICKETS] = "SELECT " TICKET_COLUMNS " FROM tickets "
-	    "WHERE customer = ? ORDER BY id DESC LIMIT ?",
+	/* ST_CUSTOMER_TICKETS: store_ticket_sql. */
 	[ST_FIND_PHONE] = "SELECT id FROM customers WHERE phone_index = ? "
 	    "ORDER BY updated_ms DESC LIMIT 64",
 	[ST_SESSION_PUT] = "INSERT INTO sessions(id, hash, user, created_ms, "
@@ -432,7 +391,8 @@ struct store *
 store_open(const char *dir, int full_sync, char *err)
 {
 	struct store	*st;
-	int		 i;
+	char		*made;
+	int		 i, rc;
 
 	if ((st = store_new(dir, err)) == NULL)
 		return (NULL);
@@ -440,10 +400,17 @@ store_open(const char *dir, int full_sync, char *err)
 		store_close(st);
 		return (NULL);
 	}
+	if (store_ticket_check(st, err) != 0) {
+		store_close(st);
+		return (NULL);
+	}
 	for (i = 0; i < ST_COUNT; i++) {
-		if (sqlite3_prepare_v3(st->db, store_sql[i], -1,
-		    SQLITE_PREPARE_PERSISTENT, &st->stmt[i], NULL) !=
-		    SQLITE_OK) {
+		made = store_ticket_sql(i);
+		rc = sqlite3_prepare_v3(st->db, made != NULL ? made :
+		    store_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[i],
+		    NULL);
+		free(made);
+		if (rc != SQLITE_OK) {
 			store_fail(st, err, "prepare");
 			store_close(st);
 			return (NULL);
@@ -559,7 +526,7 @@ store_bind_text(sqlite3_stmt *s, int i, const char *v)
 
 
 /* Attributes as a flat JSON object, sealed; "" when there are none. */
-static void
+void
 store_bind_attrs(struct store *st, sqlite3_stmt *s, int i,
     const struct attr *attrs, int n, const char *ad)
 {
@@ -627,64 +594,6 @@ store_set_next_id(struct store *st, uint64_t id, char *err)
 	store_bind_text(s, 1, "next_ticket_id");
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)id);
 	return (store_step_done(st, ST_META_SET, err, "next id"));
-}
-
-/*
- * Parameters of a ticket row, numbered as TICKET_COLUMNS (ST_TICKET and
- * ST_TICKET_STATE share them). The subject and attributes are sealed only
- * for the whole row: the other statement does not have them.
- */
-static void
-store_bind_ticket(struct store *st, sqlite3_stmt *s, const struct ticket *t,
-    int whole)
-{
-	char		 ad[64];
-
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)t->id);
-	store_bind_text(s, 2, ticket_state_name(t->state));
-	store_bind_text(s, 3, t->queue);
-	store_bind_text(s, 4, t->customer);
-	store_bind_text(s, 5, t->tier);
-	store_bind_text(s, 6, t->channel);
-	if (whole) {
-		snprintf(ad, sizeof ad, "ticket:%llu:subject",
-		    (unsigned long long)t->id);
-		store_bind_sealed_str(st, s, 7, t->subject, ad);
-	}
-	store_bind_text(s, 8, t->disposition != NULL ? t->disposition : "");
-	store_bind_text(s, 9, t->creator);
-	store_bind_text(s, 10, t->agent);
-	store_bind_text(s, 11, t->target);
-	sqlite3_bind_int(s, 12, t->priority);
-	sqlite3_bind_int(s, 13, t->boost);
-	sqlite3_bind_int(s, 14, t->step);
-	sqlite3_bind_int64(s, 15, t->created);
-	sqlite3_bind_int64(s, 16, t->enqueued);
-	sqlite3_bind_int64(s, 17, t->updated);
-	sqlite3_bind_int64(s, 18, t->step_started);
-	sqlite3_bind_int64(s, 19, t->offered_at);
-	sqlite3_bind_int64(s, 20, t->accepted_at);
-	sqlite3_bind_int64(s, 21, t->resolved_at);
-	sqlite3_bind_int64(s, 22, t->pending_until);
-	if (whole) {
-		snprintf(ad, sizeof ad, "ticket:%llu:attrs",
-		    (unsigned long long)t->id);
-		store_bind_attrs(st, s, 23, t->attrs, t->nattrs, ad);
-	}
-	sqlite3_bind_int64(s, 24, t->answer_due);
-	sqlite3_bind_int64(s, 25, t->resolve_due);
-	sqlite3_bind_int64(s, 26, t->resolve_used);
-	sqlite3_bind_int64(s, 27, t->clock_mark);
-	sqlite3_bind_int64(s, 28, t->paused);
-	sqlite3_bind_int64(s, 29, t->sla_fired);
-	sqlite3_bind_int(s, 30, t->escalations);
-	sqlite3_bind_int64(s, 31, (sqlite3_int64)t->followup_of);
-	sqlite3_bind_int64(s, 32, (sqlite3_int64)t->followup);
-	sqlite3_bind_int(s, 33, t->repeat_contact);
-	sqlite3_bind_int(s, 34, t->complaint);
-	sqlite3_bind_int(s, 35, t->complaints);
-	sqlite3_bind_int(s, 36, t->csat);
-	sqlite3_bind_int64(s, 37, t->work);
 }
 
 /*
