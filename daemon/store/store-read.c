@@ -503,11 +503,19 @@ store_load_presence(struct store *st, struct engine *e, hl_ms now,
 	long			 n = 0;
 	int			 rc;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT name, status, status_base, "
-	    "status_reason, status_since_ms, idle_since_ms, wrapup_until_ms, "
-	    "offer, missed, spell, spell_reason, spell_since_ms FROM users "
-	    "WHERE role IN ('agent', 'supervisor') AND "
-	    "(status_base != 'offline' OR offer != 0)", -1, &s,
+	/* The offer each agent holds is the ticket offered to it: that row is
+	 * written by every commit that offers or takes back (the presence row
+	 * is not, store_put_presence). The condition on state repeated lets
+	 * the partial index of open tickets serve. */
+	if (sqlite3_prepare_v2(st->db, "SELECT u.name, u.status, "
+	    "u.status_base, u.status_reason, u.status_since_ms, "
+	    "u.idle_since_ms, u.wrapup_until_ms, coalesce(o.id, 0), u.missed, "
+	    "u.spell, u.spell_reason, u.spell_since_ms FROM users u "
+	    "LEFT JOIN (SELECT agent, max(id) AS id FROM tickets WHERE "
+	    "state NOT IN ('closed', 'abandoned') AND state = 'offered' "
+	    "GROUP BY agent) o ON o.agent = u.name "
+	    "WHERE u.role IN ('agent', 'supervisor') AND "
+	    "(u.status_base != 'offline' OR o.id IS NOT NULL)", -1, &s,
 	    NULL) != SQLITE_OK)
 		return (store_fail(st, err, "load presence"));
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {

@@ -43,10 +43,15 @@ static const char *store_sql[ST_COUNT] = {
 	    "demo = CASE WHEN users.hash = excluded.hash AND excluded.demo < 0 "
 	    "THEN users.demo ELSE excluded.demo END",
 	[ST_USER_DEL] = "DELETE FROM users WHERE name = ?",
-	[ST_PRESENCE] = "UPDATE users SET status = ?, status_base = ?, "
-	    "status_reason = ?, status_since_ms = ?, idle_since_ms = ?, "
-	    "wrapup_until_ms = ?, offer = ?, missed = ?, spell = ?, "
-	    "spell_reason = ?, spell_since_ms = ? WHERE name = ?",
+	/* Only when what a restart cannot rebuild changed (store_put_presence):
+	 * the column offer (migration 8) is no longer written nor read. */
+	[ST_PRESENCE] = "UPDATE users SET status = ?1, status_base = ?2, "
+	    "status_reason = ?3, status_since_ms = ?4, idle_since_ms = ?5, "
+	    "wrapup_until_ms = ?6, missed = ?7, spell = ?8, "
+	    "spell_reason = ?9, spell_since_ms = ?10 WHERE name = ?11 AND "
+	    "(status_base IS NOT ?2 OR status_reason IS NOT ?3 OR "
+	    "wrapup_until_ms IS NOT ?6 OR missed IS NOT ?7 OR spell IS NOT ?8 "
+	    "OR spell_reason IS NOT ?9 OR spell_since_ms IS NOT ?10)",
 	[ST_USER_GET] = "SELECT hash, role FROM users WHERE name = ?",
 	[ST_META_SET] = "INSERT OR REPLACE INTO meta(key, value) VALUES (?,?)",
 	/* ST_TICKET_GET: store_ticket_sql. */
@@ -688,6 +693,17 @@ store_put_agent(struct store *st, const struct agent *a, char *err)
 	return (store_step_done(st, ST_AGENT, err, "write agent"));
 }
 
+/*
+ * Most commits change an agent's presence only in what a restart rebuilds
+ * from elsewhere: its offer is the ticket row offered to it, written in
+ * the same commit, and busy or available follows the tickets it holds.
+ * Writing the row for those rewrote a page of users in nearly every
+ * commit (docs/PERFORMANCE.md); the statement now leaves the row alone
+ * unless its base status, reason, wrap-up end, missed offers or spell
+ * changed, and the times of busy/available it then carries are those of
+ * that change. The committed row is what it compares with, so a rolled
+ * back batch or a deleted and re-added user needs no bookkeeping here.
+ */
 int
 store_put_presence(struct store *st, const char *name,
     const struct agent_presence *p, char *err)
@@ -700,12 +716,11 @@ store_put_presence(struct store *st, const char *name,
 	sqlite3_bind_int64(s, 4, p->status_since);
 	sqlite3_bind_int64(s, 5, p->idle_since);
 	sqlite3_bind_int64(s, 6, p->wrapup_until);
-	sqlite3_bind_int64(s, 7, (sqlite3_int64)p->offer);
-	sqlite3_bind_int(s, 8, p->missed);
-	store_bind_text(s, 9, agent_status_name(p->spell));
-	store_bind_text(s, 10, p->spell_reason);
-	sqlite3_bind_int64(s, 11, p->spell_since);
-	store_bind_text(s, 12, name);
+	sqlite3_bind_int(s, 7, p->missed);
+	store_bind_text(s, 8, agent_status_name(p->spell));
+	store_bind_text(s, 9, p->spell_reason);
+	sqlite3_bind_int64(s, 10, p->spell_since);
+	store_bind_text(s, 11, name);
 	return (store_step_done(st, ST_PRESENCE, err, "write presence"));
 }
 

@@ -1007,6 +1007,73 @@ test_presence_rows(void **state)
 	store_close(st);
 }
 
+/*
+ * A presence row is rewritten only when what a restart cannot rebuild
+ * changed: busy/available and the offer come back from the ticket rows.
+ */
+static void
+test_presence_rows_on_change(void **state)
+{
+	struct store		*st = open_store();
+	struct engine		*e;
+	struct agent_presence	 p;
+	struct ticket		 t;
+	const struct agent	*a;
+	char			 err[STORE_ERRMAX];
+	hl_ms			 now = 1700000000000LL;
+
+	assert_int_equal(store_begin(st, err), 0);
+	assert_int_equal(store_put_user(st, "bob", "$argon2id$fake",
+	    ROLE_AGENT, -1, 5, err), 0);
+	memset(&p, 0, sizeof p);
+	p.base = p.status = p.spell = AGENT_AVAILABLE;
+	p.status_since = p.idle_since = p.spell_since = now - 60000;
+	assert_int_equal(store_put_presence(st, "bob", &p, err), 0);
+	assert_int_equal(store_commit(st, err), 0);
+	assert_raw("SELECT status || ' ' || status_since_ms FROM users "
+	    "WHERE name = 'bob'", "available 1699999940000");
+
+	/* Offered ticket 7, so busy: the ticket row says it, not bob's. */
+	make_ticket(&t, 7, "c7");
+	t.state = TICKET_OFFERED;
+	strcpy(t.agent, "bob");
+	t.offered_at = now - 1000;
+	p.status = AGENT_BUSY;
+	p.status_since = now - 1000;
+	p.offer = 7;
+	assert_int_equal(store_begin(st, err), 0);
+	assert_int_equal(store_put_ticket(st, &t, 1, err), 0);
+	assert_int_equal(store_put_presence(st, "bob", &p, err), 0);
+	assert_int_equal(store_commit(st, err), 0);
+	assert_raw("SELECT status || ' ' || status_since_ms FROM users "
+	    "WHERE name = 'bob'", "available 1699999940000");
+	store_close(st);
+
+	st = open_store();
+	e = new_engine();
+	assert_int_equal(store_load(st, e, err), 0);
+	assert_int_equal(store_load_presence(st, e, now, 30000, err), 1);
+	engine_restore_done(e, now);
+	a = engine_agent_get(e, "bob");
+	assert_int_equal(a->offer, 7);
+	assert_int_equal(a->status, AGENT_BUSY);
+	assert_int_equal(a->conn, AGENT_DETACHED);
+	assert_int_equal(engine_ticket_get(e, 7)->state, TICKET_OFFERED);
+	engine_free(e);
+
+	/* A break is a change a restart needs: written. */
+	p.base = p.status = p.spell = AGENT_BREAK;
+	strcpy(p.reason, "lunch");
+	strcpy(p.spell_reason, "lunch");
+	p.status_since = p.spell_since = now;
+	assert_int_equal(store_begin(st, err), 0);
+	assert_int_equal(store_put_presence(st, "bob", &p, err), 0);
+	assert_int_equal(store_commit(st, err), 0);
+	assert_raw("SELECT status || ' ' || status_reason FROM users "
+	    "WHERE name = 'bob'", "break lunch");
+	store_close(st);
+}
+
 static void
 test_sealed_at_rest(void **state)
 {
@@ -1330,6 +1397,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ticket_round_trip, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_ticket_columns_checked,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_presence_rows_on_change,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_presence_rows, setup,
 		    teardown),
