@@ -1,7 +1,10 @@
 /*
- * store_internal.h: what the store's files share. store.c opens, migrates
- * and writes; store-read.c reads back and recovers; store-keys.c seals
- * and opens personal data, holds the folder lock and rotates the key.
+ * store_internal.h: what the store's files share. store.c opens, commits
+ * and writes events, tickets and customers; store-schema.c migrates;
+ * store-ticket.c makes the ticket row from TICKET_FIELDS; store-users.c
+ * writes users and presence; store-read.c reads back and recovers;
+ * store-keys.c seals and opens personal data, holds the folder lock and
+ * rotates the key.
  */
 #ifndef HOTLINE_STORE_INTERNAL_H
 #define HOTLINE_STORE_INTERNAL_H
@@ -127,6 +130,9 @@ struct store {
 	struct store_stats	 stats;
 	struct checkpointer	*checkpointer;
 };
+
+/* store-schema.c: migrate to this hotlined's schema. */
+int	 store_migrate(struct store *, char *err);
 
 /* store.c */
 int	 store_fail(struct store *, char *err, const char *what);
