@@ -84,7 +84,7 @@ store_open_readonly(const char *dir, const char *keyfile, char *err)
 		    st->path, (long long)version, STORE_SCHEMA_VERSION);
 		goto fail;
 	}
-	if (store_ticket_check(st, err) != 0)
+	if (store_row_check(st, err) != 0)
 		goto fail;
 	if (keyfile == NULL) {
 		snprintf(dflt, sizeof dflt, "%s/%s", dir, CRYPTO_KEY_FILE);

@@ -326,45 +326,24 @@ store_load_customers(struct store *st, struct engine *e, char *err)
 {
 	sqlite3_stmt	*s;
 	struct customer	 c;
-	const char	*field;
-	char		 ad[ENGINE_NAME_MAX + 32];
+	char		*sql;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT id, name, phone, tier, segment, "
-	    "manager, attrs, created_ms, updated_ms FROM customers", -1, &s,
-	    NULL) != SQLITE_OK)
+	sql = store_customer_select("");
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	free(sql);
+	if (rc != SQLITE_OK)
 		return (store_fail(st, err, "load customers"));
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		memset(&c, 0, sizeof c);
-		store_copy(c.id, sizeof c.id, s, 0);
-		snprintf(ad, sizeof ad, "customer:%s:name", c.id);
-		c.name = store_unseal(st, s, 1, ad);
-		snprintf(ad, sizeof ad, "customer:%s:phone", c.id);
-		c.phone = store_unseal(st, s, 2, ad);
-		store_copy(c.tier, sizeof c.tier, s, 3);
-		if (segment_parse((const char *)sqlite3_column_text(s, 4),
-		    &c.segment) != 0)
-			c.segment = SEGMENT_INDIVIDUAL;
-		store_copy(c.manager, sizeof c.manager, s, 5);
-		snprintf(ad, sizeof ad, "customer:%s:attrs", c.id);
-		field = c.name == NULL ? "name" : c.phone == NULL ? "phone" :
-		    store_sealed_attrs(st, s, 6, ad, &c.attrs, &c.nattrs) ==
-		    STORE_TAMPERED ? "attrs" : NULL;
-		c.created = sqlite3_column_int64(s, 7);
-		c.updated = sqlite3_column_int64(s, 8);
-		rc = field == NULL ? engine_restore_customer(e, &c) : -1;
-		free(c.name);
-		free(c.phone);
-		store_free_attrs(c.attrs, c.nattrs);
-		if (field != NULL) {
-			log_warnx("store: customer %s: %s failed "
-			    "authentication (a tampered or corrupt row in "
-			    "table customers of %s)", c.id, field, st->path);
+		if ((rc = store_row_customer(st, s, &c)) != 0) {
 			snprintf(err, STORE_ERRMAX, "customer %s: %s", c.id,
-			    STORE_TAMPERED_HINT);
+			    rc == STORE_TAMPERED ? STORE_TAMPERED_HINT :
+			    "a corrupt row");
 			sqlite3_finalize(s);
 			return (-1);
 		}
+		rc = engine_restore_customer(e, &c);
+		store_customer_free(&c);
 		if (rc != 0) {
 			snprintf(err, STORE_ERRMAX, "customer %s: cannot "
 			    "restore", c.id);

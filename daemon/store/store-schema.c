@@ -2,8 +2,8 @@
  * store-schema.c: the schema's history. Each migration is applied once,
  * in order, in its own transaction; PRAGMA user_version is their count.
  * They are history: a change is a new one appended, never an edit. The
- * current ticket columns are checked against TICKET_FIELDS at open
- * (store-ticket.c).
+ * current ticket and customer columns are checked against their lists at
+ * open (store-row.c).
  */
 #include <stdio.h>
 

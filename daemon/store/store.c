@@ -27,10 +27,8 @@ static const char *store_sql[ST_COUNT] = {
 	[ST_ROLLBACK] = "ROLLBACK",
 	[ST_EVENT] = "INSERT INTO events(seq, time_ms, type, ticket, agent, "
 	    "customer, actor, data) VALUES (?,?,?,?,?,?,?,?)",
-	/* ST_TICKET, ST_TICKET_STATE: store_ticket_sql. */
-	[ST_CUSTOMER] = "INSERT OR REPLACE INTO customers(id, name, phone, "
-	    "tier, segment, manager, attrs, created_ms, updated_ms, "
-	    "phone_index) VALUES (?,?,?,?,?,?,?,?,?,?)",
+	/* ST_TICKET, ST_TICKET_STATE: store_row_sql. */
+	/* ST_CUSTOMER: store_row_sql. */
 	[ST_AGENT] = "UPDATE users SET skills = ?, groups = ?, capacity = ?, "
 	    "role = ? WHERE name = ?",
 	/* A new hash brings its own demo flag; the same one keeps what
@@ -54,10 +52,10 @@ static const char *store_sql[ST_COUNT] = {
 	    "OR spell_reason IS NOT ?9 OR spell_since_ms IS NOT ?10)",
 	[ST_USER_GET] = "SELECT hash, role FROM users WHERE name = ?",
 	[ST_META_SET] = "INSERT OR REPLACE INTO meta(key, value) VALUES (?,?)",
-	/* ST_TICKET_GET: store_ticket_sql. */
+	/* ST_TICKET_GET: store_row_sql. */
 	[ST_HISTORY] = "SELECT seq, time_ms, type, ticket, agent, customer, "
 	    "actor, data FROM events WHERE ticket = ? ORDER BY seq",
-	/* ST_CUSTOMER_TICKETS: store_ticket_sql. */
+	/* ST_CUSTOMER_TICKETS: store_row_sql. */
 	[ST_FIND_PHONE] = "SELECT id FROM customers WHERE phone_index = ? "
 	    "ORDER BY updated_ms DESC LIMIT 64",
 	[ST_SESSION_PUT] = "INSERT INTO sessions(id, hash, user, created_ms, "
@@ -239,12 +237,12 @@ store_open(const char *dir, int full_sync, char *err)
 		store_close(st);
 		return (NULL);
 	}
-	if (store_ticket_check(st, err) != 0) {
+	if (store_row_check(st, err) != 0) {
 		store_close(st);
 		return (NULL);
 	}
 	for (i = 0; i < ST_COUNT; i++) {
-		made = store_ticket_sql(i);
+		made = store_row_sql(i);
 		rc = sqlite3_prepare_v3(st->db, made != NULL ? made :
 		    store_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[i],
 		    NULL);
@@ -467,23 +465,12 @@ store_put_customer(struct store *st, const struct customer *c, char *err)
 {
 	sqlite3_stmt	*s = st->stmt[ST_CUSTOMER];
 	uint8_t		 idx[CRYPTO_BLINDBYTES];
-	char		 ad[ENGINE_NAME_MAX + 32];
 
-	store_bind_text(s, 1, c->id);
-	snprintf(ad, sizeof ad, "customer:%s:name", c->id);
-	store_bind_sealed_str(st, s, 2, c->name, ad);
-	snprintf(ad, sizeof ad, "customer:%s:phone", c->id);
-	store_bind_sealed_str(st, s, 3, c->phone, ad);
-	store_bind_text(s, 4, c->tier);
-	store_bind_text(s, 5, segment_name(c->segment));
-	store_bind_text(s, 6, c->manager);
-	snprintf(ad, sizeof ad, "customer:%s:attrs", c->id);
-	store_bind_attrs(st, s, 7, c->attrs, c->nattrs, ad);
-	sqlite3_bind_int64(s, 8, c->created);
-	sqlite3_bind_int64(s, 9, c->updated);
+	store_bind_customer(st, s, c);
 	if (c->phone != NULL && crypto_blind_phone(st->crypto, c->phone,
 	    idx) == 0)
-		sqlite3_bind_blob(s, 10, idx, sizeof idx, SQLITE_TRANSIENT);
+		sqlite3_bind_blob(s, CUSTOMER_NCOLS + 1, idx, sizeof idx,
+		    SQLITE_TRANSIENT);
 	return (store_step_done(st, ST_CUSTOMER, err, "write customer"));
 }
 

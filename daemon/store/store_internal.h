@@ -1,10 +1,10 @@
 /*
  * store_internal.h: what the store's files share. store.c opens, commits
  * and writes events, tickets and customers; store-schema.c migrates;
- * store-ticket.c makes the ticket row from TICKET_FIELDS; store-users.c
- * writes users and presence; store-read.c reads back and recovers;
- * store-keys.c seals and opens personal data, holds the folder lock and
- * rotates the key.
+ * store-row.c makes the ticket and customer rows from their lists;
+ * store-users.c writes users and presence; store-read.c reads back and
+ * recovers; store-keys.c seals and opens personal data, holds the folder
+ * lock and rotates the key.
  */
 #ifndef HOTLINE_STORE_INTERNAL_H
 #define HOTLINE_STORE_INTERNAL_H
@@ -23,16 +23,17 @@ struct checkpointer;
 
 /*
  * The ticket row, a line a column: X(column, member of struct ticket, kind).
- * store-ticket.c makes from this list the statements that write and read
+ * store-row.c makes from this list the statements that write and read
  * the row, their parameter and column numbers, and the check at open that
  * table tickets has these columns and no other. A new ticket field is a
- * line here and a migration adding its column (store.c); nothing else is
- * numbered or listed by hand. Kinds, by how the member is kept:
+ * line here and a migration adding its column (store-schema.c); nothing
+ * else is numbered or listed by hand. Kinds, by how the member is kept:
  *	U64	uint64_t		INT	int
  *	MS	hl_ms			U32	uint32_t
  *	FLAG	uint8_t, 0 or 1		STATE	enum ticket_state, by name
- *	NAME	char array		STR	char *, never NULL
- *	SEALED	char *, sealed		ATTRS	struct attr * and nattrs, sealed
+ *	SEGMENT	enum segment, by name	NAME	char array
+ *	STR	char *, never NULL	SEALED	char *, sealed
+ *	ATTRS	struct attr * and nattrs, sealed
  * SEALED and ATTRS hold personal data, sealed under "ticket:<id>:<column>"
  * and written with the whole row only: they never change after creation.
  */
@@ -79,6 +80,26 @@ struct checkpointer;
  * parameter numbers are these plus one. */
 #define TICKET_COL_ENUM(col, member, kind)	TICKET_COL_##col,
 enum { TICKET_FIELDS(TICKET_COL_ENUM) TICKET_NCOLS };
+
+/*
+ * The customer row, the same way (struct customer; sealed columns under
+ * "customer:<id>:<column>"). Its column phone_index, the blind index of
+ * the phone, is not a member: it is written beside the list, as the
+ * parameter after it, and found through ST_FIND_PHONE.
+ */
+#define CUSTOMER_FIELDS(X) \
+	X(id,			id,		NAME)	\
+	X(name,			name,		SEALED)	\
+	X(phone,		phone,		SEALED)	\
+	X(tier,			tier,		NAME)	\
+	X(segment,		segment,	SEGMENT) \
+	X(manager,		manager,	NAME)	\
+	X(attrs,		attrs,		ATTRS)	\
+	X(created_ms,		created,	MS)	\
+	X(updated_ms,		updated,	MS)
+
+#define CUSTOMER_COL_ENUM(col, member, kind)	CUSTOMER_COL_##col,
+enum { CUSTOMER_FIELDS(CUSTOMER_COL_ENUM) CUSTOMER_NCOLS };
 
 enum {
 	ST_BEGIN,
@@ -148,17 +169,24 @@ int	 store_open_db(struct store *, const char *dir, int full_sync,
 void	 store_bind_attrs(struct store *, sqlite3_stmt *, int,
 	    const struct attr *, int n, const char *ad);
 
-/* store-ticket.c: the ticket row, from TICKET_FIELDS. The statements
- * ST_TICKET, ST_TICKET_STATE, ST_TICKET_GET and ST_CUSTOMER_TICKETS; the
- * check of the table; "SELECT <the row> FROM tickets <tail>" (free it);
- * the parameters of a row (whole: with its sealed columns, for ST_TICKET;
- * else for ST_TICKET_STATE); a row read back: 0, -1, or STORE_TAMPERED. */
-char	*store_ticket_sql(int which);
-int	 store_ticket_check(struct store *, char *err);
+/* store-row.c: the ticket and customer rows, from their lists. The SQL of
+ * ST_TICKET, ST_TICKET_STATE, ST_TICKET_GET, ST_CUSTOMER_TICKETS and
+ * ST_CUSTOMER (NULL for another); the check of both tables; "SELECT <the
+ * row> FROM <table> <tail>" (free it); the parameters of a row (whole:
+ * with its sealed columns, for ST_TICKET; else for ST_TICKET_STATE); a
+ * row read back: 0, -1, or STORE_TAMPERED, logged. */
+char	*store_row_sql(int which);
+int	 store_row_check(struct store *, char *err);
 char	*store_ticket_select(const char *tail);
+char	*store_customer_select(const char *tail);
 void	 store_bind_ticket(struct store *, sqlite3_stmt *,
 	    const struct ticket *, int whole);
+void	 store_bind_customer(struct store *, sqlite3_stmt *,
+	    const struct customer *);
 int	 store_row_ticket(struct store *, sqlite3_stmt *, struct ticket *);
+int	 store_row_customer(struct store *, sqlite3_stmt *,
+	    struct customer *);
+void	 store_customer_free(struct customer *);
 
 /* store-read.c: text columns copied or duplicated ("" for NULL); sealed
  * attributes (0, -1, or STORE_TAMPERED) and their release; a row of

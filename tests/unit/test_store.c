@@ -664,7 +664,60 @@ test_ticket_round_trip(void **state)
 	store_close(st);
 }
 
-/* The table and the list of ticket columns must agree, or no open. */
+/*
+ * Every member a customer row keeps, through the row and back, as
+ * test_ticket_round_trip (the insight members are rebuilt, not stored).
+ */
+static void
+test_customer_round_trip(void **state)
+{
+	static struct attr	 attrs[] = { { "plan", "family" },
+				    { "note", "line\nbreak" } };
+	struct store		*st = open_store();
+	struct engine		*e;
+	struct customer		 c;
+	const struct customer	*got;
+	char			 err[STORE_ERRMAX];
+
+	memset(&c, 0, sizeof c);
+	strcpy(c.id, "c-round");
+	c.name = "Ada Lovelace";
+	c.phone = "+44 20 7946 0000";
+	strcpy(c.tier, "gold");
+	c.segment = SEGMENT_ENTERPRISE;
+	strcpy(c.manager, "mgr-7");
+	c.attrs = attrs;
+	c.nattrs = 2;
+	c.created = 1700000000001LL;
+	c.updated = 1700000000002LL;
+	assert_int_equal(store_begin(st, err), 0);
+	assert_int_equal(store_put_customer(st, &c, err), 0);
+	assert_int_equal(store_commit(st, err), 0);
+	store_close(st);
+
+	st = open_store();
+	e = new_engine();
+	assert_int_equal(store_load(st, e, err), 0);
+	assert_non_null(got = engine_customer_get(e, "c-round"));
+	assert_string_equal(got->id, c.id);
+	assert_string_equal(got->name, c.name);
+	assert_string_equal(got->phone, c.phone);
+	assert_string_equal(got->tier, c.tier);
+	assert_int_equal(got->segment, c.segment);
+	assert_string_equal(got->manager, c.manager);
+	assert_int_equal(got->nattrs, 2);
+	assert_string_equal(got->attrs[0].key, "plan");
+	assert_string_equal(got->attrs[1].value, "line\nbreak");
+	assert_int_equal(got->created, c.created);
+	assert_int_equal(got->updated, c.updated);
+	assert_int_equal(store_find_phone(st, e, "+44 20 7946 0000", c.id,
+	    err), 1);
+	assert_string_equal(c.id, "c-round");
+	engine_free(e);
+	store_close(st);
+}
+
+/* The tables and the lists of their columns must agree, or no open. */
 static void
 test_ticket_columns_checked(void **state)
 {
@@ -682,6 +735,15 @@ test_ticket_columns_checked(void **state)
 	assert_null(store_open(dir, 0, err));
 	assert_non_null(strstr(err, "lists column csat, which table tickets "
 	    "lacks"));
+	raw_exec("ALTER TABLE tickets ADD COLUMN csat INTEGER NOT NULL "
+	    "DEFAULT 0");
+	raw_exec("ALTER TABLE customers ADD COLUMN forgotten TEXT");
+	assert_null(store_open(dir, 0, err));
+	assert_non_null(strstr(err, "table customers has column forgotten, "
+	    "which CUSTOMER_FIELDS does not list"));
+	raw_exec("ALTER TABLE customers DROP COLUMN forgotten");
+	st = open_store();
+	store_close(st);
 }
 
 /*
@@ -1396,6 +1458,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_ticket_round_trip, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_customer_round_trip,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ticket_columns_checked,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_presence_rows_on_change,
