@@ -94,6 +94,19 @@ void	resp_add_nil_array(struct resp_buf *);			/* *-1 */
 void	resp_add_array(struct resp_buf *, size_t);		/* header only */
 /* Flat map header: n field/value pairs, i.e. an array of 2n items. */
 void	resp_add_map(struct resp_buf *, size_t);
+/*
+ * Deferred length, for a reply whose count is known only once its elements
+ * are written (rows from a query read once): open it, add the elements,
+ * then set the count. The mark is an offset, so it survives the buffer
+ * growing; marks opened inside another deferred reply are set first
+ * (innermost first), as their elements end first. Dropping a mark removes
+ * the header and everything written after it: the reply becomes an error.
+ */
+size_t	resp_add_deferred_len(struct resp_buf *);		/* the mark */
+void	resp_set_deferred_array(struct resp_buf *, size_t mark, size_t n);
+/* n field/value pairs, as resp_add_map(). */
+void	resp_set_deferred_map(struct resp_buf *, size_t mark, size_t n);
+void	resp_drop_deferred(struct resp_buf *, size_t mark);
 /* Convenience for flat maps: a bulk field name followed by a value. */
 void	resp_add_field_str(struct resp_buf *, const char *, const char *);
 void	resp_add_field_int(struct resp_buf *, const char *, long long);

@@ -11,6 +11,8 @@
 #include "resp.h"
 
 #define RESP_WBUF_MIN	256
+/* The longest header: a type byte, 20 digits of 2^64 - 1, CRLF. */
+#define RESP_HEADER_MAX	(1 + 20 + 2)
 /* resp_add_bulkf() formats into the stack first; longer text is rare. */
 #define RESP_FMT_STACK	512
 
@@ -116,11 +118,11 @@ resp_fmt_ull(char *end, unsigned long long v)
 	return p;
 }
 
-/* "<type>[-]<digits>\r\n" in one append. */
-static void
-resp_add_header(struct resp_buf *b, char type, int neg, unsigned long long v)
+/* "<type>[-]<digits>\r\n" ending at end; returns its start. */
+static char *
+resp_fmt_header(char *end, char type, int neg, unsigned long long v)
 {
-	char	 tmp[32], *p, *end = tmp + sizeof tmp;
+	char	*p;
 
 	end[-2] = '\r';
 	end[-1] = '\n';
@@ -128,6 +130,16 @@ resp_add_header(struct resp_buf *b, char type, int neg, unsigned long long v)
 	if (neg)
 		*--p = '-';
 	*--p = type;
+	return (p);
+}
+
+/* A header in one append. */
+static void
+resp_add_header(struct resp_buf *b, char type, int neg, unsigned long long v)
+{
+	char	 tmp[RESP_HEADER_MAX + 1], *p, *end = tmp + sizeof tmp;
+
+	p = resp_fmt_header(end, type, neg, v);
 	resp_add_raw(b, p, (size_t)(end - p));
 }
 
@@ -278,4 +290,55 @@ resp_add_field_int(struct resp_buf *b, const char *field, long long value)
 {
 	resp_add_cstr(b, field);
 	resp_add_int(b, value);
+}
+
+/*
+ * Room for the longest header is reserved at the mark; setting the count
+ * writes the header there and moves the elements back over the unused
+ * room, once. Nothing scans or copies the elements while they are added.
+ */
+size_t
+resp_add_deferred_len(struct resp_buf *b)
+{
+	size_t	mark = b->len;
+
+	resp_buf_reserve(b, RESP_HEADER_MAX);
+	b->len += RESP_HEADER_MAX;
+	return (mark);
+}
+
+static void
+resp_set_deferred(struct resp_buf *b, size_t mark, unsigned long long n)
+{
+	char	 tmp[RESP_HEADER_MAX + 1], *p, *end = tmp + sizeof tmp;
+	size_t	 hlen, tail;
+
+	if (mark > b->len || b->len - mark < RESP_HEADER_MAX)
+		abort();	/* not a mark of this buffer: a caller's bug */
+	p = resp_fmt_header(end, '*', 0, n);
+	hlen = (size_t)(end - p);
+	tail = b->len - mark - RESP_HEADER_MAX;
+	memmove(b->data + mark + hlen, b->data + mark + RESP_HEADER_MAX, tail);
+	memcpy(b->data + mark, p, hlen);
+	b->len -= RESP_HEADER_MAX - hlen;
+}
+
+void
+resp_set_deferred_array(struct resp_buf *b, size_t mark, size_t n)
+{
+	resp_set_deferred(b, mark, n);
+}
+
+void
+resp_set_deferred_map(struct resp_buf *b, size_t mark, size_t n)
+{
+	resp_set_deferred(b, mark, 2ULL * n);
+}
+
+void
+resp_drop_deferred(struct resp_buf *b, size_t mark)
+{
+	if (mark > b->len)
+		abort();
+	b->len = mark;
 }
