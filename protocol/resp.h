@@ -96,8 +96,8 @@ void	resp_add_array(struct resp_buf *, size_t);		/* header only */
 void	resp_add_map(struct resp_buf *, size_t);
 /*
  * Deferred length, for a reply whose count is known only once its elements
- * are written (rows from a query read once): open it, add the elements,
- * then set the count. The mark is an offset, so it survives the buffer
+ * are written (rows from a query read once, text formatted piece by piece):
+ * open it, add the elements, then set the count. The mark is an offset, so it survives the buffer
  * growing; marks opened inside another deferred reply are set first
  * (innermost first), as their elements end first. Dropping a mark removes
  * the header and everything written after it: the reply becomes an error.
@@ -106,6 +106,8 @@ size_t	resp_add_deferred_len(struct resp_buf *);		/* the mark */
 void	resp_set_deferred_array(struct resp_buf *, size_t mark, size_t n);
 /* n field/value pairs, as resp_add_map(). */
 void	resp_set_deferred_map(struct resp_buf *, size_t mark, size_t n);
+/* Everything written after the mark becomes one bulk string. */
+void	resp_set_deferred_bulk(struct resp_buf *, size_t mark);
 void	resp_drop_deferred(struct resp_buf *, size_t mark);
 /* Convenience for flat maps: a bulk field name followed by a value. */
 void	resp_add_field_str(struct resp_buf *, const char *, const char *);

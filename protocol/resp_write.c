@@ -308,14 +308,13 @@ resp_add_deferred_len(struct resp_buf *b)
 }
 
 static void
-resp_set_deferred(struct resp_buf *b, size_t mark, unsigned long long n)
+resp_set_deferred(struct resp_buf *b, size_t mark, char type,
+    unsigned long long n)
 {
 	char	 tmp[RESP_HEADER_MAX + 1], *p, *end = tmp + sizeof tmp;
 	size_t	 hlen, tail;
 
-	if (mark > b->len || b->len - mark < RESP_HEADER_MAX)
-		abort();	/* not a mark of this buffer: a caller's bug */
-	p = resp_fmt_header(end, '*', 0, n);
+	p = resp_fmt_header(end, type, 0, n);
 	hlen = (size_t)(end - p);
 	tail = b->len - mark - RESP_HEADER_MAX;
 	memmove(b->data + mark + hlen, b->data + mark + RESP_HEADER_MAX, tail);
@@ -323,16 +322,34 @@ resp_set_deferred(struct resp_buf *b, size_t mark, unsigned long long n)
 	b->len -= RESP_HEADER_MAX - hlen;
 }
 
+/* A mark of this buffer leaves room for a header after it. */
+static void
+resp_check_mark(const struct resp_buf *b, size_t mark)
+{
+	if (mark > b->len || b->len - mark < RESP_HEADER_MAX)
+		abort();	/* not a mark of this buffer: a caller's bug */
+}
+
 void
 resp_set_deferred_array(struct resp_buf *b, size_t mark, size_t n)
 {
-	resp_set_deferred(b, mark, n);
+	resp_check_mark(b, mark);
+	resp_set_deferred(b, mark, '*', n);
 }
 
 void
 resp_set_deferred_map(struct resp_buf *b, size_t mark, size_t n)
 {
-	resp_set_deferred(b, mark, 2ULL * n);
+	resp_check_mark(b, mark);
+	resp_set_deferred(b, mark, '*', 2ULL * n);
+}
+
+void
+resp_set_deferred_bulk(struct resp_buf *b, size_t mark)
+{
+	resp_check_mark(b, mark);
+	resp_set_deferred(b, mark, '$', b->len - mark - RESP_HEADER_MAX);
+	resp_add_raw(b, "\r\n", 2);
 }
 
 void

@@ -189,25 +189,22 @@ cmd_agent_status(struct conn *c, const struct cmd_args *a)
 }
 
 static void
-agent_count(const struct agent *ag, void *arg)
-{
-	(*(size_t *)arg)++;
-}
-
-static void
 agent_list_one(const struct agent *ag, void *arg)
 {
-	reply_agent(arg, ag, server_now());
+	struct cmd_rows	*r = arg;
+
+	reply_agent(r->b, ag, server_now());
+	r->n++;
 }
 
 static void
 cmd_agent_list(struct conn *c, const struct cmd_args *a)
 {
-	size_t	n = 0;
+	struct cmd_rows	r;
 
-	engine_agent_foreach(server.engine, agent_count, &n);
-	resp_add_array(&c->reply, n);
-	engine_agent_foreach(server.engine, agent_list_one, &c->reply);
+	cmd_rows_open(c, &r);
+	engine_agent_foreach(server.engine, agent_list_one, &r);
+	cmd_rows_close(c, &r, 0, NULL);
 }
 
 struct agent_opts {

@@ -241,6 +241,26 @@ cmd_dispatch(struct conn *c, const struct cmd_args *a)
 	}
 }
 
+void
+cmd_rows_open(struct conn *c, struct cmd_rows *r)
+{
+	r->c = c;
+	r->b = &c->reply;
+	r->n = 0;
+	r->mark = resp_add_deferred_len(&c->reply);
+}
+
+void
+cmd_rows_close(struct conn *c, struct cmd_rows *r, int rc, const char *err)
+{
+	if (rc == 0) {
+		resp_set_deferred_array(&c->reply, r->mark, r->n);
+		return;
+	}
+	resp_drop_deferred(&c->reply, r->mark);
+	resp_add_error(&c->reply, "ERR %s", err);
+}
+
 struct actor
 cmd_actor(const struct conn *c)
 {

@@ -12,6 +12,7 @@
 #include "engine.h"
 
 struct conn;
+struct resp_buf;
 
 #define CMD_NOAUTH	0x01	/* allowed before AUTH */
 #define CMD_WRITE	0x02	/* changes state: journaled */
@@ -65,6 +66,22 @@ struct cmd_stat {
 };
 void	cmd_stats_foreach(void (*fn)(const struct cmd_entry *,
 	    const struct cmd_stat *, void *), void *);
+
+/*
+ * Rows read once (a query, a walk of the engine) straight into the reply,
+ * behind a count set when the last is in (resp_add_deferred_len()).
+ * A row callback writes to rows->b and counts itself in rows->n.
+ */
+struct cmd_rows {
+	struct conn	*c;
+	struct resp_buf	*b;		/* &c->reply */
+	size_t		 n;
+	size_t		 mark;
+};
+void	cmd_rows_open(struct conn *, struct cmd_rows *);
+/* rc 0: the array is complete; else the rows give way to "-ERR err". */
+void	cmd_rows_close(struct conn *, struct cmd_rows *, int rc,
+	    const char *err);
 
 /* Helpers shared by the handlers. */
 struct actor	cmd_actor(const struct conn *);

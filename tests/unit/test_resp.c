@@ -895,6 +895,22 @@ test_write_deferred(void **state)
 	assert_int_equal(b.len, want.len);
 	assert_memory_equal(b.data, want.data, want.len);
 	resp_buf_reset(&b);
+	/* A bulk string of what was written after the mark. */
+	mark = resp_add_deferred_len(&b);
+	resp_buf_reset(&want);
+	for (i = 0; i < 5000; i++) {
+		resp_add_raw(&b, "line\r\n", 6);
+		resp_add_raw(&want, "line\r\n", 6);
+	}
+	resp_set_deferred_bulk(&b, mark);
+	assert_int_equal(b.len, 8 + want.len + 2);
+	assert_memory_equal(b.data, "$30000\r\nline\r\n", 14);
+	assert_memory_equal(b.data + 8, want.data, want.len);
+	assert_memory_equal(b.data + b.len - 2, "\r\n", 2);
+	resp_buf_reset(&b);
+	mark = resp_add_deferred_len(&b);
+	resp_set_deferred_bulk(&b, mark);
+	CHECK_OUT(&b, "$0\r\n\r\n");
 	/* Dropped: what came before stays, the rest goes. */
 	resp_add_status(&b, "OK");
 	mark = resp_add_deferred_len(&b);
