@@ -407,17 +407,6 @@ info_time(void)
 }
 
 static size_t
-info_pubsub_clients(void)
-{
-	struct conn	*k;
-	size_t		 n = 0;
-
-	TAILQ_FOREACH(k, &server.conns, entry)
-		n += (k->flags & CONN_PUBSUB) != 0;
-	return (n);
-}
-
-static size_t
 info_open_tickets(void)
 {
 	return (engine_ticket_count(server.engine));
@@ -497,7 +486,7 @@ static const struct info_row info_rows[] = {
 	INFO_FN("clients", "unauthenticated_clients", INFO_FN_SIZE, size,
 	    guard_unauth_count),
 	INFO_FN("clients", "pubsub_clients", INFO_FN_SIZE, size,
-	    info_pubsub_clients),
+	    metrics_subscribers),
 	INFO_FN("clients", "pubsub_channels", INFO_FN_SIZE, size,
 	    pubsub_channels),
 	INFO_FN("clients", "pubsub_patterns", INFO_FN_SIZE, size,
