@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "load.h"
+#include "xmalloc.h"
 
 #define SLOW_RCVBUF	4096
 #define MAX_SAMPLES	100000
@@ -397,13 +398,9 @@ main(int argc, char **argv)
 	if (load_init("conns_load") != 0)
 		return (1);
 	C.nconns = C.holds + C.subs;
-	C.conns = calloc((size_t)C.nconns + 1, sizeof *C.conns);
-	C.st = calloc(MAX_SAMPLES, sizeof *C.st);
-	C.skb = calloc(MAX_SAMPLES, sizeof *C.skb);
-	if (C.conns == NULL || C.st == NULL || C.skb == NULL) {
-		fprintf(stderr, "conns_load: out of memory\n");
-		return (1);
-	}
+	C.conns = xcalloc((size_t)C.nconns + 1, sizeof *C.conns);
+	C.st = xcalloc(MAX_SAMPLES, sizeof *C.st);
+	C.skb = xcalloc(MAX_SAMPLES, sizeof *C.skb);
 	for (i = 0; i < C.nconns; i++)
 		C.conns[i].lc.fd = -1;
 	C.t0 = load_now_us();

@@ -71,6 +71,7 @@
 
 #include "calendar.h"
 #include "engine_common.h"
+#include "xmalloc.h"
 
 #define MAXBATCH	1000
 #define MAXB		64
@@ -332,10 +333,7 @@ main(int argc, char **argv)
 	bench_check(engine_agent_add(e, now, &bench_admin, DESK_AGENT, &up, bench_err), "add");
 	bench_add_customers(e, now);
 	/* Touched now, so that its pages do not count as the tickets'. */
-	if ((bulk = calloc(n, sizeof *bulk)) == NULL) {
-		fprintf(stderr, "engine_sla: out of memory\n");
-		return (1);
-	}
+	bulk = xcalloc(n, sizeof *bulk);
 	memset(bulk, 0xff, n * sizeof *bulk);
 
 	/* Build: n open tickets, ten per virtual millisecond. */

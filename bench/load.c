@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "load.h"
+#include "xmalloc.h"
 
 #define LOAD_BUF_MIN	4096
 #define LOAD_BUF_MAX	(64u << 20)	/* one reply larger than this: bad */
@@ -171,17 +172,16 @@ static int
 load_grow(char **buf, size_t *cap, size_t need)
 {
 	size_t	n = *cap == 0 ? LOAD_BUF_MIN : *cap;
-	char	*p;
 
 	while (n < need)
 		n *= 2;
 	if (n == *cap)
 		return (0);
-	if (n > LOAD_BUF_MAX || (p = realloc(*buf, n)) == NULL) {
+	if (n > LOAD_BUF_MAX) {
 		load_fail("buffer of %zu bytes: too large", n);
 		return (-1);
 	}
-	*buf = p;
+	*buf = xreallocarray(*buf, n, 1);
 	*cap = n;
 	return (0);
 }

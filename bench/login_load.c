@@ -31,6 +31,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "xmalloc.h"
+
 static struct {
 	const char	*host;
 	int		 port;
@@ -281,9 +283,8 @@ main(int argc, char **argv)
 	if (opt.info)
 		return (info());
 	cap = (int)(opt.duration * 1000 / (opt.interval_ms + 1)) + 16;
-	if ((lat = calloc((size_t)cap, sizeof *lat)) == NULL ||
-	    (threads = calloc((size_t)opt.flood + 1, sizeof *threads)) == NULL)
-		return (1);
+	lat = xcalloc((size_t)cap, sizeof *lat);
+	threads = xcalloc((size_t)opt.flood + 1, sizeof *threads);
 	t_flood = now_s();
 	for (i = 0; i < opt.flood; i++)
 		if (pthread_create(&threads[i], NULL, flood_main,

@@ -25,6 +25,7 @@
 
 #include "histo.h"
 #include "load.h"
+#include "xmalloc.h"
 
 #define BODY_SIZE	20		/* the put's send time, microseconds */
 #define REDIS_KEY	"bench:queue"
@@ -454,21 +455,15 @@ main(int argc, char **argv)
 	for (i = 0; i < NL; i++)
 		histo_init(&Q.lat[i]);
 	Q.nconns = Q.producers + Q.consumers;
-	if ((Q.conns = calloc((size_t)Q.nconns, sizeof *Q.conns)) == NULL) {
-		fprintf(stderr, "queue_load: out of memory\n");
-		return (1);
-	}
+	Q.conns = xcalloc((size_t)Q.nconns, sizeof *Q.conns);
 	for (i = 0; i < Q.nconns; i++)
 		Q.conns[i].lc.fd = -1;
 	for (i = 0; i < Q.nconns && !load_failed(); i++) {
 		struct qconn	*c = &Q.conns[i];
 
 		c->role = i < Q.producers ? PRODUCER : CONSUMER;
-		if (c->role == PRODUCER && (c->ring = calloc((size_t)Q.pipeline,
-		    sizeof *c->ring)) == NULL) {
-			load_fail("out of memory");
-			break;
-		}
+		if (c->role == PRODUCER)
+			c->ring = xcalloc((size_t)Q.pipeline, sizeof *c->ring);
 		load_connect(&c->lc, Q.host, Q.port, 0, c->role == PRODUCER ?
 		    producer_reply : consumer_reply, c);
 	}

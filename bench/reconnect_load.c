@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "load.h"
+#include "xmalloc.h"
 
 #define TOKEN_MAX	128
 
@@ -317,10 +318,7 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (load_init("reconnect_load") != 0)
 		return (1);
-	if ((R.conns = calloc((size_t)R.n, sizeof *R.conns)) == NULL) {
-		fprintf(stderr, "reconnect_load: out of memory\n");
-		return (1);
-	}
+	R.conns = xcalloc((size_t)R.n, sizeof *R.conns);
 	for (i = 0; i < R.n; i++)
 		R.conns[i].lc.fd = -1;
 	if (R.tokens != NULL && read_tokens() != 0)

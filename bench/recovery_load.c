@@ -32,6 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "xmalloc.h"
+
 #define MAXCONN		16
 #define OUTMAX		(1 << 20)	/* bytes built per write */
 #define INMAX		(1 << 16)
@@ -282,8 +284,7 @@ cmd_fill(int port, const char *user, const char *pass, uint64_t n,
 			    "log in on port %d\n", port);
 			goto out;
 		}
-		if ((cs[i].out = malloc(OUTMAX)) == NULL)
-			goto out;
+		cs[i].out = xmalloc(OUTMAX);
 		cs[i].todo = n / (uint64_t)nconn +
 		    ((uint64_t)i < n % (uint64_t)nconn);
 		cs[i].bol = 1;
@@ -400,11 +401,11 @@ cmd_info(int port, const char *user, const char *pass, const char *section)
 		return (1);
 	if (write_all(fd, buf, resp(buf, section != NULL ? 2 : 1, argv)) != 0 ||
 	    read_line(fd, line, sizeof line) != 0 || line[0] != '$' ||
-	    (len = atol(line + 1)) < 0 || (body = malloc((size_t)len + 2)) ==
-	    NULL) {
+	    (len = atol(line + 1)) < 0) {
 		fprintf(stderr, "recovery_load: INFO failed\n");
 		return (1);
 	}
+	body = xmalloc((size_t)len + 2);
 	while (got < (size_t)len + 2) {
 		if ((r = read(fd, body + got, (size_t)len + 2 - got)) <= 0)
 			return (1);

@@ -14,6 +14,7 @@
 #include "agent.h"
 #include "fmt.h"
 #include "rmap.h"
+#include "xmalloc.h"
 
 static int
 in_list(char **l, int n, const char *s)
@@ -117,10 +118,7 @@ cmd_reject(struct job *j)
 		job_call(j, ticket_left, "TICKET", "REJECT", num, NULL);
 		return;
 	}
-	if ((reason = words_join(&j->w, j->arg)) == NULL) {
-		job_fail(j, "out of memory");
-		return;
-	}
+	reason = words_join(&j->w, j->arg);
 	job_call(j, ticket_left, "TICKET", "REJECT", num, reason, NULL);
 	free(reason);
 }
@@ -136,10 +134,7 @@ cmd_note(struct job *j)
 		job_fail(j, "usage: %s", j->cmd->usage);
 		return;
 	}
-	if ((text = words_join(&j->w, j->arg)) == NULL) {
-		job_fail(j, "out of memory");
-		return;
-	}
+	text = words_join(&j->w, j->arg);
 	snprintf(j->text, sizeof j->text, "Note added to #%s.", num);
 	job_call(j, job_ok_say, "TICKET", "NOTE", num, text, NULL);
 	free(text);
@@ -284,10 +279,7 @@ cmd_resolve(struct job *j)
 		job_call(j, resolved, "TICKET", "RESOLVE", num, NULL);
 		return;
 	}
-	if ((disp = words_join(&j->w, j->arg)) == NULL) {
-		job_fail(j, "out of memory");
-		return;
-	}
+	disp = words_join(&j->w, j->arg);
 	snprintf(j->text, sizeof j->text, "Resolved #%s (%s).", num, disp);
 	job_call(j, resolved, "TICKET", "RESOLVE", num, "DISPOSITION", disp,
 	    NULL);
@@ -319,17 +311,10 @@ cmd_break(struct job *j)
 	struct desk	*d = j->d;
 	char		*reason;
 
-	if ((reason = words_join(&j->w, 1)) == NULL) {
-		job_fail(j, "out of memory");
-		return;
-	}
+	reason = words_join(&j->w, 1);
 	if (*reason == '\0') {
 		free(reason);
-		reason = strdup("break");
-	}
-	if (reason == NULL) {
-		job_fail(j, "out of memory");
-		return;
+		reason = xstrdup("break");
 	}
 	d->want = PRESENCE_BREAK;
 	snprintf(d->reason, sizeof d->reason, "%s", reason);
@@ -428,10 +413,7 @@ new_create(struct job *j, const redisReply *cust)
 	argv[argc++] = j->w.argv[2];
 	argv[argc++] = j->text;
 	if (j->w.argc > 3) {
-		if ((subject = words_join(&j->w, 3)) == NULL) {
-			job_fail(j, "out of memory");
-			return;
-		}
+		subject = words_join(&j->w, 3);
 		argv[argc++] = "SUBJECT";
 		argv[argc++] = subject;
 	}

@@ -14,6 +14,7 @@
 #include "agent.h"
 #include "fmt.h"
 #include "rmap.h"
+#include "xmalloc.h"
 
 struct offer_req {
 	struct desk	*d;
@@ -40,13 +41,12 @@ desk_set_names(char ***list, int *n, const redisReply *r, const char *field)
 
 	if (r == NULL || r->type != REDIS_REPLY_ARRAY)
 		return;
-	if ((l = calloc(r->elements + 1, sizeof *l)) == NULL)
-		return;
+	l = xcalloc(r->elements + 1, sizeof *l);
 	for (i = 0; i < r->elements; i++) {
 		const char *s = rmap_str(r->element[i], field);
 
-		if (*s != '\0' && (l[k] = strdup(s)) != NULL)
-			k++;
+		if (*s != '\0')
+			l[k++] = xstrdup(s);
 	}
 	for (i = 0; i < (size_t)*n; i++)
 		free((*list)[i]);
@@ -132,8 +132,7 @@ desk_show_offer(struct desk *d, uint64_t id)
 
 	if (id == 0 || (d->offer.id == id && d->offer_shown == id))
 		return;
-	if ((q = calloc(1, sizeof *q)) == NULL)
-		return;
+	q = xcalloc(1, sizeof *q);
 	q->d = d;
 	q->id = id;
 	snprintf(num, sizeof num, "%llu", (unsigned long long)id);
@@ -157,10 +156,7 @@ desk_offer_from_next(struct job *j, const redisReply *r)
 {
 	struct offer_req	*q;
 
-	if ((q = calloc(1, sizeof *q)) == NULL) {
-		job_fail(j, "out of memory");
-		return;
-	}
+	q = xcalloc(1, sizeof *q);
 	q->d = j->d;
 	q->job = j;
 	tview_read(&q->tv, r);
@@ -282,16 +278,15 @@ login_commands(redisAsyncContext *ac, void *reply, void *arg)
 	size_t			 i;
 	int			 k = 0;
 
-	if (r == NULL || r->type != REDIS_REPLY_ARRAY ||
-	    (l = calloc(r->elements + 1, sizeof *l)) == NULL)
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY)
 		return;
+	l = xcalloc(r->elements + 1, sizeof *l);
 	for (i = 0; i < r->elements; i++) {
 		const redisReply *c = r->element[i];
 
 		if (c->type == REDIS_REPLY_ARRAY && c->elements > 0 &&
-		    c->element[0]->type == REDIS_REPLY_STRING &&
-		    (l[k] = strdup(c->element[0]->str)) != NULL)
-			k++;
+		    c->element[0]->type == REDIS_REPLY_STRING)
+			l[k++] = xstrdup(c->element[0]->str);
 	}
 	for (i = 0; i < (size_t)d->ncommands; i++)
 		free(d->commands[i]);

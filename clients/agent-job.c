@@ -15,6 +15,7 @@
 
 #include "agent.h"
 #include "rmap.h"
+#include "xmalloc.h"
 
 #define JOB_MAX_ARGS	64
 
@@ -201,13 +202,8 @@ desk_submit(struct desk *d, const char *line)
 	/* Blank lines and # comments in scripts. */
 	if (*line == '\0' || (*line == '#' && !isdigit((unsigned char)line[1])))
 		return;
-	if ((j = calloc(1, sizeof *j)) == NULL ||
-	    (j->line = strdup(line)) == NULL) {
-		free(j);
-		term_error(d, "out of memory");
-		d->failed = 1;
-		return;
-	}
+	j = xcalloc(1, sizeof *j);
+	j->line = xstrdup(line);
 	j->d = d;
 	TAILQ_INSERT_TAIL(&d->jobs, j, entry);
 	desk_run_next(d);

@@ -28,6 +28,7 @@
 
 #include "agent.h"
 #include "fmt.h"
+#include "xmalloc.h"
 
 #define TERM_HISTORY_MAX	1000
 #define TERM_PROMPT_MAX		512
@@ -120,14 +121,6 @@ term_write(struct desk *d, const char *text)
 	term_show();
 }
 
-static char *
-term_vformat(const char *fmt, va_list ap)
-{
-	char	*s;
-
-	return (vasprintf(&s, fmt, ap) < 0 ? NULL : s);
-}
-
 void
 term_printf(struct desk *d, const char *fmt, ...)
 {
@@ -135,10 +128,9 @@ term_printf(struct desk *d, const char *fmt, ...)
 	char	*s;
 
 	va_start(ap, fmt);
-	s = term_vformat(fmt, ap);
+	xvasprintf(&s, fmt, ap);
 	va_end(ap);
-	if (s != NULL)
-		term_write(d, s);
+	term_write(d, s);
 	free(s);
 }
 
@@ -149,10 +141,8 @@ term_error(struct desk *d, const char *fmt, ...)
 	char	*s;
 
 	va_start(ap, fmt);
-	s = term_vformat(fmt, ap);
+	xvasprintf(&s, fmt, ap);
 	va_end(ap);
-	if (s == NULL)
-		return;
 	if (d->o.interactive)
 		term_printf(d, "%serror:%s %s\n", d->c.red, d->c.reset, s);
 	else {
@@ -355,10 +345,7 @@ cmpl_generate(const char *text, int state)
 		if (tlen < plen || strncmp(text, cmpl_prefix, plen) != 0 ||
 		    strncasecmp(s, text + plen, tlen - plen) != 0)
 			continue;
-		if ((out = malloc(plen + strlen(s) + 1)) == NULL)
-			return (NULL);
-		strcpy(out, cmpl_prefix);
-		strcat(out, s);
+		xasprintf(&out, "%s%s", cmpl_prefix, s);
 		return (out);
 	}
 	return (NULL);
@@ -371,30 +358,23 @@ cmpl_generate(const char *text, int state)
 static char **
 cmpl_matches(const char *text)
 {
-	char	**m, **bigger, *s;
+	char	**m, *s;
 	size_t	  n = 1, cap = 16, i, j;
 
-	if ((m = calloc(cap, sizeof *m)) == NULL)
-		return (NULL);
+	m = xcalloc(cap, sizeof *m);
 	while ((s = cmpl_generate(text, (int)(n - 1))) != NULL) {
 		if (n + 1 >= cap) {
-			if ((bigger = reallocarray(m, cap * 2, sizeof *m)) ==
-			    NULL) {
-				free(s);
-				break;
-			}
-			m = bigger;
 			cap *= 2;
+			m = xreallocarray(m, cap, sizeof *m);
 		}
 		m[n++] = s;
 	}
 	m[n] = NULL;
-	if (n == 1 || (m[0] = strdup(m[1])) == NULL) {
-		for (i = 1; i < n; i++)
-			free(m[i]);
+	if (n == 1) {
 		free(m);
 		return (NULL);
 	}
+	m[0] = xstrdup(m[1]);
 	for (i = 2; i < n; i++) {
 		for (j = 0; m[0][j] != '\0' && m[0][j] == m[i][j]; j++)
 			continue;
@@ -495,8 +475,8 @@ term_complete(const char *line, const char *text, int start)
 	const char		*spec, *prev;
 	int			 argi, n = 0;
 
-	if ((head = strndup(line, (size_t)start)) == NULL ||
-	    words_split(head, &w, err, sizeof err) != 0) {
+	head = xstrndup(line, (size_t)start);
+	if (words_split(head, &w, err, sizeof err) != 0) {
 		free(head);
 		return (NULL);
 	}
@@ -601,12 +581,8 @@ term_complete_key(EditLine *el, int ch)
 
 	while (start > li->buffer && start[-1] != ' ' && start[-1] != '\t')
 		start--;
-	if ((line = strndup(li->buffer, (size_t)(li->lastchar -
-	    li->buffer))) == NULL ||
-	    (text = strndup(start, (size_t)(li->cursor - start))) == NULL) {
-		free(line);
-		return (CC_ERROR);
-	}
+	line = xstrndup(li->buffer, (size_t)(li->lastchar - li->buffer));
+	text = xstrndup(start, (size_t)(li->cursor - start));
 	m = term_complete(line, text, (int)(start - li->buffer));
 	if (m == NULL)
 		rv = CC_REFRESH_BEEP;
@@ -637,7 +613,6 @@ term_read(evutil_socket_t fd, short what, void *arg)
 {
 	struct desk	*d = arg;
 	const char	*buf;
-	char		*line;
 	int		 n;
 
 	errno = 0;
@@ -654,8 +629,7 @@ term_read(evutil_socket_t fd, short what, void *arg)
 	}
 	if (n < 1 || (buf[n - 1] != '\n' && buf[n - 1] != '\r'))
 		return;
-	if ((line = strndup(buf, (size_t)n - 1)) != NULL)
-		term_line(d, line);
+	term_line(d, xstrndup(buf, (size_t)n - 1));
 }
 
 /* Script input: every complete line is a statement. */
@@ -665,8 +639,7 @@ script_lines(struct desk *d, const char *buf, size_t n)
 	size_t	 old = script_partial != NULL ? strlen(script_partial) : 0;
 	char	*all, *p, *nl;
 
-	if ((all = malloc(old + n + 1)) == NULL)
-		return;
+	all = xmalloc(old + n + 1);
 	if (old > 0)
 		memcpy(all, script_partial, old);
 	memcpy(all + old, buf, n);
@@ -678,7 +651,7 @@ script_lines(struct desk *d, const char *buf, size_t n)
 		desk_submit(d, p);
 	}
 	if (*p != '\0')
-		script_partial = strdup(p);
+		script_partial = xstrdup(p);
 	free(all);
 }
 

@@ -15,6 +15,7 @@
 #include "console.h"
 #include "fmt.h"
 #include "rmap.h"
+#include "xmalloc.h"
 
 #define REFRESH_DELAY_MS	100
 #define TMAP_CACHE_MAX		65536
@@ -67,15 +68,13 @@ data_agent(struct console *c, const char *name)
 	    agent_cmp));
 }
 
-/* A new agent, in name order; NULL if out of memory. */
+/* A new agent, in name order. */
 static struct cagent *
 data_agent_add(struct console *c, const char *name)
 {
 	struct cagent	*na;
 
-	if ((na = realloc(c->agents, (size_t)(c->nagents + 1) *
-	    sizeof *na)) == NULL)
-		return (NULL);
+	na = xreallocarray(c->agents, (size_t)c->nagents + 1, sizeof *na);
 	c->agents = na;
 	memset(&na[c->nagents], 0, sizeof *na);
 	snprintf(na[c->nagents].name, sizeof na->name, "%s", name);
@@ -189,8 +188,7 @@ snap_queues(redisAsyncContext *ac, void *reply, void *arg)
 		return;
 	m = r->elements > 0 ? r->element[0] : NULL;
 	c->ntiers = rmap_tiers(m, c->tiers, CON_MAX_TIERS);
-	if ((nq = calloc(r->elements + 1, sizeof *nq)) == NULL)
-		return;
+	nq = xcalloc(r->elements + 1, sizeof *nq);
 	for (i = 0; i < r->elements; i++)
 		queue_read(c, &nq[i], r->element[i]);
 	free(c->queues);
@@ -211,8 +209,7 @@ snap_agents(redisAsyncContext *ac, void *reply, void *arg)
 
 	if (r == NULL || r->type != REDIS_REPLY_ARRAY)
 		return;
-	if ((na = calloc(r->elements + 1, sizeof *na)) == NULL)
-		return;
+	na = xcalloc(r->elements + 1, sizeof *na);
 	for (i = 0; i < r->elements; i++) {
 		snprintf(na[i].name, sizeof na[i].name, "%s",
 		    rmap_str(r->element[i], "name"));
@@ -350,8 +347,7 @@ reread_send(struct console *c, redisCallbackFn *fn, const char *cmd,
 {
 	struct reread	*rr;
 
-	if ((rr = calloc(1, sizeof *rr)) == NULL)
-		return;
+	rr = xcalloc(1, sizeof *rr);
 	rr->c = c;
 	snprintf(rr->name, sizeof rr->name, "%s", name);
 	if (link_call(c->cmd, fn, rr, cmd, sub, name, NULL) != 0) {
@@ -432,8 +428,7 @@ learn_queue(struct console *c, uint64_t id)
 {
 	struct reread	*rr;
 
-	if ((rr = calloc(1, sizeof *rr)) == NULL)
-		return;
+	rr = xcalloc(1, sizeof *rr);
 	rr->c = c;
 	snprintf(rr->name, sizeof rr->name, "%llu", (unsigned long long)id);
 	if (link_call(c->cmd, learn_queue_reply, rr, "TICKET", "GET", rr->name,
@@ -789,9 +784,8 @@ data_start(struct console *c)
 		snprintf(c->filter, sizeof c->filter, "%s", c->o.filter);
 	for (k = 0; k < NFEED_KINDS; k++) {
 		c->feed_max[k] = k == FEED_OTHER ? CON_FEED_MAX : CON_ALERTS_MAX;
-		if ((c->feed[k] = calloc((size_t)c->feed_max[k],
-		    sizeof *c->feed[k])) == NULL)
-			return (-1);
+		c->feed[k] = xcalloc((size_t)c->feed_max[k],
+		    sizeof *c->feed[k]);
 	}
 	if ((c->ev_refresh = evtimer_new(c->base, data_refresh, c)) == NULL)
 		return (-1);

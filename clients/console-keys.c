@@ -17,6 +17,7 @@
 #include "console.h"
 #include "rmap.h"
 #include "words.h"
+#include "xmalloc.h"
 
 #define KEY_CTRL(x)	((x) & 0x1f)
 #define KEY_ESCAPE	27
@@ -101,8 +102,7 @@ action_new(struct console *c, const char *done)
 {
 	struct action	*a;
 
-	if ((a = calloc(1, sizeof *a)) == NULL)
-		return (NULL);
+	a = xcalloc(1, sizeof *a);
 	a->c = c;
 	snprintf(a->done, sizeof a->done, "%s", done);
 	return (a);
@@ -116,8 +116,7 @@ action_send(struct console *c, const char *done, const char *a0,
 {
 	struct action	*a;
 
-	if ((a = action_new(c, done)) == NULL)
-		return;
+	a = action_new(c, done);
 	if (data_call(c, action_reply, a, a0, a1, a2, a3, a4, a5, NULL) != 0) {
 		screen_message(c, CC_BAD, "Not connected: try again in a moment");
 		free(a);

@@ -22,6 +22,7 @@
 
 #include "console.h"
 #include "fmt.h"
+#include "xmalloc.h"
 
 #define MIN_ROWS	12
 #define MIN_COLS	60
@@ -534,8 +535,7 @@ screen_start(struct console *c)
 	struct timeval	 tv = { 1, 0 };
 	struct screen	*s;
 
-	if ((s = calloc(1, sizeof *s)) == NULL)
-		return (-1);
+	s = xcalloc(1, sizeof *s);
 	setlocale(LC_ALL, "");
 	if (initscr() == NULL) {
 		free(s);

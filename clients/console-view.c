@@ -15,6 +15,7 @@
 #include "console.h"
 #include "fmt.h"
 #include "rmap.h"
+#include "xmalloc.h"
 
 enum qcol {
 	QC_NAME, QC_STATE, QC_WAIT, QC_TIERS, QC_OLDEST, QC_SL, QC_SL15,
@@ -416,7 +417,7 @@ int
 console_print_once(struct console *c)
 {
 	struct row	 r;
-	struct tment	*alarm;
+	struct tment	*alarm, *t;
 	char		 line[1024], when[32];
 	size_t		 nalarms = 0, k;
 	int		 i, w = c->o.width;
@@ -452,12 +453,9 @@ console_print_once(struct console *c)
 		view_row_text(&r, line, sizeof line);
 		printf("%s\n", line);
 	}
-	if ((alarm = calloc(c->tickets.n + 1, sizeof *alarm)) == NULL)
-		return (1);
-	for (i = 0; i < (int)c->tickets.cap; i++) {
-		const struct tment *t = &c->tickets.v[i];
-
-		if (t->id != 0 && t->level != ALARM_NONE && (t->queue < 0 ||
+	alarm = xcalloc(tmap_count(&c->tickets) + 1, sizeof *alarm);
+	for (k = 0; (t = tmap_next(&c->tickets, &k)) != NULL;) {
+		if (t->level != ALARM_NONE && (t->queue < 0 ||
 		    t->queue >= c->nqueues ||
 		    data_queue_visible(c, &c->queues[t->queue])))
 			alarm[nalarms++] = *t;

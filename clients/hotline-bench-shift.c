@@ -24,6 +24,7 @@
 #include <hiredis/adapters/libevent.h>
 
 #include "hotline-bench.h"
+#include "xmalloc.h"
 
 #define MAX_ERRORS_SHOWN 20
 #define MAX_ERRORS	100	/* more unexpected replies abort the run */
@@ -273,11 +274,7 @@ op_push(struct op *o, int64_t sent, int tier)
 	size_t		 i;
 
 	if (o->n == o->cap) {
-		nr = calloc(o->cap * 2, sizeof *nr);
-		if (nr == NULL) {
-			fprintf(stderr, "hotline-bench: out of memory\n");
-			abort();
-		}
+		nr = xcalloc(o->cap * 2, sizeof *nr);
 		for (i = 0; i < o->n; i++)
 			nr[i] = o->ring[(o->head + i) % o->cap];
 		free(o->ring);
@@ -808,16 +805,12 @@ shift_start(void)
 		histo_init(&bench.lat[i]);
 	for (i = 0; i < BENCH_MAX_TIERS; i++)
 		histo_init(&bench.tier_offer[i]);
-	bench.ops = calloc((size_t)bench.o.operators, sizeof *bench.ops);
-	bench.agents = calloc((size_t)bench.o.agents, sizeof *bench.agents);
-	if (bench.ops == NULL || bench.agents == NULL)
-		return (-1);
+	bench.ops = xcalloc((size_t)bench.o.operators, sizeof *bench.ops);
+	bench.agents = xcalloc((size_t)bench.o.agents, sizeof *bench.agents);
 	for (i = 0; i < bench.o.operators; i++) {
 		bench.ops[i].cap = (size_t)bench.o.pipeline + 4;
-		bench.ops[i].ring = calloc(bench.ops[i].cap,
+		bench.ops[i].ring = xcalloc(bench.ops[i].cap,
 		    sizeof *bench.ops[i].ring);
-		if (bench.ops[i].ring == NULL)
-			return (-1);
 	}
 	bench.ev_window = evtimer_new(bench.base, window_over, NULL);
 	bench.ev_rate = evtimer_new(bench.base, rate_tick, NULL);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "xmalloc.h"
 
 struct jreader {
 	const char	*p;
@@ -40,14 +41,12 @@ jr_space(struct jreader *r)
 }
 
 static struct json *
-jr_node(struct jreader *r, enum json_type type)
+jr_node(enum json_type type)
 {
 	struct json	*v;
 
-	if ((v = calloc(1, sizeof *v)) == NULL)
-		jr_fail(r, "out of memory");
-	else
-		v->type = type;
+	v = xcalloc(1, sizeof *v);
+	v->type = type;
 	return (v);
 }
 
@@ -149,10 +148,7 @@ jr_string(struct jreader *r)
 	r->p++;
 	start = r->p;
 	/* Decoded text is never longer than its source. */
-	if ((s = o = malloc((size_t)(r->end - start) + 1)) == NULL) {
-		jr_fail(r, "out of memory");
-		return (NULL);
-	}
+	s = o = xmalloc((size_t)(r->end - start) + 1);
 	while (r->p < r->end && *r->p != '"') {
 		if ((unsigned char)*r->p < 0x20) {
 			jr_fail(r, "control character in string");
@@ -202,8 +198,7 @@ jr_number(struct jreader *r)
 		return (jr_fail(r, "number too long"), NULL);
 	memcpy(buf, start, n);
 	buf[n] = '\0';
-	if ((v = jr_node(r, JSON_NUMBER)) == NULL)
-		return (NULL);
+	v = jr_node(JSON_NUMBER);
 	errno = 0;
 	v->number = strtod(buf, &end);
 	if (*end != '\0') {
@@ -215,10 +210,7 @@ jr_number(struct jreader *r)
 		v->integer = strtoll(buf, &end, 10);
 		v->is_integer = errno == 0 && *end == '\0';
 	}
-	if ((v->str = strdup(buf)) == NULL) {
-		free(v);
-		return (jr_fail(r, "out of memory"), NULL);
-	}
+	v->str = xstrdup(buf);
 	return (v);
 }
 
@@ -242,8 +234,7 @@ jr_container(struct jreader *r, enum json_type type, int depth)
 	char		*key = NULL;
 
 	r->p++;
-	if ((v = jr_node(r, type)) == NULL)
-		return (NULL);
+	v = jr_node(type);
 	tail = &v->child;
 	jr_space(r);
 	if (r->p < r->end && *r->p == close) {
@@ -306,8 +297,8 @@ json_value(struct jreader *r, int depth)
 	case '[':
 		return (jr_container(r, JSON_ARRAY, depth));
 	case '"':
-		if ((v = jr_node(r, JSON_STRING)) != NULL &&
-		    (v->str = jr_string(r)) == NULL) {
+		v = jr_node(JSON_STRING);
+		if ((v->str = jr_string(r)) == NULL) {
 			free(v);
 			v = NULL;
 		}
@@ -316,14 +307,14 @@ json_value(struct jreader *r, int depth)
 	case 'f':
 	case 'n':
 		if (jr_word(r, "true")) {
-			if ((v = jr_node(r, JSON_BOOL)) != NULL)
-				v->boolean = 1;
+			v = jr_node(JSON_BOOL);
+			v->boolean = 1;
 			return (v);
 		}
 		if (jr_word(r, "false"))
-			return (jr_node(r, JSON_BOOL));
+			return (jr_node(JSON_BOOL));
 		if (jr_word(r, "null"))
-			return (jr_node(r, JSON_NULL));
+			return (jr_node(JSON_NULL));
 		return (jr_fail(r, "unexpected word"), NULL);
 	default:
 		return (jr_number(r));

@@ -12,6 +12,7 @@
 #include <hiredis/adapters/libevent.h>
 
 #include "link.h"
+#include "xmalloc.h"
 
 #define LINK_MAX_ARGS	64
 
@@ -307,8 +308,7 @@ link_new(struct event_base *base, const struct link_opts *o,
 {
 	struct link	*l;
 
-	if ((l = calloc(1, sizeof *l)) == NULL)
-		return (NULL);
+	l = xcalloc(1, sizeof *l);
 	if ((l->timer = evtimer_new(base, link_timer, l)) == NULL) {
 		free(l);
 		return (NULL);

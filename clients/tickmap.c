@@ -1,105 +1,37 @@
 /* tickmap.c: see tickmap.h. */
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "tickmap.h"
-
-#define TICKMAP_MIN	1024
-
-static size_t
-tickmap_slot(const struct tickmap *m, uint64_t id)
-{
-	return ((size_t)((id * UINT64_C(0x9E3779B97F4A7C15)) >> 32) &
-	    (m->cap - 1));
-}
-
-static void
-tickmap_oom(void)
-{
-	fprintf(stderr, "hotline-bench: out of memory\n");
-	abort();
-}
+#include "xmalloc.h"
 
 void
 tickmap_init(struct tickmap *m)
 {
-	m->cap = TICKMAP_MIN;
-	m->n = 0;
-	if ((m->v = calloc(m->cap, sizeof *m->v)) == NULL)
-		tickmap_oom();
+	hmap_u64_init(&m->m);
 }
 
 void
 tickmap_free(struct tickmap *m)
 {
-	free(m->v);
-	m->v = NULL;
-	m->cap = m->n = 0;
-}
-
-static void
-tickmap_grow(struct tickmap *m)
-{
-	struct tickent	*old = m->v;
-	size_t		 oldcap = m->cap, i, j;
-
-	m->cap *= 2;
-	if ((m->v = calloc(m->cap, sizeof *m->v)) == NULL)
-		tickmap_oom();
-	for (i = 0; i < oldcap; i++) {
-		if (old[i].id == 0)
-			continue;
-		j = tickmap_slot(m, old[i].id);
-		while (m->v[j].id != 0)
-			j = (j + 1) & (m->cap - 1);
-		m->v[j] = old[i];
-	}
-	free(old);
+	hmap_free(&m->m, free);
 }
 
 struct tickent *
 tickmap_get(struct tickmap *m, uint64_t id, int create)
 {
-	size_t	i;
+	struct tickent	*t;
 
-	if (create && (m->n + 1) * 2 > m->cap)
-		tickmap_grow(m);
-	i = tickmap_slot(m, id);
-	while (m->v[i].id != 0) {
-		if (m->v[i].id == id)
-			return (&m->v[i]);
-		i = (i + 1) & (m->cap - 1);
-	}
-	if (!create)
-		return (NULL);
-	m->v[i].id = id;
-	m->v[i].sent = m->v[i].offered = m->v[i].done = 0;
-	m->v[i].tier = 0;
-	m->n++;
-	return (&m->v[i]);
+	if ((t = hmap_u64_get(&m->m, id)) != NULL || !create)
+		return (t);
+	t = xcalloc(1, sizeof *t);
+	t->id = id;
+	hmap_u64_put(&m->m, id, t);
+	return (t);
 }
 
-/*
- * Backward-shift deletion: later entries of the probe run move up into
- * the hole unless their home slot lies cyclically in (hole, entry].
- */
 void
-tickmap_del(struct tickmap *m, struct tickent *e)
+tickmap_del(struct tickmap *m, struct tickent *t)
 {
-	size_t	mask = m->cap - 1, i, j, k;
-
-	i = (size_t)(e - m->v);
-	j = i;
-	for (;;) {
-		j = (j + 1) & mask;
-		if (m->v[j].id == 0)
-			break;
-		k = tickmap_slot(m, m->v[j].id);
-		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
-			continue;
-		m->v[i] = m->v[j];
-		i = j;
-	}
-	m->v[i].id = 0;
-	m->n--;
+	hmap_u64_del(&m->m, t->id);
+	free(t);
 }

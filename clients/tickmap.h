@@ -1,7 +1,6 @@
 /*
  * tickmap.h: ticket id -> the times hotline-bench saw it (sent, offered,
- * resolved), an open-addressing hash map with linear probing and
- * backward-shift deletion, so it stays compact through millions of
+ * resolved), over lib/hmap.h, so it stays compact through millions of
  * inserts and deletes.
  */
 #ifndef HOTLINE_TICKMAP_H
@@ -10,8 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hmap.h"
+
 struct tickent {
-	uint64_t	id;		/* 0: empty slot */
+	uint64_t	id;
 	int64_t		sent;		/* 0: not known yet */
 	int64_t		offered;
 	int64_t		done;
@@ -19,16 +20,14 @@ struct tickent {
 };
 
 struct tickmap {
-	struct tickent	*v;
-	size_t		 cap;		/* a power of two */
-	size_t		 n;
+	struct hmap	m;		/* by id: struct tickent */
 };
 
 void		 tickmap_init(struct tickmap *);
 void		 tickmap_free(struct tickmap *);
 /* The entry for id (> 0); with create, a zeroed one is added if absent. */
 struct tickent	*tickmap_get(struct tickmap *, uint64_t id, int create);
-/* Invalidates every entry pointer obtained before. */
+/* Deletes and frees the entry. */
 void		 tickmap_del(struct tickmap *, struct tickent *);
 
 #endif

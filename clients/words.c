@@ -5,22 +5,15 @@
 #include <string.h>
 
 #include "words.h"
+#include "xmalloc.h"
 
 static int
 words_add(struct words *w, const char *s, size_t n)
 {
-	char	**nv, *copy;
-
 	if (w->argc >= WORDS_MAX)
 		return (-1);
-	if ((nv = realloc(w->argv, (size_t)(w->argc + 2) * sizeof *nv)) == NULL)
-		return (-1);
-	w->argv = nv;
-	if ((copy = malloc(n + 1)) == NULL)
-		return (-1);
-	memcpy(copy, s, n);
-	copy[n] = '\0';
-	w->argv[w->argc++] = copy;
+	w->argv = xreallocarray(w->argv, (size_t)w->argc + 2, sizeof *w->argv);
+	w->argv[w->argc++] = xmemdup(s, n);
 	w->argv[w->argc] = NULL;
 	return (0);
 }
@@ -45,8 +38,7 @@ words_split(const char *line, struct words *w, char *err, size_t errlen)
 	char		 quote;
 
 	memset(w, 0, sizeof *w);
-	if ((buf = malloc(strlen(line) + 1)) == NULL)
-		goto oom;
+	buf = xmalloc(strlen(line) + 1);
 	for (;;) {
 		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
 			p++;
@@ -79,8 +71,6 @@ words_split(const char *line, struct words *w, char *err, size_t errlen)
 	}
 	free(buf);
 	return (0);
-oom:
-	snprintf(err, errlen, "out of memory");
 fail:
 	free(buf);
 	words_free(w);
@@ -150,8 +140,7 @@ words_join(const struct words *w, int from)
 
 	for (i = from; i < w->argc; i++)
 		n += strlen(w->argv[i]) + 1;
-	if ((s = malloc(n)) == NULL)
-		return (NULL);
+	s = xmalloc(n);
 	s[0] = '\0';
 	for (i = from; i < w->argc; i++) {
 		if (i > from)

@@ -10,6 +10,7 @@
 
 #include "log.h"
 #include "text.h"
+#include "xmalloc.h"
 
 static enum log_level	 log_max = LOG_LEVEL_INFO;
 static FILE		*log_fp;
@@ -40,7 +41,7 @@ log_init(enum log_level level, const char *path)
 {
 	log_max = level;
 	free(log_path);
-	log_path = path != NULL && *path != '\0' ? strdup(path) : NULL;
+	log_path = path != NULL && *path != '\0' ? xstrdup(path) : NULL;
 	log_reopen();
 }
 
@@ -91,17 +92,14 @@ log_vwrite(enum log_level level, const char *fmt, va_list ap, int err)
 		return;
 	va_copy(ap2, ap);
 	n = vsnprintf(msg, sizeof msg, fmt, ap);
-	if (n >= (int)sizeof msg && (m = malloc((size_t)n + 1)) != NULL)
+	if (n >= (int)sizeof msg) {
+		m = xmalloc((size_t)n + 1);
 		vsnprintf(m, (size_t)n + 1, fmt, ap2);
-	va_end(ap2);
-	if (m == NULL)
-		m = msg;			/* out of memory: the first 1 KiB */
-	n = n < 0 ? 0 : (int)strlen(m);
-	if ((size_t)n * 4 >= sizeof esc &&
-	    (e = malloc((size_t)n * 4 + 1)) == NULL) {
-		e = esc;
-		n = sizeof esc / 4 - 1;
 	}
+	va_end(ap2);
+	n = n < 0 ? 0 : (int)strlen(m);
+	if ((size_t)n * 4 >= sizeof esc)
+		e = xmalloc((size_t)n * 4 + 1);
 	text_escape(e, (size_t)n * 4 + 1, m, (size_t)n);
 	gettimeofday(&tv, NULL);
 	gmtime_r(&tv.tv_sec, &tm);

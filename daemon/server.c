@@ -33,6 +33,7 @@
 #include "store.h"
 #include "throttle.h"
 #include "waiters.h"
+#include "xmalloc.h"
 
 struct server	server;
 
@@ -633,8 +634,7 @@ demo_collect(const char *name, const char *hash, int demo, void *arg)
 
 	if (ds->n == ds->cap) {
 		ds->cap = ds->cap ? ds->cap * 2 : 16;
-		if ((ds->v = realloc(ds->v, ds->cap * sizeof *ds->v)) == NULL)
-			fatalx("out of memory");
+		ds->v = xreallocarray(ds->v, ds->cap, sizeof *ds->v);
 	}
 	u = &ds->v[ds->n++];
 	snprintf(u->name, sizeof u->name, "%s", name != NULL ? name : "");
@@ -845,10 +845,7 @@ server_reload(char *err, size_t errlen)
 	struct engine_event	 ev;
 	char			 eerr[ENGINE_ERRMAX];
 
-	if ((cfg = malloc(sizeof *cfg)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return (-1);
-	}
+	cfg = xmalloc(sizeof *cfg);
 	config_defaults(cfg);
 	if (config_load(cfg, server.config_path, err, errlen) != 0) {
 		free(cfg);

@@ -11,6 +11,7 @@
 
 #include "log.h"
 #include "worker.h"
+#include "xmalloc.h"
 
 struct worker_item {
 	void			*job;
@@ -87,8 +88,7 @@ worker_start_pool(struct event_base *base, int nthreads, void (*run)(void *),
 	struct worker	*w;
 	int		 i;
 
-	if ((w = calloc(1, sizeof *w)) == NULL)
-		fatalx("out of memory");
+	w = xcalloc(1, sizeof *w);
 	TAILQ_INIT(&w->todo);
 	w->run = run;
 	w->done = done;
@@ -108,9 +108,7 @@ worker_start_pool(struct event_base *base, int nthreads, void (*run)(void *),
 		fatalx("cannot watch a worker's pipe");
 	if (nthreads < 1)
 		nthreads = 1;
-	if ((w->threads = calloc((size_t)nthreads, sizeof *w->threads)) ==
-	    NULL)
-		fatalx("out of memory");
+	w->threads = xcalloc((size_t)nthreads, sizeof *w->threads);
 	for (i = 0; i < nthreads; i++) {
 		if (pthread_create(&w->threads[i], NULL, worker_main, w) != 0)
 			fatalx("cannot start a worker thread");
@@ -124,8 +122,7 @@ worker_submit(struct worker *w, void *job)
 {
 	struct worker_item	*it;
 
-	if ((it = calloc(1, sizeof *it)) == NULL)
-		fatalx("out of memory");
+	it = xcalloc(1, sizeof *it);
 	it->job = job;
 	pthread_mutex_lock(&w->lock);
 	TAILQ_INSERT_TAIL(&w->todo, it, entry);

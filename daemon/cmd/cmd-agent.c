@@ -17,43 +17,29 @@
 #include "text.h"
 #include "throttle.h"
 #include "waiters.h"
+#include "xmalloc.h"
 
 #define AGENT_NEXT_MAX_TIMEOUT	86400
+#define AGENT_CAPACITY_MIN	1
+#define AGENT_CAPACITY_MAX	100
 
-/* "[reason] [FOR name]": whom a presence command is about. */
+/* FOR name: whom a presence command is about, by default oneself. */
 static const char *
-agent_target(struct conn *c, const struct cmd_args *a, int first,
-    const char **reason)
+agent_target(struct conn *c, const struct cmd_args *a)
 {
-	const char	*who = c->user;
-	int		 i;
+	const char	*name = cmd_str(a, "FOR");
 
-	if (reason != NULL)
-		*reason = "";
-	for (i = first; i < a->argc; i++) {
-		if (cmd_is(a->argv[i], "FOR") && i + 1 < a->argc)
-			who = a->argv[++i];
-		else if (reason != NULL && **reason == '\0')
-			*reason = a->argv[i];
-		else {
-			resp_add_error(&c->reply, "ERR syntax error near "
-			    "'%.64s'", a->argv[i]);
-			return (NULL);
-		}
-	}
-	return (who);
+	return (name != NULL ? name : c->user);
 }
 
 static void
 cmd_agent_ready(struct conn *c, const struct cmd_args *a)
 {
-	struct actor	 who = cmd_actor(c);
-	char		 err[ENGINE_ERRMAX];
-	const char	*name;
+	struct actor	who = cmd_actor(c);
+	char		err[ENGINE_ERRMAX];
 
-	if ((name = agent_target(c, a, 2, NULL)) != NULL)
-		cmd_reply_engine(c, engine_agent_ready(server.engine,
-		    server_now(), &who, name, err), err);
+	cmd_reply_engine(c, engine_agent_ready(server.engine, server_now(),
+	    &who, agent_target(c, a), err), err);
 }
 
 static void
@@ -61,24 +47,21 @@ cmd_agent_break(struct conn *c, const struct cmd_args *a)
 {
 	struct actor	 who = cmd_actor(c);
 	char		 err[ENGINE_ERRMAX];
-	const char	*name, *reason;
+	const char	*reason = cmd_str(a, "reason");
 
-	if ((name = agent_target(c, a, 2, &reason)) != NULL)
-		cmd_reply_engine(c, engine_agent_break(server.engine,
-		    server_now(), &who, name, *reason ? reason : "break", err),
-		    err);
+	cmd_reply_engine(c, engine_agent_break(server.engine, server_now(),
+	    &who, agent_target(c, a), reason != NULL && *reason != '\0' ?
+	    reason : "break", err), err);
 }
 
 static void
 cmd_agent_logout(struct conn *c, const struct cmd_args *a)
 {
-	struct actor	 who = cmd_actor(c);
-	char		 err[ENGINE_ERRMAX];
-	const char	*name;
+	struct actor	who = cmd_actor(c);
+	char		err[ENGINE_ERRMAX];
 
-	if ((name = agent_target(c, a, 2, NULL)) != NULL)
-		cmd_reply_engine(c, engine_agent_logout(server.engine,
-		    server_now(), &who, name, err), err);
+	cmd_reply_engine(c, engine_agent_logout(server.engine, server_now(),
+	    &who, agent_target(c, a), err), err);
 }
 
 /* Accept the offer and answer with the ticket, now active. */
@@ -170,24 +153,9 @@ cmd_agent_next(struct conn *c, const struct cmd_args *a)
 	struct actor		 who = cmd_actor(c);
 	const struct agent	*ag;
 	char			 err[ENGINE_ERRMAX];
-	long long		 timeout = 0;
-	int			 rc, accept = 0, i = 2;
+	long long		 timeout = cmd_val(a, "timeout-s")->n;
+	int			 rc, accept = cmd_str(a, "ACCEPT") != NULL;
 
-	if (a->argc > i && strcasecmp(a->argv[i], "ACCEPT") != 0) {
-		if (cmd_parse_int(c, a->argv[i], 0, AGENT_NEXT_MAX_TIMEOUT,
-		    &timeout) != 0)
-			return;
-		i++;
-	}
-	if (a->argc > i && strcasecmp(a->argv[i], "ACCEPT") == 0) {
-		accept = 1;
-		i++;
-	}
-	if (a->argc > i) {
-		resp_add_error(&c->reply, "ERR usage: AGENT NEXT [timeout-s] "
-		    "[ACCEPT]");
-		return;
-	}
 	if ((ag = engine_agent_get(server.engine, c->user)) == NULL) {
 		resp_add_error(&c->reply, "NOTFOUND %s is not an agent",
 		    c->user);
@@ -216,12 +184,13 @@ cmd_agent_next(struct conn *c, const struct cmd_args *a)
 static void
 cmd_agent_status(struct conn *c, const struct cmd_args *a)
 {
-	const struct agent	*ag;
-	const char		*name = a->argc > 2 ? a->argv[2] : c->user;
+	const struct agent	*ag = cmd_val(a, "name")->ptr;
 
-	if ((ag = engine_agent_get(server.engine, name)) == NULL) {
+	/* Another agent is found before the handler (cmd_find_agent). */
+	if (ag == NULL && (ag = engine_agent_get(server.engine,
+	    c->user)) == NULL) {
 		resp_add_error(&c->reply, "NOTFOUND no such agent '%.64s'",
-		    name);
+		    c->user);
 		return;
 	}
 	reply_agent(&c->reply, ag, server_now());
@@ -253,57 +222,41 @@ struct agent_opts {
 	char			groups[ENGINE_MAX_GROUPS][ENGINE_NAME_MAX];
 };
 
-/* [ROLE r] [SKILLS q:l,...] [GROUPS g,...] [CAPACITY n] */
 static int
-agent_parse_opts(struct conn *c, const struct cmd_args *a, int first,
-    struct agent_opts *o)
+agent_check_role(struct conn *c, struct cmd_values *v, struct cmd_value *r)
 {
-	long long	cap;
-	int		i;
+	if ((r->n = role_parse(r->s)) != 0)
+		return (0);
+	resp_add_error(&c->reply, "ERR unknown role '%.32s' (agent, "
+	    "supervisor, integration, admin)", r->s);
+	return (-1);
+}
+
+/* The options of AGENT ADD and AGENT SET, as the engine takes them. */
+static int
+agent_opts(struct conn *c, const struct cmd_args *a, struct agent_opts *o)
+{
+	const char	*skills = cmd_str(a, "SKILLS");
+	const char	*groups = cmd_str(a, "GROUPS");
 
 	memset(o, 0, sizeof *o);
 	o->up.nskills = o->up.ngroups = -1;
 	o->up.skills = o->skills;
 	o->up.groups = o->groups;
-	for (i = first; i < a->argc; i += 2) {
-		if (i + 1 >= a->argc)
-			goto syntax;
-		if (cmd_is(a->argv[i], "ROLE")) {
-			if ((o->role = role_parse(a->argv[i + 1])) == 0) {
-				resp_add_error(&c->reply, "ERR unknown role "
-				    "'%.32s' (agent, supervisor, integration, "
-				    "admin)", a->argv[i + 1]);
-				return (-1);
-			}
-			o->up.role = o->role;
-		} else if (cmd_is(a->argv[i], "SKILLS")) {
-			if (config_parse_skills(a->argv[i + 1], o->skills,
-			    ENGINE_MAX_SKILLS, &o->up.nskills) != 0) {
-				resp_add_error(&c->reply, "ERR bad skills "
-				    "'%.64s' (queue:level,... levels 1-5)",
-				    a->argv[i + 1]);
-				return (-1);
-			}
-		} else if (cmd_is(a->argv[i], "GROUPS")) {
-			if (config_parse_groups(a->argv[i + 1], o->groups,
-			    ENGINE_MAX_GROUPS, &o->up.ngroups) != 0) {
-				resp_add_error(&c->reply, "ERR bad groups "
-				    "'%.64s'", a->argv[i + 1]);
-				return (-1);
-			}
-		} else if (cmd_is(a->argv[i], "CAPACITY")) {
-			if (cmd_parse_int(c, a->argv[i + 1], 1, 100, &cap) != 0)
-				return (-1);
-			o->up.capacity = (int)cap;
-		} else
-			goto syntax;
+	o->role = o->up.role = (int)cmd_val(a, "ROLE")->n;
+	o->up.capacity = (int)cmd_val(a, "CAPACITY")->n;
+	if (skills != NULL && config_parse_skills(skills, o->skills,
+	    ENGINE_MAX_SKILLS, &o->up.nskills) != 0) {
+		resp_add_error(&c->reply, "ERR bad skills '%.64s' "
+		    "(queue:level,... levels 1-5)", skills);
+		return (-1);
+	}
+	if (groups != NULL && config_parse_groups(groups, o->groups,
+	    ENGINE_MAX_GROUPS, &o->up.ngroups) != 0) {
+		resp_add_error(&c->reply, "ERR bad groups '%.64s'", groups);
+		return (-1);
 	}
 	return (0);
-syntax:
-	resp_add_error(&c->reply, "ERR syntax error near '%.64s'; options: "
-	    "[ROLE r] [SKILLS q:l,...] [GROUPS g,...] [CAPACITY n]",
-	    a->argv[i]);
-	return (-1);
 }
 
 static int
@@ -353,15 +306,15 @@ agent_user_event(struct conn *c, enum event_type type, const char *name,
  */
 static struct hash_job *
 agent_hash_job(struct conn *c, enum hash_op op, const char *name,
-    const struct cmd_args *a, int newarg)
+    const struct cmd_value *pw)
 {
 	struct hash_job	*job = hasher_job_new(op);
 
 	snprintf(job->user, sizeof job->user, "%s", name);
 	conn_host(c, job->host, sizeof job->host);
 	snprintf(job->source, sizeof job->source, "@%s", c->user);
-	memcpy(job->newpass, a->argv[newarg], a->argvlen[newarg]);
-	job->newpasslen = a->argvlen[newarg];
+	memcpy(job->newpass, pw->s, pw->len);
+	job->newpasslen = pw->len;
 	job->arg = c;
 	return (job);
 }
@@ -387,7 +340,7 @@ agent_hash_audit(struct conn *c, const char *sub, const char *name, int ok)
 {
 	char		*argv[3] = { "AGENT", (char *)sub, (char *)name };
 	size_t		 argvlen[3] = { 5, strlen(sub), strlen(name) };
-	struct cmd_args	 args = { 3, argv, argvlen };
+	struct cmd_args	 args = { 3, argv, argvlen, NULL };
 
 	if ((c->role & (ROLE_SUPERVISOR | ROLE_ADMIN)) != 0)
 		audit_command(c, &args, ok);
@@ -406,13 +359,13 @@ agent_hash_answered(struct conn *c, const char *sub, const char *name,
 }
 
 static int
-agent_password_ok(struct conn *c, const struct cmd_args *a, int i)
+agent_password_ok(struct conn *c, const struct cmd_value *pw)
 {
-	if (a->argvlen[i] == 0) {
+	if (pw->len == 0) {
 		resp_add_error(&c->reply, "ERR empty password");
 		return (0);
 	}
-	if (a->argvlen[i] > AUTH_PASSWORD_MAX) {
+	if (pw->len > AUTH_PASSWORD_MAX) {
 		resp_add_error(&c->reply, "ERR password longer than %d bytes",
 		    AUTH_PASSWORD_MAX);
 		return (0);
@@ -464,15 +417,12 @@ cmd_agent_add(struct conn *c, const struct cmd_args *a)
 	struct agent_opts	 o;
 	struct store_user	 u;
 	struct hash_job		*job;
-	const char		*name = a->argv[2];
+	const char		*name = cmd_str(a, "name");
+	const struct cmd_value	*pw = cmd_val(a, "password");
 	char			 err[ENGINE_ERRMAX];
 	int			 demo;
 
-	/* Users of every role: the engine sees only agents' names. */
-	if (cmd_check_name(c, a, 2, ENGINE_NAME_MAX, TEXT_WORD,
-	    "user name") != 0)
-		return;
-	if (agent_parse_opts(c, a, 4, &o) != 0)
+	if (agent_opts(c, a, &o) != 0)
 		return;
 	if (o.role == 0)
 		o.role = o.up.role = ROLE_AGENT;
@@ -482,17 +432,16 @@ cmd_agent_add(struct conn *c, const struct cmd_args *a)
 		    name);
 		return;
 	}
-	if (!agent_password_ok(c, a, 3))
+	if (!agent_password_ok(c, pw))
 		return;
-	if ((demo = server_password_demo(name, a->argv[3], a->argvlen[3], err,
+	if ((demo = server_password_demo(name, pw->s, pw->len, err,
 	    sizeof err)) < 0) {
 		resp_add_error(&c->reply, "ERR %s", err);
 		return;
 	}
-	job = agent_hash_job(c, HASH_MAKE, name, a, 3);
+	job = agent_hash_job(c, HASH_MAKE, name, pw);
 	job->demo = demo;
-	if ((job->ctx = malloc(sizeof o)) == NULL)
-		fatalx("out of memory");
+	job->ctx = xmalloc(sizeof o);
 	memcpy(job->ctx, &o, sizeof o);
 	job->done = agent_add_done;
 	agent_hash_submit(c, job);
@@ -503,24 +452,20 @@ cmd_agent_set(struct conn *c, const struct cmd_args *a)
 {
 	struct agent_opts	 o;
 	struct actor		 who = cmd_actor(c);
-	struct store_user	 u;
+	const struct store_user	*u = &a->v->user;	/* cmd_find_user */
 	char			 err[ENGINE_ERRMAX];
-	const char		*name = a->argv[2];
+	const char		*name = u->name;
 	int			 rc = ENGINE_OK, was_agent;
 
-	if (agent_parse_opts(c, a, 3, &o) != 0)
+	if (agent_opts(c, a, &o) != 0)
 		return;
-	if (!store_get_user(server.store, name, &u)) {
-		resp_add_error(&c->reply, "NOTFOUND no such user '%.64s'",
-		    name);
-		return;
-	}
 	was_agent = engine_agent_get(server.engine, name) != NULL;
 	if (o.role != 0 && !is_agent_role(o.role) && was_agent)
 		rc = engine_agent_delete(server.engine, server_now(), &who,
 		    name, err);
-	else if (!was_agent && is_agent_role(o.role ? o.role : u.role))
-		rc = agent_opts_add(c, &o, name, o.role ? o.role : u.role, err);
+	else if (!was_agent && is_agent_role(o.role ? o.role : u->role))
+		rc = agent_opts_add(c, &o, name, o.role ? o.role : u->role,
+		    err);
 	else if (was_agent)
 		rc = engine_agent_update(server.engine, server_now(), &who,
 		    name, &o.up, err);
@@ -528,8 +473,8 @@ cmd_agent_set(struct conn *c, const struct cmd_args *a)
 		cmd_reply_engine(c, rc, err);
 		return;
 	}
-	if (o.role != 0 && o.role != u.role) {
-		journal_put_user(server.journal, name, u.hash, o.role,
+	if (o.role != 0 && o.role != u->role) {
+		journal_put_user(server.journal, name, u->hash, o.role,
 		    server_now());
 		agent_user_event(c, EV_USER_UPDATED, name, o.role);
 		conn_user_role(name, o.role);
@@ -596,42 +541,40 @@ cmd_agent_passwd(struct conn *c, const struct cmd_args *a)
 {
 	struct store_user	 u;
 	struct hash_job		*job;
+	const struct cmd_value	*pw = cmd_val(a, "password");
+	const struct cmd_value	*old = cmd_val(a, "OLD");
 	const char		*name = u.name;
 	char			 host[128], err[ENGINE_ERRMAX];
 	int			 demo;
 
-	if (a->argc != 4 && !(a->argc == 6 && cmd_is(a->argv[4], "OLD"))) {
-		resp_add_error(&c->reply, "ERR usage: AGENT PASSWD <name> "
-		    "<password> [OLD <old-password>]");
-		return;
-	}
+	/* Refused before the lookup: who exists is no answer to give. */
 	if (c->role != ROLE_ADMIN) {
-		if (strcmp(a->argv[2], c->user) != 0) {
+		if (strcmp(cmd_str(a, "name"), c->user) != 0) {
 			resp_add_error(&c->reply, "NOPERM only an admin may "
 			    "change another user's password");
 			return;
 		}
-		if (a->argc != 6) {
+		if (old->s == NULL) {
 			resp_add_error(&c->reply, "ERR changing your own "
 			    "password needs OLD <old-password>");
 			return;
 		}
 	}
-	if (!store_get_user(server.store, a->argv[2], &u)) {
+	if (!store_get_user(server.store, cmd_str(a, "name"), &u)) {
 		resp_add_error(&c->reply, "NOTFOUND no such user '%.64s'",
-		    a->argv[2]);
+		    cmd_str(a, "name"));
 		return;
 	}
 	/* From here the name is the stored one: the throttle's key and the
 	 * job's user are the same string. */
-	if (!agent_password_ok(c, a, 3))
+	if (!agent_password_ok(c, pw))
 		return;
-	if (a->argc == 6 && a->argvlen[5] > AUTH_PASSWORD_MAX) {
+	if (old->s != NULL && old->len > AUTH_PASSWORD_MAX) {
 		resp_add_error(&c->reply, "ERR password longer than %d bytes",
 		    AUTH_PASSWORD_MAX);
 		return;
 	}
-	if (a->argc == 6) {
+	if (old->s != NULL) {
 		conn_host(c, host, sizeof host);
 		if (throttle_begin(host, name, server_now()) != 0) {
 			log_info("client %llu (%s): AGENT PASSWD for '%.64s' "
@@ -642,23 +585,23 @@ cmd_agent_passwd(struct conn *c, const struct cmd_args *a)
 			return;
 		}
 	}
-	if ((demo = server_password_demo(name, a->argv[3], a->argvlen[3], err,
+	if ((demo = server_password_demo(name, pw->s, pw->len, err,
 	    sizeof err)) < 0) {
-		if (a->argc == 6)
+		if (old->s != NULL)
 			throttle_cancel(host, name);
 		resp_add_error(&c->reply, "ERR %s", err);
 		return;
 	}
-	job = agent_hash_job(c, a->argc == 6 ? HASH_CHANGE : HASH_MAKE, name,
-	    a, 3);
+	job = agent_hash_job(c, old->s != NULL ? HASH_CHANGE : HASH_MAKE, name,
+	    pw);
 	job->demo = demo;
-	if (a->argc == 6) {
+	if (old->s != NULL) {
 		snprintf(job->hash, sizeof job->hash, "%.127s", u.hash);
-		memcpy(job->password, a->argv[5], a->argvlen[5]);
-		job->passwordlen = a->argvlen[5];
+		memcpy(job->password, old->s, old->len);
+		job->passwordlen = old->len;
 	}
 	job->done = agent_passwd_done;
-	if (agent_hash_submit(c, job) != 0 && a->argc == 6)
+	if (agent_hash_submit(c, job) != 0 && old->s != NULL)
 		throttle_cancel(host, name);
 }
 
@@ -666,17 +609,12 @@ static void
 cmd_agent_del(struct conn *c, const struct cmd_args *a)
 {
 	struct actor		 who = cmd_actor(c);
-	struct store_user	 u;
+	const struct store_user	*u = &a->v->user;	/* cmd_find_user */
 	struct conn		*k;
 	char			 err[ENGINE_ERRMAX];
-	const char		*name = a->argv[2];
+	const char		*name = u->name;
 	int			 rc;
 
-	if (!store_get_user(server.store, name, &u)) {
-		resp_add_error(&c->reply, "NOTFOUND no such user '%.64s'",
-		    name);
-		return;
-	}
 	if (engine_agent_get(server.engine, name) != NULL &&
 	    (rc = engine_agent_delete(server.engine, server_now(), &who, name,
 	    err)) != ENGINE_OK) {
@@ -685,7 +623,7 @@ cmd_agent_del(struct conn *c, const struct cmd_args *a)
 	}
 	journal_del_user(server.journal, name);
 	journal_session_del_user(server.journal, name);
-	agent_user_event(c, EV_USER_DELETED, name, u.role);
+	agent_user_event(c, EV_USER_DELETED, name, u->role);
 	/* A deleted user's sessions end with it; the one that deleted
 	 * itself once it has its answer. */
 	TAILQ_FOREACH(k, &server.conns, entry) {
@@ -697,29 +635,54 @@ cmd_agent_del(struct conn *c, const struct cmd_args *a)
 	resp_add_status(&c->reply, "OK");
 }
 
+/* Whom a presence command is about, if not oneself. */
+#define AGENT_FOR	OPT("FOR", "name")
+/* What AGENT ADD and AGENT SET may say of a user. */
+#define AGENT_OPTS	OPT("ROLE", "r", .check = agent_check_role), \
+			OPT("SKILLS", "q:l,..."), OPT("GROUPS", "g,..."), \
+			OPT("CAPACITY", "n", .type = ARG_INT, \
+			    .min = AGENT_CAPACITY_MIN, \
+			    .max = AGENT_CAPACITY_MAX)
+
 const struct cmd_entry cmd_agent_table[] = {
-	{ "AGENT", "READY", -2, CMD_WRITE, ROLE_FLOOR,
-	  "AGENT READY [FOR name]", cmd_agent_ready },
-	{ "AGENT", "BREAK", -2, CMD_WRITE, ROLE_FLOOR,
-	  "AGENT BREAK [reason] [FOR name]", cmd_agent_break },
-	{ "AGENT", "LOGOUT", -2, CMD_WRITE, ROLE_FLOOR,
-	  "AGENT LOGOUT [FOR name]", cmd_agent_logout },
-	{ "AGENT", "NEXT", -2, CMD_WRITE, ROLE_AGENT | ROLE_SUPERVISOR,
-	  "AGENT NEXT [timeout-s] [ACCEPT]", cmd_agent_next },
-	{ "AGENT", "STATUS", -2, 0, ROLE_FLOOR, "AGENT STATUS [name]",
-	  cmd_agent_status },
-	{ "AGENT", "LIST", 2, 0, ROLE_FLOOR, "AGENT LIST", cmd_agent_list },
-	{ "AGENT", "ADD", -4, CMD_WRITE | CMD_BYTES(3), ROLE_ADMIN,
-	  "AGENT ADD <name> <password> [ROLE r] [SKILLS q:l,...] "
-	  "[GROUPS g,...] [CAPACITY n]", cmd_agent_add },
-	{ "AGENT", "SET", -5, CMD_WRITE, ROLE_ADMIN,
-	  "AGENT SET <name> [ROLE r] [SKILLS q:l,...] [GROUPS g,...] "
-	  "[CAPACITY n]", cmd_agent_set },
-	{ "AGENT", "PASSWD", -4, CMD_WRITE | CMD_BYTES(3) | CMD_BYTES(5),
-	  ROLE_ANY,
-	  "AGENT PASSWD <name> <password> [OLD <old-password>]",
-	  cmd_agent_passwd },
-	{ "AGENT", "DEL", 3, CMD_WRITE, ROLE_ADMIN, "AGENT DEL <name>",
-	  cmd_agent_del },
-	{ NULL, NULL, 0, 0, 0, NULL, NULL }
+	{ .name = "AGENT", .sub = "READY", .flags = CMD_WRITE,
+	  .roles = ROLE_FLOOR, .exec = cmd_agent_ready,
+	  .opts = ARGS(AGENT_FOR) },
+	{ .name = "AGENT", .sub = "BREAK", .flags = CMD_WRITE,
+	  .roles = ROLE_FLOOR, .exec = cmd_agent_break,
+	  .args = ARGS(POS("reason", .flags = ARG_OPTIONAL)),
+	  .opts = ARGS(AGENT_FOR) },
+	{ .name = "AGENT", .sub = "LOGOUT", .flags = CMD_WRITE,
+	  .roles = ROLE_FLOOR, .exec = cmd_agent_logout,
+	  .opts = ARGS(AGENT_FOR) },
+	{ .name = "AGENT", .sub = "NEXT", .flags = CMD_WRITE,
+	  .roles = ROLE_AGENT | ROLE_SUPERVISOR, .exec = cmd_agent_next,
+	  .args = ARGS(POS("timeout-s", .type = ARG_INT, .flags = ARG_OPTIONAL,
+	      .min = 0, .max = AGENT_NEXT_MAX_TIMEOUT)),
+	  .opts = ARGS(OPT("ACCEPT", NULL, .type = ARG_FLAG)) },
+	{ .name = "AGENT", .sub = "STATUS", .roles = ROLE_FLOOR,
+	  .exec = cmd_agent_status,
+	  .args = ARGS(POS("name", .flags = ARG_OPTIONAL,
+	      .check = cmd_find_agent)) },
+	{ .name = "AGENT", .sub = "LIST", .roles = ROLE_FLOOR,
+	  .exec = cmd_agent_list },
+	/* Users of every role: the engine sees only agents' names. */
+	{ .name = "AGENT", .sub = "ADD", .flags = CMD_WRITE,
+	  .roles = ROLE_ADMIN, .exec = cmd_agent_add,
+	  .args = ARGS(POS("name", .type = ARG_NAME, .max = ENGINE_NAME_MAX,
+	      .textflags = TEXT_WORD, .what = "user name"),
+	      POS("password", .flags = ARG_RAW)),
+	  .opts = ARGS(AGENT_OPTS) },
+	{ .name = "AGENT", .sub = "SET", .flags = CMD_WRITE,
+	  .roles = ROLE_ADMIN, .exec = cmd_agent_set,
+	  .args = ARGS(POS("name", .check = cmd_find_user)),
+	  .opts = ARGS(AGENT_OPTS) },
+	{ .name = "AGENT", .sub = "PASSWD", .flags = CMD_WRITE,
+	  .roles = ROLE_ANY, .exec = cmd_agent_passwd,
+	  .args = ARGS(POS("name"), POS("password", .flags = ARG_RAW)),
+	  .opts = ARGS(OPT("OLD", "old-password", .flags = ARG_RAW)) },
+	{ .name = "AGENT", .sub = "DEL", .flags = CMD_WRITE,
+	  .roles = ROLE_ADMIN, .exec = cmd_agent_del,
+	  .args = ARGS(POS("name", .check = cmd_find_user)) },
+	{ .name = NULL }
 };

@@ -15,48 +15,19 @@ static void
 cmd_customer_set(struct conn *c, const struct cmd_args *a)
 {
 	struct customer_update	 up;
-	struct attr		 attrs[CUSTOMER_MAX_ATTRS];
 	struct actor		 who = cmd_actor(c);
 	char			 err[ENGINE_ERRMAX];
-	int			 i;
 
 	memset(&up, 0, sizeof up);
-	up.attrs = attrs;
-	for (i = 3; i < a->argc; i += 2) {
-		if (cmd_is(a->argv[i], "ATTR") && i + 2 < a->argc) {
-			if (up.nattrs == CUSTOMER_MAX_ATTRS) {
-				resp_add_error(&c->reply, "ERR at most %d "
-				    "attributes", CUSTOMER_MAX_ATTRS);
-				return;
-			}
-			attrs[up.nattrs].key = a->argv[i + 1];
-			attrs[up.nattrs].value = a->argv[i + 2];
-			up.nattrs++;
-			i++;
-			continue;
-		}
-		if (i + 1 >= a->argc)
-			goto syntax;
-		if (cmd_is(a->argv[i], "NAME"))
-			up.name = a->argv[i + 1];
-		else if (cmd_is(a->argv[i], "PHONE"))
-			up.phone = a->argv[i + 1];
-		else if (cmd_is(a->argv[i], "TIER"))
-			up.tier = a->argv[i + 1];
-		else if (cmd_is(a->argv[i], "SEGMENT"))
-			up.segment = a->argv[i + 1];
-		else if (cmd_is(a->argv[i], "MANAGER"))
-			up.manager = a->argv[i + 1];
-		else
-			goto syntax;
-	}
+	up.name = cmd_str(a, "NAME");
+	up.phone = cmd_str(a, "PHONE");
+	up.tier = cmd_str(a, "TIER");
+	up.segment = cmd_str(a, "SEGMENT");
+	up.manager = cmd_str(a, "MANAGER");
+	up.attrs = a->v->pairs;
+	up.nattrs = a->v->npairs;
 	cmd_reply_engine(c, engine_customer_set(server.engine, server_now(),
-	    &who, a->argv[2], &up, err), err);
-	return;
-syntax:
-	resp_add_error(&c->reply, "ERR syntax error near '%.64s'; usage: "
-	    "CUSTOMER SET <id> [NAME n] [PHONE p] [TIER t] [SEGMENT s] "
-	    "[MANAGER agent] [ATTR k v]...", a->argv[i]);
+	    &who, cmd_str(a, "id"), &up, err), err);
 }
 
 struct customer_tickets {
@@ -113,17 +84,21 @@ customer_tickets(struct conn *c, const char *id, int open)
 	cmd_rows_close(c, &ct.rows, 0, NULL);
 }
 
+static int
+customer_find(struct conn *c, struct cmd_values *v, struct cmd_value *id)
+{
+	if ((id->ptr = engine_customer_get(server.engine, id->s)) != NULL)
+		return (0);
+	resp_add_error(&c->reply, "NOTFOUND no such customer '%.64s'", id->s);
+	return (-1);
+}
+
 /* The card and the story: open tickets and recent ones with outcome. */
 static void
 cmd_customer_get(struct conn *c, const struct cmd_args *a)
 {
-	const struct customer	*cu;
+	const struct customer	*cu = cmd_val(a, "id")->ptr;
 
-	if ((cu = engine_customer_get(server.engine, a->argv[2])) == NULL) {
-		resp_add_error(&c->reply, "NOTFOUND no such customer '%.64s'",
-		    a->argv[2]);
-		return;
-	}
 	reply_customer(&c->reply, cu, 2);
 	resp_add_cstr(&c->reply, "open_tickets");
 	customer_tickets(c, cu->id, 1);
@@ -135,19 +110,16 @@ cmd_customer_get(struct conn *c, const struct cmd_args *a)
 static void
 cmd_customer_find(struct conn *c, const struct cmd_args *a)
 {
-	char	id[ENGINE_NAME_MAX], err[STORE_ERRMAX];
-	int	rc;
+	const char	*phone = cmd_str(a, "PHONE");
+	char		 id[ENGINE_NAME_MAX], err[STORE_ERRMAX];
+	int		 rc;
 
-	if (!cmd_is(a->argv[2], "PHONE")) {
-		resp_add_error(&c->reply, "ERR usage: CUSTOMER FIND PHONE <p>");
-		return;
-	}
-	if (strpbrk(a->argv[3], "0123456789") == NULL) {
+	if (strpbrk(phone, "0123456789") == NULL) {
 		resp_add_error(&c->reply, "ERR no digit in phone number "
-		    "'%.64s'", a->argv[3]);
+		    "'%.64s'", phone);
 		return;
 	}
-	rc = store_find_phone(server.store, server.engine, a->argv[3], id, err);
+	rc = store_find_phone(server.store, server.engine, phone, id, err);
 	if (rc < 0) {
 		log_warnx("customer find: %s", err);
 		resp_add_error(&c->reply, "ERR %s", err);
@@ -158,13 +130,19 @@ cmd_customer_find(struct conn *c, const struct cmd_args *a)
 }
 
 const struct cmd_entry cmd_customer_table[] = {
-	{ "CUSTOMER", "SET", -3, CMD_WRITE,
-	  ROLE_SUPERVISOR | ROLE_INTEGRATION | ROLE_ADMIN,
-	  "CUSTOMER SET <id> [NAME n] [PHONE p] [TIER t] [SEGMENT s] "
-	  "[MANAGER agent] [ATTR k v]...", cmd_customer_set },
-	{ "CUSTOMER", "GET", 3, 0, ROLE_ANY, "CUSTOMER GET <id>",
-	  cmd_customer_get },
-	{ "CUSTOMER", "FIND", 4, 0, ROLE_ANY, "CUSTOMER FIND PHONE <p>",
-	  cmd_customer_find },
-	{ NULL, NULL, 0, 0, 0, NULL, NULL }
+	{ .name = "CUSTOMER", .sub = "SET", .flags = CMD_WRITE,
+	  .roles = ROLE_SUPERVISOR | ROLE_INTEGRATION | ROLE_ADMIN,
+	  .exec = cmd_customer_set, .args = ARGS(POS("id")),
+	  .opts = ARGS(OPT("NAME", "n"), OPT("PHONE", "p"), OPT("TIER", "t"),
+	      OPT("SEGMENT", "s"), OPT("MANAGER", "agent"),
+	      OPT("ATTR", "k v", .type = ARG_PAIR, .flags = ARG_MANY,
+	      .max = CUSTOMER_MAX_ATTRS, .what = "attributes")) },
+	{ .name = "CUSTOMER", .sub = "GET", .roles = ROLE_ANY,
+	  .exec = cmd_customer_get,
+	  .args = ARGS(POS("id", .check = customer_find)) },
+	/* One way to find a customer today; NAME would be a second OPT. */
+	{ .name = "CUSTOMER", .sub = "FIND", .flags = CMD_ONE_OPT,
+	  .roles = ROLE_ANY, .exec = cmd_customer_find,
+	  .opts = ARGS(OPT("PHONE", "p")) },
+	{ .name = NULL }
 };

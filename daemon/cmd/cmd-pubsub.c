@@ -131,13 +131,17 @@ cmd_punsubscribe(struct conn *c, const struct cmd_args *a)
 }
 
 const struct cmd_entry cmd_pubsub_table[] = {
-	{ "SUBSCRIBE", NULL, -2, CMD_PUBSUB, ROLE_ANY,
-	  "SUBSCRIBE <channel>...", cmd_subscribe },
-	{ "PSUBSCRIBE", NULL, -2, CMD_PUBSUB, ROLE_ANY,
-	  "PSUBSCRIBE <pattern>...", cmd_psubscribe },
-	{ "UNSUBSCRIBE", NULL, -1, CMD_PUBSUB, ROLE_ANY,
-	  "UNSUBSCRIBE [channel]...", cmd_unsubscribe },
-	{ "PUNSUBSCRIBE", NULL, -1, CMD_PUBSUB, ROLE_ANY,
-	  "PUNSUBSCRIBE [pattern]...", cmd_punsubscribe },
-	{ NULL, NULL, 0, 0, 0, NULL, NULL }
+	{ .name = "SUBSCRIBE", .flags = CMD_PUBSUB, .roles = ROLE_ANY,
+	  .exec = cmd_subscribe,
+	  .args = ARGS(POS("channel", .flags = ARG_MANY)) },
+	{ .name = "PSUBSCRIBE", .flags = CMD_PUBSUB, .roles = ROLE_ANY,
+	  .exec = cmd_psubscribe,
+	  .args = ARGS(POS("pattern", .flags = ARG_MANY)) },
+	{ .name = "UNSUBSCRIBE", .flags = CMD_PUBSUB, .roles = ROLE_ANY,
+	  .exec = cmd_unsubscribe,
+	  .args = ARGS(POS("channel", .flags = ARG_MANY | ARG_OPTIONAL)) },
+	{ .name = "PUNSUBSCRIBE", .flags = CMD_PUBSUB, .roles = ROLE_ANY,
+	  .exec = cmd_punsubscribe,
+	  .args = ARGS(POS("pattern", .flags = ARG_MANY | ARG_OPTIONAL)) },
+	{ .name = NULL }
 };

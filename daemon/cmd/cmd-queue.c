@@ -134,23 +134,33 @@ cmd_queue_list(struct conn *c, const struct cmd_args *a)
 	cmd_rows_close(c, &r, 0, NULL);
 }
 
+static int
+queue_find(struct conn *c, struct cmd_values *v, struct cmd_value *q)
+{
+	if (engine_has_queue(server.engine, q->s))
+		return (0);
+	resp_add_error(&c->reply, "NOTFOUND no such queue '%.64s'", q->s);
+	return (-1);
+}
+
 static void
 cmd_queue_stats(struct conn *c, const struct cmd_args *a)
 {
 	struct queue_stats	qs;
 
-	if (engine_queue_stats(server.engine, a->argv[2], server_now(),
-	    &qs) != 0) {
-		resp_add_error(&c->reply, "NOTFOUND no such queue '%.64s'",
-		    a->argv[2]);
-		return;
-	}
-	queue_reply_stats(c, &qs);
+	/* The queue exists: queue_find() said so before the handler. */
+	if (engine_queue_stats(server.engine, cmd_str(a, "queue"),
+	    server_now(), &qs) == 0)
+		queue_reply_stats(c, &qs);
+	else
+		resp_add_nil(&c->reply);
 }
 
 const struct cmd_entry cmd_queue_table[] = {
-	{ "QUEUE", "LIST", 2, 0, ROLE_ANY, "QUEUE LIST", cmd_queue_list },
-	{ "QUEUE", "STATS", 3, 0, ROLE_ANY, "QUEUE STATS <queue>",
-	  cmd_queue_stats },
-	{ NULL, NULL, 0, 0, 0, NULL, NULL }
+	{ .name = "QUEUE", .sub = "LIST", .roles = ROLE_ANY,
+	  .exec = cmd_queue_list },
+	{ .name = "QUEUE", .sub = "STATS", .roles = ROLE_ANY,
+	  .exec = cmd_queue_stats,
+	  .args = ARGS(POS("queue", .check = queue_find)) },
+	{ .name = NULL }
 };

@@ -12,8 +12,10 @@
 #include "report.h"
 #include "server.h"
 
-#define REPORT_USAGE	"REPORT SLA|AGENTS|QUEUES [FROM ms] [TO ms] " \
-			"[QUEUE q] [BY tier|queue|agent|hour]"
+/* The span FROM and TO may name: ms since 1970, with room to add. */
+#define REPORT_MS_MAX	(LLONG_MAX / 2)
+/* In enum report_by's order, from REPORT_BY_TIER. */
+#define REPORT_BY_WORDS	"tier|queue|agent|hour"
 
 /* On the loop thread, once the worker has the answer. */
 static void
@@ -28,51 +30,37 @@ report_done(struct report_job *job)
 	conn_resume(c);
 }
 
+/* A name that fits the request (any name: the report finds no rows). */
+static int
+report_queue(struct conn *c, struct cmd_values *v, struct cmd_value *q)
+{
+	if (q->len > 0 && q->len < ENGINE_NAME_MAX)
+		return (0);
+	resp_add_error(&c->reply, "ERR bad queue name");
+	return (-1);
+}
+
 static int
 report_parse(struct conn *c, const struct cmd_args *a, struct report_req *r)
 {
-	long long	 v;
-	int		 i, has_from = 0;
+	const char	*queue = cmd_str(a, "QUEUE");
 
 	memset(r, 0, sizeof *r);
 	r->kind = cmd_is(a->argv[1], "SLA") ? REPORT_SLA :
 	    cmd_is(a->argv[1], "QUEUES") ? REPORT_QUEUES : REPORT_AGENTS;
 	/* TO is exclusive: by default, up to and with the present ms. */
 	r->now = server_now();
-	r->to = r->now + 1;
-	for (i = 2; i < a->argc; i += 2) {
-		if (i + 1 >= a->argc)
-			goto syntax;
-		if (cmd_is(a->argv[i], "FROM") || cmd_is(a->argv[i], "TO")) {
-			if (cmd_parse_int(c, a->argv[i + 1], 0, LLONG_MAX / 2,
-			    &v) != 0)
-				return (-1);
-			if (cmd_is(a->argv[i], "FROM")) {
-				r->from = v;
-				has_from = 1;
-			} else
-				r->to = v;
-		} else if (cmd_is(a->argv[i], "QUEUE")) {
-			if (strlen(a->argv[i + 1]) >= sizeof r->queue ||
-			    a->argv[i + 1][0] == '\0') {
-				resp_add_error(&c->reply, "ERR bad queue name");
-				return (-1);
-			}
-			snprintf(r->queue, sizeof r->queue, "%s",
-			    a->argv[i + 1]);
-		} else if (cmd_is(a->argv[i], "BY")) {
-			if (report_by_parse(a->argv[i + 1], &r->by) != 0) {
-				resp_add_error(&c->reply, "ERR BY takes tier, "
-				    "queue, agent or hour, not '%.32s'",
-				    a->argv[i + 1]);
-				return (-1);
-			}
-		} else
-			goto syntax;
-	}
-	if (!has_from)
+	r->to = cmd_str(a, "TO") != NULL ? cmd_val(a, "TO")->n : r->now + 1;
+	if (cmd_str(a, "FROM") != NULL)
+		r->from = cmd_val(a, "FROM")->n;
+	else
 		r->from = r->to > REPORT_DEFAULT_SPAN ? r->to -
 		    REPORT_DEFAULT_SPAN : 0;
+	if (queue != NULL)
+		snprintf(r->queue, sizeof r->queue, "%s", queue);
+	/* BY's words are in enum report_by's order, after NONE. */
+	if (cmd_str(a, "BY") != NULL)
+		r->by = (enum report_by)(REPORT_BY_TIER + cmd_val(a, "BY")->n);
 	if (r->from >= r->to) {
 		resp_add_error(&c->reply, "ERR FROM (%lld) must be before TO "
 		    "(%lld)", (long long)r->from, (long long)r->to);
@@ -87,10 +75,6 @@ report_parse(struct conn *c, const struct cmd_args *a, struct report_req *r)
 		return (-1);
 	}
 	return (0);
-syntax:
-	resp_add_error(&c->reply, "ERR syntax error near '%.64s'; usage: %s",
-	    a->argv[i], REPORT_USAGE);
-	return (-1);
 }
 
 /* Agents' spells still running count up to now. */
@@ -136,9 +120,21 @@ cmd_report(struct conn *c, const struct cmd_args *a)
 	c->report_job = job;
 }
 
+/* The same options for the three reports. */
+#define REPORT_OPTS	ARGS(OPT("FROM", "ms", .type = ARG_INT, .min = 0, \
+			    .max = REPORT_MS_MAX), \
+			OPT("TO", "ms", .type = ARG_INT, .min = 0, \
+			    .max = REPORT_MS_MAX), \
+			OPT("QUEUE", "q", .check = report_queue), \
+			OPT("BY", NULL, .type = ARG_WORD, \
+			    .words = REPORT_BY_WORDS))
+
 const struct cmd_entry cmd_report_table[] = {
-	{ "REPORT", "SLA", -2, 0, ROLE_MANAGE, REPORT_USAGE, cmd_report },
-	{ "REPORT", "AGENTS", -2, 0, ROLE_MANAGE, REPORT_USAGE, cmd_report },
-	{ "REPORT", "QUEUES", -2, 0, ROLE_MANAGE, REPORT_USAGE, cmd_report },
-	{ NULL, NULL, 0, 0, 0, NULL, NULL }
+	{ .name = "REPORT", .sub = "SLA", .roles = ROLE_MANAGE,
+	  .exec = cmd_report, .opts = REPORT_OPTS },
+	{ .name = "REPORT", .sub = "AGENTS", .roles = ROLE_MANAGE,
+	  .exec = cmd_report, .opts = REPORT_OPTS },
+	{ .name = "REPORT", .sub = "QUEUES", .roles = ROLE_MANAGE,
+	  .exec = cmd_report, .opts = REPORT_OPTS },
+	{ .name = NULL }
 };

@@ -29,27 +29,28 @@
 #include "throttle.h"
 #include "waiters.h"
 
+#define HELLO_PROTO		2	/* RESP2, the only one spoken */
+#define HELLO_PROTO_MAX		1000
+#define AUDIT_LIMIT_DEFAULT	100
+#define AUDIT_LIMIT_MAX		10000
+
 static void
 cmd_ping(struct conn *c, const struct cmd_args *a)
 {
-	/* The table's arity says "at least"; PING also has a most. */
-	if (a->argc > 2) {
-		resp_add_error(&c->reply, "ERR wrong number of arguments for "
-		    "'PING' command; usage: PING [message]");
-		return;
-	}
+	const struct cmd_value	*msg = cmd_val(a, "message");
+
 	if ((c->flags & CONN_PUBSUB) != 0) {
 		/* Redis answers a subscribed PING as a pub/sub message. */
 		resp_add_array(&c->reply, 2);
 		resp_add_cstr(&c->reply, "pong");
-		if (a->argc == 2)
-			resp_add_bulk(&c->reply, a->argv[1], a->argvlen[1]);
+		if (msg->s != NULL)
+			resp_add_bulk(&c->reply, msg->s, msg->len);
 		else
 			resp_add_cstr(&c->reply, "");
 		return;
 	}
-	if (a->argc == 2)
-		resp_add_bulk(&c->reply, a->argv[1], a->argvlen[1]);
+	if (msg->s != NULL)
+		resp_add_bulk(&c->reply, msg->s, msg->len);
 	else
 		resp_add_status(&c->reply, "PONG");
 }
@@ -245,48 +246,31 @@ auth_start(struct conn *c, const char *user, size_t userlen,
 static void
 cmd_auth(struct conn *c, const struct cmd_args *a)
 {
-	if (a->argc != 3) {
-		resp_add_error(&c->reply, "ERR AUTH needs a user name and a "
-		    "password: AUTH <user> <password>");
-		return;
-	}
-	auth_start(c, a->argv[1], a->argvlen[1], a->argv[2], a->argvlen[2],
-	    0);
+	const struct cmd_value	*user = cmd_val(a, "user");
+	const struct cmd_value	*pw = cmd_val(a, "password|token");
+
+	auth_start(c, user->s, user->len, pw->s, pw->len, 0);
 }
 
+/* HELLO [protover] [AUTH user password] [SETNAME name]: RESP2 only. */
 static void
 cmd_hello(struct conn *c, const struct cmd_args *a)
 {
-	long long	proto = 2;
-	int		i = 1, auth = 0;
+	const struct cmd_value	*proto = cmd_val(a, "protover");
+	const struct cmd_value	*auth = cmd_val(a, "AUTH");
+	int			 pw;
 
-	if (a->argc > 1) {
-		if (cmd_parse_int(c, a->argv[1], 1, 1000, &proto) != 0)
-			return;
-		if (proto != 2) {
-			resp_add_error(&c->reply, "NOPROTO sorry, this protocol "
-			    "version is not supported");
-			return;
-		}
-		i = 2;
+	if (proto->s != NULL && proto->n != HELLO_PROTO) {
+		resp_add_error(&c->reply, "NOPROTO sorry, this protocol "
+		    "version is not supported");
+		return;
 	}
-	for (; i < a->argc; i++) {
-		if (cmd_is(a->argv[i], "AUTH") && i + 2 < a->argc) {
-			auth = i + 1;
-			i += 2;
-		} else if (cmd_is(a->argv[i], "SETNAME") && i + 1 < a->argc)
-			i++;
-		else {
-			resp_add_error(&c->reply, "ERR syntax error in HELLO "
-			    "option '%.64s'", a->argv[i]);
-			return;
-		}
-	}
-	if (auth != 0)
-		auth_start(c, a->argv[auth], a->argvlen[auth], a->argv[auth + 1],
-		    a->argvlen[auth + 1], 1);
-	else
+	if (auth->s == NULL) {
 		hello_reply(c);
+		return;
+	}
+	pw = auth->argi + 1;		/* the pair's second word */
+	auth_start(c, auth->s, auth->len, a->argv[pw], a->argvlen[pw], 1);
 }
 
 static void
@@ -653,7 +637,7 @@ info_section(struct resp_buf *b, const char *name, const char *title)
 static void
 cmd_info(struct conn *c, const struct cmd_args *a)
 {
-	const char	*sec = a->argc > 1 ? a->argv[1] : NULL;
+	const char	*sec = cmd_str(a, "section");
 	struct resp_buf	*b = &c->reply;
 	size_t		 i, mark;
 
@@ -683,15 +667,13 @@ cmd_info(struct conn *c, const struct cmd_args *a)
 static void
 cmd_debug_clock(struct conn *c, const struct cmd_args *a)
 {
-	long long	ms;
+	long long	ms = cmd_val(a, "unix-ms")->n;
 
 	if (server.test_clock == 0) {
 		resp_add_error(&c->reply, "ERR the test clock is off: start "
 		    "hotlined with HOTLINE_TEST_CLOCK=<unix-ms> to use it");
 		return;
 	}
-	if (cmd_parse_int(c, a->argv[2], 1, LLONG_MAX / 2, &ms) != 0)
-		return;
 	if (server_set_clock(ms) != 0) {
 		resp_add_error(&c->reply, "ERR the test clock is at %lld and "
 		    "never goes back", (long long)server.test_clock);
@@ -716,6 +698,7 @@ cmd_config_get(struct conn *c, const struct cmd_args *a)
 				    "auth_timeout", "max_unauth_per_addr",
 				    "max_subscriptions", "reconnect_grace" };
 	const char		*vals[21];
+	const char		*pattern = cmd_str(a, "pattern");
 	static const char	*levels[] = { "error", "warn", "info", "debug" };
 	size_t			 i, n = 0, nkeys = sizeof keys / sizeof keys[0];
 
@@ -750,10 +733,10 @@ cmd_config_get(struct conn *c, const struct cmd_args *a)
 	for (i = 16; i < 21; i++)
 		vals[i] = v[i];
 	for (i = 0; i < nkeys; i++)
-		n += fnmatch(a->argv[2], keys[i], FNM_CASEFOLD) == 0;
+		n += fnmatch(pattern, keys[i], FNM_CASEFOLD) == 0;
 	resp_add_map(&c->reply, n);
 	for (i = 0; i < nkeys; i++)
-		if (fnmatch(a->argv[2], keys[i], FNM_CASEFOLD) == 0)
+		if (fnmatch(pattern, keys[i], FNM_CASEFOLD) == 0)
 			resp_add_field_str(&c->reply, keys[i], vals[i]);
 }
 
@@ -795,15 +778,10 @@ cmd_audit(struct conn *c, const struct cmd_args *a)
 {
 	struct cmd_rows	r;
 	char		err[STORE_ERRMAX];
-	long long	limit = 100;
+	long long	limit = AUDIT_LIMIT_DEFAULT;
 
-	if (a->argc == 3 && cmd_is(a->argv[1], "LIMIT")) {
-		if (cmd_parse_int(c, a->argv[2], 1, 10000, &limit) != 0)
-			return;
-	} else if (a->argc != 1) {
-		resp_add_error(&c->reply, "ERR usage: AUDIT [LIMIT n]");
-		return;
-	}
+	if (cmd_str(a, "LIMIT") != NULL)
+		limit = cmd_val(a, "LIMIT")->n;
 	cmd_rows_open(c, &r);
 	cmd_rows_close(c, &r, store_events_by_type(server.store, "audit.",
 	    (int)limit, audit_row, &r, err), err);
@@ -814,6 +792,7 @@ command_row(const struct cmd_entry *e, void *arg)
 {
 	struct cmd_rows	*r = arg;
 	struct conn	*c = r->c;
+	char		 usage[CMD_USAGE_MAX];
 	size_t		 n;
 	int		 bit;
 
@@ -823,7 +802,7 @@ command_row(const struct cmd_entry *e, void *arg)
 		resp_add_bulkf(&c->reply, "%s %s", e->name, e->sub);
 	else
 		resp_add_cstr(&c->reply, e->name);
-	resp_add_int(&c->reply, e->arity);
+	resp_add_int(&c->reply, cmd_arity(e));
 	n = ((e->flags & CMD_NOAUTH) != 0) + ((e->flags & CMD_WRITE) != 0) +
 	    ((e->flags & CMD_PUBSUB) != 0);
 	resp_add_array(&c->reply, n);
@@ -839,7 +818,7 @@ command_row(const struct cmd_entry *e, void *arg)
 	for (bit = ROLE_AGENT; bit <= ROLE_ADMIN; bit <<= 1)
 		if ((e->roles & bit) != 0)
 			resp_add_cstr(&c->reply, role_name(bit));
-	resp_add_cstr(&c->reply, e->usage);
+	resp_add_cstr(&c->reply, cmd_usage(e, usage, sizeof usage));
 }
 
 /* The command table itself: name, arity, flags, roles allowed, usage. */
@@ -854,38 +833,35 @@ cmd_command(struct conn *c, const struct cmd_args *a)
 }
 
 const struct cmd_entry cmd_server_table[] = {
-	{ .name = "PING", .arity = -1,
-	  .flags = CMD_NOAUTH | CMD_PUBSUB | CMD_BYTES(1),
-	  .roles = ROLE_ANY, .usage = "PING [message]", .exec = cmd_ping },
-	/* The password of HELLO 2 [SETNAME n] AUTH u p is at 4 or 6. */
-	{ .name = "HELLO", .arity = -1,
-	  .flags = CMD_NOAUTH | CMD_BYTES(4) | CMD_BYTES(6),
-	  .roles = ROLE_ANY,
-	  .usage = "HELLO [2 [AUTH user password|token]]",
-	  .exec = cmd_hello },
-	{ .name = "AUTH", .arity = -2, .flags = CMD_NOAUTH | CMD_BYTES(2),
-	  .roles = ROLE_ANY, .usage = "AUTH <user> <password>|<token>",
-	  .exec = cmd_auth },
-	{ .name = "QUIT", .arity = 1, .flags = CMD_NOAUTH | CMD_PUBSUB,
-	  .roles = ROLE_ANY, .usage = "QUIT", .exec = cmd_quit },
-	{ .name = "INFO", .arity = -1, .roles = ROLE_ANY,
-	  .usage = "INFO [server|clients|stats|persistence|metrics|"
-	  "commandstats]",
-	  .exec = cmd_info },
-	{ .name = "CONFIG", .sub = "GET", .arity = 3, .roles = ROLE_MANAGE,
-	  .usage = "CONFIG GET <pattern>", .exec = cmd_config_get },
-	{ .name = "CONFIG", .sub = "RELOAD", .arity = 2, .flags = CMD_AUDIT,
-	  .roles = ROLE_ADMIN,
-	  .usage = "CONFIG RELOAD", .exec = cmd_config_reload },
-	{ .name = "AUDIT", .arity = -1, .roles = ROLE_ADMIN,
-	  .usage = "AUDIT [LIMIT n]", .exec = cmd_audit },
-	{ .name = "COMMAND", .arity = 1, .roles = ROLE_ANY,
-	  .usage = "COMMAND", .exec = cmd_command },
-	{ .name = "SHUTDOWN", .arity = -1, .flags = CMD_AUDIT,
-	  .roles = ROLE_ADMIN,
-	  .usage = "SHUTDOWN", .exec = cmd_shutdown },
-	{ .name = "DEBUG", .sub = "CLOCK", .arity = 3, .flags = CMD_AUDIT,
-	  .roles = ROLE_ADMIN, .usage = "DEBUG CLOCK <unix-ms>",
-	  .exec = cmd_debug_clock },
+	{ .name = "PING", .flags = CMD_NOAUTH | CMD_PUBSUB, .roles = ROLE_ANY,
+	  .exec = cmd_ping,
+	  .args = ARGS(POS("message", .flags = ARG_OPTIONAL | ARG_RAW)) },
+	{ .name = "HELLO", .flags = CMD_NOAUTH, .roles = ROLE_ANY,
+	  .exec = cmd_hello,
+	  .args = ARGS(POS("protover", .type = ARG_INT, .flags = ARG_OPTIONAL,
+	      .min = 1, .max = HELLO_PROTO_MAX)),
+	  .opts = ARGS(OPT("AUTH", "user password|token", .type = ARG_PAIR,
+	      .flags = ARG_RAW), OPT("SETNAME", "name")) },
+	{ .name = "AUTH", .flags = CMD_NOAUTH, .roles = ROLE_ANY,
+	  .exec = cmd_auth,
+	  .args = ARGS(POS("user"), POS("password|token", .flags = ARG_RAW)) },
+	{ .name = "QUIT", .flags = CMD_NOAUTH | CMD_PUBSUB, .roles = ROLE_ANY,
+	  .exec = cmd_quit },
+	{ .name = "INFO", .roles = ROLE_ANY, .exec = cmd_info,
+	  .args = ARGS(POS("section", .flags = ARG_OPTIONAL)) },
+	{ .name = "CONFIG", .sub = "GET", .roles = ROLE_MANAGE,
+	  .exec = cmd_config_get, .args = ARGS(POS("pattern")) },
+	{ .name = "CONFIG", .sub = "RELOAD", .flags = CMD_AUDIT,
+	  .roles = ROLE_ADMIN, .exec = cmd_config_reload },
+	{ .name = "AUDIT", .roles = ROLE_ADMIN, .exec = cmd_audit,
+	  .opts = ARGS(OPT("LIMIT", "n", .type = ARG_INT, .min = 1,
+	      .max = AUDIT_LIMIT_MAX)) },
+	{ .name = "COMMAND", .roles = ROLE_ANY, .exec = cmd_command },
+	{ .name = "SHUTDOWN", .flags = CMD_AUDIT, .roles = ROLE_ADMIN,
+	  .exec = cmd_shutdown },
+	{ .name = "DEBUG", .sub = "CLOCK", .flags = CMD_AUDIT,
+	  .roles = ROLE_ADMIN, .exec = cmd_debug_clock,
+	  .args = ARGS(POS("unix-ms", .type = ARG_INT, .min = 1,
+	      .max = LLONG_MAX / 2)) },
 	{ .name = NULL }
 };

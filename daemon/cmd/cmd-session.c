@@ -4,6 +4,7 @@
  * NEW's reply, the one place the token is ever shown, goes out only once
  * its row is committed.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -62,20 +63,12 @@ cmd_session_auth(struct conn *c, const char *user, size_t userlen,
 
 /* FOR user: one's own sessions, or (supervisors, admins) another's. */
 static int
-session_target(struct conn *c, const struct cmd_args *a, int i,
-    const char **user)
+session_target(struct conn *c, const struct cmd_args *a, const char **user)
 {
 	struct store_user	u;
 
-	*user = c->user;
-	if (i == a->argc)
-		return (0);
-	if (i + 2 != a->argc || !cmd_is(a->argv[i], "FOR")) {
-		resp_add_error(&c->reply, "ERR syntax error: expected "
-		    "FOR <user>");
-		return (-1);
-	}
-	*user = a->argv[i + 1];
+	if ((*user = cmd_str(a, "FOR")) == NULL)
+		*user = c->user;
 	if (strcmp(*user, c->user) == 0)
 		return (0);
 	if ((c->role & ROLE_MANAGE) == 0) {
@@ -114,6 +107,19 @@ session_live(const char *user, hl_ms now)
 	return (n);
 }
 
+/* TTL's most is the configuration's (session_ttl_max), not the row's. */
+static int
+session_ttl_check(struct conn *c, struct cmd_values *v, struct cmd_value *t)
+{
+	long long	max = server.cfg.session_ttl_max / 1000;
+
+	if (t->n <= max)
+		return (0);
+	resp_add_error(&c->reply, "ERR value %lld out of range (1 to %lld)",
+	    t->n, max);
+	return (-1);
+}
+
 /* SESSION NEW [TTL seconds] */
 static void
 cmd_session_new(struct conn *c, const struct cmd_args *a)
@@ -123,19 +129,11 @@ cmd_session_new(struct conn *c, const struct cmd_args *a)
 	hl_ms			now = server_now();
 	hl_ms			max = server.cfg.session_ttl_max;
 	hl_ms			ttl = server.cfg.session_ttl;
-	long long		secs;
 
 	if (ttl > max)
 		ttl = max;
-	if (a->argc == 4 && cmd_is(a->argv[2], "TTL")) {
-		if (cmd_parse_int(c, a->argv[3], 1, max / 1000, &secs) != 0)
-			return;
-		ttl = secs * 1000;
-	} else if (a->argc != 2) {
-		resp_add_error(&c->reply, "ERR usage: SESSION NEW "
-		    "[TTL seconds]");
-		return;
-	}
+	if (cmd_str(a, "TTL") != NULL)
+		ttl = cmd_val(a, "TTL")->n * 1000;	/* session_ttl_check */
 	if (session_live(c->user, now) >= SESSION_MAX_PER_USER) {
 		resp_add_error(&c->reply, "ERR %s holds %d live sessions, the "
 		    "most: SESSION REVOKE some first", c->user,
@@ -185,7 +183,7 @@ cmd_session_list(struct conn *c, const struct cmd_args *a)
 	const char	*user;
 	char		err[STORE_ERRMAX];
 
-	if (session_target(c, a, 2, &user) != 0)
+	if (session_target(c, a, &user) != 0)
 		return;
 	cmd_rows_open(c, &r);
 	cmd_rows_close(c, &r, store_session_list(server.store, user,
@@ -197,12 +195,12 @@ static void
 cmd_session_revoke(struct conn *c, const struct cmd_args *a)
 {
 	struct store_session	ss;
-	const char		*user;
+	const char		*user, *id = cmd_str(a, "id|ALL");
 	size_t			n;
 
-	if (session_target(c, a, 3, &user) != 0)
+	if (session_target(c, a, &user) != 0)
 		return;
-	if (cmd_is(a->argv[2], "ALL")) {
+	if (cmd_is(id, "ALL")) {
 		n = session_live(user, server_now());
 		journal_session_del_user(server.journal, user);
 		log_info("client %llu (%s): %s revoked the %zu sessions of %s",
@@ -212,11 +210,12 @@ cmd_session_revoke(struct conn *c, const struct cmd_args *a)
 	}
 	/* Another user's session, by id, counts as not found: ids are not
 	 * an oracle of who holds what. */
-	if (!store_session_get(server.store, a->argv[2], &ss) ||
+	if (!store_session_get(server.store, id, &ss) ||
 	    strcmp(ss.user, user) != 0) {
 		resp_add_error(&c->reply,
-		    "NOTFOUND no such session '%.32s'%s%s", a->argv[2],
-		    a->argc > 3 ? " for " : "", a->argc > 3 ? user : "");
+		    "NOTFOUND no such session '%.32s'%s%s", id,
+		    cmd_str(a, "FOR") != NULL ? " for " : "",
+		    cmd_str(a, "FOR") != NULL ? user : "");
 		return;
 	}
 	journal_session_del(server.journal, ss.id);
@@ -225,12 +224,18 @@ cmd_session_revoke(struct conn *c, const struct cmd_args *a)
 	resp_add_int(&c->reply, 1);
 }
 
+/* Whose sessions, if not one's own (supervisors and admins). */
+#define SESSION_FOR	OPT("FOR", "user")
+
 const struct cmd_entry cmd_session_table[] = {
-	{ "SESSION", "NEW", -2, CMD_WRITE, ROLE_ANY,
-	  "SESSION NEW [TTL seconds]", cmd_session_new },
-	{ "SESSION", "LIST", -2, 0, ROLE_ANY,
-	  "SESSION LIST [FOR user]", cmd_session_list },
-	{ "SESSION", "REVOKE", -3, CMD_WRITE, ROLE_ANY,
-	  "SESSION REVOKE <id>|ALL [FOR user]", cmd_session_revoke },
-	{ NULL }
+	{ .name = "SESSION", .sub = "NEW", .flags = CMD_WRITE,
+	  .roles = ROLE_ANY, .exec = cmd_session_new,
+	  .opts = ARGS(OPT("TTL", "seconds", .type = ARG_INT, .min = 1,
+	      .max = LLONG_MAX / 1000, .check = session_ttl_check)) },
+	{ .name = "SESSION", .sub = "LIST", .roles = ROLE_ANY,
+	  .exec = cmd_session_list, .opts = ARGS(SESSION_FOR) },
+	{ .name = "SESSION", .sub = "REVOKE", .flags = CMD_WRITE,
+	  .roles = ROLE_ANY, .exec = cmd_session_revoke,
+	  .args = ARGS(POS("id|ALL")), .opts = ARGS(SESSION_FOR) },
+	{ .name = NULL }
 };

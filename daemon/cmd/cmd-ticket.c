@@ -11,72 +11,45 @@
 #include "reply.h"
 #include "server.h"
 #include "store.h"
+#include "xmalloc.h"
 
 #define TICKET_MAX_ATTRS	64
 #define TICKET_LIST_DEFAULT	100
 #define TICKET_LIST_MAX		10000
+#define TICKET_PRIORITY_MIN	(-1000)
+#define TICKET_PRIORITY_MAX	1000
 
-static int
-ticket_arg(struct conn *c, const struct cmd_args *a, uint64_t *id)
+/* The ticket id every TICKET command but CREATE and LIST starts with. */
+static uint64_t
+ticket_id(const struct cmd_args *a)
 {
-	return (cmd_parse_id(c, a->argv[2], id));
+	return ((uint64_t)cmd_val(a, "id")->n);
 }
 
 static void
 cmd_ticket_create(struct conn *c, const struct cmd_args *a)
 {
 	struct ticket_create	 req;
-	struct attr		 attrs[TICKET_MAX_ATTRS];
 	struct actor		 who = cmd_actor(c);
 	char			 err[ENGINE_ERRMAX];
-	long long		 prio;
 	uint64_t		 id;
-	int			 i, rc;
+	int			 rc;
 
 	memset(&req, 0, sizeof req);
-	req.queue = a->argv[2];
-	req.customer = a->argv[3];
-	req.attrs = attrs;
-	for (i = 4; i < a->argc; i++) {
-		if (cmd_is(a->argv[i], "ATTR") && i + 2 < a->argc) {
-			if (req.nattrs == TICKET_MAX_ATTRS) {
-				resp_add_error(&c->reply, "ERR at most %d "
-				    "attributes", TICKET_MAX_ATTRS);
-				return;
-			}
-			attrs[req.nattrs].key = a->argv[i + 1];
-			attrs[req.nattrs].value = a->argv[i + 2];
-			req.nattrs++;
-			i += 2;
-			continue;
-		}
-		if (i + 1 >= a->argc)
-			goto syntax;
-		if (cmd_is(a->argv[i], "TIER"))
-			req.tier = a->argv[++i];
-		else if (cmd_is(a->argv[i], "SUBJECT"))
-			req.subject = a->argv[++i];
-		else if (cmd_is(a->argv[i], "CHANNEL"))
-			req.channel = a->argv[++i];
-		else if (cmd_is(a->argv[i], "PRIORITY")) {
-			if (cmd_parse_int(c, a->argv[++i], -1000, 1000,
-			    &prio) != 0)
-				return;
-			req.priority = (int)prio;
-		} else
-			goto syntax;
-	}
+	req.queue = cmd_str(a, "queue");
+	req.customer = cmd_str(a, "customer");
+	req.tier = cmd_str(a, "TIER");
+	req.subject = cmd_str(a, "SUBJECT");
+	req.channel = cmd_str(a, "CHANNEL");
+	req.priority = (int)cmd_val(a, "PRIORITY")->n;
+	req.attrs = a->v->pairs;
+	req.nattrs = a->v->npairs;
 	rc = engine_ticket_create(server.engine, server_now(), &who, &req, &id,
 	    err);
 	if (rc != ENGINE_OK)
 		cmd_reply_engine(c, rc, err);
 	else
 		resp_add_int(&c->reply, (long long)id);
-	return;
-syntax:
-	resp_add_error(&c->reply, "ERR syntax error near '%.64s'; usage: "
-	    "TICKET CREATE <queue> <customer> [TIER t] [SUBJECT s] "
-	    "[CHANNEL c] [PRIORITY n] [ATTR k v]...", a->argv[i]);
 }
 
 static void
@@ -85,11 +58,9 @@ cmd_ticket_get(struct conn *c, const struct cmd_args *a)
 	const struct ticket	*t;
 	struct ticket		 old;
 	char			 err[STORE_ERRMAX];
-	uint64_t		 id;
+	uint64_t		 id = ticket_id(a);
 	int			 rc;
 
-	if (ticket_arg(c, a, &id) != 0)
-		return;
 	if ((t = engine_ticket_get(server.engine, id)) != NULL) {
 		reply_ticket(&c->reply, t, 1);
 		return;
@@ -140,54 +111,50 @@ ticket_cmp(const void *x, const void *y)
 	return (a->id < b->id ? -1 : a->id > b->id);
 }
 
+/* TICKET LIST QUEUE q: a queue the configuration has. */
+static int
+ticket_list_queue(struct conn *c, struct cmd_values *v, struct cmd_value *q)
+{
+	if (engine_has_queue(server.engine, q->s))
+		return (0);
+	resp_add_error(&c->reply, "ERR unknown queue '%.64s'", q->s);
+	return (-1);
+}
+
+static int
+ticket_list_state(struct conn *c, struct cmd_values *v, struct cmd_value *s)
+{
+	enum ticket_state	state;
+
+	if (ticket_state_parse(s->s, &state) != 0) {
+		resp_add_error(&c->reply, "ERR unknown state '%.32s'", s->s);
+		return (-1);
+	}
+	s->n = state;
+	return (0);
+}
+
 static void
 cmd_ticket_list(struct conn *c, const struct cmd_args *a)
 {
 	struct ticket_list	l;
-	long long		limit = TICKET_LIST_DEFAULT;
 	size_t			i;
-	int			k;
 
 	memset(&l, 0, sizeof l);
-	for (k = 2; k < a->argc; k += 2) {
-		if (k + 1 >= a->argc)
-			goto syntax;
-		if (cmd_is(a->argv[k], "QUEUE"))
-			l.queue = a->argv[k + 1];
-		else if (cmd_is(a->argv[k], "AGENT"))
-			l.agent = a->argv[k + 1];
-		else if (cmd_is(a->argv[k], "STATE")) {
-			if (ticket_state_parse(a->argv[k + 1], &l.state) != 0) {
-				resp_add_error(&c->reply, "ERR unknown state "
-				    "'%.32s'", a->argv[k + 1]);
-				return;
-			}
-			l.has_state = 1;
-		} else if (cmd_is(a->argv[k], "LIMIT")) {
-			if (cmd_parse_int(c, a->argv[k + 1], 1,
-			    TICKET_LIST_MAX, &limit) != 0)
-				return;
-		} else
-			goto syntax;
-	}
-	l.max = (size_t)limit;
-	if (l.queue != NULL && !engine_has_queue(server.engine, l.queue)) {
-		resp_add_error(&c->reply, "ERR unknown queue '%.64s'", l.queue);
-		return;
-	}
+	l.queue = cmd_str(a, "QUEUE");
+	l.agent = cmd_str(a, "AGENT");
+	if ((l.has_state = cmd_str(a, "STATE") != NULL))
+		l.state = (enum ticket_state)cmd_val(a, "STATE")->n;
+	l.max = cmd_str(a, "LIMIT") != NULL ?
+	    (size_t)cmd_val(a, "LIMIT")->n : TICKET_LIST_DEFAULT;
 	/* Open tickets only: closed ones are in the history and reports. */
-	if ((l.found = calloc(l.max, sizeof *l.found)) == NULL)
-		fatalx("out of memory");
+	l.found = xcalloc(l.max, sizeof *l.found);
 	engine_ticket_foreach(server.engine, ticket_list_one, &l);
 	qsort(l.found, l.n, sizeof *l.found, ticket_cmp);
 	resp_add_array(&c->reply, l.n);
 	for (i = 0; i < l.n; i++)
 		reply_ticket(&c->reply, l.found[i], 1);
 	free(l.found);
-	return;
-syntax:
-	resp_add_error(&c->reply, "ERR syntax error; usage: TICKET LIST "
-	    "[QUEUE q] [STATE s] [AGENT a] [LIMIT n]");
 }
 
 static void
@@ -214,11 +181,9 @@ cmd_ticket_history(struct conn *c, const struct cmd_args *a)
 {
 	struct cmd_rows	r;
 	char		err[STORE_ERRMAX];
-	uint64_t	id;
+	uint64_t	id = ticket_id(a);
 	int		rc;
 
-	if (ticket_arg(c, a, &id) != 0)
-		return;
 	cmd_rows_open(c, &r);
 	/* Committed history: what a restart would show. */
 	rc = store_ticket_history(server.store, id, ticket_history_one, &r,
@@ -242,24 +207,19 @@ cmd_ticket_accept(struct conn *c, const struct cmd_args *a)
 {
 	struct actor	who = cmd_actor(c);
 	char		err[ENGINE_ERRMAX];
-	uint64_t	id;
-
-	if (ticket_arg(c, a, &id) == 0)
-		ticket_done(c, engine_ticket_accept(server.engine,
-		    server_now(), &who, id, err), err);
+	ticket_done(c, engine_ticket_accept(server.engine, server_now(), &who,
+	    ticket_id(a), err), err);
 }
 
 static void
 cmd_ticket_reject(struct conn *c, const struct cmd_args *a)
 {
-	struct actor	who = cmd_actor(c);
-	char		err[ENGINE_ERRMAX];
-	uint64_t	id;
+	struct actor	 who = cmd_actor(c);
+	char		 err[ENGINE_ERRMAX];
+	const char	*reason = cmd_str(a, "reason");
 
-	if (ticket_arg(c, a, &id) == 0)
-		ticket_done(c, engine_ticket_reject(server.engine,
-		    server_now(), &who, id, a->argc > 3 ? a->argv[3] : "",
-		    err), err);
+	ticket_done(c, engine_ticket_reject(server.engine, server_now(), &who,
+	    ticket_id(a), reason != NULL ? reason : "", err), err);
 }
 
 static void
@@ -267,34 +227,26 @@ cmd_ticket_note(struct conn *c, const struct cmd_args *a)
 {
 	struct actor	who = cmd_actor(c);
 	char		err[ENGINE_ERRMAX];
-	uint64_t	id;
 
-	if (ticket_arg(c, a, &id) == 0)
-		ticket_done(c, engine_ticket_note(server.engine, server_now(),
-		    &who, id, a->argv[3], err), err);
+	ticket_done(c, engine_ticket_note(server.engine, server_now(), &who,
+	    ticket_id(a), cmd_str(a, "text"), err), err);
 }
 
+/* QUEUE q | AGENT a: the row admits exactly one. */
 static void
 cmd_ticket_transfer(struct conn *c, const struct cmd_args *a)
 {
-	struct actor	who = cmd_actor(c);
-	char		err[ENGINE_ERRMAX];
-	uint64_t	id;
-	int		rc;
+	struct actor	 who = cmd_actor(c);
+	char		 err[ENGINE_ERRMAX];
+	const char	*queue = cmd_str(a, "QUEUE");
+	int		 rc;
 
-	if (ticket_arg(c, a, &id) != 0)
-		return;
-	if (cmd_is(a->argv[3], "QUEUE"))
+	if (queue != NULL)
 		rc = engine_ticket_transfer_queue(server.engine, server_now(),
-		    &who, id, a->argv[4], err);
-	else if (cmd_is(a->argv[3], "AGENT"))
+		    &who, ticket_id(a), queue, err);
+	else
 		rc = engine_ticket_transfer_agent(server.engine, server_now(),
-		    &who, id, a->argv[4], err);
-	else {
-		resp_add_error(&c->reply, "ERR usage: TICKET TRANSFER <id> "
-		    "QUEUE <q> | AGENT <a>");
-		return;
-	}
+		    &who, ticket_id(a), cmd_str(a, "AGENT"), err);
 	ticket_done(c, rc, err);
 }
 
@@ -303,21 +255,10 @@ cmd_ticket_pending(struct conn *c, const struct cmd_args *a)
 {
 	struct actor	who = cmd_actor(c);
 	char		err[ENGINE_ERRMAX];
-	uint64_t	id;
-	long long	until = 0;
 
-	if (ticket_arg(c, a, &id) != 0)
-		return;
-	if (a->argc == 5 && cmd_is(a->argv[3], "UNTIL")) {
-		if (cmd_parse_int(c, a->argv[4], 1, LLONG_MAX, &until) != 0)
-			return;
-	} else if (a->argc != 3) {
-		resp_add_error(&c->reply, "ERR usage: TICKET PENDING <id> "
-		    "[UNTIL <unix-ms>]");
-		return;
-	}
+	/* Without UNTIL (0): until TICKET RESUME. */
 	ticket_done(c, engine_ticket_pending(server.engine, server_now(), &who,
-	    id, (hl_ms)until, err), err);
+	    ticket_id(a), (hl_ms)cmd_val(a, "UNTIL")->n, err), err);
 }
 
 static void
@@ -325,11 +266,9 @@ cmd_ticket_resume(struct conn *c, const struct cmd_args *a)
 {
 	struct actor	who = cmd_actor(c);
 	char		err[ENGINE_ERRMAX];
-	uint64_t	id;
 
-	if (ticket_arg(c, a, &id) == 0)
-		ticket_done(c, engine_ticket_resume(server.engine,
-		    server_now(), &who, id, err), err);
+	ticket_done(c, engine_ticket_resume(server.engine, server_now(), &who,
+	    ticket_id(a), err), err);
 }
 
 static void
@@ -337,20 +276,10 @@ cmd_ticket_resolve(struct conn *c, const struct cmd_args *a)
 {
 	struct actor	 who = cmd_actor(c);
 	char		 err[ENGINE_ERRMAX];
-	const char	*disposition = "";
-	uint64_t	 id;
+	const char	*disposition = cmd_str(a, "DISPOSITION");
 
-	if (ticket_arg(c, a, &id) != 0)
-		return;
-	if (a->argc == 5 && cmd_is(a->argv[3], "DISPOSITION"))
-		disposition = a->argv[4];
-	else if (a->argc != 3) {
-		resp_add_error(&c->reply, "ERR usage: TICKET RESOLVE <id> "
-		    "[DISPOSITION d]");
-		return;
-	}
 	ticket_done(c, engine_ticket_resolve(server.engine, server_now(), &who,
-	    id, disposition, err), err);
+	    ticket_id(a), disposition != NULL ? disposition : "", err), err);
 }
 
 /*
@@ -364,19 +293,9 @@ cmd_ticket_rate(struct conn *c, const struct cmd_args *a)
 	struct actor	 who = cmd_actor(c);
 	struct ticket	 old, *stored = NULL;
 	char		 err[STORE_ERRMAX];
-	long long	 score;
-	uint64_t	 id;
+	uint64_t	 id = ticket_id(a);
 	int		 rc, loaded = 0;
 
-	if (ticket_arg(c, a, &id) != 0)
-		return;
-	if (a->argc > 5) {
-		resp_add_error(&c->reply, "ERR usage: TICKET RATE <id> <1-5> "
-		    "[comment]");
-		return;
-	}
-	if (cmd_parse_int(c, a->argv[3], INT_MIN, INT_MAX, &score) != 0)
-		return;
 	if (engine_ticket_get(server.engine, id) == NULL &&
 	    (stored = journal_final_ticket(server.journal, id)) == NULL) {
 		if ((rc = store_get_ticket(server.store, id, &old, err)) < 0) {
@@ -390,7 +309,7 @@ cmd_ticket_rate(struct conn *c, const struct cmd_args *a)
 	}
 	/* The ticket.rated event hands the updated row to the journal. */
 	rc = engine_ticket_rate(server.engine, server_now(), &who, id,
-	    (int)score, a->argc > 4 ? a->argv[4] : NULL, stored, err);
+	    (int)cmd_val(a, "score")->n, cmd_str(a, "comment"), stored, err);
 	if (loaded)
 		store_ticket_free(&old);
 	cmd_reply_engine(c, rc, err);
@@ -401,11 +320,9 @@ cmd_ticket_close(struct conn *c, const struct cmd_args *a)
 {
 	struct actor	who = cmd_actor(c);
 	char		err[ENGINE_ERRMAX];
-	uint64_t	id;
 
-	if (ticket_arg(c, a, &id) == 0)
-		ticket_done(c, engine_ticket_close(server.engine, server_now(),
-		    &who, id, err), err);
+	ticket_done(c, engine_ticket_close(server.engine, server_now(), &who,
+	    ticket_id(a), err), err);
 }
 
 static void
@@ -413,89 +330,112 @@ cmd_ticket_abandon(struct conn *c, const struct cmd_args *a)
 {
 	struct actor	who = cmd_actor(c);
 	char		err[ENGINE_ERRMAX];
-	uint64_t	id;
 
-	if (ticket_arg(c, a, &id) == 0)
-		ticket_done(c, engine_ticket_abandon(server.engine,
-		    server_now(), &who, id, err), err);
+	ticket_done(c, engine_ticket_abandon(server.engine, server_now(), &who,
+	    ticket_id(a), err), err);
 }
 
 static void
 cmd_ticket_escalate(struct conn *c, const struct cmd_args *a)
 {
-	struct actor	who = cmd_actor(c);
-	char		err[ENGINE_ERRMAX];
-	uint64_t	id;
+	struct actor	 who = cmd_actor(c);
+	char		 err[ENGINE_ERRMAX];
+	const char	*reason = cmd_str(a, "reason");
 
-	if (ticket_arg(c, a, &id) == 0)
-		ticket_done(c, engine_ticket_escalate(server.engine,
-		    server_now(), &who, id, a->argc > 3 ? a->argv[3] : "",
-		    err), err);
+	ticket_done(c, engine_ticket_escalate(server.engine, server_now(),
+	    &who, ticket_id(a), reason != NULL ? reason : "", err), err);
 }
 
+/* TIER t | PRIORITY n | QUEUE q: the row admits exactly one. */
 static void
 cmd_ticket_set(struct conn *c, const struct cmd_args *a)
 {
-	struct actor	who = cmd_actor(c);
-	char		err[ENGINE_ERRMAX];
-	uint64_t	id;
-	long long	prio;
-	int		rc;
+	struct actor	 who = cmd_actor(c);
+	char		 err[ENGINE_ERRMAX];
+	const char	*tier = cmd_str(a, "TIER");
+	const char	*queue = cmd_str(a, "QUEUE");
+	uint64_t	 id = ticket_id(a);
+	int		 rc;
 
-	if (ticket_arg(c, a, &id) != 0)
-		return;
-	if (cmd_is(a->argv[3], "TIER"))
+	if (tier != NULL)
 		rc = engine_ticket_set_tier(server.engine, server_now(), &who,
-		    id, a->argv[4], err);
-	else if (cmd_is(a->argv[3], "PRIORITY")) {
-		if (cmd_parse_int(c, a->argv[4], -1000, 1000, &prio) != 0)
-			return;
-		rc = engine_ticket_set_priority(server.engine, server_now(),
-		    &who, id, (int)prio, err);
-	} else if (cmd_is(a->argv[3], "QUEUE"))
+		    id, tier, err);
+	else if (queue != NULL)
 		rc = engine_ticket_transfer_queue(server.engine, server_now(),
-		    &who, id, a->argv[4], err);
-	else {
-		resp_add_error(&c->reply, "ERR usage: TICKET SET <id> "
-		    "TIER|PRIORITY|QUEUE <value>");
-		return;
-	}
+		    &who, id, queue, err);
+	else
+		rc = engine_ticket_set_priority(server.engine, server_now(),
+		    &who, id, (int)cmd_val(a, "PRIORITY")->n, err);
 	ticket_done(c, rc, err);
 }
 
+/* Every TICKET command but CREATE and LIST names its ticket first. */
+#define TICKET_ID	POS("id", .type = ARG_ID)
+#define TICKET_PRIORITY	OPT("PRIORITY", "n", .type = ARG_INT, \
+			    .min = TICKET_PRIORITY_MIN, \
+			    .max = TICKET_PRIORITY_MAX)
+
 const struct cmd_entry cmd_ticket_table[] = {
-	{ "TICKET", "CREATE", -4, CMD_WRITE, ROLE_ANY,
-	  "TICKET CREATE <queue> <customer> [TIER t] [SUBJECT s] [CHANNEL c] "
-	  "[PRIORITY n] [ATTR k v]...", cmd_ticket_create },
-	{ "TICKET", "GET", 3, 0, ROLE_ANY, "TICKET GET <id>", cmd_ticket_get },
-	{ "TICKET", "LIST", -2, 0, ROLE_ANY,
-	  "TICKET LIST [QUEUE q] [STATE s] [AGENT a] [LIMIT n]",
-	  cmd_ticket_list },
-	{ "TICKET", "HISTORY", 3, 0, ROLE_ANY, "TICKET HISTORY <id>",
-	  cmd_ticket_history },
-	{ "TICKET", "ACCEPT", 3, CMD_WRITE, ROLE_FLOOR, "TICKET ACCEPT <id>",
-	  cmd_ticket_accept },
-	{ "TICKET", "REJECT", -3, CMD_WRITE, ROLE_FLOOR,
-	  "TICKET REJECT <id> [reason]", cmd_ticket_reject },
-	{ "TICKET", "NOTE", 4, CMD_WRITE, ROLE_FLOOR,
-	  "TICKET NOTE <id> <text>", cmd_ticket_note },
-	{ "TICKET", "TRANSFER", 5, CMD_WRITE, ROLE_FLOOR,
-	  "TICKET TRANSFER <id> QUEUE <q> | AGENT <a>", cmd_ticket_transfer },
-	{ "TICKET", "PENDING", -3, CMD_WRITE, ROLE_FLOOR,
-	  "TICKET PENDING <id> [UNTIL <unix-ms>]", cmd_ticket_pending },
-	{ "TICKET", "RESUME", 3, CMD_WRITE, ROLE_FLOOR, "TICKET RESUME <id>",
-	  cmd_ticket_resume },
-	{ "TICKET", "RESOLVE", -3, CMD_WRITE, ROLE_FLOOR,
-	  "TICKET RESOLVE <id> [DISPOSITION d]", cmd_ticket_resolve },
-	{ "TICKET", "CLOSE", 3, CMD_WRITE, ROLE_FLOOR, "TICKET CLOSE <id>",
-	  cmd_ticket_close },
-	{ "TICKET", "RATE", -4, CMD_WRITE, ROLE_ANY,
-	  "TICKET RATE <id> <1-5> [comment]", cmd_ticket_rate },
-	{ "TICKET", "ABANDON", 3, CMD_WRITE, ROLE_ANY, "TICKET ABANDON <id>",
-	  cmd_ticket_abandon },
-	{ "TICKET", "ESCALATE", -3, CMD_WRITE, ROLE_MANAGE,
-	  "TICKET ESCALATE <id> [reason]", cmd_ticket_escalate },
-	{ "TICKET", "SET", 5, CMD_WRITE, ROLE_MANAGE,
-	  "TICKET SET <id> TIER|PRIORITY|QUEUE <value>", cmd_ticket_set },
-	{ NULL, NULL, 0, 0, 0, NULL, NULL }
+	{ .name = "TICKET", .sub = "CREATE", .flags = CMD_WRITE,
+	  .roles = ROLE_ANY, .exec = cmd_ticket_create,
+	  .args = ARGS(POS("queue"), POS("customer")),
+	  .opts = ARGS(OPT("TIER", "t"), OPT("SUBJECT", "s"),
+	      OPT("CHANNEL", "c"), TICKET_PRIORITY,
+	      OPT("ATTR", "k v", .type = ARG_PAIR, .flags = ARG_MANY,
+	      .max = TICKET_MAX_ATTRS, .what = "attributes")) },
+	{ .name = "TICKET", .sub = "GET", .roles = ROLE_ANY,
+	  .exec = cmd_ticket_get, .args = ARGS(TICKET_ID) },
+	{ .name = "TICKET", .sub = "LIST", .roles = ROLE_ANY,
+	  .exec = cmd_ticket_list,
+	  .opts = ARGS(OPT("QUEUE", "q", .check = ticket_list_queue),
+	      OPT("STATE", "s", .check = ticket_list_state),
+	      OPT("AGENT", "a"),
+	      OPT("LIMIT", "n", .type = ARG_INT, .min = 1,
+	      .max = TICKET_LIST_MAX)) },
+	{ .name = "TICKET", .sub = "HISTORY", .roles = ROLE_ANY,
+	  .exec = cmd_ticket_history, .args = ARGS(TICKET_ID) },
+	{ .name = "TICKET", .sub = "ACCEPT", .flags = CMD_WRITE,
+	  .roles = ROLE_FLOOR, .exec = cmd_ticket_accept,
+	  .args = ARGS(TICKET_ID) },
+	{ .name = "TICKET", .sub = "REJECT", .flags = CMD_WRITE,
+	  .roles = ROLE_FLOOR, .exec = cmd_ticket_reject,
+	  .args = ARGS(TICKET_ID, POS("reason", .flags = ARG_OPTIONAL)) },
+	{ .name = "TICKET", .sub = "NOTE", .flags = CMD_WRITE,
+	  .roles = ROLE_FLOOR, .exec = cmd_ticket_note,
+	  .args = ARGS(TICKET_ID, POS("text")) },
+	{ .name = "TICKET", .sub = "TRANSFER", .flags = CMD_WRITE | CMD_ONE_OPT,
+	  .roles = ROLE_FLOOR, .exec = cmd_ticket_transfer,
+	  .args = ARGS(TICKET_ID),
+	  .opts = ARGS(OPT("QUEUE", "q"), OPT("AGENT", "a")) },
+	{ .name = "TICKET", .sub = "PENDING", .flags = CMD_WRITE,
+	  .roles = ROLE_FLOOR, .exec = cmd_ticket_pending,
+	  .args = ARGS(TICKET_ID),
+	  .opts = ARGS(OPT("UNTIL", "unix-ms", .type = ARG_INT, .min = 1,
+	      .max = LLONG_MAX)) },
+	{ .name = "TICKET", .sub = "RESUME", .flags = CMD_WRITE,
+	  .roles = ROLE_FLOOR, .exec = cmd_ticket_resume,
+	  .args = ARGS(TICKET_ID) },
+	{ .name = "TICKET", .sub = "RESOLVE", .flags = CMD_WRITE,
+	  .roles = ROLE_FLOOR, .exec = cmd_ticket_resolve,
+	  .args = ARGS(TICKET_ID), .opts = ARGS(OPT("DISPOSITION", "d")) },
+	{ .name = "TICKET", .sub = "CLOSE", .flags = CMD_WRITE,
+	  .roles = ROLE_FLOOR, .exec = cmd_ticket_close,
+	  .args = ARGS(TICKET_ID) },
+	/* The score's range (1-5) is the engine's to say. */
+	{ .name = "TICKET", .sub = "RATE", .flags = CMD_WRITE,
+	  .roles = ROLE_ANY, .exec = cmd_ticket_rate,
+	  .args = ARGS(TICKET_ID, POS("score", .type = ARG_INT,
+	      .min = INT_MIN, .max = INT_MAX),
+	      POS("comment", .flags = ARG_OPTIONAL)) },
+	{ .name = "TICKET", .sub = "ABANDON", .flags = CMD_WRITE,
+	  .roles = ROLE_ANY, .exec = cmd_ticket_abandon,
+	  .args = ARGS(TICKET_ID) },
+	{ .name = "TICKET", .sub = "ESCALATE", .flags = CMD_WRITE,
+	  .roles = ROLE_MANAGE, .exec = cmd_ticket_escalate,
+	  .args = ARGS(TICKET_ID, POS("reason", .flags = ARG_OPTIONAL)) },
+	{ .name = "TICKET", .sub = "SET", .flags = CMD_WRITE | CMD_ONE_OPT,
+	  .roles = ROLE_MANAGE, .exec = cmd_ticket_set,
+	  .args = ARGS(TICKET_ID),
+	  .opts = ARGS(OPT("TIER", "t"), TICKET_PRIORITY, OPT("QUEUE", "q")) },
+	{ .name = NULL }
 };

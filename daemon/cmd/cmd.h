@@ -1,8 +1,9 @@
 /*
  * cmd.h: the command table. Each family (cmd-server.c, cmd-ticket.c, ...)
  * exports a NULL-terminated array of rows; cmd_dispatch() is the one place
- * that checks lookup, arity, authentication, role and mode before a handler
- * runs. Handlers never repeat those checks.
+ * that checks lookup, arity, authentication, role and mode, then parses
+ * and checks the arguments as the row describes them, before a handler
+ * runs. Handlers never repeat those checks, nor parse words.
  */
 #ifndef HOTLINE_CMD_H
 #define HOTLINE_CMD_H
@@ -10,6 +11,7 @@
 #include <stddef.h>
 
 #include "engine.h"
+#include "store.h"
 
 struct conn;
 struct resp_buf;
@@ -18,27 +20,108 @@ struct resp_buf;
 #define CMD_WRITE	0x02	/* changes state: journaled */
 #define CMD_PUBSUB	0x04	/* allowed while subscribed */
 #define CMD_AUDIT	0x08	/* audited even though it changes no ticket */
-/*
- * argv[i] may hold any byte: a password, or PING's message. Every other
- * argument is text (UTF-8 without NUL), checked by cmd_dispatch().
- */
-#define CMD_BYTES(i)	(0x100 << (i))
-#define CMD_BYTES_LAST	22	/* the last i CMD_BYTES() can mark */
+/* Exactly one of the row's options: "QUEUE <q> | AGENT <a>". */
+#define CMD_ONE_OPT	0x10
+
+struct cmd_values;
 
 struct cmd_args {
-	int		 argc;
-	char		**argv;
-	size_t		*argvlen;
+	int			 argc;
+	char			**argv;
+	size_t			*argvlen;
+	/* The arguments as the row describes them, parsed and checked. */
+	const struct cmd_values	*v;
 };
 
+/*
+ * How cmd_dispatch() reads a word (tmux's args template). After the
+ * command's name come the positionals in order, required ones first,
+ * then the options, keyword and value(s), in any order; a word that is
+ * an option's keyword ends the optional positionals. Every word is text
+ * (UTF-8 without NUL: a NUL would cut a name short) unless ARG_RAW.
+ */
+enum cmd_type {
+	ARG_TEXT = 0,	/* text: UTF-8 without NUL (the default) */
+	ARG_NAME,	/* a name: text_name_check(), .max bytes with NUL */
+	ARG_INT,	/* an integer from .min to .max */
+	ARG_ID,		/* a ticket id: an integer from 1 */
+	ARG_WORD,	/* one of .words ("tier|queue"), any case: ->n is
+			   its place */
+	ARG_FLAG,	/* an option without a value: "ACCEPT" */
+	ARG_PAIR	/* an option with two values: "ATTR k v" */
+};
+
+#define ARG_OPTIONAL	0x01	/* a positional that may be left out */
+#define ARG_MANY	0x02	/* a positional: every word to the end;
+				   an ARG_PAIR: given up to .max times */
+#define ARG_RAW		0x04	/* bytes, not text: a password (a pair's
+				   second word) */
+
+struct cmd_value;
+
+struct cmd_arg {
+	const char	*name;		/* positional "queue"; option "TIER" */
+	const char	*value;		/* an option's value in the usage: "t" */
+	enum cmd_type	 type;
+	int		 flags;		/* ARG_* */
+	long long	 min, max;	/* ARG_INT's range; ARG_NAME's size,
+					   ARG_MANY's count */
+	const char	*words;		/* ARG_WORD's choice: "tier|queue" */
+	const char	*what;		/* in errors: "user name", "attributes" */
+	int		 textflags;	/* ARG_NAME: text_name_check()'s */
+	/*
+	 * Run once every word parsed, before the handler: resolve a target
+	 * ("an agent that exists") or check a value; 0, or -1 with the
+	 * error written.
+	 */
+	int		(*check)(struct conn *, struct cmd_values *,
+			    struct cmd_value *);
+};
+
+/*
+ * A row's argument lists: .args = ARGS(POS("queue"), POS("customer")),
+ * .opts = ARGS(OPT("PRIORITY", "n", .type = ARG_INT, .min = -1000,
+ * .max = 1000)). POS's and OPT's other fields are designated.
+ */
+#define ARGS(...)	((const struct cmd_arg[]){ __VA_ARGS__, \
+			    { .name = NULL } })
+#define POS(n, ...)	{ .name = (n), __VA_ARGS__ }
+#define OPT(n, v, ...)	{ .name = (n), .value = (v), __VA_ARGS__ }
+
+#define CMD_MAX_ARGS	12	/* positionals, or options, of one row */
+#define CMD_MAX_PAIRS	64	/* an ARG_PAIR option given ARG_MANY times */
+
+struct cmd_value {
+	const char	*s;		/* the word; NULL when not given */
+	size_t		 len;
+	long long	 n;		/* ARG_INT, ARG_ID; ARG_WORD's index;
+					   ARG_FLAG: 1 */
+	int		 argi;		/* its place in argv (ARG_MANY: the
+					   first) */
+	const void	*ptr;		/* what .check resolved (an agent) */
+};
+
+struct cmd_values {
+	const struct cmd_entry	*e;			/* the row */
+	struct cmd_value	 pos[CMD_MAX_ARGS];
+	struct cmd_value	 opt[CMD_MAX_ARGS];
+	struct attr		 pairs[CMD_MAX_PAIRS];	/* ARG_PAIR ARG_MANY */
+	int			 npairs;
+	struct store_user	 user;			/* cmd_find_user */
+};
+
+/*
+ * A row says what its command takes (.args, .opts: NULL for nothing);
+ * its arity and usage line follow from that (cmd_arity, cmd_usage).
+ */
 struct cmd_entry {
-	const char	*name;		/* "TICKET" */
-	const char	*sub;		/* "CREATE", or NULL */
-	int		 arity;		/* words with name and sub; <0: at least */
-	int		 flags;
-	int		 roles;		/* ROLE_* bits allowed */
-	const char	*usage;
-	void		(*exec)(struct conn *, const struct cmd_args *);
+	const char		*name;	/* "TICKET" */
+	const char		*sub;	/* "CREATE", or NULL */
+	int			 flags;
+	int			 roles;	/* ROLE_* bits allowed */
+	void			(*exec)(struct conn *, const struct cmd_args *);
+	const struct cmd_arg	*args;	/* positionals, { NULL } ended */
+	const struct cmd_arg	*opts;	/* keyword options, { NULL } ended */
 };
 
 extern const struct cmd_entry cmd_server_table[];
@@ -53,6 +136,23 @@ extern const struct cmd_entry cmd_session_table[];
 void	cmd_dispatch(struct conn *, const struct cmd_args *);
 /* Call fn for every row (tests, INFO, HELP). */
 void	cmd_foreach(void (*fn)(const struct cmd_entry *, void *), void *);
+
+/* The row's usage line, generated from its arguments (COMMAND, errors). */
+#define CMD_USAGE_MAX	256
+const char	*cmd_usage(const struct cmd_entry *, char *, size_t);
+/* Words with name and sub; negative: at least (COMMAND's arity). */
+int		 cmd_arity(const struct cmd_entry *);
+
+/*
+ * A parsed argument by its row name ("queue", "TIER"): never NULL, ->s
+ * NULL when it was not given. cmd_str() is its word, or NULL.
+ */
+const struct cmd_value	*cmd_val(const struct cmd_args *, const char *);
+const char		*cmd_str(const struct cmd_args *, const char *);
+
+/* Targets for .check: a stored user (v->user), an agent (->ptr). */
+int	cmd_find_user(struct conn *, struct cmd_values *, struct cmd_value *);
+int	cmd_find_agent(struct conn *, struct cmd_values *, struct cmd_value *);
 
 /*
  * Per row since start: dispatches that matched it, and those answered with
@@ -87,16 +187,7 @@ void	cmd_rows_close(struct conn *, struct cmd_rows *, int rc,
 /* Helpers shared by the handlers. */
 struct actor	cmd_actor(const struct conn *);
 void	cmd_reply_engine(struct conn *, int rc, const char *err);
-int	cmd_parse_id(struct conn *, const char *, uint64_t *);
-int	cmd_parse_int(struct conn *, const char *, long long min,
-	    long long max, long long *);
 int	cmd_is(const char *arg, const char *keyword);
-/*
- * A name argument (what: "customer id", "channel"...) of at most max - 1
- * bytes and flags as text_name_check(): 0, or -1 with -ERR written.
- */
-int	cmd_check_name(struct conn *, const struct cmd_args *, int i,
-	    size_t max, int flags, const char *what);
 
 /*
  * Password checks (cmd-server.c), shared with AGENT PASSWD ... OLD: a

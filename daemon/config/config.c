@@ -9,6 +9,7 @@
 
 #include "config_internal.h"
 #include "text.h"
+#include "xmalloc.h"
 
 int
 config_error(struct config_parse *p, const char *fmt, ...)
@@ -388,6 +389,8 @@ config_section(struct config_parse *p, char *name)
 		return (config_followup_section(p, arg));
 	else if (arg == NULL && strcmp(name, "retention") == 0)
 		p->section = SEC_RETENTION;
+	else if (arg == NULL && strcmp(name, "cluster") == 0)
+		return (config_cluster_section(p));
 	else if (arg != NULL && strcmp(name, "calendar") == 0)
 		return (config_calendar_section(p, arg));
 	else if (arg != NULL && strcmp(name, "sla") == 0) {
@@ -872,6 +875,8 @@ config_line(struct config_parse *p, char *line)
 		return (config_insight_key(p, key, value));
 	case SEC_FOLLOWUP:
 		return (config_followup_key(p, key, value));
+	case SEC_CLUSTER:
+		return (config_cluster_key(p, key, value));
 	}
 	return (0);
 }
@@ -910,7 +915,8 @@ config_check(struct config_parse *p)
 			return (config_error(p, "queue %s: unknown calendar "
 			    "'%s'", cfg->queues[i].name, cal));
 	}
-	if (config_sla_check(p) != 0 || config_followup_check(p) != 0)
+	if (config_sla_check(p) != 0 || config_followup_check(p) != 0 ||
+	    config_cluster_check(p) != 0)
 		return (-1);
 	/* What only the engine knows to refuse, said at load time. */
 	config_engine(cfg, &ec);
@@ -951,10 +957,7 @@ config_load_string(struct config *cfg, const char *name, const char *text,
 		if ((nl = strchr(s, '\n')) == NULL)
 			nl = s + strlen(s);
 		n = (size_t)(nl - s);
-		if ((line = malloc(n + 1)) == NULL)
-			return (config_error(&p, "out of memory"));
-		memcpy(line, s, n);
-		line[n] = '\0';
+		line = xmemdup(s, n);
 		rc = config_line(&p, line);
 		free(line);
 	}
@@ -983,8 +986,8 @@ config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 		fclose(fp);
 		return (-1);
 	}
-	if ((text = malloc((size_t)size + 1)) == NULL ||
-	    fread(text, 1, (size_t)size, fp) != (size_t)size) {
+	text = xmalloc((size_t)size + 1);
+	if (fread(text, 1, (size_t)size, fp) != (size_t)size) {
 		snprintf(err, errlen, "%s: cannot read", path);
 		free(text);
 		fclose(fp);

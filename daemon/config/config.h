@@ -1,7 +1,7 @@
 /*
  * config.h: hotline.conf, an INI file: [server], [http], [limits],
  * [routing], [insight], [retention], [tier NAME] (lowest first),
- * [queue NAME], [followup NAME] and [user NAME] sections.
+ * [queue NAME], [followup NAME], [user NAME] and [cluster] sections.
  */
 #ifndef HOTLINE_CONFIG_H
 #define HOTLINE_CONFIG_H
@@ -35,6 +35,26 @@ struct config_user {
 	char			groups[ENGINE_MAX_GROUPS][ENGINE_NAME_MAX];
 	int			ngroups;
 	int			capacity;
+};
+
+/*
+ * [cluster]: replication through NATS JetStream (daemon/cluster/,
+ * docs/CLUSTER.md). Names go into NATS subjects, stream and bucket names:
+ * letters, digits, '-' and '_' only.
+ */
+#define CLUSTER_NAME_MAX	64
+struct cluster_config {
+	int			enabled;	/* the file has [cluster] */
+	char			nats[1024];	/* URLs, comma-separated */
+	char			name[CLUSTER_NAME_MAX];	/* the cluster */
+	char			node[CLUSTER_NAME_MAX];	/* this node */
+	char			advertise[256];	/* host:port for clients */
+	hl_ms			lease;		/* the leader's lease */
+	int			replicas;	/* of the stream and bucket */
+	char			credentials[512];	/* NATS .creds file */
+	char			tls_ca[512];
+	char			tls_cert[512];
+	char			tls_key[512];
 };
 
 struct config {
@@ -122,6 +142,8 @@ struct config {
 	struct sla_policy	slas[CONFIG_MAX_SLAS];
 	unsigned		sla_set[CONFIG_MAX_SLAS];	/* SLA_SET_* */
 	int			nslas;
+
+	struct cluster_config	cluster;
 };
 
 /* Fields an [sla T Q] section gave; the others come from [sla T]. */

@@ -1,4 +1,5 @@
-/* config_internal.h: the parser state shared by config.c and config-sla.c. */
+/* config_internal.h: the parser state shared by config.c and its
+ * sections' files (config-sla.c, config-followup.c, config-cluster.c). */
 #ifndef HOTLINE_CONFIG_INTERNAL_H
 #define HOTLINE_CONFIG_INTERNAL_H
 
@@ -19,7 +20,8 @@ enum config_section {
 	SEC_HTTP,
 	SEC_INSIGHT,
 	SEC_FOLLOWUP,
-	SEC_RETENTION
+	SEC_RETENTION,
+	SEC_CLUSTER
 };
 
 struct config_parse {
@@ -52,5 +54,10 @@ int	config_followup_section(struct config_parse *, const char *name);
 int	config_followup_key(struct config_parse *, const char *, const char *);
 /* Follow-up and complaints queues exist. */
 int	config_followup_check(struct config_parse *);
+
+int	config_cluster_section(struct config_parse *);
+int	config_cluster_key(struct config_parse *, const char *, const char *);
+/* The keys a [cluster] section must have, given together. */
+int	config_cluster_check(struct config_parse *);
 
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "tzfile.h"
+#include "xmalloc.h"
 
 #define TZ_HDR		44
 #define TZ_MAX_OFF	93599		/* RFC 8536 3.2: -89999..93599 s */
@@ -81,42 +82,35 @@ tzfile_name_ok(const char *name)
  * entries replace the earlier one (a rule's end of DST meeting next
  * year's start), and entries that change nothing are dropped.
  */
-static int
+static void
 tz_push(struct tzfile_zone *z, size_t *cap, int64_t at, int32_t off)
 {
-	int64_t	*na;
-	int32_t	*no, prev;
-	size_t	 ncap;
+	int32_t	prev;
 
 	if (at < TZ_MIN_S) {
 		z->initial_offset_s = off;	/* before year 1: the start */
 		z->n = 0;
-		return (0);
+		return;
 	}
 	if (at >= TZ_MAX_S)
-		return (0);
+		return;
 	at *= 1000;
 	if (z->n > 0 && at < z->at_ms[z->n - 1])
-		return (0);
+		return;
 	if (z->n > 0 && at == z->at_ms[z->n - 1])
 		z->n--;
 	prev = z->n > 0 ? z->offset_s[z->n - 1] : z->initial_offset_s;
 	if (off == prev)
-		return (0);
+		return;
 	if (z->n == *cap) {
-		ncap = *cap != 0 ? *cap * 2 : 64;
-		if ((na = realloc(z->at_ms, ncap * sizeof *na)) == NULL)
-			return (-1);
-		z->at_ms = na;
-		if ((no = realloc(z->offset_s, ncap * sizeof *no)) == NULL)
-			return (-1);
-		z->offset_s = no;
-		*cap = ncap;
+		*cap = *cap != 0 ? *cap * 2 : 64;
+		z->at_ms = xreallocarray(z->at_ms, *cap, sizeof *z->at_ms);
+		z->offset_s = xreallocarray(z->offset_s, *cap,
+		    sizeof *z->offset_s);
 	}
 	z->at_ms[z->n] = at;
 	z->offset_s[z->n] = off;
 	z->n++;
-	return (0);
 }
 
 /* [+-]hh[:mm[:ss]], hours up to maxh; seconds, or -1 on error. */
@@ -260,28 +254,27 @@ tz_rule_day(const struct tz_rule *r, int64_t year)
 }
 
 /* DST starts at a standard-time reading, ends at a daylight-time one. */
-static int
+static void
 tz_expand(struct tzfile_zone *z, size_t *cap, const struct tz_posix *tp,
     int64_t y0, int64_t y1)
 {
 	int64_t	y, s, e;
 
 	if (!tp->has_dst)
-		return (0);	/* the last offset already stays in force */
+		return;		/* the last offset already stays in force */
 	for (y = y0; y <= y1; y++) {
 		s = tz_rule_day(&tp->start, y) * 86400 + tp->start.time_s -
 		    tp->std_off;
 		e = tz_rule_day(&tp->end, y) * 86400 + tp->end.time_s -
 		    tp->dst_off;
 		if (s < e) {
-			if (tz_push(z, cap, s, tp->dst_off) == -1 ||
-			    tz_push(z, cap, e, tp->std_off) == -1)
-				return (-1);
-		} else if (tz_push(z, cap, e, tp->std_off) == -1 ||
-		    tz_push(z, cap, s, tp->dst_off) == -1)
-			return (-1);
+			tz_push(z, cap, s, tp->dst_off);
+			tz_push(z, cap, e, tp->std_off);
+		} else {
+			tz_push(z, cap, e, tp->std_off);
+			tz_push(z, cap, s, tp->dst_off);
+		}
 	}
-	return (0);
 }
 
 int
@@ -297,12 +290,7 @@ tzfile_from_posix(const char *tz, struct tzfile_zone *z, char *err,
 		return (-1);
 	}
 	z->initial_offset_s = tp.std_off;
-	if (tp.has_dst && tz_expand(z, &cap, &tp, TZFILE_FIRST_YEAR,
-	    TZFILE_LAST_YEAR) == -1) {
-		tzfile_free(z);
-		snprintf(err, errlen, "out of memory");
-		return (-1);
-	}
+	tz_expand(z, &cap, &tp, TZFILE_FIRST_YEAR, TZFILE_LAST_YEAR);
 	snprintf(z->name, sizeof z->name, "%s", tz);
 	snprintf(z->footer, sizeof z->footer, "%s", tz);
 	return (0);
@@ -377,10 +365,7 @@ tz_block(const unsigned char *p, const struct tz_hdr *h, int tsize,
 		}
 		prev = at;
 		off = (int32_t)(uint32_t)tz_be(types + 6 * idx[i], 4);
-		if (tz_push(z, cap, at, off) == -1) {
-			*why = "out of memory";
-			return (-1);
-		}
+		tz_push(z, cap, at, off);
 	}
 	return (0);
 }
@@ -443,10 +428,7 @@ tzfile_parse(const void *buf, size_t len, struct tzfile_zone *z, char *err,
 		    &mm, &dd);
 		y0 = yy;
 	}
-	if (tz_expand(z, &cap, &tp, y0, TZFILE_LAST_YEAR) == -1) {
-		why = "out of memory";
-		goto fail;
-	}
+	tz_expand(z, &cap, &tp, y0, TZFILE_LAST_YEAR);
 	return (0);
 fail:
 	tzfile_free(z);
@@ -465,10 +447,7 @@ tz_read(const char *path, unsigned char **bufp, size_t *lenp)
 
 	if ((fp = fopen(path, "rb")) == NULL)
 		return (-1);
-	if ((buf = malloc(TZFILE_MAX_SIZE + 1)) == NULL) {
-		fclose(fp);
-		return (-1);
-	}
+	buf = xmalloc(TZFILE_MAX_SIZE + 1);
 	n = fread(buf, 1, TZFILE_MAX_SIZE + 1, fp);
 	if (ferror(fp) || n > TZFILE_MAX_SIZE) {
 		saved = ferror(fp) ? errno : EFBIG;

@@ -149,7 +149,7 @@ agent_emit_def(struct engine *e, hl_ms now, const char *actor,
 struct agent_private *
 agent_make(struct engine *e, const char *name, hl_ms now)
 {
-	struct agent_private	*a = eng_alloc(sizeof *a);
+	struct agent_private	*a = xcalloc(1, sizeof *a);
 
 	snprintf(a->a.name, sizeof a->a.name, "%s", name);
 	a->a.role = ROLE_AGENT;
@@ -227,8 +227,7 @@ agent_tickets_add(struct agent_tickets *l, struct ticket_private *t)
 {
 	if (l->n == l->cap) {
 		l->cap = l->cap != 0 ? l->cap * 2 : 16;
-		if ((l->v = realloc(l->v, l->cap * sizeof *l->v)) == NULL)
-			eng_oom();
+		l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
 	}
 	l->v[l->n++] = t;
 }
@@ -315,9 +314,8 @@ engine_agent_delete(struct engine *e, hl_ms now, const struct actor *ac,
 	tmr_cancel(&e->timers, &a->tm_grace);
 	route_agent_sync(a, now);
 	agent_withdraw(e, a, now, actor, "agent deleted", &l);
-	for (i = 0; i < e->tickets.cap; i++) {
-		if ((t = e->tickets.v[i]) == NULL ||
-		    (t->t.state != TICKET_ACTIVE &&
+	for (i = 0; (t = hmap_next(&e->tickets, &i)) != NULL;) {
+		if ((t->t.state != TICKET_ACTIVE &&
 		    t->t.state != TICKET_PENDING) ||
 		    strcmp(t->t.agent, a->a.name) != 0)
 			continue;

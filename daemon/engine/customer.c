@@ -60,8 +60,7 @@ customer_set_str(char **dst, const char *src)
 static bool
 customer_attr(struct customer *c, const char *key, const char *value)
 {
-	struct attr	*v;
-	int		 i;
+	int	i;
 
 	if (value == NULL)
 		value = "";
@@ -82,10 +81,8 @@ customer_attr(struct customer *c, const char *key, const char *value)
 	}
 	if (*value == '\0')
 		return (false);
-	v = realloc(c->attrs, (size_t)(c->nattrs + 1) * sizeof *v);
-	if (v == NULL)
-		eng_oom();
-	c->attrs = v;
+	c->attrs = xreallocarray(c->attrs, (size_t)c->nattrs + 1,
+	    sizeof *c->attrs);
 	c->attrs[c->nattrs].key = eng_strdup(key);
 	c->attrs[c->nattrs].value = eng_strdup(value);
 	c->nattrs++;
@@ -101,7 +98,7 @@ customer_route(struct engine *e, struct customer_private *c, hl_ms now)
 
 	for (t = c->tickets; t != NULL; t = t->cnext)
 		n++;
-	v = eng_alloc((n + 1) * sizeof *v);
+	v = xcalloc(n + 1, sizeof *v);
 	n = 0;
 	for (t = c->tickets; t != NULL; t = t->cnext) {
 		if (t->t.state == TICKET_QUEUED)

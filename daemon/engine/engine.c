@@ -13,38 +13,13 @@
 
 char eng_empty[] = "";
 
-/*
- * The engine has no way to report an allocation failure from deep inside
- * routing, and a half-routed state is worse than none: it aborts, as the
- * daemon's fatal() would.
- */
-void
-eng_oom(void)
-{
-	abort();
-}
-
-void *
-eng_alloc(size_t n)
-{
-	void	*p;
-
-	if ((p = calloc(1, n)) == NULL)
-		eng_oom();
-	return (p);
-}
-
 /* Empty strings share one static buffer: most subjects and dispositions. */
 char *
 eng_strdup(const char *s)
 {
-	char	*p;
-
 	if (s == NULL || *s == '\0')
 		return (eng_empty);
-	if ((p = strdup(s)) == NULL)
-		eng_oom();
-	return (p);
+	return (xstrdup(s));
 }
 
 void
@@ -114,12 +89,6 @@ eng_tick(struct engine *e, hl_ms now)
 {
 	if (now > e->clock)
 		e->clock = now;
-}
-
-static uint64_t
-ticket_key(const void *p)
-{
-	return (((const struct ticket_private *)p)->t.id);
 }
 
 static const char *
@@ -193,10 +162,8 @@ eng_queue_link(struct queue *q, struct agent_private *a, int level)
 	}
 	if (q->nagents == q->cagents) {
 		q->cagents = q->cagents != 0 ? q->cagents * 2 : 8;
-		q->agents = realloc(q->agents,
-		    (size_t)q->cagents * sizeof *q->agents);
-		if (q->agents == NULL)
-			eng_oom();
+		q->agents = xreallocarray(q->agents, (size_t)q->cagents,
+		    sizeof *q->agents);
 	}
 	q->agents[q->nagents].a = a;
 	q->agents[q->nagents].level = level;
@@ -206,8 +173,7 @@ eng_queue_link(struct queue *q, struct agent_private *a, int level)
 struct queue *
 eng_queue_make(struct engine *e, const struct queue_def *def)
 {
-	struct queue		*q = eng_alloc(sizeof *q);
-	struct queue		**v;
+	struct queue		*q = xcalloc(1, sizeof *q);
 	struct agent_private	*a;
 	size_t			 i;
 	int			 k;
@@ -216,14 +182,10 @@ eng_queue_make(struct engine *e, const struct queue_def *def)
 	sla_queue_bind(e, q);
 	theap_init(&q->heap, false);
 	theap_init(&q->age, true);
-	v = realloc(e->queues, (size_t)(e->nqueues + 1) * sizeof *v);
-	if (v == NULL)
-		eng_oom();
-	e->queues = v;
+	e->queues = xreallocarray(e->queues, (size_t)e->nqueues + 1,
+	    sizeof *e->queues);
 	e->queues[e->nqueues++] = q;
-	for (i = 0; i < e->agents.cap; i++) {
-		if ((a = e->agents.v[i].p) == NULL)
-			continue;
+	for (i = 0; (a = hmap_next(&e->agents, &i)) != NULL;) {
 		for (k = 0; k < a->a.nskills; k++) {
 			if (strcmp(a->a.skills[k].queue, q->def.name) == 0) {
 				a->sq[k] = q;
@@ -275,7 +237,7 @@ eng_group(struct engine *e, const char *name, bool create)
 
 	if ((g = hmap_str_get(&e->groups, name)) != NULL || !create)
 		return (g);
-	g = eng_alloc(sizeof *g);
+	g = xcalloc(1, sizeof *g);
 	snprintf(g->name, sizeof g->name, "%s", name);
 	theap_init(&g->heap, false);
 	hmap_str_put(&e->groups, g);
@@ -289,7 +251,7 @@ eng_desk(struct engine *e, const char *name, bool create)
 
 	if ((d = hmap_str_get(&e->desks, name)) != NULL || !create)
 		return (d);
-	d = eng_alloc(sizeof *d);
+	d = xcalloc(1, sizeof *d);
 	snprintf(d->name, sizeof d->name, "%s", name);
 	theap_init(&d->heap, false);
 	hmap_str_put(&e->desks, d);
@@ -323,10 +285,8 @@ eng_links_agent(struct engine *e, struct agent_private *a)
 		g = a->grp[i] = eng_group(e, a->a.groups[i], true);
 		if (g->nmem == g->cmem) {
 			g->cmem = g->cmem != 0 ? g->cmem * 2 : 8;
-			g->mem = realloc(g->mem, (size_t)g->cmem *
+			g->mem = xreallocarray(g->mem, (size_t)g->cmem,
 			    sizeof *g->mem);
-			if (g->mem == NULL)
-				eng_oom();
 		}
 		g->mem[g->nmem++] = a;
 	}
@@ -508,7 +468,7 @@ eng_attrs_copy(struct attr **out, int *nout, const struct attr *v, int n)
 	*nout = 0;
 	if (n <= 0 || v == NULL)
 		return (0);
-	*out = eng_alloc((size_t)n * sizeof **out);
+	*out = xcalloc((size_t)n, sizeof **out);
 	for (i = 0; i < n; i++) {
 		(*out)[i].key = eng_strdup(v[i].key);
 		(*out)[i].value = eng_strdup(v[i].value);
@@ -531,7 +491,7 @@ eng_customer_link(struct customer_private *c, struct ticket_private *t)
 struct customer_private *
 eng_customer_make(struct engine *e, const char *id, hl_ms now)
 {
-	struct customer_private	*c = eng_alloc(sizeof *c);
+	struct customer_private	*c = xcalloc(1, sizeof *c);
 
 	snprintf(c->c.id, sizeof c->c.id, "%s", id);
 	c->c.name = eng_empty;
@@ -580,7 +540,7 @@ void
 eng_set_tiers(struct engine *e, const struct engine_config *cfg)
 {
 	free(e->tiers);
-	e->tiers = eng_alloc((size_t)cfg->ntiers * sizeof *e->tiers);
+	e->tiers = xcalloc((size_t)cfg->ntiers, sizeof *e->tiers);
 	memcpy(e->tiers, cfg->tiers, (size_t)cfg->ntiers * sizeof *e->tiers);
 	e->ntiers = cfg->ntiers;
 }
@@ -593,10 +553,10 @@ engine_new(const struct engine_config *cfg, engine_emit_fn emit, void *arg)
 
 	if (engine_check_config(cfg, NULL) != ENGINE_OK)
 		return (NULL);
-	e = eng_alloc(sizeof *e);
+	e = xcalloc(1, sizeof *e);
 	e->emit = emit;
 	e->emit_arg = arg;
-	hmap_u64_init(&e->tickets, ticket_key);
+	hmap_u64_init(&e->tickets);
 	hmap_str_init(&e->agents, agent_key);
 	hmap_str_init(&e->customers, customer_key);
 	hmap_str_init(&e->desks, desk_key);
@@ -620,52 +580,40 @@ void
 engine_free(struct engine *e)
 {
 	size_t			 i;
+	struct ticket_private	*t;
 	struct customer_private	*c;
-	struct agent_private	*a;
 	struct desk		*d;
 	struct group		*g;
 
 	if (e == NULL)
 		return;
-	for (i = 0; i < e->tickets.cap; i++) {
-		if (e->tickets.v[i] != NULL)
-			eng_ticket_free(e->tickets.v[i]);
-	}
-	for (i = 0; i < e->customers.cap; i++) {
-		if ((c = e->customers.v[i].p) == NULL)
-			continue;
+	for (i = 0; (t = hmap_next(&e->tickets, &i)) != NULL;)
+		eng_ticket_free(t);
+	for (i = 0; (c = hmap_next(&e->customers, &i)) != NULL;) {
 		eng_free_str(c->c.name);
 		eng_free_str(c->c.phone);
 		eng_attrs_free(c->c.attrs, c->c.nattrs);
 		free(c);
 	}
-	for (i = 0; i < e->agents.cap; i++) {
-		if ((a = e->agents.v[i].p) != NULL)
-			free(a);
+	for (i = 0; (d = hmap_next(&e->desks, &i)) != NULL;) {
+		theap_free(&d->heap);
+		free(d);
 	}
-	for (i = 0; i < e->desks.cap; i++) {
-		if ((d = e->desks.v[i].p) != NULL) {
-			theap_free(&d->heap);
-			free(d);
-		}
-	}
-	for (i = 0; i < e->groups.cap; i++) {
-		if ((g = e->groups.v[i].p) != NULL) {
-			theap_free(&g->heap);
-			free(g->mem);
-			free(g);
-		}
+	for (i = 0; (g = hmap_next(&e->groups, &i)) != NULL;) {
+		theap_free(&g->heap);
+		free(g->mem);
+		free(g);
 	}
 	while (e->nqueues > 0) {
 		e->queues[0]->nagents = 0;
 		eng_queue_destroy(e, e->queues[0]);
 	}
 	free(e->queues);
-	hmap_u64_free(&e->tickets);
-	hmap_str_free(&e->agents);
-	hmap_str_free(&e->customers);
-	hmap_str_free(&e->desks);
-	hmap_str_free(&e->groups);
+	hmap_free(&e->tickets, NULL);
+	hmap_free(&e->agents, free);
+	hmap_free(&e->customers, NULL);
+	hmap_free(&e->desks, NULL);
+	hmap_free(&e->groups, NULL);
 	tmr_free(&e->timers);
 	ejson_free(&e->json);
 	free(e->scratch);

@@ -11,6 +11,8 @@
 
 #include "calendar.h"
 #include "engine.h"
+#include "hmap.h"
+#include "xmalloc.h"
 
 #define IDX_NONE	UINT32_MAX
 /*
@@ -94,35 +96,6 @@ void	tmr_arm(struct timers *, hl_ms at, int kind, void *obj, uint32_t *idxp);
 void	tmr_cancel(struct timers *, uint32_t *idxp);
 hl_ms	tmr_next(const struct timers *);
 int	tmr_pop_due(struct timers *, hl_ms now, struct tmr_ent *);
-
-/* map.c: open-addressing hash maps of pointers. */
-struct hmap_u64 {
-	void		**v;
-	size_t		  cap;
-	size_t		  n;
-	uint64_t	(*key)(const void *);
-};
-struct hslot {
-	uint64_t	 h;
-	void		*p;
-};
-struct hmap_str {
-	struct hslot	*v;
-	size_t		 cap;
-	size_t		 n;
-	const char	*(*key)(const void *);
-};
-
-void	 hmap_u64_init(struct hmap_u64 *, uint64_t (*)(const void *));
-void	 hmap_u64_free(struct hmap_u64 *);
-void	*hmap_u64_get(const struct hmap_u64 *, uint64_t);
-void	 hmap_u64_put(struct hmap_u64 *, void *);
-void	 hmap_u64_del(struct hmap_u64 *, uint64_t);
-void	 hmap_str_init(struct hmap_str *, const char *(*)(const void *));
-void	 hmap_str_free(struct hmap_str *);
-void	*hmap_str_get(const struct hmap_str *, const char *);
-void	 hmap_str_put(struct hmap_str *, void *);
-void	 hmap_str_del(struct hmap_str *, const char *);
 
 /* json.c: a tiny writer for event data objects. */
 #define EJSON_DEPTH	8
@@ -253,11 +226,11 @@ struct engine {
 	int			 nqueues;
 	hl_ms			 reject_cooldown;
 	uint64_t		 rng;
-	struct hmap_u64		 tickets;
-	struct hmap_str		 agents;
-	struct hmap_str		 customers;
-	struct hmap_str		 desks;
-	struct hmap_str		 groups;
+	struct hmap		 tickets;	/* lib/hmap.h, by id */
+	struct hmap		 agents;	/* by name */
+	struct hmap		 customers;	/* by id */
+	struct hmap		 desks;
+	struct hmap		 groups;
 	struct timers		 timers;
 	hl_ms			 clock;		/* latest time given */
 	uint64_t		 next_id;
@@ -279,10 +252,8 @@ struct engine {
 };
 
 /* engine.c */
-void	 eng_oom(void) __attribute__((noreturn));
 void	 eng_clock(struct engine *, hl_ms);
 void	 eng_set_tiers(struct engine *, const struct engine_config *);
-void	*eng_alloc(size_t);
 char	*eng_strdup(const char *);
 void	 eng_free_str(char *);
 extern char eng_empty[];

@@ -144,8 +144,7 @@ followup_set_config(struct engine *e, const struct engine_config *cfg)
 	e->nfollowups = cfg->nfollowups;
 	if (cfg->nfollowups == 0)
 		return;
-	e->followups = eng_alloc((size_t)cfg->nfollowups *
-	    sizeof *e->followups);
+	e->followups = xcalloc((size_t)cfg->nfollowups, sizeof *e->followups);
 	memcpy(e->followups, cfg->followups, (size_t)cfg->nfollowups *
 	    sizeof *e->followups);
 }

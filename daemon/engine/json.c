@@ -26,15 +26,12 @@ static void
 ejson_put(struct ejson *j, const char *s, size_t n)
 {
 	size_t	 cap;
-	char	*nb;
 
 	if (j->len + n + 1 > j->cap) {
 		cap = j->cap != 0 ? j->cap : 256;
 		while (j->len + n + 1 > cap)
 			cap *= 2;
-		if ((nb = realloc(j->buf, cap)) == NULL)
-			eng_oom();
-		j->buf = nb;
+		j->buf = xreallocarray(j->buf, cap, 1);
 		j->cap = cap;
 	}
 	memcpy(j->buf + j->len, s, n);

@@ -88,12 +88,11 @@ void
 engine_ticket_foreach(const struct engine *e,
     void (*fn)(const struct ticket *, void *), void *arg)
 {
-	size_t	i;
+	struct ticket_private	*t;
+	size_t			 i;
 
-	for (i = 0; i < e->tickets.cap; i++) {
-		if (e->tickets.v[i] != NULL)
-			fn(&((struct ticket_private *)e->tickets.v[i])->t, arg);
-	}
+	for (i = 0; (t = hmap_next(&e->tickets, &i)) != NULL;)
+		fn(&t->t, arg);
 }
 
 size_t
@@ -114,12 +113,11 @@ void
 engine_agent_foreach(const struct engine *e,
     void (*fn)(const struct agent *, void *), void *arg)
 {
-	size_t	i;
+	struct agent_private	*a;
+	size_t			 i;
 
-	for (i = 0; i < e->agents.cap; i++) {
-		if (e->agents.v[i].p != NULL)
-			fn(&((struct agent_private *)e->agents.v[i].p)->a, arg);
-	}
+	for (i = 0; (a = hmap_next(&e->agents, &i)) != NULL;)
+		fn(&a->a, arg);
 }
 
 const struct customer *

@@ -144,28 +144,23 @@ engine_check_config(const struct engine_config *cfg, char *err)
 static void
 eng_unfile_all(struct engine *e)
 {
-	struct desk	**gone = NULL, *d;
-	size_t		  i, ngone = 0;
-	int		  k;
+	struct ticket_private	 *t;
+	struct group		 *g;
+	struct desk		**gone = NULL, *d;
+	size_t			  i, ngone = 0;
+	int			  k;
 
-	for (i = 0; i < e->tickets.cap; i++) {
-		if (e->tickets.v[i] != NULL)
-			memset(((struct ticket_private *)e->tickets.v[i])->hidx,
-			    0xff, sizeof ((struct ticket_private *)0)->hidx);
-	}
+	for (i = 0; (t = hmap_next(&e->tickets, &i)) != NULL;)
+		memset(t->hidx, 0xff, sizeof t->hidx);
 	for (k = 0; k < e->nqueues; k++)
 		e->queues[k]->heap.n = e->queues[k]->age.n = 0;
-	for (i = 0; i < e->groups.cap; i++) {
-		if (e->groups.v[i].p != NULL)
-			((struct group *)e->groups.v[i].p)->heap.n = 0;
-	}
-	gone = eng_alloc((e->desks.n + 1) * sizeof *gone);
-	for (i = 0; i < e->desks.cap; i++) {
-		if ((d = e->desks.v[i].p) != NULL) {
-			d->heap.n = 0;
-			if (d->agent == NULL)
-				gone[ngone++] = d;
-		}
+	for (i = 0; (g = hmap_next(&e->groups, &i)) != NULL;)
+		g->heap.n = 0;
+	gone = xcalloc(e->desks.n + 1, sizeof *gone);
+	for (i = 0; (d = hmap_next(&e->desks, &i)) != NULL;) {
+		d->heap.n = 0;
+		if (d->agent == NULL)
+			gone[ngone++] = d;
 	}
 	for (i = 0; i < ngone; i++)
 		eng_desk_release(e, gone[i]);
@@ -203,7 +198,7 @@ engine_reconfigure(struct engine *e, const struct engine_config *cfg,
 	e->reject_cooldown = cfg->reject_cooldown;
 
 	nold = e->nqueues;
-	old = eng_alloc(((size_t)nold + 1) * sizeof *old);
+	old = xcalloc((size_t)nold + 1, sizeof *old);
 	memcpy(old, e->queues, (size_t)nold * sizeof *old);
 	for (k = 0; k < cfg->nqueues; k++) {
 		if ((q = eng_queue(e, cfg->queues[k].name)) != NULL) {
@@ -232,9 +227,7 @@ engine_reconfigure(struct engine *e, const struct engine_config *cfg,
 		q->nwaiting = q->noffered = q->nactive = q->nscheduled = 0;
 		memset(q->by_tier, 0, sizeof q->by_tier);
 	}
-	for (i = 0; i < e->tickets.cap; i++) {
-		if ((t = e->tickets.v[i]) == NULL)
-			continue;
+	for (i = 0; (t = hmap_next(&e->tickets, &i)) != NULL;) {
 		eng_ticket_tier(e, t);
 		eng_qcount(t, +1);
 		oldstep = t->t.step;
@@ -258,14 +251,10 @@ engine_reconfigure(struct engine *e, const struct engine_config *cfg,
 		}
 	}
 	sla_reconfigure_end(e);
-	for (i = 0; i < e->agents.cap; i++) {
-		if ((a = e->agents.v[i].p) != NULL)
-			eng_unlink_agent(e, a);
-	}
-	for (i = 0; i < e->agents.cap; i++) {
-		if ((a = e->agents.v[i].p) != NULL)
-			eng_links_agent(e, a);
-	}
+	for (i = 0; (a = hmap_next(&e->agents, &i)) != NULL;)
+		eng_unlink_agent(e, a);
+	for (i = 0; (a = hmap_next(&e->agents, &i)) != NULL;)
+		eng_links_agent(e, a);
 	route_all(e, e->clock);
 	engine_advance(e, e->clock);
 	return (ENGINE_OK);

@@ -58,7 +58,7 @@ engine_restore_ticket(struct engine *e, const struct ticket *src)
 	restore_name(qname, src->queue);
 	if (eng_name_stored_ok(qname) != 0)
 		return (-1);
-	t = eng_alloc(sizeof *t);
+	t = xcalloc(1, sizeof *t);
 	t->t = *src;
 	restore_name(t->t.queue, src->queue);
 	restore_name(t->t.customer, src->customer);
@@ -78,7 +78,7 @@ engine_restore_ticket(struct engine *e, const struct ticket *src)
 	t->tm_step = t->tm_state = t->tm_cool = t->tm_sla = IDX_NONE;
 	t->q = restore_queue(e, qname);
 	t->q->nrefs++;
-	hmap_u64_put(&e->tickets, t);
+	hmap_u64_put(&e->tickets, t->t.id, t);
 	if (src->id >= e->next_id)
 		e->next_id = src->id + 1;
 	return (0);
@@ -96,7 +96,7 @@ engine_restore_customer(struct engine *e, const struct customer *src)
 	if (eng_name_stored_ok(id) != 0 ||
 	    eng_customer(e, id) != NULL)
 		return (-1);
-	c = eng_alloc(sizeof *c);
+	c = xcalloc(1, sizeof *c);
 	c->c = *src;
 	restore_name(c->c.id, src->id);
 	restore_name(c->c.tier, src->tier);
@@ -367,9 +367,8 @@ restore_restart_events(struct engine *e, hl_ms now)
 	struct agent_private	*a;
 	size_t			 i;
 
-	for (i = 0; i < e->agents.cap; i++) {
-		if ((a = e->agents.v[i].p) == NULL ||
-		    a->a.conn != AGENT_DETACHED)
+	for (i = 0; (a = hmap_next(&e->agents, &i)) != NULL;) {
+		if (a->a.conn != AGENT_DETACHED)
 			continue;
 		ejson_begin(&e->json);
 		ejson_str(&e->json, "status", agent_status_name(a->a.status));
@@ -395,8 +394,8 @@ restore_presence_done(struct engine *e, hl_ms now)
 	struct ticket_private	*t;
 	size_t			 i;
 
-	for (i = 0; i < e->agents.cap; i++) {
-		if ((a = e->agents.v[i].p) == NULL || a->a.offer == 0)
+	for (i = 0; (a = hmap_next(&e->agents, &i)) != NULL;) {
+		if (a->a.offer == 0)
 			continue;
 		if ((t = eng_ticket(e, a->a.offer)) == NULL ||
 		    t->t.state != TICKET_OFFERED ||
@@ -417,8 +416,8 @@ engine_restore_done(struct engine *e, hl_ms now)
 	size_t			 i;
 
 	eng_clock(e, now);
-	for (i = 0; i < e->tickets.cap; i++) {
-		if ((t = e->tickets.v[i]) != NULL && t->cust == NULL)
+	for (i = 0; (t = hmap_next(&e->tickets, &i)) != NULL;) {
+		if (t->cust == NULL)
 			restore_one(e, t, now);
 	}
 	if (e->presence_restored)

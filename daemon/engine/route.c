@@ -328,8 +328,7 @@ void
 route_cool_add(struct engine *e, struct ticket_private *t,
     const struct agent_private *a, hl_ms now)
 {
-	struct cooldown	*c;
-	uint32_t	 i, n;
+	uint32_t	i, n;
 
 	if (e->reject_cooldown <= 0)
 		return;
@@ -339,10 +338,8 @@ route_cool_add(struct engine *e, struct ticket_private *t,
 			break;
 	}
 	if (i == n) {
-		c = realloc(t->cool, sizeof *c + (n + 1) * sizeof c->e[0]);
-		if (c == NULL)
-			eng_oom();
-		t->cool = c;
+		t->cool = xreallocarray(t->cool, 1,
+		    sizeof *t->cool + (n + 1) * sizeof t->cool->e[0]);
 		t->cool->n = n + 1;
 		t->cool->e[i].uid = a->uid;
 	}
@@ -458,13 +455,9 @@ route_pick(struct engine *e, struct queue *q, struct agent_private **c,
 static void
 route_scratch(struct engine *e, size_t n)
 {
-	struct agent_private	**v;
-
 	if (n <= e->cscratch)
 		return;
-	if ((v = realloc(e->scratch, n * sizeof *v)) == NULL)
-		eng_oom();
-	e->scratch = v;
+	e->scratch = xreallocarray(e->scratch, n, sizeof *e->scratch);
 	e->cscratch = n;
 }
 
@@ -653,10 +646,8 @@ route_all(struct engine *e, hl_ms now)
 	struct agent_private	*a;
 	size_t			 i;
 
-	for (i = 0; i < e->agents.cap; i++) {
-		if ((a = e->agents.v[i].p) != NULL)
-			route_agent(e, a, now);
-	}
+	for (i = 0; (a = hmap_next(&e->agents, &i)) != NULL;)
+		route_agent(e, a, now);
 }
 
 /*

@@ -560,8 +560,8 @@ sla_reconfigure_begin(struct engine *e, const struct engine_config *cfg)
 		}
 		q->cal_changed = !sla_cal_equal(q->cal, nc);
 	}
-	for (i = 0; i < e->tickets.cap; i++) {
-		if ((t = e->tickets.v[i]) != NULL && t->q->cal_changed)
+	for (i = 0; (t = hmap_next(&e->tickets, &i)) != NULL;) {
+		if (t->q->cal_changed)
 			sla_bring(e, t, e->clock);
 	}
 }
@@ -574,8 +574,8 @@ sla_reconfigure_end(struct engine *e)
 	struct ticket		 old;
 	size_t			 i;
 
-	for (i = 0; i < e->tickets.cap; i++) {
-		if ((t = e->tickets.v[i]) == NULL || !sla_open(t))
+	for (i = 0; (t = hmap_next(&e->tickets, &i)) != NULL;) {
+		if (!sla_open(t))
 			continue;
 		old = t->t;
 		sla_retarget(e, t, e->clock);

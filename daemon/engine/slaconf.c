@@ -249,13 +249,13 @@ sla_set_config(struct engine *e, const struct engine_config *cfg)
 {
 	sla_free(e);
 	if (cfg->ncalendars > 0) {
-		e->cals = eng_alloc((size_t)cfg->ncalendars * sizeof *e->cals);
+		e->cals = xcalloc((size_t)cfg->ncalendars, sizeof *e->cals);
 		memcpy(e->cals, cfg->calendars,
 		    (size_t)cfg->ncalendars * sizeof *e->cals);
 		e->ncals = cfg->ncalendars;
 	}
 	if (cfg->nslas > 0) {
-		e->slas = eng_alloc((size_t)cfg->nslas * sizeof *e->slas);
+		e->slas = xcalloc((size_t)cfg->nslas, sizeof *e->slas);
 		memcpy(e->slas, cfg->slas,
 		    (size_t)cfg->nslas * sizeof *e->slas);
 		e->nslas = cfg->nslas;

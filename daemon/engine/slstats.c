@@ -83,7 +83,7 @@ sl_count_in(struct engine *e, struct queue *q, int tier, hl_ms at,
 	int64_t			 m = sl_floor(at, MINUTE_MS), day;
 
 	if (r == NULL) {
-		r = q->sl[tier] = eng_alloc(sizeof *r);
+		r = q->sl[tier] = xcalloc(1, sizeof *r);
 		memcpy(r->tier, e->tiers[tier].name, sizeof r->tier);
 		r->day = INT64_MIN;
 	}

@@ -41,11 +41,7 @@ theap_free(struct theap *h)
 static void
 theap_resize(struct theap *h, uint32_t cap)
 {
-	struct theap_ent	*v;
-
-	if ((v = realloc(h->v, (size_t)cap * sizeof *v)) == NULL)
-		eng_oom();
-	h->v = v;
+	h->v = xreallocarray(h->v, (size_t)cap, sizeof *h->v);
 	h->cap = cap;
 }
 

@@ -162,7 +162,7 @@ ticket_alloc(struct engine *e, struct queue *q, struct customer_private *c,
 {
 	struct ticket_private	*t;
 
-	t = eng_alloc(sizeof *t);
+	t = xcalloc(1, sizeof *t);
 	memset(t->hidx, 0xff, sizeof t->hidx);
 	t->tm_step = t->tm_state = t->tm_cool = t->tm_sla = IDX_NONE;
 	t->t.priv = t;
@@ -176,7 +176,7 @@ ticket_alloc(struct engine *e, struct queue *q, struct customer_private *c,
 	t->q = q;
 	q->nrefs++;
 	eng_customer_link(c, t);
-	hmap_u64_put(&e->tickets, t);
+	hmap_u64_put(&e->tickets, t->t.id, t);
 	t->eprio = INT32_MIN;
 	eng_ticket_tier(e, t);
 	return (t);

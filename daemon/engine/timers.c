@@ -75,8 +75,7 @@ tmr_fix(struct timers *tm, uint32_t i)
 void
 tmr_arm(struct timers *tm, hl_ms at, int kind, void *obj, uint32_t *idxp)
 {
-	struct tmr_ent	*v;
-	struct tmr_ent	 e = { at, tm->seq++, obj, idxp, kind };
+	struct tmr_ent	e = { at, tm->seq++, obj, idxp, kind };
 
 	if (*idxp != IDX_NONE) {
 		tm->v[*idxp] = e;
@@ -85,9 +84,7 @@ tmr_arm(struct timers *tm, hl_ms at, int kind, void *obj, uint32_t *idxp)
 	}
 	if (tm->n == tm->cap) {
 		tm->cap = tm->cap != 0 ? tm->cap * 2 : TMR_MIN;
-		if ((v = realloc(tm->v, (size_t)tm->cap * sizeof *v)) == NULL)
-			eng_oom();
-		tm->v = v;
+		tm->v = xreallocarray(tm->v, (size_t)tm->cap, sizeof *tm->v);
 	}
 	tmr_set(tm, tm->n++, e);
 	tmr_fix(tm, tm->n - 1);
@@ -107,9 +104,7 @@ tmr_cancel(struct timers *tm, uint32_t *idxp)
 	}
 	if (tm->cap > TMR_MIN && tm->n < tm->cap / 4) {
 		tm->cap /= 2;
-		tm->v = realloc(tm->v, (size_t)tm->cap * sizeof *tm->v);
-		if (tm->v == NULL)
-			eng_oom();
+		tm->v = xreallocarray(tm->v, (size_t)tm->cap, sizeof *tm->v);
 	}
 }
 

@@ -15,12 +15,14 @@
 #include "conn.h"
 #include "guard.h"
 #include "hasher.h"
+#include "hmap.h"
 #include "journal.h"
 #include "log.h"
 #include "pubsub.h"
 #include "report.h"
 #include "server.h"
 #include "waiters.h"
+#include "xmalloc.h"
 
 /*
  * Live sessions per user. An agent goes offline when its last connection
@@ -28,15 +30,18 @@
  * mass disconnect quadratic (10,000 agents dropping at once held the loop
  * for 0.8 s, 92% of it in that walk: bench/conns).
  */
-#define CONN_USER_BUCKETS	4096
-
 struct conn_user {
-	struct conn_user	*next;
-	size_t			 n;
-	char			 name[ENGINE_NAME_MAX];
+	size_t	n;
+	char	name[ENGINE_NAME_MAX];
 };
 
-static struct conn_user	*conn_users[CONN_USER_BUCKETS];
+static const char *
+conn_user_name(const void *p)
+{
+	return (((const struct conn_user *)p)->name);
+}
+
+static struct hmap	conn_users = { .key = conn_user_name };
 
 static void	conn_session_end(struct conn *);
 static void	conn_read_cb(evutil_socket_t, short, void *);
@@ -93,8 +98,7 @@ conn_accept(int fd, const char *addr, int is_unix)
 	}
 	if (!is_unix)
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	if ((c = calloc(1, sizeof *c)) == NULL)
-		fatalx("out of memory");
+	c = xcalloc(1, sizeof *c);
 	snprintf(c->addr, sizeof c->addr, "%s", addr);
 	if (is_unix)
 		c->flags |= CONN_UNIX;
@@ -445,45 +449,26 @@ conn_host(const struct conn *c, char *buf, size_t len)
 	buf[n] = '\0';
 }
 
-/* The link to user's entry (or to the NULL at the end of its chain). */
-static struct conn_user **
-conn_user_find(const char *user)
-{
-	struct conn_user	**p;
-	unsigned		  h = 2166136261u;
-	const char		 *s;
-
-	for (s = user; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	for (p = &conn_users[h % CONN_USER_BUCKETS]; *p != NULL;
-	    p = &(*p)->next) {
-		if (strcmp((*p)->name, user) == 0)
-			break;
-	}
-	return (p);
-}
-
 static void
 conn_session_end(struct conn *c)
 {
-	struct conn_user	**p, *u;
+	struct conn_user	*u;
 
 	if ((c->flags & CONN_SESSION) == 0)
 		return;
 	c->flags &= ~CONN_SESSION;
-	p = conn_user_find(c->user);
-	if ((u = *p) == NULL || --u->n > 0)
+	if ((u = hmap_str_get(&conn_users, c->user)) == NULL || --u->n > 0)
 		return;
-	*p = u->next;
+	hmap_str_del(&conn_users, c->user);
 	free(u);
 }
 
 void
 conn_login(struct conn *c, const char *user, int role)
 {
-	struct conn_user	**p, *u;
-	struct resp_limits	  limits = conn_limits();
-	char			  was[sizeof c->user];
+	struct conn_user	*u;
+	struct resp_limits	 limits = conn_limits();
+	char			 was[sizeof c->user];
 
 	snprintf(was, sizeof was, "%s", c->authed ? c->user : "");
 	conn_session_end(c);	/* AUTH again, maybe as someone else */
@@ -497,11 +482,10 @@ conn_login(struct conn *c, const char *user, int role)
 	resp_parser_set_limits(c->parser, &limits);
 	c->role = role;
 	snprintf(c->user, sizeof c->user, "%s", user);
-	if ((u = *(p = conn_user_find(c->user))) == NULL) {
-		if ((u = calloc(1, sizeof *u)) == NULL)
-			fatalx("out of memory");
+	if ((u = hmap_str_get(&conn_users, c->user)) == NULL) {
+		u = xcalloc(1, sizeof *u);
 		memcpy(u->name, c->user, sizeof u->name);
-		*p = u;
+		hmap_str_put(&conn_users, u);
 	}
 	u->n++;
 	c->flags |= CONN_SESSION;
@@ -512,7 +496,7 @@ conn_login(struct conn *c, const char *user, int role)
 size_t
 conn_user_count(const char *user)
 {
-	struct conn_user	*u = *conn_user_find(user);
+	struct conn_user	*u = hmap_str_get(&conn_users, user);
 
 	return (u != NULL ? u->n : 0);
 }
@@ -576,15 +560,10 @@ conn_free_dead(void)
 void
 conn_mark_write(struct conn *c, size_t start)
 {
-	struct conn_range	*r;
-	size_t			 n;
-
 	if (c->nranges == c->cranges) {
-		n = c->cranges == 0 ? 8 : c->cranges * 2;
-		if ((r = realloc(c->ranges, n * sizeof *r)) == NULL)
-			fatalx("out of memory");
-		c->ranges = r;
-		c->cranges = n;
+		c->cranges = c->cranges == 0 ? 8 : c->cranges * 2;
+		c->ranges = xreallocarray(c->ranges, c->cranges,
+		    sizeof *c->ranges);
 	}
 	c->ranges[c->nranges].start = start;
 	c->ranges[c->nranges].end = c->reply.len;

@@ -14,23 +14,23 @@
 #include "cmd.h"
 #include "conn.h"
 #include "guard.h"
+#include "hmap.h"
 #include "http.h"
 #include "log.h"
 #include "server.h"
+#include "xmalloc.h"
 
 /*
  * Unauthenticated connections per source address ("unix" for the unix
  * socket), so that one address cannot take every slot before logging in.
  */
-#define GUARD_BUCKETS	1024
 #define GUARD_HOST_MAX	64	/* "[" INET6_ADDRSTRLEN "]" fits */
 /* A flood of refusals is logged once per this many seconds, with a count. */
 #define GUARD_LOG_EVERY	10
 
 struct guard_addr {
-	struct guard_addr	*next;
-	size_t			 n;
-	char			 host[GUARD_HOST_MAX];
+	size_t	n;
+	char	host[GUARD_HOST_MAX];
 };
 
 struct guard_rate {
@@ -39,27 +39,18 @@ struct guard_rate {
 	uint64_t	suppressed;
 };
 
-static struct guard_addr	*guard_addrs[GUARD_BUCKETS];
+static const char *
+guard_addr_host(const void *p)
+{
+	return (((const struct guard_addr *)p)->host);
+}
+
+static struct hmap		 guard_addrs = { .key = guard_addr_host };
 static size_t			 guard_unauth;
 static struct guard_rate	 guard_full_rate, guard_http_rate;
 
 static void	guard_auth_cb(evutil_socket_t, short, void *);
 static void	guard_request_cb(evutil_socket_t, short, void *);
-
-static struct guard_addr **
-guard_find(const char *host)
-{
-	struct guard_addr	**p;
-	unsigned		  h = 2166136261u;
-	const char		 *s;
-
-	for (s = host; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	for (p = &guard_addrs[h % GUARD_BUCKETS]; *p != NULL; p = &(*p)->next)
-		if (strcmp((*p)->host, host) == 0)
-			break;
-	return (p);
-}
 
 /* 1 if this line may be logged now; *suppressed: lines held back since. */
 static int
@@ -89,14 +80,14 @@ guard_timeval(hl_ms ms, struct timeval *tv)
 int
 guard_admit(struct conn *c)
 {
-	struct guard_addr	**p, *a;
-	char			  host[GUARD_HOST_MAX];
-	size_t			  max = server.cfg.max_unauth_per_addr;
-	uint64_t		  more;
+	struct guard_addr	*a;
+	char			 host[GUARD_HOST_MAX];
+	size_t			 max = server.cfg.max_unauth_per_addr;
+	uint64_t		 more;
 
 	conn_host(c, host, sizeof host);
-	p = guard_find(host);
-	if ((a = *p) != NULL && max > 0 && a->n >= max) {
+	a = hmap_str_get(&guard_addrs, host);
+	if (a != NULL && max > 0 && a->n >= max) {
 		server.stats.unauth_rejected++;
 		if (guard_rate_ok(&guard_full_rate, &more))
 			log_warnx("refusing a connection from %s: %zu "
@@ -107,10 +98,9 @@ guard_admit(struct conn *c)
 		return (-1);
 	}
 	if (a == NULL) {
-		if ((a = calloc(1, sizeof *a)) == NULL)
-			fatalx("out of memory");
+		a = xcalloc(1, sizeof *a);
 		memcpy(a->host, host, sizeof a->host);
-		*p = a;
+		hmap_str_put(&guard_addrs, a);
 	}
 	a->n++;
 	guard_unauth++;
@@ -121,18 +111,18 @@ guard_admit(struct conn *c)
 static void
 guard_uncount(struct conn *c)
 {
-	struct guard_addr	**p, *a;
-	char			  host[GUARD_HOST_MAX];
+	struct guard_addr	*a;
+	char			 host[GUARD_HOST_MAX];
 
 	if (!c->guard_counted)
 		return;
 	c->guard_counted = 0;
 	conn_host(c, host, sizeof host);
-	if ((a = *(p = guard_find(host))) == NULL)
+	if ((a = hmap_str_get(&guard_addrs, host)) == NULL)
 		return;
 	guard_unauth--;
 	if (--a->n == 0) {
-		*p = a->next;
+		hmap_str_del(&guard_addrs, host);
 		free(a);
 	}
 }

@@ -4,18 +4,17 @@
 #include <string.h>
 
 #include "conn.h"
+#include "hmap.h"
 #include "json.h"
 #include "log.h"
 #include "pubsub.h"
 #include "server.h"
-
-#define PUBSUB_BUCKETS	1024
+#include "xmalloc.h"
 
 struct channel {
 	char		*name;
 	struct conn	**subs;
 	size_t		 nsubs, csubs;
-	struct channel	*next;
 };
 
 struct pattern {
@@ -24,51 +23,44 @@ struct pattern {
 	struct pattern	*next;
 };
 
-static struct channel	*buckets[PUBSUB_BUCKETS];
-static struct pattern	*patterns;
-static size_t		 nchannels, npatterns;
-
-static unsigned
-pubsub_hash(const char *s)
+static const char *
+channel_name(const void *p)
 {
-	unsigned	h = 2166136261u;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return (h % PUBSUB_BUCKETS);
+	return (((const struct channel *)p)->name);
 }
+
+static struct hmap	 channels = { .key = channel_name };
+static struct pattern	*patterns;
+static size_t		 npatterns;
 
 static struct channel *
 pubsub_find(const char *name, int create)
 {
-	struct channel	*ch, **head = &buckets[pubsub_hash(name)];
+	struct channel	*ch;
 
-	for (ch = *head; ch != NULL; ch = ch->next)
-		if (strcmp(ch->name, name) == 0)
-			return (ch);
-	if (!create)
-		return (NULL);
-	if ((ch = calloc(1, sizeof *ch)) == NULL ||
-	    (ch->name = strdup(name)) == NULL)
-		fatalx("out of memory");
-	ch->next = *head;
-	*head = ch;
-	nchannels++;
+	if ((ch = hmap_str_get(&channels, name)) != NULL || !create)
+		return (ch);
+	ch = xcalloc(1, sizeof *ch);
+	ch->name = xstrdup(name);
+	hmap_str_put(&channels, ch);
 	return (ch);
+}
+
+static void
+channel_free(void *p)
+{
+	struct channel	*ch = p;
+
+	free(ch->subs);
+	free(ch->name);
+	free(ch);
 }
 
 static void
 pubsub_drop(struct channel *ch)
 {
-	struct channel	**p = &buckets[pubsub_hash(ch->name)];
-
-	while (*p != ch)
-		p = &(*p)->next;
-	*p = ch->next;
-	free(ch->subs);
-	free(ch->name);
-	free(ch);
-	nchannels--;
+	hmap_str_del(&channels, ch->name);
+	channel_free(ch);
 }
 
 void
@@ -80,11 +72,8 @@ void
 pubsub_free(void)
 {
 	struct pattern	*p;
-	size_t		 i;
 
-	for (i = 0; i < PUBSUB_BUCKETS; i++)
-		while (buckets[i] != NULL)
-			pubsub_drop(buckets[i]);
+	hmap_free(&channels, channel_free);
 	while ((p = patterns) != NULL) {
 		patterns = p->next;
 		free(p->pattern);
@@ -109,8 +98,7 @@ conn_list_add(char ***list, size_t *n, char *s)
 {
 	char	**l;
 
-	if ((l = realloc(*list, (*n + 1) * sizeof *l)) == NULL)
-		fatalx("out of memory");
+	l = xreallocarray(*list, *n + 1, sizeof *l);
 	l[(*n)++] = s;
 	*list = l;
 }
@@ -156,16 +144,14 @@ int
 pubsub_subscribe(struct conn *c, const char *name)
 {
 	struct channel	*ch;
-	struct conn	**s;
 
 	if (conn_list_has(c->channels, c->nchannels, name))
 		return (0);
 	ch = pubsub_find(name, 1);
 	if (ch->nsubs == ch->csubs) {
 		ch->csubs = ch->csubs == 0 ? 4 : ch->csubs * 2;
-		if ((s = realloc(ch->subs, ch->csubs * sizeof *s)) == NULL)
-			fatalx("out of memory");
-		ch->subs = s;
+		ch->subs = xreallocarray(ch->subs, ch->csubs,
+		    sizeof *ch->subs);
 	}
 	ch->subs[ch->nsubs++] = c;
 	conn_list_add(&c->channels, &c->nchannels, ch->name);
@@ -203,9 +189,8 @@ pubsub_psubscribe(struct conn *c, const char *pattern)
 
 	if (conn_list_has(c->patterns, c->npatterns, pattern))
 		return (0);
-	if ((p = calloc(1, sizeof *p)) == NULL ||
-	    (p->pattern = strdup(pattern)) == NULL)
-		fatalx("out of memory");
+	p = xcalloc(1, sizeof *p);
+	p->pattern = xstrdup(pattern);
 	p->conn = c;
 	p->next = patterns;
 	patterns = p;
@@ -246,7 +231,7 @@ pubsub_unsubscribe_all(struct conn *c)
 size_t
 pubsub_channels(void)
 {
-	return (nchannels);
+	return (channels.n);
 }
 
 size_t
@@ -298,7 +283,7 @@ pubsub_publish_event(int64_t seq, const struct engine_event *ev, void *arg)
 	static struct resp_buf	 b;
 	char			 chan[ENGINE_NAME_MAX + 16];
 
-	if (nchannels == 0 && npatterns == 0)
+	if (channels.n == 0 && npatterns == 0)
 		return;
 	resp_buf_reset(&b);
 	resp_add_raw(&b, "{\"seq\":", 7);

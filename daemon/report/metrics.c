@@ -18,6 +18,7 @@
 #include "server.h"
 #include "store.h"
 #include "waiters.h"
+#include "xmalloc.h"
 
 #define NSTATUS		5	/* enum agent_status */
 #define NCONN		3	/* enum agent_conn */
@@ -52,8 +53,7 @@ mprintf(struct resp_buf *b, const char *fmt, ...)
 		resp_add_raw(b, line, (size_t)n);
 		return;
 	}
-	if ((big = malloc((size_t)n + 1)) == NULL)
-		fatalx("out of memory");
+	big = xmalloc((size_t)n + 1);
 	va_start(ap, fmt);
 	vsnprintf(big, (size_t)n + 1, fmt, ap);
 	va_end(ap);
@@ -95,8 +95,7 @@ mqueue_add(const char *name, void *arg)
 
 	if (m->n == m->cap) {
 		m->cap = m->cap == 0 ? 16 : m->cap * 2;
-		if ((m->st = realloc(m->st, m->cap * sizeof *m->st)) == NULL)
-			fatalx("out of memory");
+		m->st = xreallocarray(m->st, m->cap, sizeof *m->st);
 	}
 	if (engine_queue_stats(server.engine, name, m->now, &m->st[m->n]) == 0)
 		m->n++;

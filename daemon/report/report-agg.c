@@ -2,9 +2,9 @@
  * report-agg.c: the figures of REPORT, summed from journal facts. Pure:
  * facts go in (in any order), one RESP reply comes out; no SQLite, no
  * clock. Rows are keyed by the dimensions the report groups by (queue,
- * tier, agent, hour) and found through an open-addressing table. Agent
- * status spells are cut to the range, and to hours when grouping by
- * hour. docs/PROTOCOL.md gives the formulas.
+ * tier, agent, hour) and found through lib/hmap.h. Agent status spells
+ * are cut to the range, and to hours when grouping by hour.
+ * docs/PROTOCOL.md gives the formulas.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -12,8 +12,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hmap.h"
 #include "log.h"
 #include "report.h"
+#include "xmalloc.h"
 
 #define DIM_QUEUE	0x1
 #define DIM_TIER	0x2
@@ -30,7 +32,6 @@ struct rrow {
 	char		 tier[ENGINE_NAME_MAX];
 	char		 agent[ENGINE_NAME_MAX];
 	hl_ms		 hour;
-	uint64_t	 hash;
 	uint64_t	 answered, in_target, abandoned, short_abandoned;
 	uint64_t	 handled, transfers, escalations;
 	uint64_t	 answer_breaches, resolve_breaches, missed, rejected;
@@ -49,8 +50,13 @@ struct report_agg {
 	struct rrow		 total;
 	struct rrow		**rows;
 	size_t			 nrows, crows;
-	uint32_t		*slots;		/* row index + 1; 0 = empty */
-	size_t			 nslots;
+	struct hmap		 index;		/* the rows by struct agg_key */
+};
+
+/* What a row is grouped by ("" and 0 for the dimensions not asked for). */
+struct agg_key {
+	const char	*queue, *tier, *agent;
+	hl_ms		 hour;
 };
 
 static const char *const report_bys[] = {
@@ -77,16 +83,6 @@ report_by_parse(const char *s, enum report_by *out)
 	return (-1);
 }
 
-static void *
-agg_alloc(size_t n, size_t size)
-{
-	void	*p;
-
-	if ((p = calloc(n, size)) == NULL)
-		fatalx("out of memory");
-	return (p);
-}
-
 /* Rows of SLA group by BY; of QUEUES by queue (and BY); of AGENTS by
  * agent (and hour). */
 static int
@@ -111,7 +107,7 @@ agg_dims(const struct report_req *r)
 struct report_agg *
 report_agg_new(const struct report_req *req, hl_ms data_from)
 {
-	struct report_agg	*g = agg_alloc(1, sizeof *g);
+	struct report_agg	*g = xcalloc(1, sizeof *g);
 
 	g->req = *req;
 	g->data_from = data_from;
@@ -120,8 +116,6 @@ report_agg_new(const struct report_req *req, hl_ms data_from)
 	if (g->from > g->to)
 		g->from = g->to;
 	g->dims = agg_dims(req);
-	g->nslots = 1024;
-	g->slots = agg_alloc(g->nslots, sizeof *g->slots);
 	return (g);
 }
 
@@ -151,7 +145,7 @@ report_agg_free(struct report_agg *g)
 	}
 	agg_row_free(&g->total);
 	free(g->rows);
-	free(g->slots);
+	hmap_free(&g->index, NULL);
 	free(g);
 }
 
@@ -165,41 +159,28 @@ agg_hour(hl_ms t)
 	return (h * REPORT_HOUR_MS);
 }
 
-/* FNV-1a over the key fields the report groups by. */
+/* The names with their terminating NUL, so that ("ab", "c") and ("a",
+ * "bc") differ. */
 static uint64_t
-agg_hash(const char *q, const char *t, const char *a, hl_ms hour)
+agg_hash(const struct agg_key *k)
 {
-	const char	*parts[3] = { q, t, a };
-	uint64_t	 h = 1469598103934665603ULL;
-	const char	*p;
-	int		 i;
+	uint64_t	h = HMAP_FNV_BASIS;
 
-	for (i = 0; i < 3; i++) {
-		for (p = parts[i]; *p != '\0'; p++)
-			h = (h ^ (uint8_t)*p) * 1099511628211ULL;
-		h = (h ^ 0x1f) * 1099511628211ULL;
-	}
-	for (i = 0; i < 8; i++)
-		h = (h ^ (uint8_t)((uint64_t)hour >> (8 * i))) *
-		    1099511628211ULL;
-	return (h);
+	h = hmap_fnv(h, k->queue, strlen(k->queue) + 1);
+	h = hmap_fnv(h, k->tier, strlen(k->tier) + 1);
+	h = hmap_fnv(h, k->agent, strlen(k->agent) + 1);
+	h = hmap_fnv(h, &k->hour, sizeof k->hour);
+	return (hmap_mix(h));
 }
 
-static void
-agg_rehash(struct report_agg *g)
+static int
+agg_row_is(const void *row, const void *key)
 {
-	size_t	i, k, mask;
+	const struct rrow	*r = row;
+	const struct agg_key	*k = key;
 
-	free(g->slots);
-	g->nslots *= 2;
-	g->slots = agg_alloc(g->nslots, sizeof *g->slots);
-	mask = g->nslots - 1;
-	for (i = 0; i < g->nrows; i++) {
-		for (k = g->rows[i]->hash & mask; g->slots[k] != 0;
-		    k = (k + 1) & mask)
-			;
-		g->slots[k] = (uint32_t)i + 1;
-	}
+	return (r->hour == k->hour && strcmp(r->queue, k->queue) == 0 &&
+	    strcmp(r->tier, k->tier) == 0 && strcmp(r->agent, k->agent) == 0);
 }
 
 /* The row of these key fields, made on first use; NULL past the limit. */
@@ -208,39 +189,29 @@ agg_row(struct report_agg *g, const char *q, const char *t, const char *a,
     hl_ms hour)
 {
 	struct rrow	*r;
+	struct agg_key	 k;
 	uint64_t	 h;
-	size_t		 k, mask = g->nslots - 1;
 
-	q = (g->dims & DIM_QUEUE) ? q : "";
-	t = (g->dims & DIM_TIER) ? t : "";
-	a = (g->dims & DIM_AGENT) ? a : "";
-	hour = (g->dims & DIM_HOUR) ? hour : 0;
-	h = agg_hash(q, t, a, hour);
-	for (k = h & mask; g->slots[k] != 0; k = (k + 1) & mask) {
-		r = g->rows[g->slots[k] - 1];
-		if (r->hash == h && r->hour == hour &&
-		    strcmp(r->queue, q) == 0 && strcmp(r->tier, t) == 0 &&
-		    strcmp(r->agent, a) == 0)
-			return (r);
-	}
+	k.queue = (g->dims & DIM_QUEUE) ? q : "";
+	k.tier = (g->dims & DIM_TIER) ? t : "";
+	k.agent = (g->dims & DIM_AGENT) ? a : "";
+	k.hour = (g->dims & DIM_HOUR) ? hour : 0;
+	h = agg_hash(&k);
+	if ((r = hmap_find(&g->index, h, agg_row_is, &k)) != NULL)
+		return (r);
 	if (g->nrows == REPORT_MAX_ROWS)
 		return (NULL);
 	if (g->nrows == g->crows) {
 		g->crows = g->crows ? g->crows * 2 : 64;
-		if ((g->rows = realloc(g->rows, g->crows * sizeof *g->rows)) ==
-		    NULL)
-			fatalx("out of memory");
+		g->rows = xreallocarray(g->rows, g->crows, sizeof *g->rows);
 	}
-	r = agg_alloc(1, sizeof *r);
-	snprintf(r->queue, sizeof r->queue, "%s", q);
-	snprintf(r->tier, sizeof r->tier, "%s", t);
-	snprintf(r->agent, sizeof r->agent, "%s", a);
-	r->hour = hour;
-	r->hash = h;
-	g->rows[g->nrows] = r;
-	g->slots[k] = (uint32_t)++g->nrows;
-	if (g->nrows * 2 > g->nslots)
-		agg_rehash(g);
+	r = xcalloc(1, sizeof *r);
+	snprintf(r->queue, sizeof r->queue, "%s", k.queue);
+	snprintf(r->tier, sizeof r->tier, "%s", k.tier);
+	snprintf(r->agent, sizeof r->agent, "%s", k.agent);
+	r->hour = k.hour;
+	g->rows[g->nrows++] = r;
+	hmap_add(&g->index, h, r);
 	return (r);
 }
 
@@ -260,9 +231,8 @@ agg_status(struct rrow *r, const char *detail, hl_ms ms)
 			if (strcmp(r->breaks[i].reason, detail) == 0)
 				break;
 		if (i == r->nbreaks) {
-			if ((r->breaks = realloc(r->breaks, (size_t)(i + 1) *
-			    sizeof *r->breaks)) == NULL)
-				fatalx("out of memory");
+			r->breaks = xreallocarray(r->breaks, (size_t)i + 1,
+			    sizeof *r->breaks);
 			snprintf(r->breaks[i].reason, sizeof r->breaks[i].reason,
 			    "%s", detail);
 			r->breaks[i].ms = 0;

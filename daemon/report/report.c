@@ -17,6 +17,7 @@
 #include "report.h"
 #include "store.h"
 #include "worker.h"
+#include "xmalloc.h"
 
 TAILQ_HEAD(report_queue, report_job);
 
@@ -38,22 +39,11 @@ report_job_new(const struct report_req *req)
 {
 	struct report_job	*job;
 
-	if ((job = calloc(1, sizeof *job)) == NULL)
-		fatalx("out of memory");
+	job = xcalloc(1, sizeof *job);
 	job->req = *req;
 	resp_buf_init(&job->out);
 	atomic_init(&job->cancel, 0);
 	return (job);
-}
-
-static char *
-report_strdup(const char *s)
-{
-	char	*d = strdup(s);
-
-	if (d == NULL)
-		fatalx("out of memory");
-	return (d);
 }
 
 void
@@ -62,17 +52,16 @@ report_job_add_open(struct report_job *job, const char *agent,
 {
 	struct report_fact	*f;
 
-	if ((job->open = realloc(job->open, (job->nopen + 1) *
-	    sizeof *job->open)) == NULL)
-		fatalx("out of memory");
+	job->open = xreallocarray(job->open, job->nopen + 1,
+	    sizeof *job->open);
 	f = &job->open[job->nopen++];
 	memset(f, 0, sizeof *f);
 	f->kind = FACT_STATUS;
 	f->time = job->req.now;
 	f->since = since;
 	f->queue = f->tier = "";
-	f->agent = report_strdup(agent);
-	f->detail = report_strdup(detail);
+	f->agent = xstrdup(agent);
+	f->detail = xstrdup(detail);
 }
 
 static void

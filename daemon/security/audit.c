@@ -10,6 +10,7 @@
 #include "log.h"
 #include "server.h"
 #include "text.h"
+#include "xmalloc.h"
 
 /*
  * Client-supplied text as the log shows it (text_escape): the record is
@@ -23,8 +24,8 @@ audit_escape(const char *s, char *buf, size_t size)
 	char	*e = buf;
 	size_t	 len = strlen(s);
 
-	if (len * 4 >= size && (e = malloc(len * 4 + 1)) == NULL)
-		fatalx("out of memory");
+	if (len * 4 >= size)
+		e = xmalloc(len * 4 + 1);
 	text_escape(e, len * 4 + 1, s, len);
 	return (e);
 }

@@ -7,6 +7,7 @@
 #include "hasher.h"
 #include "log.h"
 #include "worker.h"
+#include "xmalloc.h"
 
 TAILQ_HEAD(hash_job_list, hash_job);
 
@@ -30,8 +31,7 @@ hasher_job_new(enum hash_op op)
 {
 	struct hash_job	*job;
 
-	if ((job = calloc(1, sizeof *job)) == NULL)
-		fatalx("out of memory");
+	job = xcalloc(1, sizeof *job);
 	job->op = op;
 	return (job);
 }
@@ -181,8 +181,7 @@ hasher_submit(struct hash_job *job)
 		return (-1);
 	}
 	if (src == NULL) {
-		if ((src = calloc(1, sizeof *src)) == NULL)
-			fatalx("out of memory");
+		src = xcalloc(1, sizeof *src);
 		memcpy(src->key, job->source, sizeof src->key);
 		TAILQ_INIT(&src->jobs);
 		TAILQ_INSERT_TAIL(&hasher_ring, src, ring);

@@ -2,10 +2,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hmap.h"
 #include "log.h"
 #include "throttle.h"
+#include "xmalloc.h"
 
-#define THROTTLE_BUCKETS	1024
 #define THROTTLE_MAX		65536	/* entries before old ones are swept */
 #define THROTTLE_KEY_MAX	(ENGINE_NAME_MAX + 140)
 
@@ -15,11 +16,15 @@ struct throttle_entry {
 	int			 pending;	/* attempts in flight */
 	hl_ms			 last;
 	hl_ms			 locked_until;
-	struct throttle_entry	*next;
 };
 
-static struct throttle_entry	*buckets[THROTTLE_BUCKETS];
-static size_t			 nentries;
+static const char *
+throttle_key(const void *p)
+{
+	return (((const struct throttle_entry *)p)->key);
+}
+
+static struct hmap		 entries = { .key = throttle_key };
 static uint64_t			 refusals;
 static struct throttle_conf	 conf = { 100, 5000, 10, 100, 5 * 60 * 1000 };
 
@@ -29,34 +34,24 @@ throttle_configure(const struct throttle_conf *c)
 	conf = *c;
 }
 
-static unsigned
-throttle_hash(const char *s)
+/* Entries idle for longer than a lock no longer matter. */
+static int
+throttle_idle(void *p, void *arg)
 {
-	unsigned	h = 2166136261u;
+	struct throttle_entry	*e = p;
+	hl_ms			 now = *(hl_ms *)arg;
 
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return (h % THROTTLE_BUCKETS);
+	if (e->pending != 0 || e->locked_until >= now ||
+	    now - e->last <= conf.lock_time)
+		return (0);
+	free(e);
+	return (1);
 }
 
-/* Forget entries idle for longer than a lock: they no longer matter. */
 static void
 throttle_sweep(hl_ms now)
 {
-	struct throttle_entry	**pp, *e;
-	size_t			 i;
-
-	for (i = 0; i < THROTTLE_BUCKETS; i++) {
-		for (pp = &buckets[i]; (e = *pp) != NULL;) {
-			if (e->pending == 0 && e->locked_until < now &&
-			    now - e->last > conf.lock_time) {
-				*pp = e->next;
-				free(e);
-				nentries--;
-			} else
-				pp = &e->next;
-		}
-	}
+	hmap_sweep(&entries, throttle_idle, &now);
 }
 
 /*
@@ -68,28 +63,20 @@ throttle_find(const char *addr, const char *user, int create, hl_ms now)
 {
 	struct throttle_entry	*e;
 	char			 key[THROTTLE_KEY_MAX];
-	unsigned		 h;
 
 	if (user == NULL)
 		snprintf(key, sizeof key, "a %s", addr);
 	else
 		snprintf(key, sizeof key, "p %s %s", addr, user);
-	h = throttle_hash(key);
-	for (e = buckets[h]; e != NULL; e = e->next)
-		if (strcmp(e->key, key) == 0)
-			return (e);
-	if (!create)
-		return (NULL);
-	if (nentries >= THROTTLE_MAX)
+	if ((e = hmap_str_get(&entries, key)) != NULL || !create)
+		return (e);
+	if (entries.n >= THROTTLE_MAX)
 		throttle_sweep(now);
-	if (nentries >= THROTTLE_MAX)
+	if (entries.n >= THROTTLE_MAX)
 		return (NULL);	/* under attack from everywhere: delays only */
-	if ((e = calloc(1, sizeof *e)) == NULL)
-		fatalx("out of memory");
+	e = xcalloc(1, sizeof *e);
 	memcpy(e->key, key, sizeof e->key);
-	e->next = buckets[h];
-	buckets[h] = e;
-	nentries++;
+	hmap_str_put(&entries, e);
 	return (e);
 }
 
@@ -223,23 +210,14 @@ throttle_cancel(const char *addr, const char *user)
 void
 throttle_clear(void)
 {
-	struct throttle_entry	*e;
-	size_t			 i;
-
-	for (i = 0; i < THROTTLE_BUCKETS; i++) {
-		while ((e = buckets[i]) != NULL) {
-			buckets[i] = e->next;
-			free(e);
-		}
-	}
-	nentries = 0;
+	hmap_free(&entries, free);
 	refusals = 0;
 }
 
 size_t
 throttle_entries(void)
 {
-	return (nentries);
+	return (entries.n);
 }
 
 uint64_t

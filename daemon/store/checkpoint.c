@@ -6,6 +6,7 @@
 
 #include "checkpoint.h"
 #include "log.h"
+#include "xmalloc.h"
 
 /* Checkpoint once the WAL holds this many pages, or every second. */
 #define CHECKPOINT_PAGES	1000
@@ -105,10 +106,7 @@ checkpoint_start(sqlite3 *db, const char *path, int full_sync, char *err,
 {
 	struct checkpointer	*cp;
 
-	if ((cp = calloc(1, sizeof *cp)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return (NULL);
-	}
+	cp = xcalloc(1, sizeof *cp);
 	if (sqlite3_open_v2(path, &cp->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
 	    sqlite3_exec(cp->db, full_sync ? "PRAGMA synchronous = FULL" :

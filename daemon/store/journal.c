@@ -7,6 +7,7 @@
 #include "log.h"
 #include "resp.h"
 #include "store.h"
+#include "xmalloc.h"
 
 #define NOSTR	((size_t)-1)
 
@@ -96,8 +97,7 @@ journal_grow(void *p, size_t *cap, size_t need, size_t size)
 	n = n == 0 ? 64 : n;
 	while (n < need)
 		n *= 2;
-	if ((p = realloc(p, n * size)) == NULL)
-		fatalx("out of memory");
+	p = xreallocarray(p, n, size);
 	*cap = n;
 	return (p);
 }
@@ -107,8 +107,7 @@ journal_new(void)
 {
 	struct journal	*j;
 
-	if ((j = calloc(1, sizeof *j)) == NULL)
-		fatalx("out of memory");
+	j = xcalloc(1, sizeof *j);
 	resp_buf_init(&j->arena);
 	return (j);
 }
@@ -201,11 +200,7 @@ journal_at(const struct journal *j, size_t off)
 static char *
 journal_strdup(const char *s)
 {
-	char	*d = strdup(s != NULL ? s : "");
-
-	if (d == NULL)
-		fatalx("out of memory");
-	return (d);
+	return (xstrdup(s != NULL ? s : ""));
 }
 
 /*
@@ -235,9 +230,7 @@ journal_keep_final(struct journal *j, const struct ticket *t)
 	f->disposition = journal_strdup(t->disposition);
 	f->attrs = NULL;
 	if (t->nattrs > 0) {
-		if ((f->attrs = calloc((size_t)t->nattrs, sizeof *f->attrs)) ==
-		    NULL)
-			fatalx("out of memory");
+		f->attrs = xcalloc((size_t)t->nattrs, sizeof *f->attrs);
 		for (k = 0; k < t->nattrs; k++) {
 			f->attrs[k].key = journal_strdup(t->attrs[k].key);
 			f->attrs[k].value = journal_strdup(t->attrs[k].value);

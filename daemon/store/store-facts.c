@@ -16,6 +16,7 @@
 #include "log.h"
 #include "store.h"
 #include "store_internal.h"
+#include "xmalloc.h"
 
 int
 store_append_fact(struct store *st, int64_t seq,
@@ -109,8 +110,7 @@ store_prune_ids(struct store *st, hl_ms cutoff, int batch, int *n, char *err)
 	int		 rc;
 
 	*n = 0;
-	if ((ids = calloc((size_t)batch, sizeof *ids)) == NULL)
-		fatalx("out of memory");
+	ids = xcalloc((size_t)batch, sizeof *ids);
 	if (store_prepare(st, &s, "SELECT id FROM tickets WHERE state IN "
 	    "('closed', 'abandoned') AND updated_ms < ? ORDER BY updated_ms "
 	    "LIMIT ?", err) != 0) {

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "store.h"
 #include "store_internal.h"
+#include "xmalloc.h"
 
 /*
  * The sealed columns and the associated data that binds each value to its
@@ -260,8 +261,7 @@ store_bind_sealed(struct store *st, sqlite3_stmt *s, int i, const char *plain,
 {
 	uint8_t	*out;
 
-	if ((out = malloc(len + CRYPTO_OVERHEAD)) == NULL)
-		fatalx("out of memory");
+	out = xmalloc(len + CRYPTO_OVERHEAD);
 	crypto_seal(st->crypto, ad, plain != NULL ? plain : "", len, out);
 	/* SQLite frees it once the statement is done with it. */
 	sqlite3_bind_blob(s, i, out, (int)(len + CRYPTO_OVERHEAD), free);
@@ -290,8 +290,7 @@ store_unseal(struct store *st, sqlite3_stmt *s, int col, const char *ad)
 		return (NULL);
 	in = sqlite3_column_blob(s, col);
 	len = (size_t)sqlite3_column_bytes(s, col);
-	if ((out = malloc(len + 1)) == NULL)
-		fatalx("out of memory");
+	out = xmalloc(len + 1);
 	if (crypto_unseal(st->crypto, ad, in, len, out, &n) != 0) {
 		free(out);
 		return (NULL);

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "store.h"
 #include "store_internal.h"
+#include "xmalloc.h"
 
 static void
 store_copy(char *dst, size_t len, sqlite3_stmt *s, int col)
@@ -28,11 +29,8 @@ static char *
 store_dup(sqlite3_stmt *s, int col)
 {
 	const char	*v = (const char *)sqlite3_column_text(s, col);
-	char		*d = strdup(v != NULL ? v : "");
 
-	if (d == NULL)
-		fatalx("out of memory");
-	return (d);
+	return (xstrdup(v != NULL ? v : ""));
 }
 
 /* Attributes are a flat JSON object of strings; json_each reads them. */
@@ -51,8 +49,7 @@ store_attrs(struct store *st, const char *text, struct attr **out, int *n)
 		return (-1);
 	sqlite3_bind_text(j, 1, text, -1, SQLITE_STATIC);
 	while (sqlite3_step(j) == SQLITE_ROW) {
-		if ((a = realloc(*out, (*n + 1) * sizeof *a)) == NULL)
-			fatalx("out of memory");
+		a = xreallocarray(*out, (size_t)*n + 1, sizeof *a);
 		*out = a;
 		a[*n].key = store_dup(j, 0);
 		a[*n].value = store_dup(j, 1);

@@ -20,6 +20,7 @@
 #include "store.h"
 #include "store_internal.h"
 #include "walbuf.h"
+#include "xmalloc.h"
 
 static const char *store_sql[ST_COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -324,17 +325,10 @@ store_new(const char *dir, char *err)
 		snprintf(err, STORE_ERRMAX, "%s: %s", dir, strerror(errno));
 		return (NULL);
 	}
-	if ((st = calloc(1, sizeof *st)) == NULL) {
-		snprintf(err, STORE_ERRMAX, "out of memory");
-		return (NULL);
-	}
+	st = xcalloc(1, sizeof *st);
 	st->lock_fd = -1;
 	resp_buf_init(&st->scratch);
-	if (asprintf(&st->path, "%s/hotline.db", dir) < 0) {
-		free(st);
-		snprintf(err, STORE_ERRMAX, "out of memory");
-		return (NULL);
-	}
+	xasprintf(&st->path, "%s/hotline.db", dir);
 	return (st);
 }
 

@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 
 #include "walbuf.h"
+#include "xmalloc.h"
 
 #define WALBUF_FRAME_HDR	24		/* a WAL frame's header */
 /* The unix VFS writes at most 0x1ffff bytes a call (it masks the length:
@@ -309,9 +310,8 @@ walbuf_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *p,
 
 	memset(f, 0, sizeof *f);
 	f->real = (sqlite3_file *)(f + 1);
-	if ((flags & SQLITE_OPEN_WAL) != 0 &&
-	    (f->buf = malloc(WALBUF_CAP)) == NULL)
-		return (SQLITE_NOMEM);
+	if ((flags & SQLITE_OPEN_WAL) != 0)
+		f->buf = xmalloc(WALBUF_CAP);
 	rc = walbuf_parent->xOpen(walbuf_parent, name, f->real, flags,
 	    outflags);
 	if (rc != SQLITE_OK || f->real->pMethods == NULL) {

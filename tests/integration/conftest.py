@@ -241,6 +241,16 @@ def as_map(reply):
     return dict(zip(it, it))
 
 
+def raw_reply(client, *args):
+    """Bypass redis-py's reply parsing (it knows Redis's COMMAND shape)."""
+    conn = client.connection_pool.get_connection("_")
+    try:
+        conn.send_command(*args)
+        return conn.read_response()
+    finally:
+        client.connection_pool.release(conn)
+
+
 def next_event(sub, type, timeout=5):
     """The next pub/sub event of that type (as a dict), or None."""
     deadline = time.time() + timeout

@@ -66,6 +66,14 @@ def test_config_keys_documented():
     for s in sections:
         assert re.search(r"^\.Ss \[%s[] ]" % s, text, re.M), \
             "section [%s] missing from man/hotline.conf.5" % s
+    # [cluster] is a commented-out example in the sample: its keys too.
+    block = re.search(r"^# \[cluster\]\n((?:#.*\n)+)", sample, re.M)
+    assert block, "config/hotline.conf lacks the commented [cluster] example"
+    ckeys = set(re.findall(r"^# ([a-z_]+) =", block.group(1), re.M))
+    assert ckeys and not ckeys - documented, \
+        "[cluster] keys missing from man/hotline.conf.5: %s" % \
+        sorted(ckeys - documented)
+    assert re.search(r"^\.Ss \[cluster\]", text, re.M)
 
 
 def test_pages_are_installed():

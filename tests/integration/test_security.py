@@ -10,7 +10,7 @@ import time
 import pytest
 import redis
 
-from conftest import HOTLINED, as_map, free_port, recv_until
+from conftest import HOTLINED, as_map, free_port, raw_reply, recv_until
 
 # Who may run what (docs/PROTOCOL.md, "Roles"). A new command must be
 # added here, or this test fails.
@@ -44,16 +44,6 @@ USERS = {"agent": "alice", "supervisor": "sam", "integration": "ivan",
 # Commands whose allowed run would end or block the connection.
 DISRUPTIVE = {"QUIT", "SHUTDOWN", "AGENT NEXT", "SUBSCRIBE", "PSUBSCRIBE",
               "AUTH", "HELLO", "AGENT DEL", "AGENT LOGOUT", "CONFIG RELOAD"}
-
-
-def raw_reply(client, *args):
-    """Bypass redis-py's reply parsing (it knows Redis's COMMAND shape)."""
-    conn = client.connection_pool.get_connection("_")
-    try:
-        conn.send_command(*args)
-        return conn.read_response()
-    finally:
-        client.connection_pool.release(conn)
 
 
 def command_table(c):

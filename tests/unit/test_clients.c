@@ -373,7 +373,7 @@ test_tmap(void **state)
 		e->queue = (int)(id % 4);
 		e->level = id % 100 == 0 ? 2 : 0;
 	}
-	assert_int_equal(m.n, 5000);
+	assert_int_equal(tmap_count(&m), 5000);
 	for (id = 1; id <= 5000; id++) {
 		e = tmap_get(&m, id * 7919, 0);
 		assert_non_null(e);
@@ -382,11 +382,11 @@ test_tmap(void **state)
 	assert_null(tmap_get(&m, 3, 0));
 	/* Trimming keeps only the entries with a level. */
 	tmap_trim(&m, 10000);
-	assert_int_equal(m.n, 5000);
+	assert_int_equal(tmap_count(&m), 5000);
 	tmap_trim(&m, 100);
-	assert_int_equal(m.n, 50);
-	for (i = 0; i < m.cap; i++)
-		alarms += m.v[i].id != 0 && m.v[i].level == 2;
+	assert_int_equal(tmap_count(&m), 50);
+	for (i = 0; (e = tmap_next(&m, &i)) != NULL;)
+		alarms += e->level == 2;
 	assert_int_equal(alarms, 50);
 	assert_non_null(tmap_get(&m, 100 * 7919, 0));
 	assert_null(tmap_get(&m, 99 * 7919, 0));

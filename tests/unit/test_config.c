@@ -11,6 +11,11 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "config_test.h"
+
+/* The shared helpers (config_test.c), under the names used here. */
+#define load		config_test_load
+#define expect_error	config_test_error
 
 static const char base[] =
     "[server]\n"
@@ -35,17 +40,6 @@ static const char base[] =
     "skills = billing:5, general\n"
     "groups = vip\n"
     "capacity = 2\n";
-
-static struct config *
-load(const char *text, char *err, int *rc)
-{
-	struct config	*cfg = malloc(sizeof *cfg);
-
-	assert_non_null(cfg);
-	config_defaults(cfg);
-	*rc = config_load_string(cfg, "test.conf", text, err, CONFIG_ERRMAX);
-	return (cfg);
-}
 
 static void
 test_full_file(void **state)
@@ -86,20 +80,6 @@ test_full_file(void **state)
 	assert_int_equal(cfg->users[0].skills[1].level, 1);
 	assert_int_equal(cfg->users[0].ngroups, 1);
 	assert_int_equal(cfg->users[0].capacity, 2);
-	free(cfg);
-}
-
-/* Each bad file names the file, the line and the reason. */
-static void
-expect_error(const char *text, const char *where, const char *what)
-{
-	char		 err[CONFIG_ERRMAX] = "";
-	int		 rc;
-	struct config	*cfg = load(text, err, &rc);
-
-	assert_int_equal(rc, -1);
-	if (strstr(err, where) == NULL || strstr(err, what) == NULL)
-		fail_msg("error '%s' lacks '%s' or '%s'", err, where, what);
 	free(cfg);
 }
 

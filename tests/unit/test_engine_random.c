@@ -195,7 +195,7 @@ random_op(struct fx *fx, struct rnd *r)
 	const char		*who = agents[rnd(r, NAGENTS)];
 	char			 cust[16], err[ENGINE_ERRMAX];
 	uint64_t		 id;
-	int			 op = (int)rnd(r, 27), owner;
+	int			 op = (int)rnd(r, 27), owner, want;
 
 	r->ops[op]++;
 	ac = fx_actor(who);
@@ -269,15 +269,17 @@ random_op(struct fx *fx, struct rnd *r)
 			ac = fx_actor(t->agent);
 			owner = 1;
 		}
+		want = owner && t->state == TICKET_OFFERED;
 		expect(engine_ticket_accept(fx->e, fx->now, &ac, id, err),
-		    owner && t->state == TICKET_OFFERED);
+		    want);
 		break;
 	case 12:
 		if ((t = some_ticket(fx, r, TICKET_OFFERED)) == NULL)
 			return;
 		ac = fx_actor(t->agent);
+		want = t->state == TICKET_OFFERED;
 		expect(engine_ticket_reject(fx->e, fx->now, &ac, t->id, "no",
-		    err), t->state == TICKET_OFFERED);
+		    err), want);
 		break;
 	case 13:
 	case 14:
@@ -295,20 +297,22 @@ random_op(struct fx *fx, struct rnd *r)
 		break;
 	case 15:
 		t = some_ticket(fx, r, TICKET_RESOLVED);
+		want = t->state == TICKET_RESOLVED;
 		expect(engine_ticket_close(fx->e, fx->now, &SUP, t->id, err),
-		    t->state == TICKET_RESOLVED);
+		    want);
 		break;
 	case 16:
 		t = some_ticket(fx, r, TICKET_ACTIVE);
 		ac = fx_actor(t->agent);
+		want = t->state == TICKET_ACTIVE;
 		expect(engine_ticket_pending(fx->e, fx->now, &ac, t->id,
-		    rnd(r, 2) ? 0 : fx->now + 1 + rnd(r, 20000), err),
-		    t->state == TICKET_ACTIVE);
+		    rnd(r, 2) ? 0 : fx->now + 1 + rnd(r, 20000), err), want);
 		break;
 	case 17:
 		t = some_ticket(fx, r, TICKET_PENDING);
+		want = t->state == TICKET_PENDING;
 		expect(engine_ticket_resume(fx->e, fx->now, &SUP, t->id, err),
-		    t->state == TICKET_PENDING);
+		    want);
 		break;
 	case 18:
 		expect(engine_ticket_transfer_queue(fx->e, fx->now, &SUP, id,
@@ -335,9 +339,10 @@ random_op(struct fx *fx, struct rnd *r)
 		if (rnd(r, 4) != 0)
 			return;
 		t = some_ticket(fx, r, TICKET_SCHEDULED);
+		want = t->state == TICKET_SCHEDULED ||
+		    t->state == TICKET_RESOLVED;
 		expect(engine_ticket_close(fx->e, fx->now, &SUP, t->id, err),
-		    t->state == TICKET_SCHEDULED ||
-		    t->state == TICKET_RESOLVED);
+		    want);
 		break;
 	default:
 		expect(engine_ticket_note(fx->e, fx->now, &ac, id, "n", err),
