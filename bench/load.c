@@ -484,3 +484,17 @@ load_resp_len(const char *buf, size_t len)
 {
 	return (load_resp_at(buf, len, 0));
 }
+
+ssize_t
+load_ok_len(const char *buf, size_t len, const char *who, int n)
+{
+	ssize_t	m = load_resp_len(buf, len);
+
+	if (m < 0)
+		load_fail("bad reply '%.40s'", buf);
+	else if (m > 0 && buf[0] == '-') {
+		load_fail("%s %d: %.*s", who, n, (int)m - 2, buf);
+		return (-1);
+	}
+	return (m);
+}

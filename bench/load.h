@@ -94,5 +94,10 @@ int	load_ramp(int n, int window, const int *done, load_open_fn *,
 
 /* The length of one complete RESP2 reply at buf, 0 if partial, -1 if bad. */
 ssize_t	load_resp_len(const char *buf, size_t len);
+/*
+ * The same for a reply that must not be an error: -1 after load_fail()
+ * for a bad reply or an error one ("<who> <n>: -ERR ...").
+ */
+ssize_t	load_ok_len(const char *buf, size_t len, const char *who, int n);
 
 #endif

@@ -54,18 +54,10 @@ static ssize_t
 desk_reply(struct load_conn *lc, const char *buf, size_t len)
 {
 	struct desk	*d = lc->arg;
-	ssize_t		 n = load_resp_len(buf, len);
+	ssize_t		 n;
 
-	if (n <= 0) {
-		if (n < 0)
-			load_fail("bad reply '%.40s'", buf);
+	if ((n = load_ok_len(buf, len, "desk", (int)(d - S.desks) + 1)) <= 0)
 		return (n);
-	}
-	if (buf[0] == '-') {
-		load_fail("desk %d: %.*s", (int)(d - S.desks) + 1, (int)n - 2,
-		    buf);
-		return (-1);
-	}
 	if (++d->step == 1)
 		d->login_us = load_now_us() - d->lc.sent;
 	else if (d->step == 2)
