@@ -16,61 +16,9 @@
 #include <cmocka.h>
 
 #include "console.h"
+#include "test_reply.h"
 
-static redisReply *
-rstr(int type, const char *s)
-{
-	redisReply	*r = calloc(1, sizeof *r);
-
-	assert_non_null(r);
-	r->type = type;
-	r->str = strdup(s);
-	r->len = strlen(s);
-	return (r);
-}
-
-static redisReply *
-rinteger(long long v)
-{
-	redisReply	*r = calloc(1, sizeof *r);
-
-	assert_non_null(r);
-	r->type = REDIS_REPLY_INTEGER;
-	r->integer = v;
-	return (r);
-}
-
-static redisReply *
-rarray(int n, ...)
-{
-	redisReply	*r = calloc(1, sizeof *r);
-	va_list		 ap;
-	int		 i;
-
-	assert_non_null(r);
-	r->type = REDIS_REPLY_ARRAY;
-	r->elements = (size_t)n;
-	r->element = calloc((size_t)n + 1, sizeof *r->element);
-	va_start(ap, n);
-	for (i = 0; i < n; i++)
-		r->element[i] = va_arg(ap, redisReply *);
-	va_end(ap);
-	return (r);
-}
-
-static void
-rfree(redisReply *r)
-{
-	size_t	i;
-
-	for (i = 0; i < r->elements; i++)
-		rfree(r->element[i]);
-	free(r->element);
-	free(r->str);
-	free(r);
-}
-
-#define S(s)	rstr(REDIS_REPLY_STRING, s)
+#define S(s)	reply_str(REDIS_REPLY_STRING, s)
 
 /* Applies one event (JSON, as published) and returns data_apply's. */
 static uint64_t
@@ -95,15 +43,15 @@ model_setup(struct console *c)
 
 	memset(c, 0, sizeof *c);
 	assert_int_equal(data_init(c), 0);
-	r = rarray(2,
-	    rarray(4, S("queue"), S("billing"), S("waiting"), rinteger(3)),
-	    rarray(4, S("queue"), S("sales"), S("waiting"), rinteger(0)));
+	r = reply_map(2,
+	    reply_map(4, S("queue"), S("billing"), S("waiting"), reply_int_new(3)),
+	    reply_map(4, S("queue"), S("sales"), S("waiting"), reply_int_new(0)));
 	data_set_queues(c, r);
-	rfree(r);
-	r = rarray(1, rarray(6, S("name"), S("alice"), S("status"),
+	reply_free(r);
+	r = reply_map(1, reply_map(6, S("name"), S("alice"), S("status"),
 	    S("available"), S("skills"), S("billing:3")));
 	data_set_agents(c, r);
-	rfree(r);
+	reply_free(r);
 	data_loaded(c);
 	assert_int_equal(c->nqueues, 2);
 	assert_int_equal(c->nagents, 1);
@@ -180,17 +128,17 @@ test_model_rereads(void **state)
 	/* A re-read of a queue touched again meanwhile asks for another. */
 	c.queues[1].inflight = 1;
 	c.queues[1].dirty = 1;
-	r = rarray(4, S("queue"), S("sales"), S("waiting"), rinteger(5));
+	r = reply_map(4, S("queue"), S("sales"), S("waiting"), reply_int_new(5));
 	assert_int_equal(data_set_queue(&c, "sales", r), 1);
-	rfree(r);
+	reply_free(r);
 	assert_int_equal(c.queues[1].waiting, 5);
 	assert_int_equal(c.queues[1].inflight, 0);
 	assert_int_equal(c.changed, DATA_TABLES);
 	assert_int_equal(data_set_queue(&c, "nosuch", NULL), 0);
 	/* An agent deleted meanwhile is gone, and hidden. */
-	r = rstr(REDIS_REPLY_ERROR, "NOTFOUND no such agent");
+	r = reply_str(REDIS_REPLY_ERROR, "NOTFOUND no such agent");
 	assert_int_equal(data_set_agent(&c, "alice", r), 0);
-	rfree(r);
+	reply_free(r);
 	assert_true(c.agents[0].gone);
 	assert_false(data_agent_visible(&c, &c.agents[0]));
 	/* A link lost: recorded, with why; fatal says so. */
