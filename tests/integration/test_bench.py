@@ -15,7 +15,7 @@ from conftest import ADMIN_PASSWORD, SRCDIR, as_map
 BUILD = os.environ.get("HOTLINE_BUILDDIR") or SRCDIR
 HBENCH = os.path.join(BUILD, "clients", "hotline-bench")
 SECTIONS = ["ping", "lifecycle", "sqlite", "route", "sla", "recovery", "conns",
-            "login", "reconnect"]
+            "login", "reconnect", "shift"]
 LATENCIES = ["create", "offer", "accept", "resolve", "ready", "lifecycle"]
 
 
