@@ -1,0 +1,226 @@
+"""hotline-sim against queueing theory. A single queue, a single skill,
+Poisson arrivals and exponential handle times are the M/M/n queue: the
+simulated service level and ASA must agree with Erlang C within the
+replications' 95% confidence interval; with exponential patience
+(M/M/n+M) the abandonment rate and ASA must agree with Erlang A. The
+formulas are computed here, apart from the program's own, and each test
+prints both. Then the rest of the program on the sample configuration:
+tiers and ladders, a roster, the CSV, the chart, the what-if flags and
+the roster search."""
+import csv
+import math
+import os
+import subprocess
+import xml.etree.ElementTree as ET
+
+from conftest import SRCDIR, HOTLINED
+
+BUILDDIR = os.environ.get("HOTLINE_BUILDDIR") or \
+    os.path.dirname(os.path.dirname(os.path.abspath(HOTLINED)))
+SIM = os.path.join(BUILDDIR, "sim", "hotline-sim")
+SAMPLE = os.path.join(SRCDIR, "config", "hotline.conf")
+
+ONE_QUEUE = """
+[server]
+port = 0
+data_dir = var
+
+[tier standard]
+priority = 0
+ladder = skilled
+
+[queue general]
+strategy = longest-idle
+offer_timeout = 30s
+"""
+
+CALLS = 40          # per 15 minutes: 0.0444 calls/s
+AHT = 180.0         # s, exponential
+AGENTS = 10         # offered load 8 erlangs
+THRESHOLD = 20.0    # s
+PATIENCE = 120.0    # s, exponential
+REPS = 20
+
+
+def flat_day(path, hours=range(24)):
+    with open(path, "w") as f:
+        f.write("interval,queue,tier,calls\n")
+        for h in hours:
+            for q in range(4):
+                f.write("%02d:%02d,general,standard,%d\n" % (h, q * 15,
+                                                              CALLS))
+
+
+def run_sim(tmp_path, *args):
+    conf = tmp_path / "one.conf"
+    conf.write_text(ONE_QUEUE)
+    out = tmp_path / "out.csv"
+    cmd = [SIM, "--config", str(conf), "--csv", str(out), "--quiet"] + \
+        [str(a) for a in args]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    with open(out) as f:
+        return {(r["interval"], r["tier"]): r for r in csv.DictReader(f)}
+
+
+def erlang_c(n, lam, aht, t):
+    """(SL within t, ASA) of M/M/n."""
+    a = lam * aht
+    b = 1.0
+    for k in range(1, n + 1):
+        b = a * b / (k + a * b)
+    c = n * b / (n - a * (1 - b))
+    return 1 - c * math.exp(-(n - a) * t / aht), c * aht / (n - a)
+
+
+def erlang_a(n, lam, aht, patience):
+    """(abandonment, ASA of answered callers) of M/M/n+M, from its
+    birth-death chain and, for the wait, the stages a caller with j
+    others ahead goes through (each Exp(n mu + j theta + theta))."""
+    mu, th = 1 / aht, 1 / patience
+    w = [1.0]
+    k = 0
+    while True:
+        k += 1
+        w.append(w[-1] * lam / (k * mu if k <= n else n * mu + (k - n) * th))
+        if k > n and w[-1] < 1e-15 * sum(w):
+            break
+    s = sum(w)
+    p = [x / s for x in w]
+    lq = sum((j - n) * p[j] for j in range(n, len(p)))
+    abandon = th * lq / lam
+    ps, h, wait = 1.0, 0.0, 0.0
+    for j in range(len(p) - n):
+        r = n * mu + j * th
+        ps *= r / (r + th)
+        h = ps / (r + th) + r / (r + th) * h
+        wait += p[n + j] * h
+    return abandon, wait / (1 - abandon)
+
+
+def agree(name, sim, ci, theory):
+    print("%-12s simulation %8.4f +- %.4f   theory %8.4f" %
+          (name, sim, ci, theory))
+    assert abs(sim - theory) <= ci, name
+
+
+def test_erlang_c(tmp_path):
+    flat_day(tmp_path / "day.csv")
+    rows = run_sim(tmp_path, "--demand", tmp_path / "day.csv", "--agents",
+                   AGENTS, "--handle", "exp:%g" % AHT, "--reps", REPS,
+                   "--target", "80/%g" % THRESHOLD)
+    day = rows[("day", "all")]
+    sl, asa = erlang_c(AGENTS, CALLS / 900.0, AHT, THRESHOLD)
+    print("M/M/%d, %d calls/15 min, AHT %gs, %d replications of a day" %
+          (AGENTS, CALLS, AHT, REPS))
+    agree("SL", float(day["sl"]), float(day["sl_ci"]), sl)
+    agree("ASA s", float(day["asa"]), float(day["asa_ci"]), asa)
+    assert float(day["abandoned"]) == 0
+    # occupancy away from the day's ends is the offered load per agent
+    occ = [float(rows[("%02d:%02d" % (i // 4, i % 4 * 15), "all")]
+                 ["occupancy"]) for i in range(16, 80)]
+    occ = sum(occ) / len(occ)
+    print("occupancy 04:00-20:00 %.3f, load per agent %.3f" %
+          (occ, CALLS / 900.0 * AHT / AGENTS))
+    assert abs(occ - CALLS / 900.0 * AHT / AGENTS) < 0.02
+
+
+def test_erlang_a(tmp_path):
+    flat_day(tmp_path / "day.csv")
+    rows = run_sim(tmp_path, "--demand", tmp_path / "day.csv", "--agents",
+                   AGENTS, "--handle", "exp:%g" % AHT, "--reps", REPS,
+                   "--patience", "exp:%g" % PATIENCE)
+    day = rows[("day", "all")]
+    abandon, asa = erlang_a(AGENTS, CALLS / 900.0, AHT, PATIENCE)
+    print("M/M/%d+M, %d calls/15 min, AHT %gs, patience %gs" %
+          (AGENTS, CALLS, AHT, PATIENCE))
+    agree("abandonment", float(day["abandon"]), float(day["abandon_ci"]),
+          abandon)
+    agree("ASA s", float(day["asa"]), float(day["asa_ci"]), asa)
+
+
+def test_staffing_columns_and_search(tmp_path):
+    """The Erlang columns are the formulas' fewest agents for the target;
+    the search finds the fewest agents meeting it in simulation, here
+    where Erlang C says (a flat, single-skill day is Erlang C's world)."""
+    flat_day(tmp_path / "day.csv", hours=range(8, 16))
+    conf = tmp_path / "one.conf"
+    conf.write_text(ONE_QUEUE)
+    p = subprocess.run([SIM, "--config", str(conf), "--demand",
+                        str(tmp_path / "day.csv"), "--search", "--reps", "4",
+                        "--csv", str(tmp_path / "out.csv")],
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    print(p.stdout)
+    need = next(n for n in range(AGENTS, 30)
+                if erlang_c(n, CALLS / 900.0, AHT, THRESHOLD)[0] >= 0.8)
+    with open(tmp_path / "out.csv") as f:
+        rows = {(r["interval"], r["tier"]): r for r in csv.DictReader(f)}
+    assert int(rows[("12:00", "all")]["erlang_c"]) == need
+    assert int(rows[("12:00", "all")]["erlang_a"]) == need   # no patience
+    found = int(p.stdout.split("for every tier: ")[1].split()[0])
+    assert abs(found - need) <= 1
+    assert float(rows[("day", "all")]["sl"]) >= 0.8
+
+
+def test_sample_config_tiers_chart_and_what_if(tmp_path):
+    """The sample's tiers and ladders, a roster with shifts, a surge: the
+    table has a row per tier and interval, the chart is SVG with a line
+    per tier, and a surge is more calls at the same staff."""
+    demand = tmp_path / "mixed.csv"
+    with open(demand, "w") as f:
+        f.write("interval,queue,tier,calls\n")
+        for i in range(36, 44):
+            for t in ("standard", "gold", "diamond"):
+                f.write("%02d:%02d,general,%s,10\n" % (i // 4, i % 4 * 15, t))
+    roster = tmp_path / "roster.csv"
+    with open(roster, "w") as f:
+        f.write("name,skills,groups,capacity,start,end\n")
+        for k in range(8):
+            f.write("a%d,general:3 billing:2,%s,1,09:00,24:00\n" %
+                    (k, "vip" if k < 2 else ""))
+    base = [SIM, "--config", SAMPLE, "--demand", str(demand), "--roster",
+            str(roster), "--reps", "3", "--handle", "lognormal:150,80",
+            "--wrapup", "exp:10", "--accept", "exp:2", "--patience",
+            "lognormal:90,60"]
+    p = subprocess.run(base + ["--svg", str(tmp_path / "sl.svg"), "--csv",
+                               str(tmp_path / "a.csv")],
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    lines = p.stdout.splitlines()
+    assert any(line.startswith("09:00 diamond") for line in lines)
+    assert any(line.startswith("day   all") for line in lines)
+    svg = ET.parse(tmp_path / "sl.svg").getroot()
+    assert len(svg.findall("{http://www.w3.org/2000/svg}polyline")) == 5
+    p = subprocess.run(base + ["--surge", "1.5@09:00", "--agents", "+2",
+                               "--csv", str(tmp_path / "b.csv")],
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    assert "10 agents" in p.stdout
+
+    def day(path):
+        with open(path) as f:
+            return next(r for r in csv.DictReader(f)
+                        if r["interval"] == "day" and r["tier"] == "all")
+    assert float(day(tmp_path / "b.csv")["offered"]) > \
+        1.3 * float(day(tmp_path / "a.csv")["offered"])
+
+
+def test_bad_input_is_refused(tmp_path):
+    conf = tmp_path / "one.conf"
+    conf.write_text(ONE_QUEUE)
+    demand = tmp_path / "bad.csv"
+    demand.write_text("09:07,general,standard,5\n")
+    p = subprocess.run([SIM, "--config", str(conf), "--demand", str(demand),
+                        "--agents", "3"], capture_output=True, text=True,
+                       timeout=60)
+    assert p.returncode != 0 and "bad interval" in p.stderr
+    demand.write_text("09:00,nosuch,standard,5\n")
+    p = subprocess.run([SIM, "--config", str(conf), "--demand", str(demand),
+                        "--agents", "3"], capture_output=True, text=True,
+                       timeout=60)
+    assert p.returncode != 0 and "no queue 'nosuch'" in p.stderr
+    p = subprocess.run([SIM, "--config", str(conf), "--demand", str(demand),
+                        "--handle", "weibull:3"], capture_output=True,
+                       text=True, timeout=60)
+    assert p.returncode == 2 and "bad distribution" in p.stderr
