@@ -117,6 +117,7 @@ sim_report_build(struct sim_report *rp, const struct sim_model *m,
 				struct sim_counts	c;
 				double			busy = 0, staffed = 0;
 				int			lo = i, hi = i + 1;
+				int			staffed_n = 0;
 
 				if (i == SIM_INTERVALS) {
 					lo = 0;
@@ -135,6 +136,8 @@ sim_report_build(struct sim_report *rp, const struct sim_model *m,
 					c.answer_ms += x->answer_ms;
 					busy += res[r].busy_ms[k];
 					staffed += res[r].staffed_ms[k];
+					if (res[r].staffed_ms[k] > 0)
+						staffed_n++;
 				}
 				acc_add(&a[0], c.offered);
 				acc_add(&a[1], c.answered);
@@ -152,8 +155,9 @@ sim_report_build(struct sim_report *rp, const struct sim_model *m,
 					    (c.answered + c.abandoned));
 				if (staffed > 0)
 					acc_add(&a[6], busy / staffed);
+				/* the day: over the intervals someone worked */
 				acc_add(&a[7], staffed / SIM_INTERVAL_MS /
-				    (hi - lo));
+				    (staffed_n > 0 ? staffed_n : 1));
 			}
 			row->offered = acc_stat(&a[0]);
 			row->answered = acc_stat(&a[1]);
