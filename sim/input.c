@@ -143,8 +143,36 @@ out:
 	return (rc);
 }
 
-static struct sim_agent *
-roster_add(struct sim_model *m)
+int
+sim_demand_save(const struct sim_model *m, const char *path, char *err,
+    size_t errlen)
+{
+	FILE	*fp;
+	int	 q, t, i;
+
+	if ((fp = fopen(path, "w")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	fprintf(fp, "interval,queue,tier,calls\n");
+	for (i = 0; i < SIM_INTERVALS; i++)
+		for (q = 0; q < m->nqueues; q++)
+			for (t = 0; t < m->ntiers; t++)
+				if (SIM_CALLS(m, q, t, i) > 0)
+					fprintf(fp, "%02d:%02d,%s,%s,%.4g\n",
+					    i / 4, i % 4 * MINUTES_PER_INTERVAL,
+					    m->cfg->queues[q].name,
+					    m->cfg->tiers[t].name,
+					    SIM_CALLS(m, q, t, i));
+	if (fclose(fp) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	return (0);
+}
+
+struct sim_agent *
+sim_roster_add(struct sim_model *m)
 {
 	struct sim_agent	*a;
 
@@ -184,7 +212,7 @@ sim_roster_load(struct sim_model *m, const char *path, char *err,
 			    "capacity,start,end", path, lineno);
 			goto out;
 		}
-		a = roster_add(m);
+		a = sim_roster_add(m);
 		if (strlen(f[0]) == 0 || strlen(f[0]) >= sizeof a->name) {
 			snprintf(err, errlen, "%s:%d: bad name", path, lineno);
 			goto out;
@@ -234,7 +262,7 @@ sim_roster_count(struct sim_model *m, int n, char *err, size_t errlen)
 		return (-1);
 	}
 	for (i = 0; i < n; i++) {
-		a = roster_add(m);
+		a = sim_roster_add(m);
 		snprintf(a->name, sizeof a->name, "sim%04d", m->nagents);
 		for (q = 0; q < m->cfg->nqueues; q++) {
 			snprintf(a->skills[q].queue, sizeof a->skills[q].queue,
@@ -257,7 +285,7 @@ sim_roster_users(struct sim_model *m, char *err, size_t errlen)
 		u = &m->cfg->users[i];
 		if (u->role != ROLE_AGENT)
 			continue;
-		a = roster_add(m);
+		a = sim_roster_add(m);
 		snprintf(a->name, sizeof a->name, "%s", u->name);
 		memcpy(a->skills, u->skills, sizeof a->skills);
 		a->nskills = u->nskills;

@@ -24,6 +24,8 @@
 #define DEFAULT_ACCEPT		"const:0"
 #define DEFAULT_TARGET		"80/20"
 #define DEFAULT_DRAIN_MS	(2 * 60 * 60 * 1000)
+#define DEFAULT_DAYS		7
+#define MAX_DAYS		366
 #define MAX_REPS		10000
 #define SEARCH_MAX_AGENTS	ERLANG_MAX_AGENTS
 #define MS_PER_S		1000
@@ -31,6 +33,9 @@
 static const struct option longopts[] = {
 	{ "config",	required_argument,	NULL, 'c' },
 	{ "demand",	required_argument,	NULL, 'd' },
+	{ "from-journal", required_argument,	NULL, 'j' },
+	{ "days",	required_argument,	NULL, 'y' },
+	{ "save-demand", required_argument,	NULL, 'W' },
 	{ "roster",	required_argument,	NULL, 'r' },
 	{ "agents",	required_argument,	NULL, 'n' },
 	{ "handle",	required_argument,	NULL, 'H' },
@@ -54,10 +59,14 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-"usage: hotline-sim --demand FILE [options]\n"
+"usage: hotline-sim --demand FILE | --from-journal DIR [options]\n"
 "  --config FILE      hotline.conf: tiers, ladders, queues, calendars, SLA\n"
 "                     (default " DEFAULT_CONFIG ")\n"
 "  --demand FILE      CSV interval,queue,tier,calls (15-minute intervals)\n"
+"  --from-journal DIR demand, handle time and patience from a centre's\n"
+"                     store (DIR/hotline.db), the roster from its users\n"
+"  --days N           the days the journal is read over (default %d)\n"
+"  --save-demand FILE write the demand (as read) as a --demand file\n"
 "  --roster FILE      CSV name,skills,groups,capacity,start,end\n"
 "  --agents N|+N      N agents on every queue all day; +N adds N to the\n"
 "                     roster (default: the configuration's agents)\n"
@@ -76,7 +85,7 @@ DEFAULT_TARGET ")\n"
 "  --csv FILE         the table as CSV\n"
 "  --svg FILE         service level per interval and tier, as SVG\n"
 "  --quiet            no table on stdout\n"
-"  --help             this\n", DEFAULT_REPS, DEFAULT_SEED);
+"  --help             this\n", DEFAULT_DAYS, DEFAULT_REPS, DEFAULT_SEED);
 }
 
 static int
@@ -232,6 +241,41 @@ search(struct sim_model *m, int nreps, uint64_t seed, struct sim_result *res,
 	return (0);
 }
 
+/* What was read, and the journal's fits for what the command line left
+ * open: handle time lognormal (its mean and sd), patience exponential. */
+static void
+journal_apply(struct sim_model *m, const struct sim_journal *jn, int days,
+    int fit_handle, int fit_patience)
+{
+	char	from[16], to[16], buf[64];
+	time_t	t;
+
+	t = (time_t)(jn->from / MS_PER_S);
+	strftime(from, sizeof from, "%Y-%m-%d", gmtime(&t));
+	t = (time_t)(jn->to / MS_PER_S) - 1;
+	strftime(to, sizeof to, "%Y-%m-%d", gmtime(&t));
+	printf("journal: %llu calls over %d day%s (%s to %s, UTC), %llu "
+	    "skipped (queue or tier not configured); %llu handled, %llu "
+	    "abandoned\n", (unsigned long long)jn->calls, days,
+	    days == 1 ? "" : "s", from, to,
+	    (unsigned long long)jn->skipped, (unsigned long long)jn->handled,
+	    (unsigned long long)jn->abandoned);
+	if (fit_handle && jn->handled > 0) {
+		m->handle.kind = jn->handle_sd > 0 ? DIST_LOGNORMAL :
+		    DIST_CONST;
+		m->handle.mean = jn->handle_mean;
+		m->handle.sd = jn->handle_sd;
+		printf("journal: handle time %s\n", sim_dist_format(&m->handle,
+		    buf, sizeof buf));
+	}
+	if (fit_patience && jn->abandoned > 0) {
+		m->patience.kind = DIST_EXP;
+		m->patience.mean = jn->patience_mean;
+		printf("journal: patience %s\n", sim_dist_format(&m->patience,
+		    buf, sizeof buf));
+	}
+}
+
 static int
 write_file(const char *path, const struct sim_report *rp,
     const struct sim_model *m,
@@ -264,9 +308,11 @@ main(int argc, char **argv)
 	const char		*roster = NULL, *agents = NULL, *csv = NULL;
 	const char		*svg = NULL, *date = DEFAULT_DATE;
 	const char		*target = DEFAULT_TARGET;
-	const char		*handle = DEFAULT_HANDLE, *accept =
-				    DEFAULT_ACCEPT, *wrapup = NULL;
-	const char		*patience = "none";
+	const char		*handle = NULL, *accept = DEFAULT_ACCEPT;
+	const char		*wrapup = NULL, *patience = NULL;
+	const char		*journal = NULL, *save_demand = NULL;
+	struct sim_journal	 jn;
+	long			 days = DEFAULT_DAYS;
 	char			 err[CONFIG_ERRMAX], *end, dbuf[64];
 	long			 nreps = DEFAULT_REPS, n;
 	unsigned long long	 seed = DEFAULT_SEED;
@@ -280,6 +326,19 @@ main(int argc, char **argv)
 			break;
 		case 'd':
 			demand = optarg;
+			break;
+		case 'j':
+			journal = optarg;
+			break;
+		case 'W':
+			save_demand = optarg;
+			break;
+		case 'y':
+			days = strtol(optarg, &end, 10);
+			if (*end != '\0' || days < 1 || days > MAX_DAYS) {
+				fprintf(stderr, "hotline-sim: bad --days\n");
+				return (2);
+			}
 			break;
 		case 'r':
 			roster = optarg;
@@ -347,7 +406,7 @@ main(int argc, char **argv)
 			return (2);
 		}
 	}
-	if (optind != argc || demand == NULL) {
+	if (optind != argc || (demand == NULL && journal == NULL)) {
 		usage(stderr);
 		return (2);
 	}
@@ -355,9 +414,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "hotline-sim: bad --target (P/T) or --date\n");
 		return (2);
 	}
-	if (sim_dist_parse(handle, &m.handle, err, sizeof err) != 0 ||
+	if (sim_dist_parse(handle ? handle : DEFAULT_HANDLE, &m.handle, err,
+	    sizeof err) != 0 ||
 	    sim_dist_parse(accept, &m.accept, err, sizeof err) != 0 ||
-	    sim_dist_parse(patience, &m.patience, err, sizeof err) != 0 ||
+	    sim_dist_parse(patience ? patience : "none", &m.patience, err,
+	    sizeof err) != 0 ||
 	    (wrapup != NULL && sim_dist_parse(wrapup, &m.wrapup, err,
 	    sizeof err) != 0)) {
 		fprintf(stderr, "hotline-sim: %s\n", err);
@@ -380,7 +441,18 @@ main(int argc, char **argv)
 	m.calls = xcalloc((size_t)m.nqueues * m.ntiers * SIM_INTERVALS,
 	    sizeof *m.calls);
 	res = xcalloc((size_t)nreps, sizeof *res);
-	if (sim_demand_load(&m, demand, err, sizeof err) != 0)
+	if (demand != NULL && sim_demand_load(&m, demand, err,
+	    sizeof err) != 0)
+		goto fail;
+	if (journal != NULL) {
+		if (sim_journal_load(&m, journal, (int)days, &jn, err,
+		    sizeof err) != 0)
+			goto fail;
+		journal_apply(&m, &jn, (int)days, handle == NULL,
+		    patience == NULL);
+	}
+	if (save_demand != NULL && sim_demand_save(&m, save_demand, err,
+	    sizeof err) != 0)
 		goto fail;
 	if (roster != NULL && sim_roster_load(&m, roster, err,
 	    sizeof err) != 0)
@@ -394,6 +466,9 @@ main(int argc, char **argv)
 			goto fail;
 		}
 		if (sim_roster_count(&m, (int)n, err, sizeof err) != 0)
+			goto fail;
+	} else if (roster == NULL && !do_search && journal != NULL) {
+		if (sim_journal_roster(&m, journal, err, sizeof err) != 0)
 			goto fail;
 	} else if (roster == NULL && !do_search &&
 	    sim_roster_users(&m, err, sizeof err) != 0)

@@ -116,11 +116,34 @@ int	sim_demand_load(struct sim_model *, const char *path, char *err,
 	    size_t);
 int	sim_roster_load(struct sim_model *, const char *path, char *err,
 	    size_t);
+/* The demand as a --demand file (what a journal gave, to edit). */
+int	sim_demand_save(const struct sim_model *, const char *path, char *err,
+	    size_t);
 /* n agents skilled (level 1) for every queue, on all day. */
 int	sim_roster_count(struct sim_model *, int n, char *err, size_t);
 /* The [user] agents of the configuration, on all day. */
 int	sim_roster_users(struct sim_model *, char *err, size_t);
 int	sim_parse_clock(const char *, int *interval);	/* "HH:MM" */
+
+/* An agent more on the roster, capacity 1, on all day. */
+struct sim_agent *sim_roster_add(struct sim_model *);
+
+/* journal.c: what a running centre's store says. */
+struct sim_journal {
+	hl_ms		from;		/* the days read, [from, to) */
+	hl_ms		to;
+	uint64_t	calls;
+	uint64_t	skipped;	/* of a queue or tier not configured */
+	uint64_t	handled;	/* with a handle time */
+	uint64_t	abandoned;
+	double		handle_mean;	/* s; 0: none */
+	double		handle_sd;
+	double		patience_mean;	/* s; 0: nobody hung up */
+};
+int	sim_journal_load(struct sim_model *, const char *dir, int days,
+	    struct sim_journal *, char *err, size_t);
+int	sim_journal_roster(struct sim_model *, const char *dir, char *err,
+	    size_t);
 
 /* run.c: one replication. */
 int	sim_run(const struct sim_model *, uint64_t seed, struct sim_result *,

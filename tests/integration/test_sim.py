@@ -13,7 +13,7 @@ import os
 import subprocess
 import xml.etree.ElementTree as ET
 
-from conftest import SRCDIR, HOTLINED
+from conftest import SRCDIR, HOTLINED, as_map
 
 BUILDDIR = os.environ.get("HOTLINE_BUILDDIR") or \
     os.path.dirname(os.path.dirname(os.path.abspath(HOTLINED)))
@@ -224,3 +224,62 @@ def test_bad_input_is_refused(tmp_path):
                         "--handle", "weibull:3"], capture_output=True,
                        text=True, timeout=60)
     assert p.returncode == 2 and "bad distribution" in p.stderr
+
+
+# 2023-11-14T22:00:00Z, on the daemon's test clock (HOTLINE_TEST_CLOCK)
+T0 = 1699999200000
+
+
+def test_from_journal(make_daemon):
+    """A short recorded evening on the real daemon: A answered after 10 s
+    and handled 60 s; B abandoned after 30 s; C (billing, gold) answered
+    after 10 s and handled 80 s. The journal gives that demand in the
+    22:00 interval, handle time of mean 70 s, sd 14.14 s, and patience
+    exponential of mean (10 + 30 + 10) / 1 abandon = 50 s; the roster is
+    the store's agents."""
+    d = make_daemon()
+    d.start(env_extra={"HOTLINE_TEST_CLOCK": str(T0)})
+    admin, ivan, alice = d.client("admin"), d.client("ivan"), \
+        d.client("alice")
+
+    def at(s):
+        admin.execute_command("DEBUG", "CLOCK", T0 + s * 1000)
+
+    alice.execute_command("AGENT", "READY")
+    a = ivan.execute_command("TICKET", "CREATE", "general", "c1")
+    at(10)
+    assert alice.execute_command("TICKET", "ACCEPT", a) == "OK"
+    at(20)
+    b = ivan.execute_command("TICKET", "CREATE", "general", "c2")
+    at(50)
+    ivan.execute_command("TICKET", "ABANDON", b)
+    at(70)
+    alice.execute_command("TICKET", "RESOLVE", a)
+    alice.execute_command("TICKET", "CLOSE", a)
+    at(100)
+    c = ivan.execute_command("TICKET", "CREATE", "billing", "c3", "TIER",
+                             "gold")
+    assert as_map(ivan.execute_command("TICKET", "GET", c))["agent"] == \
+        "alice"
+    at(110)
+    assert alice.execute_command("TICKET", "ACCEPT", c) == "OK"
+    at(190)
+    alice.execute_command("TICKET", "RESOLVE", c)
+    saved = os.path.join(d.dir, "demand.csv")
+    # read beside the running daemon
+    p = subprocess.run([SIM, "--config", d.config, "--from-journal", d.data,
+                        "--days", "1", "--save-demand", saved, "--reps", "2",
+                        "--quiet"], capture_output=True, text=True,
+                       timeout=120)
+    assert p.returncode == 0, p.stderr
+    print(p.stdout)
+    assert "journal: 3 calls over 1 day (2023-11-14 to 2023-11-14, UTC)" \
+        in p.stdout
+    assert "handle time lognormal:70,14.1421" in p.stdout
+    assert "patience exp:50" in p.stdout
+    assert "hotline-sim: 3 agents" in p.stdout     # alice, bob, vera
+    with open(saved) as f:
+        assert f.read().splitlines() == [
+            "interval,queue,tier,calls",
+            "22:00,general,standard,2",
+            "22:00,billing,gold,1"]

@@ -1,0 +1,205 @@
+/*
+ * journal.c: the demand, behaviour and roster of a running centre, read
+ * from its store (DIR/hotline.db, read-only, beside a running hotlined:
+ * WAL lets a reader in). Only columns kept in clear are read: queues,
+ * tiers, times, handle times, the users' skills; nothing personal, and
+ * no key is needed.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "sim.h"
+
+#define DAY_MS		((hl_ms)24 * 60 * 60 * 1000)
+#define MS_PER_S	1000.0
+#define BUSY_WAIT_MS	5000	/* the daemon may be committing */
+
+static int
+journal_index(const char *name, const char *(*get)(const struct config *,
+    int), const struct config *cfg, int n)
+{
+	int	i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(get(cfg, i), name) == 0)
+			return (i);
+	return (-1);
+}
+
+static const char *
+cfg_queue(const struct config *cfg, int i)
+{
+	return (cfg->queues[i].name);
+}
+
+static const char *
+cfg_tier(const struct config *cfg, int i)
+{
+	return (cfg->tiers[i].name);
+}
+
+static int
+journal_open(const char *dir, sqlite3 **db, char *err, size_t errlen)
+{
+	char	path[1024];
+
+	if ((size_t)snprintf(path, sizeof path, "%s/hotline.db", dir) >=
+	    sizeof path) {
+		snprintf(err, errlen, "%s: path too long", dir);
+		return (-1);
+	}
+	if (sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(*db));
+		sqlite3_close(*db);
+		*db = NULL;
+		return (-1);
+	}
+	sqlite3_busy_timeout(*db, BUSY_WAIT_MS);
+	return (0);
+}
+
+/*
+ * Demand: the calls of the `days` whole UTC days up to the newest call's,
+ * follow-ups left out, averaged per interval of the day. Handle time:
+ * mean and sd of the resolved calls' work. Patience, exponential with
+ * right-censoring: answered callers were still patient when answered, so
+ * its mean is every caller's wait summed over the number who hung up.
+ */
+int
+sim_journal_load(struct sim_model *m, const char *dir, int days,
+    struct sim_journal *out, char *err, size_t errlen)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*st = NULL;
+	hl_ms		 newest, created, accepted, updated, work;
+	double		 hsum = 0, hsq = 0, exposure = 0;
+	const char	*queue, *tier, *state;
+	int		 q, t, i, rc = -1;
+
+	memset(out, 0, sizeof *out);
+	if (journal_open(dir, &db, err, errlen) != 0)
+		return (-1);
+	if (sqlite3_prepare_v2(db, "SELECT max(created_ms) FROM tickets "
+	    "WHERE followup_of = 0", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW)
+		goto sqlerr;
+	if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
+		snprintf(err, errlen, "%s: the journal has no calls", dir);
+		goto out;
+	}
+	newest = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	out->to = (newest / DAY_MS + 1) * DAY_MS;
+	out->from = out->to - (hl_ms)days * DAY_MS;
+	if (sqlite3_prepare_v2(db, "SELECT queue, tier, state, created_ms, "
+	    "accepted_ms, updated_ms, work_ms FROM tickets WHERE "
+	    "followup_of = 0 AND created_ms >= ? AND created_ms < ?", -1, &st,
+	    NULL) != SQLITE_OK)
+		goto sqlerr;
+	sqlite3_bind_int64(st, 1, out->from);
+	sqlite3_bind_int64(st, 2, out->to);
+	while ((i = sqlite3_step(st)) == SQLITE_ROW) {
+		queue = (const char *)sqlite3_column_text(st, 0);
+		tier = (const char *)sqlite3_column_text(st, 1);
+		state = (const char *)sqlite3_column_text(st, 2);
+		created = sqlite3_column_int64(st, 3);
+		accepted = sqlite3_column_int64(st, 4);
+		updated = sqlite3_column_int64(st, 5);
+		work = sqlite3_column_int64(st, 6);
+		q = journal_index(queue, cfg_queue, m->cfg, m->nqueues);
+		t = journal_index(tier, cfg_tier, m->cfg, m->ntiers);
+		if (q < 0 || t < 0) {
+			out->skipped++;
+			continue;
+		}
+		out->calls++;
+		SIM_CALLS(m, q, t, (int)((created - out->from) % DAY_MS /
+		    SIM_INTERVAL_MS)) += 1.0 / days;
+		if (accepted > 0) {
+			exposure += (double)(accepted - created);
+			if ((strcmp(state, "resolved") == 0 ||
+			    strcmp(state, "closed") == 0) && work > 0) {
+				hsum += work / MS_PER_S;
+				hsq += (work / MS_PER_S) * (work / MS_PER_S);
+				out->handled++;
+			}
+		} else if (strcmp(state, "abandoned") == 0) {
+			exposure += (double)(updated - created);
+			out->abandoned++;
+		}
+	}
+	if (i != SQLITE_DONE)
+		goto sqlerr;
+	if (out->handled > 0) {
+		out->handle_mean = hsum / out->handled;
+		if (out->handled > 1)
+			out->handle_sd = sqrt(fmax(0.0, (hsq - out->handled *
+			    out->handle_mean * out->handle_mean) /
+			    (out->handled - 1)));
+	}
+	if (out->abandoned > 0)
+		out->patience_mean = exposure / MS_PER_S / out->abandoned;
+	rc = 0;
+	goto out;
+sqlerr:
+	snprintf(err, errlen, "%s: %s", dir, sqlite3_errmsg(db));
+out:
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return (rc);
+}
+
+/* The users of role agent as the store keeps them, on all day. */
+int
+sim_journal_roster(struct sim_model *m, const char *dir, char *err,
+    size_t errlen)
+{
+	sqlite3			*db;
+	sqlite3_stmt		*st = NULL;
+	struct sim_agent	*a;
+	const char		*skills, *groups;
+	int			 i, rc = -1;
+
+	if (journal_open(dir, &db, err, errlen) != 0)
+		return (-1);
+	if (sqlite3_prepare_v2(db, "SELECT name, skills, groups, capacity "
+	    "FROM users WHERE role = 'agent' ORDER BY name", -1, &st,
+	    NULL) != SQLITE_OK)
+		goto sqlerr;
+	while ((i = sqlite3_step(st)) == SQLITE_ROW) {
+		a = sim_roster_add(m);
+		snprintf(a->name, sizeof a->name, "%s",
+		    (const char *)sqlite3_column_text(st, 0));
+		skills = (const char *)sqlite3_column_text(st, 1);
+		groups = (const char *)sqlite3_column_text(st, 2);
+		if (config_parse_skills(skills ? skills : "", a->skills,
+		    ENGINE_MAX_SKILLS, &a->nskills) != 0)
+			a->nskills = 0;
+		if (config_parse_groups(groups ? groups : "", a->groups,
+		    ENGINE_MAX_GROUPS, &a->ngroups) != 0)
+			a->ngroups = 0;
+		a->capacity = sqlite3_column_int(st, 3);
+		if (a->capacity < 1)
+			a->capacity = 1;
+	}
+	if (i != SQLITE_DONE)
+		goto sqlerr;
+	if (m->nagents == 0) {
+		snprintf(err, errlen, "%s: no users of role agent", dir);
+		goto out;
+	}
+	rc = 0;
+	goto out;
+sqlerr:
+	snprintf(err, errlen, "%s: %s", dir, sqlite3_errmsg(db));
+out:
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return (rc);
+}
