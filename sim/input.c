@@ -186,8 +186,33 @@ sim_roster_add(struct sim_model *m)
 	return (a);
 }
 
-/* name,skills,groups,capacity,start,end; skills "billing:5 tech:3" and
- * groups "vip senior" separated by spaces (commas separate fields). */
+/* "12:00-12:30 15:00-15:15": breaks within the shift. */
+static int
+roster_breaks(char *s, struct sim_agent *a)
+{
+	char	*tok, *save, *dash;
+	int	 from, to;
+
+	for (tok = strtok_r(s, " ", &save); tok != NULL;
+	    tok = strtok_r(NULL, " ", &save)) {
+		if ((dash = strchr(tok, '-')) == NULL ||
+		    a->nbreaks == SIM_MAX_BREAKS)
+			return (-1);
+		*dash++ = '\0';
+		if (sim_parse_clock(tok, &from) != 0 ||
+		    sim_parse_clock(dash, &to) != 0 || to <= from ||
+		    (hl_ms)from * SIM_INTERVAL_MS < a->start ||
+		    (hl_ms)to * SIM_INTERVAL_MS > a->end)
+			return (-1);
+		a->breaks[a->nbreaks].start = (hl_ms)from * SIM_INTERVAL_MS;
+		a->breaks[a->nbreaks++].end = (hl_ms)to * SIM_INTERVAL_MS;
+	}
+	return (0);
+}
+
+/* name,skills,groups,capacity,start,end[,breaks]; skills "billing:5
+ * tech:3", groups "vip senior" and breaks "12:00-12:30 15:00-15:15"
+ * separated by spaces (commas separate fields). */
 int
 sim_roster_load(struct sim_model *m, const char *path, char *err,
     size_t errlen)
@@ -207,9 +232,9 @@ sim_roster_load(struct sim_model *m, const char *path, char *err,
 		if ((n = csv_split(line, f, CSV_FIELDS_MAX)) == 0 ||
 		    strcmp(f[0], "name") == 0)
 			continue;
-		if (n != 6) {
+		if (n != 6 && n != 7) {
 			snprintf(err, errlen, "%s:%d: want name,skills,groups,"
-			    "capacity,start,end", path, lineno);
+			    "capacity,start,end[,breaks]", path, lineno);
 			goto out;
 		}
 		a = sim_roster_add(m);
@@ -240,6 +265,12 @@ sim_roster_load(struct sim_model *m, const char *path, char *err,
 		}
 		a->start = (hl_ms)from * SIM_INTERVAL_MS;
 		a->end = (hl_ms)to * SIM_INTERVAL_MS;
+		if (n == 7 && roster_breaks(f[6], a) != 0) {
+			snprintf(err, errlen, "%s:%d: bad breaks '%s' "
+			    "(HH:MM-HH:MM within the shift, separated by "
+			    "spaces)", path, lineno, f[6]);
+			goto out;
+		}
 		/* the day's last shifts finish what is still waiting */
 		if (to == SIM_INTERVALS)
 			a->end += m->drain;

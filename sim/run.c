@@ -15,6 +15,7 @@
 
 #define AGENT_NONE		(-1)
 #define WRAPUP_REASON		"wrapup"	/* break standing for wrap-up */
+#define BREAK_REASON		"break"		/* a roster's break */
 #define INTEGRATION_NAME	"sim-ivr"
 #define ADMIN_NAME		"sim-admin"
 
@@ -25,7 +26,9 @@ enum happening {
 	H_DONE,			/* ticket, agent: resolve and close */
 	H_WRAPUP_END,		/* agent */
 	H_SHIFT_START,		/* agent */
-	H_SHIFT_END		/* agent */
+	H_SHIFT_END,		/* agent */
+	H_BREAK_START,		/* agent */
+	H_BREAK_END		/* agent */
 };
 
 struct hap {
@@ -48,6 +51,7 @@ struct sim_ticket {
 
 struct live_agent {
 	int		on_shift;
+	int		on_break;	/* a roster's, not wrap-up */
 	int		staffed;
 	int		busy;
 	hl_ms		since;
@@ -513,7 +517,7 @@ happen(struct run *r, const struct hap *h)
 			drain(r);
 		}
 		w = sim_dist_draw(&r->m->wrapup, &r->rng);
-		if (w > 0 && la->on_shift) {
+		if (w > 0 && la->on_shift && !la->on_break) {
 			rc = engine_agent_break(r->e, r->now, &r->admin, name,
 			    WRAPUP_REASON, r->err);
 			engine_failed(r, "AGENT BREAK", rc);
@@ -521,7 +525,7 @@ happen(struct run *r, const struct hap *h)
 		}
 		break;
 	case H_WRAPUP_END:
-		if (la->on_shift)
+		if (la->on_shift && !la->on_break)
 			rc = engine_agent_ready(r->e, r->now, &ac, name,
 			    r->err);
 		engine_failed(r, "AGENT READY", rc);
@@ -537,6 +541,20 @@ happen(struct run *r, const struct hap *h)
 		la->on_shift = 0;
 		rc = engine_agent_logout(r->e, r->now, &ac, name, r->err);
 		engine_failed(r, "AGENT LOGOUT", rc);
+		break;
+	case H_BREAK_START:
+		/* a call in hand goes on; no offers until the end */
+		la->on_break = 1;
+		rc = engine_agent_break(r->e, r->now, &ac, name, BREAK_REASON,
+		    r->err);
+		engine_failed(r, "AGENT BREAK", rc);
+		break;
+	case H_BREAK_END:
+		la->on_break = 0;
+		if (la->on_shift)
+			rc = engine_agent_ready(r->e, r->now, &ac, name,
+			    r->err);
+		engine_failed(r, "AGENT READY", rc);
 		break;
 	}
 	agent_mark(r, h->agent);
@@ -577,6 +595,12 @@ run_setup(struct run *r, char *err, size_t errlen)
 		}
 		schedule(r, m->day0 + sa->start, H_SHIFT_START, 0, i, 0);
 		schedule(r, m->day0 + sa->end, H_SHIFT_END, 0, i, 0);
+		for (k = 0; k < sa->nbreaks; k++) {
+			schedule(r, m->day0 + sa->breaks[k].start,
+			    H_BREAK_START, 0, i, 0);
+			schedule(r, m->day0 + sa->breaks[k].end, H_BREAK_END,
+			    0, i, 0);
+		}
 	}
 	r->npend = 0;
 	/* Poisson within each interval: a Poisson count, uniform times */

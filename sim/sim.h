@@ -46,7 +46,15 @@ hl_ms	sim_dist_draw(const struct sim_dist *, struct sim_rng *);
 double	sim_dist_mean(const struct sim_dist *);		/* seconds */
 const char *sim_dist_format(const struct sim_dist *, char *buf, size_t);
 
-/* One agent of the roster: a shift in ms from the day's start. */
+#define SIM_MAX_BREAKS		8	/* per agent and day */
+
+struct sim_span {
+	hl_ms		start;
+	hl_ms		end;
+};
+
+/* One agent of the roster: a shift and its breaks, in ms from the day's
+ * start. */
 struct sim_agent {
 	char		name[ENGINE_NAME_MAX];
 	struct skill	skills[ENGINE_MAX_SKILLS];
@@ -56,6 +64,8 @@ struct sim_agent {
 	int		capacity;
 	hl_ms		start;
 	hl_ms		end;
+	struct sim_span	breaks[SIM_MAX_BREAKS];
+	int		nbreaks;
 };
 
 /* A surge: the demand of [from, to) intervals times factor. */

@@ -164,9 +164,10 @@ def test_staffing_columns_and_search(tmp_path):
 
 
 def test_sample_config_tiers_chart_and_what_if(tmp_path):
-    """The sample's tiers and ladders, a roster with shifts, a surge: the
-    table has a row per tier and interval, the chart is SVG with a line
-    per tier, and a surge is more calls at the same staff."""
+    """The sample's tiers and ladders, a roster with shifts and breaks, a
+    surge: the table has a row per tier and interval, agents on a break
+    are not staffed, the chart is SVG with a line per tier, and a surge
+    is more calls at the same staff."""
     demand = tmp_path / "mixed.csv"
     with open(demand, "w") as f:
         f.write("interval,queue,tier,calls\n")
@@ -175,10 +176,11 @@ def test_sample_config_tiers_chart_and_what_if(tmp_path):
                 f.write("%02d:%02d,general,%s,10\n" % (i // 4, i % 4 * 15, t))
     roster = tmp_path / "roster.csv"
     with open(roster, "w") as f:
-        f.write("name,skills,groups,capacity,start,end\n")
+        f.write("name,skills,groups,capacity,start,end,breaks\n")
         for k in range(8):
-            f.write("a%d,general:3 billing:2,%s,1,09:00,24:00\n" %
-                    (k, "vip" if k < 2 else ""))
+            f.write("a%d,general:3 billing:2,%s,1,09:00,24:00,%s\n" %
+                    (k, "vip" if k < 2 else "",
+                     "09:30-10:00 11:00-11:15" if k >= 4 else ""))
     base = [SIM, "--config", SAMPLE, "--demand", str(demand), "--roster",
             str(roster), "--reps", "3", "--handle", "lognormal:150,80",
             "--wrapup", "exp:10", "--accept", "exp:2", "--patience",
@@ -190,6 +192,13 @@ def test_sample_config_tiers_chart_and_what_if(tmp_path):
     lines = p.stdout.splitlines()
     assert any(line.startswith("09:00 diamond") for line in lines)
     assert any(line.startswith("day   all") for line in lines)
+    with open(tmp_path / "a.csv") as f:
+        staffed = {r["interval"]: float(r["agents"])
+                   for r in csv.DictReader(f) if r["tier"] == "all"}
+    print("agents staffed:", staffed)
+    # four of the eight on a break: only calls in hand keep them staffed
+    assert staffed["09:30"] < staffed["09:15"] - 2
+    assert staffed["10:00"] > staffed["09:30"] + 2
     svg = ET.parse(tmp_path / "sl.svg").getroot()
     assert len(svg.findall("{http://www.w3.org/2000/svg}polyline")) == 5
     p = subprocess.run(base + ["--surge", "1.5@09:00", "--agents", "+2",
