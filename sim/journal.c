@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "sim.h"
+#include "xmalloc.h"
 
 #define DAY_MS		((hl_ms)24 * 60 * 60 * 1000)
 #define MS_PER_S	1000.0
@@ -40,6 +41,36 @@ static const char *
 cfg_tier(const struct config *cfg, int i)
 {
 	return (cfg->tiers[i].name);
+}
+
+/* Files the call's manager in its cell; whether there was one. */
+static int
+journal_manager(struct sim_model *m, int q, int t, const char *name)
+{
+	struct sim_managers	*pool;
+
+	if (m->managers == NULL)
+		m->managers = xcalloc((size_t)m->nqueues * m->ntiers,
+		    sizeof *m->managers);
+	pool = &m->managers[q * m->ntiers + t];
+	pool->names = xreallocarray(pool->names, (size_t)pool->n + 1,
+	    sizeof *pool->names);
+	snprintf(pool->names[pool->n++], ENGINE_NAME_MAX, "%s",
+	    name != NULL ? name : "");
+	return (name != NULL && *name != '\0');
+}
+
+void
+sim_journal_free(struct sim_model *m)
+{
+	int	i;
+
+	if (m->managers == NULL)
+		return;
+	for (i = 0; i < m->nqueues * m->ntiers; i++)
+		free(m->managers[i].names);
+	free(m->managers);
+	m->managers = NULL;
 }
 
 static int
@@ -97,10 +128,12 @@ sim_journal_load(struct sim_model *m, const char *dir, int days,
 	st = NULL;
 	out->to = (newest / DAY_MS + 1) * DAY_MS;
 	out->from = out->to - (hl_ms)days * DAY_MS;
-	if (sqlite3_prepare_v2(db, "SELECT queue, tier, state, created_ms, "
-	    "accepted_ms, updated_ms, work_ms FROM tickets WHERE "
-	    "followup_of = 0 AND created_ms >= ? AND created_ms < ?", -1, &st,
-	    NULL) != SQLITE_OK)
+	/* customers' managers are kept in clear, as their tiers */
+	if (sqlite3_prepare_v2(db, "SELECT t.queue, t.tier, t.state, "
+	    "t.created_ms, t.accepted_ms, t.updated_ms, t.work_ms, c.manager "
+	    "FROM tickets t LEFT JOIN customers c ON c.id = t.customer WHERE "
+	    "t.followup_of = 0 AND t.created_ms >= ? AND t.created_ms < ?",
+	    -1, &st, NULL) != SQLITE_OK)
 		goto sqlerr;
 	sqlite3_bind_int64(st, 1, out->from);
 	sqlite3_bind_int64(st, 2, out->to);
@@ -121,6 +154,9 @@ sim_journal_load(struct sim_model *m, const char *dir, int days,
 		out->calls++;
 		SIM_CALLS(m, q, t, (int)((created - out->from) % DAY_MS /
 		    SIM_INTERVAL_MS)) += 1.0 / days;
+		if (journal_manager(m, q, t, (const char *)
+		    sqlite3_column_text(st, 7)))
+			out->managed++;
 		if (accepted > 0) {
 			exposure += (double)(accepted - created);
 			if ((strcmp(state, "resolved") == 0 ||

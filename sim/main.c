@@ -256,10 +256,12 @@ journal_apply(struct sim_model *m, const struct sim_journal *jn, int days,
 	strftime(to, sizeof to, "%Y-%m-%d", gmtime(&t));
 	printf("journal: %llu calls over %d day%s (%s to %s, UTC), %llu "
 	    "skipped (queue or tier not configured); %llu handled, %llu "
-	    "abandoned\n", (unsigned long long)jn->calls, days,
-	    days == 1 ? "" : "s", from, to,
-	    (unsigned long long)jn->skipped, (unsigned long long)jn->handled,
-	    (unsigned long long)jn->abandoned);
+	    "abandoned, %llu with an account manager\n",
+	    (unsigned long long)jn->calls, days, days == 1 ? "" : "s", from,
+	    to, (unsigned long long)jn->skipped,
+	    (unsigned long long)jn->handled,
+	    (unsigned long long)jn->abandoned,
+	    (unsigned long long)jn->managed);
 	if (fit_handle && jn->handled > 0) {
 		m->handle.kind = jn->handle_sd > 0 ? DIST_LOGNORMAL :
 		    DIST_CONST;
@@ -520,6 +522,7 @@ out:
 	free(res);
 	free(m.calls);
 	free(m.agents);
+	sim_journal_free(&m);
 	config_free(&cfg);
 	return (rc);
 }

@@ -434,15 +434,34 @@ arrive(struct run *r, const struct hap *h)
 {
 	const struct sim_model	*m = r->m;
 	struct ticket_create	 tc;
+	struct customer_update	 cu;
 	struct sim_ticket	*st;
+	const char		*mgr;
 	char			 cust[ENGINE_NAME_MAX];
 	uint64_t		 id;
 	hl_ms			 p;
 	int			 rc;
 
-	/* a customer per call: no repeat contacts, no manager */
+	/* a customer per call: no repeat contacts; a manager drawn from
+	 * those of the recorded calls like it, if any */
 	snprintf(cust, sizeof cust, "simcaller%llu",
 	    (unsigned long long)++r->customer);
+	if (m->managers != NULL) {
+		const struct sim_managers *pool =
+		    &m->managers[h->q * m->ntiers + h->tier];
+
+		if (pool->n > 0 && (mgr = pool->names[(int)(sim_rng_unit(
+		    &r->rng) * pool->n)])[0] != '\0') {
+			memset(&cu, 0, sizeof cu);
+			cu.manager = mgr;
+			rc = engine_customer_set(r->e, r->now, &r->admin, cust,
+			    &cu, r->err);
+			if (rc != ENGINE_OK) {
+				engine_failed(r, "CUSTOMER SET", rc);
+				return;
+			}
+		}
+	}
 	memset(&tc, 0, sizeof tc);
 	tc.queue = m->cfg->queues[h->q].name;
 	tc.customer = cust;

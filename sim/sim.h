@@ -75,6 +75,13 @@ struct sim_surge {
 	int		to;
 };
 
+/* The account managers of a cell's recorded calls, one per call ("": the
+ * customer had none); a simulated call's customer draws one. */
+struct sim_managers {
+	char		(*names)[ENGINE_NAME_MAX];
+	int		 n;
+};
+
 struct sim_model {
 	const struct config	*cfg;
 	int			 nqueues;	/* cfg's, in file order */
@@ -91,6 +98,7 @@ struct sim_model {
 	hl_ms			 sl_time;	/* answered within this */
 	double			 sl_target;	/* fraction, e.g. 0.8 */
 	struct sim_surge	 surge;		/* factor 0: none */
+	struct sim_managers	*managers;	/* [queue][tier]; NULL: none */
 };
 
 #define SIM_CALLS(m, q, t, i) \
@@ -146,6 +154,7 @@ struct sim_journal {
 	uint64_t	skipped;	/* of a queue or tier not configured */
 	uint64_t	handled;	/* with a handle time */
 	uint64_t	abandoned;
+	uint64_t	managed;	/* whose customer has a manager */
 	double		handle_mean;	/* s; 0: none */
 	double		handle_sd;
 	double		patience_mean;	/* s; 0: nobody hung up */
@@ -154,6 +163,7 @@ int	sim_journal_load(struct sim_model *, const char *dir, int days,
 	    struct sim_journal *, char *err, size_t);
 int	sim_journal_roster(struct sim_model *, const char *dir, char *err,
 	    size_t);
+void	sim_journal_free(struct sim_model *);
 
 /* run.c: one replication. */
 int	sim_run(const struct sim_model *, uint64_t seed, struct sim_result *,

@@ -242,9 +242,11 @@ T0 = 1699999200000
 def test_from_journal(make_daemon):
     """A short recorded evening on the real daemon: A answered after 10 s
     and handled 60 s; B abandoned after 30 s; C (billing, gold) answered
-    after 10 s and handled 80 s. The journal gives that demand in the
-    22:00 interval, handle time of mean 70 s, sd 14.14 s, and patience
-    exponential of mean (10 + 30 + 10) / 1 abandon = 50 s; the roster is
+    after 10 s and handled 80 s, its customer alice's account. The journal
+    gives that demand in the 22:00 interval (with one call of three whose
+    customer has a manager), handle time of mean 70 s, sd 14.14 s, and
+    patience exponential of mean (10 + 30 + 10) / 1 abandon = 50 s; the
+    roster is
     the store's agents."""
     d = make_daemon()
     d.start(env_extra={"HOTLINE_TEST_CLOCK": str(T0)})
@@ -266,6 +268,8 @@ def test_from_journal(make_daemon):
     alice.execute_command("TICKET", "RESOLVE", a)
     alice.execute_command("TICKET", "CLOSE", a)
     at(100)
+    assert ivan.execute_command("CUSTOMER", "SET", "c3", "MANAGER",
+                                "alice") == "OK"
     c = ivan.execute_command("TICKET", "CREATE", "billing", "c3", "TIER",
                              "gold")
     assert as_map(ivan.execute_command("TICKET", "GET", c))["agent"] == \
@@ -284,6 +288,7 @@ def test_from_journal(make_daemon):
     print(p.stdout)
     assert "journal: 3 calls over 1 day (2023-11-14 to 2023-11-14, UTC)" \
         in p.stdout
+    assert "1 abandoned, 1 with an account manager" in p.stdout
     assert "handle time lognormal:70,14.1421" in p.stdout
     assert "patience exp:50" in p.stdout
     assert "hotline-sim: 3 agents" in p.stdout     # alice, bob, vera
