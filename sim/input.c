@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #define CSV_LINE_MAX	4096
 #define CSV_FIELDS_MAX	8
 #define MINUTES_PER_INTERVAL	15
+#define CAPACITY_MAX		100	/* tickets an agent holds at once */
 
 /* "HH:MM" on a quarter hour, 00:00 to 24:00 (the end of the day). */
 int
@@ -67,6 +69,75 @@ csv_split(char *line, char **f, int max)
 	}
 }
 
+/* A CSV file read line by line; errors name the file and line. */
+struct csv {
+	FILE		*fp;
+	const char	*path;
+	int		 lineno;
+	char		 line[CSV_LINE_MAX];
+	char		*f[CSV_FIELDS_MAX];
+};
+
+static int
+csv_open(struct csv *c, const char *path, char *err, size_t errlen)
+{
+	memset(c, 0, sizeof *c);
+	c->path = path;
+	if ((c->fp = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	return (0);
+}
+
+/* The fields of the next line (its count; 0 at the end), skipping blank
+ * and comment lines and a header (its first field is `header`). */
+static int
+csv_next(struct csv *c, const char *header)
+{
+	int	n;
+
+	while (fgets(c->line, sizeof c->line, c->fp) != NULL) {
+		c->lineno++;
+		if ((n = csv_split(c->line, c->f, CSV_FIELDS_MAX)) != 0 &&
+		    strcmp(c->f[0], header) != 0)
+			return (n);
+	}
+	return (0);
+}
+
+static int __attribute__((format(printf, 4, 5)))
+csv_err(const struct csv *c, char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list	ap;
+	int	n;
+
+	n = snprintf(err, errlen, "%s:%d: ", c->path, c->lineno);
+	if (n >= 0 && (size_t)n < errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+	return (-1);
+}
+
+/* Every line of path through fn, which sets err and returns -1 to stop. */
+static int
+csv_load(struct sim_model *m, const char *path, const char *header,
+    int (*fn)(struct sim_model *, struct csv *, int, char *, size_t),
+    char *err, size_t errlen)
+{
+	struct csv	c;
+	int		n, rc = 0;
+
+	if (csv_open(&c, path, err, errlen) != 0)
+		return (-1);
+	while (rc == 0 && (n = csv_next(&c, header)) != 0)
+		rc = fn(m, &c, n, err, errlen);
+	fclose(c.fp);
+	return (rc);
+}
+
 static int
 model_queue(const struct sim_model *m, const char *name)
 {
@@ -91,56 +162,38 @@ model_tier(const struct sim_model *m, const char *name)
 
 /* interval,queue,tier,calls: a header line starting "interval" is skipped;
  * cells given twice add up. */
+static int
+demand_line(struct sim_model *m, struct csv *c, int n, char *err,
+    size_t errlen)
+{
+	char	**f = c->f, *end;
+	int	 q, t, i;
+	double	 calls;
+
+	if (n != 4)
+		return (csv_err(c, err, errlen, "want interval,queue,tier,"
+		    "calls"));
+	if (sim_parse_clock(f[0], &i) != 0 || i >= SIM_INTERVALS)
+		return (csv_err(c, err, errlen, "bad interval '%s' (HH:MM on "
+		    "a quarter hour)", f[0]));
+	if ((q = model_queue(m, f[1])) < 0)
+		return (csv_err(c, err, errlen, "no queue '%s' in the "
+		    "configuration", f[1]));
+	if ((t = model_tier(m, f[2])) < 0)
+		return (csv_err(c, err, errlen, "no tier '%s' in the "
+		    "configuration", f[2]));
+	calls = strtod(f[3], &end);
+	if (end == f[3] || *end != '\0' || calls < 0)
+		return (csv_err(c, err, errlen, "bad calls '%s'", f[3]));
+	SIM_CALLS(m, q, t, i) += calls;
+	return (0);
+}
+
 int
 sim_demand_load(struct sim_model *m, const char *path, char *err,
     size_t errlen)
 {
-	FILE	*fp;
-	char	 line[CSV_LINE_MAX], *f[CSV_FIELDS_MAX], *end;
-	int	 n, lineno = 0, q, t, i, rc = -1;
-	double	 calls;
-
-	if ((fp = fopen(path, "r")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return (-1);
-	}
-	while (fgets(line, sizeof line, fp) != NULL) {
-		lineno++;
-		if ((n = csv_split(line, f, CSV_FIELDS_MAX)) == 0 ||
-		    strcmp(f[0], "interval") == 0)
-			continue;
-		if (n != 4) {
-			snprintf(err, errlen, "%s:%d: want interval,queue,"
-			    "tier,calls", path, lineno);
-			goto out;
-		}
-		if (sim_parse_clock(f[0], &i) != 0 || i >= SIM_INTERVALS) {
-			snprintf(err, errlen, "%s:%d: bad interval '%s' "
-			    "(HH:MM on a quarter hour)", path, lineno, f[0]);
-			goto out;
-		}
-		if ((q = model_queue(m, f[1])) < 0) {
-			snprintf(err, errlen, "%s:%d: no queue '%s' in the "
-			    "configuration", path, lineno, f[1]);
-			goto out;
-		}
-		if ((t = model_tier(m, f[2])) < 0) {
-			snprintf(err, errlen, "%s:%d: no tier '%s' in the "
-			    "configuration", path, lineno, f[2]);
-			goto out;
-		}
-		calls = strtod(f[3], &end);
-		if (end == f[3] || *end != '\0' || calls < 0) {
-			snprintf(err, errlen, "%s:%d: bad calls '%s'", path,
-			    lineno, f[3]);
-			goto out;
-		}
-		SIM_CALLS(m, q, t, i) += calls;
-	}
-	rc = 0;
-out:
-	fclose(fp);
-	return (rc);
+	return (csv_load(m, path, "interval", demand_line, err, errlen));
 }
 
 int
@@ -213,72 +266,49 @@ roster_breaks(char *s, struct sim_agent *a)
 /* name,skills,groups,capacity,start,end[,breaks]; skills "billing:5
  * tech:3", groups "vip senior" and breaks "12:00-12:30 15:00-15:15"
  * separated by spaces (commas separate fields). */
+static int
+roster_line(struct sim_model *m, struct csv *c, int n, char *err,
+    size_t errlen)
+{
+	struct sim_agent	*a;
+	char			**f = c->f, *end;
+	int			 from, to;
+	long			 cap;
+
+	if (n != 6 && n != 7)
+		return (csv_err(c, err, errlen, "want name,skills,groups,"
+		    "capacity,start,end[,breaks]"));
+	a = sim_roster_add(m);
+	if (strlen(f[0]) == 0 || strlen(f[0]) >= sizeof a->name)
+		return (csv_err(c, err, errlen, "bad name"));
+	snprintf(a->name, sizeof a->name, "%s", f[0]);
+	if (config_parse_skills(f[1], a->skills, ENGINE_MAX_SKILLS,
+	    &a->nskills) != 0 || config_parse_groups(f[2], a->groups,
+	    ENGINE_MAX_GROUPS, &a->ngroups) != 0)
+		return (csv_err(c, err, errlen, "bad skills or groups"));
+	cap = strtol(f[3], &end, 10);
+	if (end == f[3] || *end != '\0' || cap < 1 || cap > CAPACITY_MAX)
+		return (csv_err(c, err, errlen, "bad capacity '%s'", f[3]));
+	a->capacity = (int)cap;
+	if (sim_parse_clock(f[4], &from) != 0 ||
+	    sim_parse_clock(f[5], &to) != 0 || to <= from)
+		return (csv_err(c, err, errlen, "bad shift %s-%s", f[4], f[5]));
+	a->start = (hl_ms)from * SIM_INTERVAL_MS;
+	a->end = (hl_ms)to * SIM_INTERVAL_MS;
+	if (n == 7 && roster_breaks(f[6], a) != 0)
+		return (csv_err(c, err, errlen, "bad breaks (HH:MM-HH:MM "
+		    "within the shift, separated by spaces)"));
+	/* the day's last shifts finish what is still waiting */
+	if (to == SIM_INTERVALS)
+		a->end += m->drain;
+	return (0);
+}
+
 int
 sim_roster_load(struct sim_model *m, const char *path, char *err,
     size_t errlen)
 {
-	FILE			*fp;
-	char			 line[CSV_LINE_MAX], *f[CSV_FIELDS_MAX], *end;
-	struct sim_agent	*a;
-	int			 n, lineno = 0, from, to, rc = -1;
-	long			 cap;
-
-	if ((fp = fopen(path, "r")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return (-1);
-	}
-	while (fgets(line, sizeof line, fp) != NULL) {
-		lineno++;
-		if ((n = csv_split(line, f, CSV_FIELDS_MAX)) == 0 ||
-		    strcmp(f[0], "name") == 0)
-			continue;
-		if (n != 6 && n != 7) {
-			snprintf(err, errlen, "%s:%d: want name,skills,groups,"
-			    "capacity,start,end[,breaks]", path, lineno);
-			goto out;
-		}
-		a = sim_roster_add(m);
-		if (strlen(f[0]) == 0 || strlen(f[0]) >= sizeof a->name) {
-			snprintf(err, errlen, "%s:%d: bad name", path, lineno);
-			goto out;
-		}
-		snprintf(a->name, sizeof a->name, "%s", f[0]);
-		if (config_parse_skills(f[1], a->skills, ENGINE_MAX_SKILLS,
-		    &a->nskills) != 0 || config_parse_groups(f[2], a->groups,
-		    ENGINE_MAX_GROUPS, &a->ngroups) != 0) {
-			snprintf(err, errlen, "%s:%d: bad skills or groups",
-			    path, lineno);
-			goto out;
-		}
-		cap = strtol(f[3], &end, 10);
-		if (end == f[3] || *end != '\0' || cap < 1 || cap > 100) {
-			snprintf(err, errlen, "%s:%d: bad capacity '%s'",
-			    path, lineno, f[3]);
-			goto out;
-		}
-		a->capacity = (int)cap;
-		if (sim_parse_clock(f[4], &from) != 0 ||
-		    sim_parse_clock(f[5], &to) != 0 || to <= from) {
-			snprintf(err, errlen, "%s:%d: bad shift %s-%s", path,
-			    lineno, f[4], f[5]);
-			goto out;
-		}
-		a->start = (hl_ms)from * SIM_INTERVAL_MS;
-		a->end = (hl_ms)to * SIM_INTERVAL_MS;
-		if (n == 7 && roster_breaks(f[6], a) != 0) {
-			snprintf(err, errlen, "%s:%d: bad breaks '%s' "
-			    "(HH:MM-HH:MM within the shift, separated by "
-			    "spaces)", path, lineno, f[6]);
-			goto out;
-		}
-		/* the day's last shifts finish what is still waiting */
-		if (to == SIM_INTERVALS)
-			a->end += m->drain;
-	}
-	rc = 0;
-out:
-	fclose(fp);
-	return (rc);
+	return (csv_load(m, path, "name", roster_line, err, errlen));
 }
 
 int

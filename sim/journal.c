@@ -73,24 +73,81 @@ sim_journal_free(struct sim_model *m)
 	m->managers = NULL;
 }
 
+/* The store, read-only, and the one statement being stepped. */
+struct jdb {
+	sqlite3		*db;
+	sqlite3_stmt	*st;
+	const char	*dir;
+};
+
 static int
-journal_open(const char *dir, sqlite3 **db, char *err, size_t errlen)
+jdb_open(struct jdb *j, const char *dir, char *err, size_t errlen)
 {
 	char	path[1024];
 
+	memset(j, 0, sizeof *j);
+	j->dir = dir;
 	if ((size_t)snprintf(path, sizeof path, "%s/hotline.db", dir) >=
 	    sizeof path) {
 		snprintf(err, errlen, "%s: path too long", dir);
 		return (-1);
 	}
-	if (sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL) !=
+	if (sqlite3_open_v2(path, &j->db, SQLITE_OPEN_READONLY, NULL) !=
 	    SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(*db));
-		sqlite3_close(*db);
-		*db = NULL;
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(j->db));
+		sqlite3_close(j->db);
 		return (-1);
 	}
-	sqlite3_busy_timeout(*db, BUSY_WAIT_MS);
+	sqlite3_busy_timeout(j->db, BUSY_WAIT_MS);
+	return (0);
+}
+
+/* Prepares sql as the statement stepped next; -1 with the reason. */
+static int
+jdb_prepare(struct jdb *j, const char *sql, char *err, size_t errlen)
+{
+	sqlite3_finalize(j->st);
+	j->st = NULL;
+	if (sqlite3_prepare_v2(j->db, sql, -1, &j->st, NULL) == SQLITE_OK)
+		return (0);
+	snprintf(err, errlen, "%s: %s", j->dir, sqlite3_errmsg(j->db));
+	return (-1);
+}
+
+/* After the last sqlite3_step: 0 when it ended well. */
+static int
+jdb_done(struct jdb *j, int step, char *err, size_t errlen)
+{
+	if (step == SQLITE_DONE)
+		return (0);
+	snprintf(err, errlen, "%s: %s", j->dir, sqlite3_errmsg(j->db));
+	return (-1);
+}
+
+static int
+jdb_close(struct jdb *j, int rc)
+{
+	sqlite3_finalize(j->st);
+	sqlite3_close(j->db);
+	return (rc);
+}
+
+/* The days read: those up to the newest call's, whole UTC days. */
+static int
+journal_days(struct jdb *j, int days, struct sim_journal *out, char *err,
+    size_t errlen)
+{
+	if (jdb_prepare(j, "SELECT max(created_ms) FROM tickets WHERE "
+	    "followup_of = 0", err, errlen) != 0)
+		return (-1);
+	if (sqlite3_step(j->st) != SQLITE_ROW)
+		return (jdb_done(j, SQLITE_ERROR, err, errlen));
+	if (sqlite3_column_type(j->st, 0) == SQLITE_NULL) {
+		snprintf(err, errlen, "%s: the journal has no calls", j->dir);
+		return (-1);
+	}
+	out->to = (sqlite3_column_int64(j->st, 0) / DAY_MS + 1) * DAY_MS;
+	out->from = out->to - (hl_ms)days * DAY_MS;
 	return (0);
 }
 
@@ -101,52 +158,38 @@ journal_open(const char *dir, sqlite3 **db, char *err, size_t errlen)
  * right-censoring: answered callers were still patient when answered, so
  * its mean is every caller's wait summed over the number who hung up.
  */
-int
-sim_journal_load(struct sim_model *m, const char *dir, int days,
+static int
+journal_calls(struct jdb *j, struct sim_model *m, int days,
     struct sim_journal *out, char *err, size_t errlen)
 {
-	sqlite3		*db;
-	sqlite3_stmt	*st = NULL;
-	hl_ms		 newest, created, accepted, updated, work;
+	sqlite3_stmt	*st;
+	hl_ms		 created, accepted, updated, work;
 	double		 hsum = 0, hsq = 0, exposure = 0;
-	const char	*queue, *tier, *state;
-	int		 q, t, i, rc = -1;
+	const char	*state;
+	int		 q, t, step;
 
-	memset(out, 0, sizeof *out);
-	if (journal_open(dir, &db, err, errlen) != 0)
+	if (journal_days(j, days, out, err, errlen) != 0)
 		return (-1);
-	if (sqlite3_prepare_v2(db, "SELECT max(created_ms) FROM tickets "
-	    "WHERE followup_of = 0", -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_ROW)
-		goto sqlerr;
-	if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
-		snprintf(err, errlen, "%s: the journal has no calls", dir);
-		goto out;
-	}
-	newest = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	st = NULL;
-	out->to = (newest / DAY_MS + 1) * DAY_MS;
-	out->from = out->to - (hl_ms)days * DAY_MS;
 	/* customers' managers are kept in clear, as their tiers */
-	if (sqlite3_prepare_v2(db, "SELECT t.queue, t.tier, t.state, "
-	    "t.created_ms, t.accepted_ms, t.updated_ms, t.work_ms, c.manager "
-	    "FROM tickets t LEFT JOIN customers c ON c.id = t.customer WHERE "
+	if (jdb_prepare(j, "SELECT t.queue, t.tier, t.state, t.created_ms, "
+	    "t.accepted_ms, t.updated_ms, t.work_ms, c.manager FROM tickets t "
+	    "LEFT JOIN customers c ON c.id = t.customer WHERE "
 	    "t.followup_of = 0 AND t.created_ms >= ? AND t.created_ms < ?",
-	    -1, &st, NULL) != SQLITE_OK)
-		goto sqlerr;
+	    err, errlen) != 0)
+		return (-1);
+	st = j->st;
 	sqlite3_bind_int64(st, 1, out->from);
 	sqlite3_bind_int64(st, 2, out->to);
-	while ((i = sqlite3_step(st)) == SQLITE_ROW) {
-		queue = (const char *)sqlite3_column_text(st, 0);
-		tier = (const char *)sqlite3_column_text(st, 1);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		q = journal_index((const char *)sqlite3_column_text(st, 0),
+		    cfg_queue, m->cfg, m->nqueues);
+		t = journal_index((const char *)sqlite3_column_text(st, 1),
+		    cfg_tier, m->cfg, m->ntiers);
 		state = (const char *)sqlite3_column_text(st, 2);
 		created = sqlite3_column_int64(st, 3);
 		accepted = sqlite3_column_int64(st, 4);
 		updated = sqlite3_column_int64(st, 5);
 		work = sqlite3_column_int64(st, 6);
-		q = journal_index(queue, cfg_queue, m->cfg, m->nqueues);
-		t = journal_index(tier, cfg_tier, m->cfg, m->ntiers);
 		if (q < 0 || t < 0) {
 			out->skipped++;
 			continue;
@@ -170,8 +213,8 @@ sim_journal_load(struct sim_model *m, const char *dir, int days,
 			out->abandoned++;
 		}
 	}
-	if (i != SQLITE_DONE)
-		goto sqlerr;
+	if (jdb_done(j, step, err, errlen) != 0)
+		return (-1);
 	if (out->handled > 0) {
 		out->handle_mean = hsum / out->handled;
 		if (out->handled > 1)
@@ -181,61 +224,64 @@ sim_journal_load(struct sim_model *m, const char *dir, int days,
 	}
 	if (out->abandoned > 0)
 		out->patience_mean = exposure / MS_PER_S / out->abandoned;
-	rc = 0;
-	goto out;
-sqlerr:
-	snprintf(err, errlen, "%s: %s", dir, sqlite3_errmsg(db));
-out:
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return (rc);
+	return (0);
+}
+
+int
+sim_journal_load(struct sim_model *m, const char *dir, int days,
+    struct sim_journal *out, char *err, size_t errlen)
+{
+	struct jdb	j;
+
+	memset(out, 0, sizeof *out);
+	if (jdb_open(&j, dir, err, errlen) != 0)
+		return (-1);
+	return (jdb_close(&j, journal_calls(&j, m, days, out, err, errlen)));
 }
 
 /* The users of role agent as the store keeps them, on all day. */
-int
-sim_journal_roster(struct sim_model *m, const char *dir, char *err,
-    size_t errlen)
+static int
+journal_users(struct jdb *j, struct sim_model *m, char *err, size_t errlen)
 {
-	sqlite3			*db;
-	sqlite3_stmt		*st = NULL;
 	struct sim_agent	*a;
 	const char		*skills, *groups;
-	int			 i, rc = -1;
+	int			 step;
 
-	if (journal_open(dir, &db, err, errlen) != 0)
+	if (jdb_prepare(j, "SELECT name, skills, groups, capacity FROM users "
+	    "WHERE role = 'agent' ORDER BY name", err, errlen) != 0)
 		return (-1);
-	if (sqlite3_prepare_v2(db, "SELECT name, skills, groups, capacity "
-	    "FROM users WHERE role = 'agent' ORDER BY name", -1, &st,
-	    NULL) != SQLITE_OK)
-		goto sqlerr;
-	while ((i = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((step = sqlite3_step(j->st)) == SQLITE_ROW) {
 		a = sim_roster_add(m);
 		snprintf(a->name, sizeof a->name, "%s",
-		    (const char *)sqlite3_column_text(st, 0));
-		skills = (const char *)sqlite3_column_text(st, 1);
-		groups = (const char *)sqlite3_column_text(st, 2);
+		    (const char *)sqlite3_column_text(j->st, 0));
+		skills = (const char *)sqlite3_column_text(j->st, 1);
+		groups = (const char *)sqlite3_column_text(j->st, 2);
 		if (config_parse_skills(skills ? skills : "", a->skills,
 		    ENGINE_MAX_SKILLS, &a->nskills) != 0)
 			a->nskills = 0;
 		if (config_parse_groups(groups ? groups : "", a->groups,
 		    ENGINE_MAX_GROUPS, &a->ngroups) != 0)
 			a->ngroups = 0;
-		a->capacity = sqlite3_column_int(st, 3);
+		a->capacity = sqlite3_column_int(j->st, 3);
 		if (a->capacity < 1)
 			a->capacity = 1;
 	}
-	if (i != SQLITE_DONE)
-		goto sqlerr;
+	if (jdb_done(j, step, err, errlen) != 0)
+		return (-1);
 	if (m->nagents == 0) {
-		snprintf(err, errlen, "%s: no users of role agent", dir);
-		goto out;
+		snprintf(err, errlen, "%s: no users of role agent", j->dir);
+		return (-1);
 	}
-	rc = 0;
-	goto out;
-sqlerr:
-	snprintf(err, errlen, "%s: %s", dir, sqlite3_errmsg(db));
-out:
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return (rc);
+	return (0);
+}
+
+int
+sim_journal_roster(struct sim_model *m, const char *dir, char *err,
+    size_t errlen)
+{
+	struct jdb	j;
+
+	if (jdb_open(&j, dir, err, errlen) != 0)
+		return (-1);
+	return (jdb_close(&j, journal_users(&j, m, err, errlen)));
 }

@@ -88,6 +88,25 @@ DEFAULT_TARGET ")\n"
 "  --help             this\n", DEFAULT_DAYS, DEFAULT_REPS, DEFAULT_SEED);
 }
 
+/* 1 to max. */
+static int
+parse_count(const char *s, long max, long *n)
+{
+	char	*end;
+
+	errno = 0;
+	*n = strtol(s, &end, 10);
+	return (end == s || *end != '\0' || errno != 0 || *n < 1 || *n > max ?
+	    -1 : 0);
+}
+
+static int
+bad_usage(const char *what)
+{
+	fprintf(stderr, "hotline-sim: bad %s\n", what);
+	return (2);
+}
+
 static int
 parse_date(const char *s, hl_ms *day0)
 {
@@ -336,11 +355,8 @@ main(int argc, char **argv)
 			save_demand = optarg;
 			break;
 		case 'y':
-			days = strtol(optarg, &end, 10);
-			if (*end != '\0' || days < 1 || days > MAX_DAYS) {
-				fprintf(stderr, "hotline-sim: bad --days\n");
-				return (2);
-			}
+			if (parse_count(optarg, MAX_DAYS, &days) != 0)
+				return (bad_usage("--days"));
 			break;
 		case 'r':
 			roster = optarg;
@@ -364,29 +380,22 @@ main(int argc, char **argv)
 			target = optarg;
 			break;
 		case 'R':
-			nreps = strtol(optarg, &end, 10);
-			if (*end != '\0' || nreps < 1 || nreps > MAX_REPS) {
-				fprintf(stderr, "hotline-sim: bad --reps\n");
-				return (2);
-			}
+			if (parse_count(optarg, MAX_REPS, &nreps) != 0)
+				return (bad_usage("--reps"));
 			break;
 		case 's':
 			errno = 0;
 			seed = strtoull(optarg, &end, 10);
-			if (*end != '\0' || errno != 0) {
-				fprintf(stderr, "hotline-sim: bad --seed\n");
-				return (2);
-			}
+			if (end == optarg || *end != '\0' || errno != 0)
+				return (bad_usage("--seed"));
 			break;
 		case 'D':
 			date = optarg;
 			break;
 		case 'S':
-			if (parse_surge(optarg, &m.surge) != 0) {
-				fprintf(stderr, "hotline-sim: bad --surge "
-				    "(F@HH:MM or F@HH:MM-HH:MM)\n");
-				return (2);
-			}
+			if (parse_surge(optarg, &m.surge) != 0)
+				return (bad_usage("--surge (F@HH:MM or "
+				    "F@HH:MM-HH:MM)"));
 			break;
 		case 'x':
 			do_search = 1;
@@ -413,8 +422,7 @@ main(int argc, char **argv)
 		return (2);
 	}
 	if (parse_target(target, &m) != 0 || parse_date(date, &m.day0) != 0) {
-		fprintf(stderr, "hotline-sim: bad --target (P/T) or --date\n");
-		return (2);
+		return (bad_usage("--target (P/T) or --date (YYYY-MM-DD)"));
 	}
 	if (sim_dist_parse(handle ? handle : DEFAULT_HANDLE, &m.handle, err,
 	    sizeof err) != 0 ||

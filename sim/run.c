@@ -328,34 +328,39 @@ agent_refresh(struct run *r, int i)
 	la->since = r->now;
 }
 
+/* The two cells a counted call adds to: its tier's and all tiers'. */
+static void
+count_cells(struct run *r, const struct sim_ticket *st,
+    struct sim_counts *c[2])
+{
+	c[0] = SIM_CELL(r->res, st->tier, st->interval);
+	c[1] = SIM_CELL(r->res, r->m->ntiers, st->interval);
+}
+
 static void
 count_answer(struct run *r, const struct sim_ticket *st, hl_ms wait)
 {
-	int	t;
+	struct sim_counts	*c[2];
+	int			 k;
 
-	for (t = 0; t < 2; t++) {
-		struct sim_counts *c = SIM_CELL(r->res, t ? r->m->ntiers :
-		    st->tier, st->interval);
-
-		c->answered++;
-		c->answer_ms += (double)wait;
-		if (wait <= r->m->sl_time)
-			c->in_target++;
+	count_cells(r, st, c);
+	for (k = 0; k < 2; k++) {
+		c[k]->answered++;
+		c[k]->answer_ms += (double)wait;
+		c[k]->in_target += wait <= r->m->sl_time;
 	}
 }
 
 static void
 count_abandon(struct run *r, const struct sim_ticket *st, int is_short)
 {
-	int	t;
+	struct sim_counts	*c[2];
+	int			 k;
 
-	for (t = 0; t < 2; t++) {
-		struct sim_counts *c = SIM_CELL(r->res, t ? r->m->ntiers :
-		    st->tier, st->interval);
-
-		c->abandoned++;
-		if (is_short)
-			c->short_abandoned++;
+	count_cells(r, st, c);
+	for (k = 0; k < 2; k++) {
+		c[k]->abandoned++;
+		c[k]->short_abandoned += is_short != 0;
 	}
 }
 
@@ -435,6 +440,7 @@ arrive(struct run *r, const struct hap *h)
 	const struct sim_model	*m = r->m;
 	struct ticket_create	 tc;
 	struct customer_update	 cu;
+	struct sim_counts	*c[2];
 	struct sim_ticket	*st;
 	const char		*mgr;
 	char			 cust[ENGINE_NAME_MAX];
@@ -476,8 +482,9 @@ arrive(struct run *r, const struct hap *h)
 	st = ticket_slot(r, id);
 	st->tier = (int16_t)h->tier;
 	st->interval = (int16_t)((h->at - m->day0) / SIM_INTERVAL_MS);
-	SIM_CELL(r->res, h->tier, st->interval)->offered++;
-	SIM_CELL(r->res, m->ntiers, st->interval)->offered++;
+	count_cells(r, st, c);
+	c[0]->offered++;
+	c[1]->offered++;
 	if ((p = sim_dist_draw(&m->patience, &r->rng)) >= 0)
 		schedule(r, r->now + p, H_PATIENCE, id, AGENT_NONE, 0);
 }

@@ -104,11 +104,16 @@ def agree(name, sim, ci, theory):
     assert abs(sim - theory) <= ci, name
 
 
-def test_erlang_c(tmp_path):
+def mmn_day(tmp_path, *extra):
+    """REPS days of M/M/AGENTS at CALLS per 15 minutes, all day."""
     flat_day(tmp_path / "day.csv")
-    rows = run_sim(tmp_path, "--demand", tmp_path / "day.csv", "--agents",
+    return run_sim(tmp_path, "--demand", tmp_path / "day.csv", "--agents",
                    AGENTS, "--handle", "exp:%g" % AHT, "--reps", REPS,
-                   "--target", "80/%g" % THRESHOLD)
+                   "--target", "80/%g" % THRESHOLD, *extra)
+
+
+def test_erlang_c(tmp_path):
+    rows = mmn_day(tmp_path)
     day = rows[("day", "all")]
     sl, asa = erlang_c(AGENTS, CALLS / 900.0, AHT, THRESHOLD)
     print("M/M/%d, %d calls/15 min, AHT %gs, %d replications of a day" %
@@ -126,11 +131,7 @@ def test_erlang_c(tmp_path):
 
 
 def test_erlang_a(tmp_path):
-    flat_day(tmp_path / "day.csv")
-    rows = run_sim(tmp_path, "--demand", tmp_path / "day.csv", "--agents",
-                   AGENTS, "--handle", "exp:%g" % AHT, "--reps", REPS,
-                   "--patience", "exp:%g" % PATIENCE)
-    day = rows[("day", "all")]
+    day = mmn_day(tmp_path, "--patience", "exp:%g" % PATIENCE)[("day", "all")]
     abandon, asa = erlang_a(AGENTS, CALLS / 900.0, AHT, PATIENCE)
     print("M/M/%d+M, %d calls/15 min, AHT %gs, patience %gs" %
           (AGENTS, CALLS, AHT, PATIENCE))
