@@ -275,13 +275,116 @@ journal_users(struct jdb *j, struct sim_model *m, char *err, size_t errlen)
 	return (0);
 }
 
+static int
+cmp_ms(const void *a, const void *b)
+{
+	hl_ms	x = *(const hl_ms *)a, y = *(const hl_ms *)b;
+
+	return (x < y ? -1 : x > y);
+}
+
+/* The median of n values (sorted in place). */
+static hl_ms
+median_ms(hl_ms *v, int n)
+{
+	qsort(v, (size_t)n, sizeof *v, cmp_ms);
+	return (v[n / 2]);
+}
+
+/*
+ * Shifts from the agents' status spells (facts of kind status: ready,
+ * wrap-up, break): each day an agent worked runs from its first spell's
+ * start to its last one's end; its shift is the median of those, out to
+ * whole quarter hours. Agents who never worked those days are left out.
+ * A journal without status facts leaves everyone on all day.
+ */
+static int
+journal_shifts(struct jdb *j, struct sim_model *m,
+    struct sim_journal *jn, char *err, size_t errlen)
+{
+	hl_ms	*first, *last, *v, since, until;
+	int	 days = (int)((jn->to - jn->from) / DAY_MS), a, d, k, n, step;
+	int	 kept = 0;
+
+	first = xcalloc((size_t)m->nagents * days * 2, sizeof *first);
+	last = first + (size_t)m->nagents * days;
+	v = xcalloc((size_t)days, sizeof *v);
+	if (jdb_prepare(j, "SELECT agent, since_ms, time_ms FROM facts WHERE "
+	    "kind = 'status' AND time_ms >= ? AND since_ms < ?", err,
+	    errlen) != 0)
+		goto fail;
+	sqlite3_bind_int64(j->st, 1, jn->from);
+	sqlite3_bind_int64(j->st, 2, jn->to);
+	while ((step = sqlite3_step(j->st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(j->st, 0);
+
+		for (a = 0; a < m->nagents; a++)
+			if (strcmp(m->agents[a].name, name) == 0)
+				break;
+		since = sqlite3_column_int64(j->st, 1);
+		until = sqlite3_column_int64(j->st, 2);
+		if (a == m->nagents || until <= since)
+			continue;
+		if (since < jn->from)
+			since = jn->from;
+		d = (int)((since - jn->from) / DAY_MS);
+		k = a * days + d;
+		/* offsets from the day's start, 0 meaning none yet */
+		since -= jn->from + (hl_ms)d * DAY_MS - 1;
+		until -= jn->from + (hl_ms)d * DAY_MS - 1;
+		if (first[k] == 0 || since < first[k])
+			first[k] = since;
+		if (until > last[k])
+			last[k] = until;
+	}
+	if (jdb_done(j, step, err, errlen) != 0)
+		goto fail;
+	for (a = 0; a < m->nagents; a++) {
+		struct sim_agent	*sa = &m->agents[a];
+		hl_ms			 start, end;
+
+		for (n = 0, d = 0; d < days; d++)
+			if (first[a * days + d] != 0)
+				v[n++] = first[a * days + d] - 1;
+		if (n == 0)
+			continue;
+		start = median_ms(v, n) / SIM_INTERVAL_MS * SIM_INTERVAL_MS;
+		for (n = 0, d = 0; d < days; d++)
+			if (first[a * days + d] != 0)
+				v[n++] = last[a * days + d] - 1;
+		end = (median_ms(v, n) + SIM_INTERVAL_MS - 1) /
+		    SIM_INTERVAL_MS * SIM_INTERVAL_MS;
+		if (end > SIM_DAY_MS)
+			end = SIM_DAY_MS;
+		if (end <= start)
+			end = start + SIM_INTERVAL_MS;
+		sa->start = start;
+		sa->end = end == SIM_DAY_MS ? end + m->drain : end;
+		m->agents[kept++] = *sa;
+	}
+	if (kept > 0) {
+		jn->worked = kept;
+		jn->idle = m->nagents - kept;
+		m->nagents = kept;
+	}
+	free(first);
+	free(v);
+	return (0);
+fail:
+	free(first);
+	free(v);
+	return (-1);
+}
+
 int
-sim_journal_roster(struct sim_model *m, const char *dir, char *err,
-    size_t errlen)
+sim_journal_roster(struct sim_model *m, const char *dir,
+    struct sim_journal *jn, char *err, size_t errlen)
 {
 	struct jdb	j;
 
 	if (jdb_open(&j, dir, err, errlen) != 0)
 		return (-1);
-	return (jdb_close(&j, journal_users(&j, m, err, errlen)));
+	if (journal_users(&j, m, err, errlen) != 0)
+		return (jdb_close(&j, -1));
+	return (jdb_close(&j, journal_shifts(&j, m, jn, err, errlen)));
 }

@@ -478,8 +478,16 @@ main(int argc, char **argv)
 		if (sim_roster_count(&m, (int)n, err, sizeof err) != 0)
 			goto fail;
 	} else if (roster == NULL && !do_search && journal != NULL) {
-		if (sim_journal_roster(&m, journal, err, sizeof err) != 0)
+		if (sim_journal_roster(&m, journal, &jn, err,
+		    sizeof err) != 0)
 			goto fail;
+		if (jn.worked > 0)
+			printf("journal: shifts of %d agents from their status "
+			    "spells, %d who did not work left out\n",
+			    jn.worked, jn.idle);
+		else
+			printf("journal: no status spells: the %d agents on "
+			    "all day\n", m.nagents);
 	} else if (roster == NULL && !do_search &&
 	    sim_roster_users(&m, err, sizeof err) != 0)
 		goto fail;

@@ -101,7 +101,7 @@ void
 sim_report_build(struct sim_report *rp, const struct sim_model *m,
     const struct sim_result *res, int nreps)
 {
-	struct acc	a[8];
+	struct acc	a[9];
 	int		t, i, k, r;
 
 	rp->ntiers = m->ntiers;
@@ -116,6 +116,7 @@ sim_report_build(struct sim_report *rp, const struct sim_model *m,
 			for (r = 0; r < nreps; r++) {
 				struct sim_counts	c;
 				double			busy = 0, staffed = 0;
+				double			sl_n;
 				int			lo = i, hi = i + 1;
 				int			staffed_n = 0;
 
@@ -132,6 +133,7 @@ sim_report_build(struct sim_report *rp, const struct sim_model *m,
 					c.answered += x->answered;
 					c.abandoned += x->abandoned;
 					c.short_abandoned += x->short_abandoned;
+					c.unanswered += x->unanswered;
 					c.in_target += x->in_target;
 					c.answer_ms += x->answer_ms;
 					busy += res[r].busy_ms[k];
@@ -142,11 +144,13 @@ sim_report_build(struct sim_report *rp, const struct sim_model *m,
 				acc_add(&a[0], c.offered);
 				acc_add(&a[1], c.answered);
 				acc_add(&a[2], c.abandoned);
-				if (c.answered + c.abandoned -
-				    c.short_abandoned > 0)
-					acc_add(&a[3], c.in_target /
-					    (c.answered + c.abandoned -
-					    c.short_abandoned));
+				acc_add(&a[8], c.unanswered);
+				/* as QUEUE STATS counts it, with the calls
+				 * nobody answered by the end as misses */
+				sl_n = c.answered + c.abandoned -
+				    c.short_abandoned + c.unanswered;
+				if (sl_n > 0)
+					acc_add(&a[3], c.in_target / sl_n);
 				if (c.answered > 0)
 					acc_add(&a[4], c.answer_ms /
 					    c.answered / MS_PER_S);
@@ -162,6 +166,7 @@ sim_report_build(struct sim_report *rp, const struct sim_model *m,
 			row->offered = acc_stat(&a[0]);
 			row->answered = acc_stat(&a[1]);
 			row->abandoned = acc_stat(&a[2]);
+			row->unanswered = acc_stat(&a[8]);
 			row->sl = acc_stat(&a[3]);
 			row->asa = acc_stat(&a[4]);
 			row->aband = acc_stat(&a[5]);
@@ -254,21 +259,22 @@ sim_report_csv(const struct sim_report *rp, const struct sim_model *m,
 	char	when[8];
 	int	i, t;
 
-	fprintf(fp, "interval,tier,offered,answered,abandoned,sl,sl_ci,asa,"
-	    "asa_ci,abandon,abandon_ci,occupancy,occupancy_ci,agents,"
-	    "erlang_c,erlang_a\n");
+	fprintf(fp, "interval,tier,offered,answered,abandoned,unanswered,sl,"
+	    "sl_ci,asa,asa_ci,abandon,abandon_ci,occupancy,occupancy_ci,"
+	    "agents,erlang_c,erlang_a\n");
 	for (i = 0; i <= SIM_INTERVALS; i++)
 		for (t = 0; t <= m->ntiers; t++) {
 			const struct sim_row *row = SIM_ROW(rp, t, i);
 
 			if (!row_shown(row))
 				continue;
-			fprintf(fp, "%s,%s,%.3f,%.3f,%.3f,%.5f,%.5f,%.3f,%.3f,"
-			    "%.5f,%.5f", report_when(i, when, sizeof when),
+			fprintf(fp, "%s,%s,%.3f,%.3f,%.3f,%.3f,%.5f,%.5f,%.3f,"
+			    "%.3f,%.5f,%.5f", report_when(i, when, sizeof when),
 			    report_tier(m, t), row->offered.mean,
 			    row->answered.mean, row->abandoned.mean,
-			    row->sl.mean, row->sl.ci, row->asa.mean,
-			    row->asa.ci, row->aband.mean, row->aband.ci);
+			    row->unanswered.mean, row->sl.mean, row->sl.ci,
+			    row->asa.mean, row->asa.ci, row->aband.mean,
+			    row->aband.ci);
 			if (t == m->ntiers)
 				fprintf(fp, ",%.5f,%.5f,%.3f",
 				    row->occupancy.mean, row->occupancy.ci,

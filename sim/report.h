@@ -19,7 +19,8 @@ struct sim_stat {
 
 /* One row: a tier (ntiers: all) in an interval (SIM_INTERVALS: the day). */
 struct sim_row {
-	struct sim_stat	offered, answered, abandoned, sl, asa, aband;
+	struct sim_stat	offered, answered, abandoned, unanswered, sl, asa;
+	struct sim_stat	aband;
 	struct sim_stat	occupancy, agents;	/* all-tier rows only */
 	int		erlang_c, erlang_a;	/* all-tier rows only */
 };

@@ -364,6 +364,26 @@ count_abandon(struct run *r, const struct sim_ticket *st, int is_short)
 	}
 }
 
+/* A call still waiting when the run ends (past the day and its drain)
+ * missed its answer target. */
+static void
+count_unanswered(const struct ticket *t, void *arg)
+{
+	struct run		*r = arg;
+	struct sim_counts	*c[2];
+	const struct sim_ticket	*st;
+
+	if (t->accepted_at != 0 || (t->state != TICKET_QUEUED &&
+	    t->state != TICKET_OFFERED) || t->id >= r->ntickets)
+		return;
+	st = &r->tickets[t->id];
+	if (st->interval < 0)
+		return;
+	count_cells(r, st, c);
+	c[0]->unanswered++;
+	c[1]->unanswered++;
+}
+
 static void
 pend_one(struct run *r, const struct pend *p)
 {
@@ -713,6 +733,7 @@ sim_run(const struct sim_model *m, uint64_t seed, struct sim_result *res,
 	}
 	/* close the last spells at the end of the run */
 	r.now = end;
+	engine_ticket_foreach(r.e, count_unanswered, &r);
 	for (i = 0; i < m->nagents; i++) {
 		if (r.agents[i].staffed)
 			account(&r, res->staffed_ms, r.agents[i].since, end);

@@ -114,6 +114,7 @@ struct sim_counts {
 	double	answered;
 	double	abandoned;
 	double	short_abandoned;	/* not counted against SL */
+	double	unanswered;		/* still waiting when the run ended */
 	double	in_target;		/* answered within sl_time */
 	double	answer_ms;		/* summed, for ASA */
 };
@@ -155,14 +156,18 @@ struct sim_journal {
 	uint64_t	handled;	/* with a handle time */
 	uint64_t	abandoned;
 	uint64_t	managed;	/* whose customer has a manager */
+	int		worked;		/* agents with spells those days */
+	int		idle;		/* agents without: left out */
 	double		handle_mean;	/* s; 0: none */
 	double		handle_sd;
 	double		patience_mean;	/* s; 0: nobody hung up */
 };
 int	sim_journal_load(struct sim_model *, const char *dir, int days,
 	    struct sim_journal *, char *err, size_t);
-int	sim_journal_roster(struct sim_model *, const char *dir, char *err,
-	    size_t);
+/* The store's agents; their shifts from their status spells of the
+ * days jn read, or all day if nobody has any. */
+int	sim_journal_roster(struct sim_model *, const char *dir,
+	    struct sim_journal *, char *err, size_t);
 void	sim_journal_free(struct sim_model *);
 
 /* run.c: one replication. */
