@@ -47,6 +47,7 @@ static const struct option longopts[] = {
 	{ "seed",	required_argument,	NULL, 's' },
 	{ "date",	required_argument,	NULL, 'D' },
 	{ "surge",	required_argument,	NULL, 'S' },
+	{ "ladder",	required_argument,	NULL, 'L' },
 	{ "search",	no_argument,		NULL, 'x' },
 	{ "csv",	required_argument,	NULL, 'C' },
 	{ "svg",	required_argument,	NULL, 'G' },
@@ -81,6 +82,8 @@ DEFAULT_TARGET ")\n"
 "  --seed S           seed of the first replication (default %d)\n"
 "  --date YYYY-MM-DD  the simulated day, UTC (default " DEFAULT_DATE ")\n"
 "  --surge F@HH:MM    demand times F from then; F@HH:MM-HH:MM until then\n"
+"  --ladder T=STEPS   tier T's ladder instead of the file's, e.g.\n"
+"                     diamond='manager 20s, group vip 5s, skilled'\n"
 "  --search           the fewest --agents meeting the target every tier\n"
 "  --csv FILE         the table as CSV\n"
 "  --svg FILE         service level per interval and tier, as SVG\n"
@@ -160,6 +163,37 @@ parse_surge(const char *s, struct sim_surge *sg)
 	}
 	if (sim_parse_clock(at, &sg->from) != 0 || sg->to <= sg->from)
 		return (-1);
+	return (0);
+}
+
+/* --ladder TIER=STEPS: a what-if on the routing without editing the
+ * file. */
+static int
+apply_ladder(struct config *cfg, const char *arg, char *err, size_t errlen)
+{
+	const char	*eq = strchr(arg, '=');
+	char		 perr[CONFIG_ERRMAX];
+	int		 i;
+
+	if (eq == NULL) {
+		snprintf(err, errlen, "bad --ladder '%s' (TIER=STEPS)", arg);
+		return (-1);
+	}
+	for (i = 0; i < cfg->ntiers; i++)
+		if (strlen(cfg->tiers[i].name) == (size_t)(eq - arg) &&
+		    strncmp(cfg->tiers[i].name, arg, (size_t)(eq - arg)) == 0)
+			break;
+	if (i == cfg->ntiers) {
+		snprintf(err, errlen, "--ladder: no tier '%.*s' in the "
+		    "configuration", (int)(eq - arg), arg);
+		return (-1);
+	}
+	if (config_parse_ladder(eq + 1, cfg->tiers[i].steps, ENGINE_MAX_STEPS,
+	    &cfg->tiers[i].nsteps, perr, sizeof perr) != 0) {
+		snprintf(err, errlen, "--ladder %s: %s", cfg->tiers[i].name,
+		    perr);
+		return (-1);
+	}
 	return (0);
 }
 
@@ -332,6 +366,8 @@ main(int argc, char **argv)
 	const char		*handle = NULL, *accept = DEFAULT_ACCEPT;
 	const char		*wrapup = NULL, *patience = NULL;
 	const char		*journal = NULL, *save_demand = NULL;
+	const char		*ladders[CONFIG_MAX_TIERS];
+	int			 nladders = 0;
 	struct sim_journal	 jn;
 	long			 days = DEFAULT_DAYS;
 	char			 err[CONFIG_ERRMAX], *end, dbuf[64];
@@ -397,6 +433,11 @@ main(int argc, char **argv)
 				return (bad_usage("--surge (F@HH:MM or "
 				    "F@HH:MM-HH:MM)"));
 			break;
+		case 'L':
+			if (nladders == CONFIG_MAX_TIERS)
+				return (bad_usage("--ladder (too many)"));
+			ladders[nladders++] = optarg;
+			break;
 		case 'x':
 			do_search = 1;
 			break;
@@ -444,6 +485,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "hotline-sim: %s\n", err);
 		return (1);
 	}
+	for (ch = 0; ch < nladders; ch++)
+		if (apply_ladder(&cfg, ladders[ch], err, sizeof err) != 0) {
+			fprintf(stderr, "hotline-sim: %s\n", err);
+			config_free(&cfg);
+			return (2);
+		}
 	m.cfg = &cfg;
 	m.nqueues = cfg.nqueues;
 	m.ntiers = cfg.ntiers;

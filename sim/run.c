@@ -620,7 +620,9 @@ run_setup(struct run *r, char *err, size_t errlen)
 	config_engine(m->cfg, &ec);
 	ec.seed = r->rng.s[0];
 	if ((r->e = engine_new(&ec, run_emit, r)) == NULL) {
-		snprintf(err, errlen, "the engine refused the configuration");
+		engine_check_config(&ec, r->err);
+		snprintf(err, errlen, "the engine refused the configuration: "
+		    "%s", r->err);
 		return (-1);
 	}
 	for (i = 0; i < m->nagents; i++) {

@@ -196,9 +196,10 @@ def test_staffing_columns_and_search(tmp_path):
 
 def test_sample_config_tiers_chart_and_what_if(tmp_path):
     """The sample's tiers and ladders, a roster with shifts and breaks, a
-    surge: the table has a row per tier and interval, agents on a break
-    are not staffed, the chart is SVG with a line per tier, and a surge
-    is more calls at the same staff."""
+    surge, another ladder: the table has a row per tier and interval,
+    agents on a break are not staffed, the chart is SVG with a line per
+    tier, a surge is more calls at the same staff, and a diamond ladder
+    without the vip step serves diamond callers sooner."""
     demand = tmp_path / "mixed.csv"
     with open(demand, "w") as f:
         f.write("interval,queue,tier,calls\n")
@@ -238,12 +239,26 @@ def test_sample_config_tiers_chart_and_what_if(tmp_path):
     assert p.returncode == 0, p.stderr
     assert "10 agents" in p.stdout
 
-    def day(path):
+    def day(path, tier="all"):
         with open(path) as f:
             return next(r for r in csv.DictReader(f)
-                        if r["interval"] == "day" and r["tier"] == "all")
+                        if r["interval"] == "day" and r["tier"] == tier)
     assert float(day(tmp_path / "b.csv")["offered"]) > \
         1.3 * float(day(tmp_path / "a.csv")["offered"])
+    # another ladder in one flag: diamond callers no longer wait 30 s for
+    # the two vip agents first
+    p = subprocess.run(base + ["--ladder", "diamond=skilled", "--csv",
+                               str(tmp_path / "c.csv")],
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    before = float(day(tmp_path / "a.csv", "diamond")["sl"])
+    after = float(day(tmp_path / "c.csv", "diamond")["sl"])
+    print("diamond SL, ladder of the sample %.3f, skilled at once %.3f" %
+          (before, after))
+    assert after > before + 0.1
+    p = subprocess.run(base + ["--ladder", "ruby=skilled"],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 2 and "no tier 'ruby'" in p.stderr
 
 
 def test_calls_nobody_answers_are_misses(tmp_path):
