@@ -197,6 +197,25 @@ apply_ladder(struct config *cfg, const char *arg, char *err, size_t errlen)
 	return (0);
 }
 
+/* The roster when no file gives it: the journal's users, or the
+ * configuration's. */
+static int
+model_roster(struct sim_model *m, const char *journal,
+    struct sim_journal *jn, char *err, size_t errlen)
+{
+	if (journal == NULL)
+		return (sim_roster_users(m, err, errlen));
+	if (sim_journal_roster(m, journal, jn, err, errlen) != 0)
+		return (-1);
+	if (jn->worked > 0)
+		printf("journal: shifts of %d agents from their status spells, "
+		    "%d who did not work left out\n", jn->worked, jn->idle);
+	else
+		printf("journal: no status spells: the %d agents on all day\n",
+		    m->nagents);
+	return (0);
+}
+
 /* Runs the replications; res has nreps slots. */
 static int
 replicate(const struct sim_model *m, int nreps, uint64_t seed,
@@ -373,7 +392,7 @@ main(int argc, char **argv)
 	char			 err[CONFIG_ERRMAX], *end, dbuf[64];
 	long			 nreps = DEFAULT_REPS, n;
 	unsigned long long	 seed = DEFAULT_SEED;
-	int			 ch, do_search = 0, quiet = 0, best, rc = 1;
+	int			 ch, do_search = 0, quiet = 0, best, rc = 1, i;
 
 	memset(&m, 0, sizeof m);
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -485,8 +504,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "hotline-sim: %s\n", err);
 		return (1);
 	}
-	for (ch = 0; ch < nladders; ch++)
-		if (apply_ladder(&cfg, ladders[ch], err, sizeof err) != 0) {
+	for (i = 0; i < nladders; i++)
+		if (apply_ladder(&cfg, ladders[i], err, sizeof err) != 0) {
 			fprintf(stderr, "hotline-sim: %s\n", err);
 			config_free(&cfg);
 			return (2);
@@ -514,29 +533,24 @@ main(int argc, char **argv)
 	if (roster != NULL && sim_roster_load(&m, roster, err,
 	    sizeof err) != 0)
 		goto fail;
+	n = 0;
 	if (agents != NULL) {
 		n = strtol(agents, &end, 10);
-		if (*end != '\0' || n < 0 || n > SEARCH_MAX_AGENTS ||
-		    (agents[0] != '+' && roster != NULL)) {
+		if (end == agents || *end != '\0' || n < 0 ||
+		    n > SEARCH_MAX_AGENTS || (agents[0] != '+' &&
+		    roster != NULL)) {
 			snprintf(err, sizeof err, "bad --agents '%s' (N, or "
-			    "+N with --roster)", agents);
+			    "+N to add to the roster)", agents);
 			goto fail;
 		}
-		if (sim_roster_count(&m, (int)n, err, sizeof err) != 0)
-			goto fail;
-	} else if (roster == NULL && !do_search && journal != NULL) {
-		if (sim_journal_roster(&m, journal, &jn, err,
-		    sizeof err) != 0)
-			goto fail;
-		if (jn.worked > 0)
-			printf("journal: shifts of %d agents from their status "
-			    "spells, %d who did not work left out\n",
-			    jn.worked, jn.idle);
-		else
-			printf("journal: no status spells: the %d agents on "
-			    "all day\n", m.nagents);
-	} else if (roster == NULL && !do_search &&
-	    sim_roster_users(&m, err, sizeof err) != 0)
+	}
+	/* the roster: the file's, the journal's or the configuration's,
+	 * unless --agents N makes one; +N adds to it */
+	if (roster == NULL && !do_search && (agents == NULL ||
+	    agents[0] == '+') && model_roster(&m, journal, &jn, err,
+	    sizeof err) != 0)
+		goto fail;
+	if (n > 0 && sim_roster_count(&m, (int)n, err, sizeof err) != 0)
 		goto fail;
 
 	printf("hotline-sim: %ld replications from seed %llu; target %.0f%% "
