@@ -16,6 +16,7 @@
 #define AGENT_NONE		(-1)
 #define WRAPUP_REASON		"wrapup"	/* break standing for wrap-up */
 #define BREAK_REASON		"break"		/* a roster's break */
+#define MISSED_REASON		"missed"	/* the engine's, max_missed */
 #define INTEGRATION_NAME	"sim-ivr"
 #define ADMIN_NAME		"sim-admin"
 
@@ -24,7 +25,7 @@ enum happening {
 	H_PATIENCE,		/* ticket: the caller hangs up, if waiting */
 	H_ACCEPT,		/* ticket, agent, stamp: offered_at */
 	H_DONE,			/* ticket, agent: resolve and close */
-	H_WRAPUP_END,		/* agent */
+	H_READY_AGAIN,		/* agent: after wrap-up or missed offers */
 	H_SHIFT_START,		/* agent */
 	H_SHIFT_END,		/* agent */
 	H_BREAK_START,		/* agent */
@@ -384,6 +385,17 @@ count_unanswered(const struct ticket *t, void *arg)
 	c[1]->unanswered++;
 }
 
+static int
+agent_missed_out(const struct run *r, int i)
+{
+	const struct agent	*a = engine_agent_get(r->e,
+				    r->m->agents[i].name);
+
+	return (a != NULL && a->status == AGENT_BREAK &&
+	    strcmp(a->reason, MISSED_REASON) == 0 && r->agents[i].on_shift &&
+	    !r->agents[i].on_break);
+}
+
 static void
 pend_one(struct run *r, const struct pend *p)
 {
@@ -419,6 +431,15 @@ pend_one(struct run *r, const struct pend *p)
 		if (p->has_fact && p->fact == FACT_ANSWERED &&
 		    st->interval >= 0)
 			count_answer(r, st, p->value);
+		break;
+	case EV_AGENT_STATUS:
+		/* put on break for missed offers: back as it notices, after
+		 * an acceptance delay */
+		if (p->agent != AGENT_NONE && agent_missed_out(r, p->agent)) {
+			d = sim_dist_draw(&r->m->accept, &r->rng);
+			schedule(r, r->now + (d > 0 ? d : 0), H_READY_AGAIN, 0,
+			    p->agent, 0);
+		}
 		break;
 	case EV_TICKET_ABANDONED:
 		if (p->has_fact && st->interval >= 0 &&
@@ -567,10 +588,10 @@ happen(struct run *r, const struct hap *h)
 			rc = engine_agent_break(r->e, r->now, &r->admin, name,
 			    WRAPUP_REASON, r->err);
 			engine_failed(r, "AGENT BREAK", rc);
-			schedule(r, r->now + w, H_WRAPUP_END, 0, h->agent, 0);
+			schedule(r, r->now + w, H_READY_AGAIN, 0, h->agent, 0);
 		}
 		break;
-	case H_WRAPUP_END:
+	case H_READY_AGAIN:
 		if (la->on_shift && !la->on_break)
 			rc = engine_agent_ready(r->e, r->now, &ac, name,
 			    r->err);

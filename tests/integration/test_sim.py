@@ -287,6 +287,30 @@ def test_calls_nobody_answers_are_misses(tmp_path):
     assert float(day["sl"]) < 1 - unanswered / offered + 0.05
 
 
+def test_missed_offers_and_back(tmp_path):
+    """Agents slower to accept (20 s on average) than the offer timeout
+    (10 s): offers time out as live, and after two misses in a row the
+    engine puts the agent on break ("missed"); the simulated agent comes
+    back as it would at its desk, so the calls are still answered."""
+    conf = tmp_path / "one.conf"
+    conf.write_text(ONE_QUEUE.replace("offer_timeout = 30s",
+                                      "offer_timeout = 10s\nmax_missed = 2"))
+    flat_day(tmp_path / "d.csv", hours=range(9, 11))
+    p = subprocess.run([SIM, "--config", str(conf), "--demand",
+                        str(tmp_path / "d.csv"), "--agents", "12",
+                        "--accept", "exp:20", "--reps", "2", "--quiet",
+                        "--csv", str(tmp_path / "o.csv")],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    with open(tmp_path / "o.csv") as f:
+        day = next(r for r in csv.DictReader(f)
+                   if r["interval"] == "day" and r["tier"] == "all")
+    print(day)
+    assert float(day["answered"]) == float(day["offered"])
+    # ringing past the timeout and re-offers show in the answer time
+    assert float(day["asa"]) > 10
+
+
 def test_bad_input_is_refused(tmp_path):
     conf = tmp_path / "one.conf"
     conf.write_text(ONE_QUEUE)
