@@ -63,6 +63,13 @@ def run_sim(tmp_path, *args):
         return {(r["interval"], r["tier"]): r for r in csv.DictReader(f)}
 
 
+def day_row(path, tier="all"):
+    """The whole day's row of a --csv file, for one tier or all."""
+    with open(path) as f:
+        return next(r for r in csv.DictReader(f)
+                    if r["interval"] == "day" and r["tier"] == tier)
+
+
 def erlang_c(n, lam, aht, t):
     """(SL within t, ASA) of M/M/n."""
     a = lam * aht
@@ -239,10 +246,7 @@ def test_sample_config_tiers_chart_and_what_if(tmp_path):
     assert p.returncode == 0, p.stderr
     assert "10 agents" in p.stdout
 
-    def day(path, tier="all"):
-        with open(path) as f:
-            return next(r for r in csv.DictReader(f)
-                        if r["interval"] == "day" and r["tier"] == tier)
+    day = day_row
     assert float(day(tmp_path / "b.csv")["offered"]) > \
         1.3 * float(day(tmp_path / "a.csv")["offered"])
     # another ladder in one flag: diamond callers no longer wait 30 s for
@@ -276,9 +280,7 @@ def test_calls_nobody_answers_are_misses(tmp_path):
                         "--csv", str(tmp_path / "o.csv")],
                        capture_output=True, text=True, timeout=60)
     assert p.returncode == 0, p.stderr
-    with open(tmp_path / "o.csv") as f:
-        day = next(r for r in csv.DictReader(f)
-                   if r["interval"] == "day" and r["tier"] == "all")
+    day = day_row(tmp_path / "o.csv")
     print(day)
     offered, unanswered = float(day["offered"]), float(day["unanswered"])
     assert unanswered > offered / 4
@@ -302,9 +304,7 @@ def test_missed_offers_and_back(tmp_path):
                         "--csv", str(tmp_path / "o.csv")],
                        capture_output=True, text=True, timeout=60)
     assert p.returncode == 0, p.stderr
-    with open(tmp_path / "o.csv") as f:
-        day = next(r for r in csv.DictReader(f)
-                   if r["interval"] == "day" and r["tier"] == "all")
+    day = day_row(tmp_path / "o.csv")
     print(day)
     assert float(day["answered"]) == float(day["offered"])
     # ringing past the timeout and re-offers show in the answer time
@@ -482,9 +482,7 @@ def test_journal_replay(make_daemon):
                         os.path.join(d.dir, "out.csv"), "--quiet"],
                        capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr
-    with open(os.path.join(d.dir, "out.csv")) as f:
-        day = next(r for r in csv.DictReader(f)
-                   if r["interval"] == "day" and r["tier"] == "all")
+    day = day_row(os.path.join(d.dir, "out.csv"))
     print(p.stdout)
     assert "journal: %d calls over 1 day" % calls in p.stdout
     print("recorded SL %.4f over %d calls; simulated %.4f +- %.4f" %
