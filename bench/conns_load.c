@@ -20,7 +20,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +29,7 @@
 
 #define SLOW_RCVBUF	4096
 #define MAX_SAMPLES	100000
+#define STALL_S		60	/* none set up for so long: stuck */
 
 enum step { S_AUTH, S_SECOND, S_LIVE };
 
@@ -62,7 +62,6 @@ static struct {
 
 	struct cconn	*conns;
 	int		 nconns;
-	int		 opened;
 	int		 live;
 	int64_t		 t0;
 	int64_t		 ready_at;
@@ -73,15 +72,6 @@ static struct {
 	long		*skb;
 	int		 nsamples;
 } C;
-
-static volatile sig_atomic_t	stop;
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
 
 static long
 rss_kb(void)
@@ -133,18 +123,11 @@ static ssize_t
 conn_reply(struct load_conn *lc, const char *buf, size_t len)
 {
 	struct cconn	*c = lc->arg;
-	ssize_t		 n = load_resp_len(buf, len);
+	ssize_t		 n;
 
-	if (n <= 0) {
-		if (n < 0)
-			load_fail("bad reply '%.40s'", buf);
+	if ((n = load_ok_len(buf, len, c->sub ? "subscriber" : "hold",
+	    (int)(c - C.conns) + 1)) <= 0)
 		return (n);
-	}
-	if (buf[0] == '-') {
-		load_fail("%s %d: %.*s", c->sub ? "subscriber" : "hold",
-		    (int)(c - C.conns) + 1, (int)n - 2, buf);
-		return (-1);
-	}
 	switch (c->step) {
 	case S_AUTH:
 		c->step = S_SECOND;
@@ -167,10 +150,11 @@ conn_reply(struct load_conn *lc, const char *buf, size_t len)
 }
 
 static void
-conn_open(int i)
+conn_open(int i, void *arg)
 {
 	struct cconn	*c = &C.conns[i];
 
+	(void)arg;
 	c->sub = i >= C.holds;
 	c->slow = i >= C.nconns - C.slow;
 	if (load_connect(&c->lc, C.host, C.port, c->slow ? SLOW_RCVBUF : 0,
@@ -298,30 +282,6 @@ parse_options(int argc, char **argv)
 	return (0);
 }
 
-/* Open the connections, at most --window being set up at a time. */
-static int
-setup(void)
-{
-	int64_t	last = load_now_us(), now;
-	int	live = 0;
-
-	while (C.live < C.nconns && !load_failed() && !stop) {
-		while (C.opened < C.nconns && C.opened - C.live < C.window &&
-		    !load_failed())
-			conn_open(C.opened++);
-		load_poll(100);
-		now = load_now_us();
-		if (C.live != live) {
-			live = C.live;
-			last = now;
-		} else if (now - last > 60 * 1000000) {
-			load_fail("setting up: stuck at %d of %d connections "
-			    "for 60 s", C.live, C.nconns);
-		}
-	}
-	return (load_failed() || stop ? -1 : 0);
-}
-
 /* The slow subscribers read what they hold: closed by the server? */
 static void
 drain_slow(void)
@@ -382,19 +342,14 @@ report(void)
 int
 main(int argc, char **argv)
 {
-	struct sigaction	sa;
-	int64_t			now, next, end;
-	int			i;
+	int64_t	now, next, end;
+	int	i;
 
 	if (parse_options(argc, argv) != 0) {
 		usage(stderr);
 		return (2);
 	}
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	load_catch_signals();
 	if (load_init("conns_load") != 0)
 		return (1);
 	C.nconns = C.holds + C.subs;
@@ -404,7 +359,9 @@ main(int argc, char **argv)
 	for (i = 0; i < C.nconns; i++)
 		C.conns[i].lc.fd = -1;
 	C.t0 = load_now_us();
-	if (setup() == 0) {
+	/* At most --window connections being set up at a time. */
+	if (load_ramp(C.nconns, C.window, &C.live, conn_open, NULL, STALL_S,
+	    "connections") == 0) {
 		C.ready_at = load_now_us();
 		sample(C.ready_at);
 		printf("ready holds=%d subscribers=%d setup_s=%.2f\n", C.holds,
@@ -412,7 +369,8 @@ main(int argc, char **argv)
 		fflush(stdout);
 		end = C.ready_at + (int64_t)(C.duration * 1e6);
 		next = C.ready_at + (int64_t)C.sample_ms * 1000;
-		while (!stop && !load_failed() && (now = load_now_us()) < end) {
+		while (!load_stopped() && !load_failed() &&
+		    (now = load_now_us()) < end) {
 			if (now >= next) {
 				sample(now);
 				next += (int64_t)C.sample_ms * 1000;

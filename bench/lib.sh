@@ -161,6 +161,13 @@ cpu_of() {
 	    "/proc/$1/stat" 2>/dev/null || echo 0
 }
 
+# Bytes process $1 has caused to be written to files so far (its WAL
+# frames and checkpoints; not its sockets).
+written_of() {
+	awk '$1 == "write_bytes:" { print $2 }' "/proc/$1/io" 2>/dev/null ||
+	    echo 0
+}
+
 rss_kb() {
 	awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status" 2>/dev/null
 }

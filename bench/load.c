@@ -4,6 +4,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,9 +22,12 @@
 #define LOAD_EVENTS	256
 #define LOAD_DEPTH	8		/* nested RESP arrays */
 
-static const char	*load_name = "load";
-static int		 load_ep = -1;
-static int		 load_bad;
+#define LOAD_RAMP_POLL_MS	100	/* how often a stalled ramp looks */
+
+static const char		*load_name = "load";
+static int			 load_ep = -1;
+static int			 load_bad;
+static volatile sig_atomic_t	 load_stop;
 
 int64_t
 load_now_us(void)
@@ -124,6 +128,44 @@ int
 load_connect(struct load_conn *c, const char *host, int port, int rcvbuf,
     load_reply_fn *fn, void *arg)
 {
+	return (load_connect_from(c, NULL, host, port, rcvbuf, fn, arg));
+}
+
+/*
+ * Binds fd to address from, port 0. IP_BIND_ADDRESS_NO_PORT leaves the
+ * port to connect(), which picks it per destination: ten thousand binds
+ * then need no ten thousand ports reserved up front.
+ */
+static int
+load_bind(int fd, int family, const char *from)
+{
+	struct addrinfo	 hints, *ai;
+	int		 one = 1, rc;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = family;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICHOST | AI_PASSIVE;
+	if ((rc = getaddrinfo(from, "0", &hints, &ai)) != 0) {
+		load_fail("source address %s: %s", from, gai_strerror(rc));
+		return (-1);
+	}
+#ifdef IP_BIND_ADDRESS_NO_PORT
+	setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+#endif
+	rc = bind(fd, ai->ai_addr, ai->ai_addrlen);
+	freeaddrinfo(ai);
+	if (rc != 0) {
+		load_fail("cannot bind to %s: %s", from, strerror(errno));
+		return (-1);
+	}
+	return (0);
+}
+
+int
+load_connect_from(struct load_conn *c, const char *from, const char *host,
+    int port, int rcvbuf, load_reply_fn *fn, void *arg)
+{
 	struct addrinfo		 hints, *ai;
 	struct epoll_event	 ev;
 	char			 serv[16];
@@ -146,6 +188,13 @@ load_connect(struct load_conn *c, const char *host, int port, int rcvbuf,
 	if (c->fd >= 0 && rcvbuf > 0)
 		setsockopt(c->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
 		    sizeof rcvbuf);
+	if (c->fd >= 0 && from != NULL &&
+	    load_bind(c->fd, ai->ai_family, from) != 0) {
+		freeaddrinfo(ai);
+		close(c->fd);
+		c->fd = -1;
+		return (-1);
+	}
 	if (c->fd < 0 || connect(c->fd, ai->ai_addr, ai->ai_addrlen) != 0) {
 		load_fail("cannot connect to %s:%d: %s", host, port,
 		    strerror(errno));
@@ -329,6 +378,53 @@ load_poll(int timeout_ms)
 	return (load_bad ? -1 : 0);
 }
 
+static void
+load_on_signal(int sig)
+{
+	(void)sig;
+	load_stop = 1;
+}
+
+void
+load_catch_signals(void)
+{
+	struct sigaction	sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = load_on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int
+load_stopped(void)
+{
+	return (load_stop);
+}
+
+int
+load_ramp(int n, int window, const int *done, load_open_fn *open_fn,
+    void *arg, int stall_s, const char *what)
+{
+	int64_t	last = load_now_us(), now;
+	int	opened = 0, seen = *done;
+
+	while (*done < n && !load_bad && !load_stop) {
+		while (opened < n && opened - *done < window && !load_bad)
+			open_fn(opened++, arg);
+		load_poll(LOAD_RAMP_POLL_MS);
+		now = load_now_us();
+		if (*done != seen) {
+			seen = *done;
+			last = now;
+		} else if (now - last > (int64_t)stall_s * 1000000)
+			load_fail("stuck at %d of %d %s for %d s", *done, n,
+			    what, stall_s);
+	}
+	return (load_bad || load_stop ? -1 : 0);
+}
+
 /* The integer between p + 1 and the CRLF at eol, or -2 if it is not one. */
 static long long
 load_resp_int(const char *p, const char *eol)
@@ -387,4 +483,18 @@ ssize_t
 load_resp_len(const char *buf, size_t len)
 {
 	return (load_resp_at(buf, len, 0));
+}
+
+ssize_t
+load_ok_len(const char *buf, size_t len, const char *who, int n)
+{
+	ssize_t	m = load_resp_len(buf, len);
+
+	if (m < 0)
+		load_fail("bad reply '%.40s'", buf);
+	else if (m > 0 && buf[0] == '-') {
+		load_fail("%s %d: %.*s", who, n, (int)m - 2, buf);
+		return (-1);
+	}
+	return (m);
 }

@@ -27,7 +27,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +38,7 @@
 #include "xmalloc.h"
 
 #define TOKEN_MAX	128
+#define STALL_S		120	/* no agent ready for so long: stuck */
 
 struct rconn {
 	struct load_conn	lc;
@@ -60,17 +60,9 @@ static struct {
 	const char	*tokens;	/* read them from here */
 	int		 next;		/* AGENT NEXT 1 after READY */
 	struct rconn	*conns;
-	int		 opened, ready, offers;
+	int		 ready, offers;
 } R = { "127.0.0.1", 0, 100, 256, "bench-tok", "hotline-bench", NULL, NULL,
-    0, NULL, 0, 0, 0 };
-
-static volatile sig_atomic_t	stop;
-
-static void
-on_signal(int sig)
-{
-	stop = 1;
-}
+    0, NULL, 0, 0 };
 
 /* The token in SESSION NEW's reply (a flat map: ... $5 token $47 hlt_...). */
 static void
@@ -106,18 +98,10 @@ static ssize_t
 conn_reply(struct load_conn *lc, const char *buf, size_t len)
 {
 	struct rconn	*c = lc->arg;
-	ssize_t		 n = load_resp_len(buf, len);
+	ssize_t		 n;
 
-	if (n <= 0) {
-		if (n < 0)
-			load_fail("bad reply '%.40s'", buf);
+	if ((n = load_ok_len(buf, len, "agent", (int)(c - R.conns) + 1)) <= 0)
 		return (n);
-	}
-	if (buf[0] == '-') {
-		load_fail("agent %d: %.*s", (int)(c - R.conns) + 1,
-		    (int)n - 2, buf);
-		return (-1);
-	}
 	++c->step;
 	if (c->step == 2 && R.take != NULL)
 		take_token(c, buf, (size_t)n);
@@ -147,10 +131,11 @@ conn_lost(struct load_conn *lc)
 }
 
 static void
-conn_open(int i)
+conn_open(int i, void *arg)
 {
 	struct rconn	*c = &R.conns[i];
 
+	(void)arg;
 	if (load_connect(&c->lc, R.host, R.port, 0, conn_reply, c) != 0)
 		return;
 	c->lc.on_close = conn_lost;
@@ -213,7 +198,7 @@ first_pong(void)
 	sin.sin_port = htons((uint16_t)R.port);
 	if (inet_pton(AF_INET, R.host, &sin.sin_addr) != 1)
 		return (-1);
-	while (load_now_us() < deadline && !stop) {
+	while (load_now_us() < deadline && !load_stopped()) {
 		if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
 			return (-1);
 		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
@@ -227,28 +212,6 @@ first_pong(void)
 		usleep(10000);
 	}
 	return (-1);
-}
-
-static int
-run(void)
-{
-	int64_t	last = load_now_us(), now;
-	int	ready = 0;
-
-	while (R.ready < R.n && !load_failed() && !stop) {
-		while (R.opened < R.n && R.opened - R.ready < R.window &&
-		    !load_failed())
-			conn_open(R.opened++);
-		load_poll(100);
-		now = load_now_us();
-		if (R.ready != ready) {
-			ready = R.ready;
-			last = now;
-		} else if (now - last > 120 * 1000000LL)
-			load_fail("stuck at %d of %d agents for 120 s",
-			    R.ready, R.n);
-	}
-	return (load_failed() || stop ? -1 : 0);
 }
 
 static void
@@ -275,7 +238,6 @@ main(int argc, char **argv)
 		{ "next", no_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct sigaction	sa;
 	FILE			*fp;
 	int64_t			t0, t1, w0;
 	int			ch, i, rc = 0;
@@ -311,11 +273,7 @@ main(int argc, char **argv)
 		usage(stderr);
 		return (2);
 	}
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	load_catch_signals();
 	if (load_init("reconnect_load") != 0)
 		return (1);
 	R.conns = xcalloc((size_t)R.n, sizeof *R.conns);
@@ -329,7 +287,8 @@ main(int argc, char **argv)
 		return (1);
 	}
 	t0 = load_now_us();
-	if (run() != 0)
+	if (load_ramp(R.n, R.window, &R.ready, conn_open, NULL, STALL_S,
+	    "agents") != 0)
 		rc = 1;
 	t1 = load_now_us();
 	if (rc == 0 && R.take != NULL) {

@@ -7,7 +7,9 @@
  *   agent-cmd.c    the desk commands (accept, note, transfer, new, ...)
  *   agent-show.c   offers, customer cards, ticket lists, replies as text
  *   agent-term.c   the terminal: libedit prompt with the live countdown,
- *                  history, completion; or script input (--exec, stdin)
+ *                  history
+ *   agent-complete.c  Tab completion at that prompt
+ *   agent-script.c    script input (--exec, stdin), without a terminal
  */
 #ifndef HOTLINE_AGENT_H
 #define HOTLINE_AGENT_H
@@ -226,6 +228,19 @@ void	term_error(struct desk *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* Recomputes the prompt (status, offer countdown) and redraws if changed. */
 void	term_prompt(struct desk *);
+/* Columns text takes (UTF-8; what lies between \001 markers: none). */
+size_t	term_width(const char *s, const char *end);
+/* The terminal's width. */
+int	term_cols(void);
+
+/* agent-complete.c: libedit's function for the Tab key; the desk is the
+ * editor's EL_CLIENTDATA. */
+struct editline;
+unsigned char cmpl_key(struct editline *, int ch);
+
+/* agent-script.c */
+int	script_start(struct desk *);
+void	script_stop(void);
 /* Script input: 1 once every statement was read (EOF, or --exec). */
 int	term_script_done(const struct desk *);
 

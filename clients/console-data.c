@@ -1,13 +1,11 @@
 /*
- * console-data.c: the wallboard's model. At every (re)connection it reads
- * a snapshot (QUEUE LIST, AGENT LIST, the waiting and active tickets);
- * from then on the `events` channel drives it. An event updates what it
- * says directly (alarms, who works which ticket, the feed) and marks the
- * queue and agent it touched; a short timer then re-reads those few
- * (QUEUE STATS, AGENT STATUS), each at most once in flight, so a burst
- * of events costs one read per queue and agent, never one per event.
+ * console-data.c: the wallboard's model: queues, agents, the alarms of
+ * waiting tickets (tmap.c) and the feed (console-feed.c). It records what
+ * the snapshots, re-reads and events say (console-sync.c brings them) and
+ * marks what changed in c->changed (DATA_*); it draws nothing and knows
+ * no screen. Whoever shows it (console.c: the screen, or --once) looks at
+ * c->changed when c->ev_changed fires.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,25 +15,33 @@
 #include "rmap.h"
 #include "xmalloc.h"
 
-#define REFRESH_DELAY_MS	100
 #define TMAP_CACHE_MAX		65536
-#define SNAPSHOT_LIMIT		"10000"
-
-struct reread {
-	struct console	*c;
-	char		 name[CON_NAME_MAX];
-};
-
-static void	refresh_soon(struct console *);
 
 void
-console_quit(struct console *c, int code)
+data_mark(struct console *c, int what)
 {
-	if (c->quitting)
-		return;
-	c->quitting = 1;
-	c->exit_code = code;
-	event_base_loopexit(c->base, NULL);
+	if (c->changed == 0 && c->ev_changed != NULL)
+		event_active(c->ev_changed, EV_TIMEOUT, 0);
+	c->changed |= what;
+}
+
+void
+data_init(struct console *c)
+{
+	tmap_init(&c->tickets);
+	data_feed_init(c);
+}
+
+void
+data_free(struct console *c)
+{
+	data_feed_free(c);
+	free(c->queues);
+	free(c->agents);
+	c->queues = NULL;
+	c->agents = NULL;
+	c->nqueues = c->nagents = 0;
+	tmap_free(&c->tickets);
 }
 
 int
@@ -175,11 +181,10 @@ ticket_set(struct console *c, struct tment *t, int queue, int level)
 	}
 }
 
-static void
-snap_queues(redisAsyncContext *ac, void *reply, void *arg)
+/* The snapshot: QUEUE LIST. */
+void
+data_set_queues(struct console *c, const redisReply *r)
 {
-	struct console		*c = arg;
-	const redisReply	*r = reply;
 	const redisReply	*m;
 	struct cqueue		*nq;
 	size_t			 i;
@@ -199,11 +204,10 @@ snap_queues(redisAsyncContext *ac, void *reply, void *arg)
 	tmap_init(&c->tickets);
 }
 
-static void
-snap_agents(redisAsyncContext *ac, void *reply, void *arg)
+/* The snapshot: AGENT LIST. */
+void
+data_set_agents(struct console *c, const redisReply *r)
 {
-	struct console		*c = arg;
-	const redisReply	*r = reply;
 	struct cagent		*na;
 	size_t			 i;
 
@@ -222,11 +226,9 @@ snap_agents(redisAsyncContext *ac, void *reply, void *arg)
 }
 
 /* Waiting and offered tickets: their queue and answer-SLA alarm. */
-static void
-snap_waiting(redisAsyncContext *ac, void *reply, void *arg)
+void
+data_set_waiting(struct console *c, const redisReply *r)
 {
-	struct console		*c = arg;
-	const redisReply	*r = reply;
 	struct tment		*t;
 	const char		*sla;
 	size_t			 i;
@@ -247,11 +249,9 @@ snap_waiting(redisAsyncContext *ac, void *reply, void *arg)
 }
 
 /* Active tickets: who works which. */
-static void
-snap_active(redisAsyncContext *ac, void *reply, void *arg)
+void
+data_set_active(struct console *c, const redisReply *r)
 {
-	struct console		*c = arg;
-	const redisReply	*r = reply;
 	struct cagent		*a;
 	size_t			 i;
 
@@ -265,335 +265,91 @@ snap_active(redisAsyncContext *ac, void *reply, void *arg)
 	}
 }
 
-static void
-snap_done(redisAsyncContext *ac, void *reply, void *arg)
+/* The snapshot is in. */
+void
+data_loaded(struct console *c)
 {
-	struct console	*c = arg;
-
-	if (reply == NULL)
-		return;
 	c->loading = 0;
 	c->loaded = 1;
 	c->lost_at = 0;
-	if (c->o.once) {
-		console_quit(c, console_print_once(c));
-		return;
-	}
-	screen_dirty(c);
+	data_mark(c, DATA_LOADED);
 }
 
+/* A link went down: reconnecting, or (fatal) for good. */
 void
-data_snapshot(struct console *c)
+data_lost(struct console *c, const char *why, int fatal)
 {
-	if (!link_is_up(c->cmd) || c->loading)
-		return;
-	c->loading = 1;
-	link_call(c->cmd, snap_queues, c, "QUEUE", "LIST", NULL);
-	link_call(c->cmd, snap_agents, c, "AGENT", "LIST", NULL);
-	link_call(c->cmd, snap_waiting, c, "TICKET", "LIST", "STATE", "queued",
-	    "LIMIT", SNAPSHOT_LIMIT, NULL);
-	link_call(c->cmd, snap_waiting, c, "TICKET", "LIST", "STATE",
-	    "offered", "LIMIT", SNAPSHOT_LIMIT, NULL);
-	link_call(c->cmd, snap_active, c, "TICKET", "LIST", "STATE", "active",
-	    "LIMIT", SNAPSHOT_LIMIT, NULL);
-	link_call(c->cmd, snap_done, c, "PING", NULL);
-}
-
-static void
-reread_queue(redisAsyncContext *ac, void *reply, void *arg)
-{
-	struct reread		*rr = arg;
-	struct console		*c = rr->c;
-	const redisReply	*r = reply;
-	int			 i = data_queue_index(c, rr->name);
-
-	if (i >= 0) {
-		c->queues[i].inflight = 0;
-		if (r != NULL && r->type == REDIS_REPLY_ARRAY)
-			queue_read(c, &c->queues[i], r);
-		if (c->queues[i].dirty)
-			refresh_soon(c);	/* more happened meanwhile */
-		screen_dirty(c);
-	}
-	free(rr);
-}
-
-static void
-reread_agent(redisAsyncContext *ac, void *reply, void *arg)
-{
-	struct reread		*rr = arg;
-	struct console		*c = rr->c;
-	const redisReply	*r = reply;
-	struct cagent		*a = data_agent(c, rr->name);
-
-	if (a != NULL) {
-		a->inflight = 0;
-		if (r != NULL && r->type == REDIS_REPLY_ARRAY)
-			agent_read(a, r);
-		else if (r != NULL && r->type == REDIS_REPLY_ERROR &&
-		    strncmp(r->str, "NOTFOUND", 8) == 0)
-			a->gone = 1;
-		if (a->dirty)
-			refresh_soon(c);
-		screen_dirty(c);
-	}
-	free(rr);
-}
-
-/* QUEUE STATS q / AGENT STATUS a, one at a time per queue or agent. */
-static void
-reread_send(struct console *c, redisCallbackFn *fn, const char *cmd,
-    const char *sub, const char *name, int *inflight)
-{
-	struct reread	*rr;
-
-	rr = xcalloc(1, sizeof *rr);
-	rr->c = c;
-	snprintf(rr->name, sizeof rr->name, "%s", name);
-	if (link_call(c->cmd, fn, rr, cmd, sub, name, NULL) != 0) {
-		free(rr);
+	snprintf(c->why, sizeof c->why, "%s", why);
+	if (fatal) {
+		data_mark(c, DATA_FATAL);
 		return;
 	}
-	*inflight = 1;
+	if (c->lost_at == 0)
+		c->lost_at = fmt_mono_ms();
+	c->loaded = 0;
+	data_mark(c, DATA_LOST);
 }
 
-static void
-data_refresh(evutil_socket_t fd, short what, void *arg)
+/* QUEUE STATS q came back (NULL: the link went down). */
+int
+data_set_queue(struct console *c, const char *name, const redisReply *r)
 {
-	struct console	*c = arg;
-	int		 i;
+	int	i = data_queue_index(c, name);
 
-	if (!link_is_up(c->cmd))
-		return;
-	for (i = 0; i < c->nqueues; i++) {
-		struct cqueue *q = &c->queues[i];
-
-		if (q->dirty && !q->inflight) {
-			q->dirty = 0;
-			reread_send(c, reread_queue, "QUEUE", "STATS", q->name,
-			    &q->inflight);
-		}
-	}
-	for (i = 0; i < c->nagents; i++) {
-		struct cagent *a = &c->agents[i];
-
-		if (a->dirty && !a->inflight) {
-			a->dirty = 0;
-			reread_send(c, reread_agent, "AGENT", "STATUS", a->name,
-			    &a->inflight);
-		}
-	}
+	if (i < 0)
+		return (0);
+	c->queues[i].inflight = 0;
+	if (r != NULL && r->type == REDIS_REPLY_ARRAY)
+		queue_read(c, &c->queues[i], r);
+	data_mark(c, DATA_TABLES);
+	return (c->queues[i].dirty);	/* more happened meanwhile */
 }
 
-static void
-refresh_soon(struct console *c)
+/* AGENT STATUS a came back. */
+int
+data_set_agent(struct console *c, const char *name, const redisReply *r)
 {
-	struct timeval	tv = { 0, REFRESH_DELAY_MS * 1000 };
+	struct cagent	*a = data_agent(c, name);
 
-	if (!evtimer_pending(c->ev_refresh, NULL))
-		evtimer_add(c->ev_refresh, &tv);
+	if (a == NULL)
+		return (0);
+	a->inflight = 0;
+	if (r != NULL && r->type == REDIS_REPLY_ARRAY)
+		agent_read(a, r);
+	else if (r != NULL && r->type == REDIS_REPLY_ERROR &&
+	    strncmp(r->str, "NOTFOUND", 8) == 0)
+		a->gone = 1;
+	data_mark(c, DATA_TABLES);
+	return (a->dirty);
 }
 
-/* A ticket whose queue we do not know yet: ask, and fill it in. */
-static void
-learn_queue_reply(redisAsyncContext *ac, void *reply, void *arg)
+/* TICKET GET said which queue ticket id is in. */
+void
+data_set_ticket_queue(struct console *c, uint64_t id, const char *qn)
 {
-	struct reread		*rr = arg;
-	struct console		*c = rr->c;
-	const redisReply	*r = reply;
-	struct tment		*t;
-	const char		*qn;
-	uint64_t		 id = strtoull(rr->name, NULL, 10);
-	int			 k, i;
+	struct tment	*t;
 
-	free(rr);
-	if (r == NULL || r->type != REDIS_REPLY_ARRAY)
-		return;
-	qn = rmap_str(r, "queue");
 	if ((t = tmap_get(&c->tickets, id, 0)) != NULL)
 		ticket_set(c, t, data_queue_index(c, qn), -1);
-	for (k = 0; k < NFEED_KINDS; k++)
-		for (i = 0; i < c->feed_n[k]; i++) {
-			struct feed_item *f = &c->feed[k][(c->feed_head[k] + i) %
-			    c->feed_max[k]];
-
-			if (f->ticket == id && f->queue[0] == '\0')
-				snprintf(f->queue, sizeof f->queue, "%s", qn);
-		}
-	screen_dirty(c);
+	data_feed_set_queue(c, id, qn);
+	data_mark(c, DATA_TABLES);
 }
 
-static void
-learn_queue(struct console *c, uint64_t id)
-{
-	struct reread	*rr;
-
-	rr = xcalloc(1, sizeof *rr);
-	rr->c = c;
-	snprintf(rr->name, sizeof rr->name, "%llu", (unsigned long long)id);
-	if (link_call(c->cmd, learn_queue_reply, rr, "TICKET", "GET", rr->name,
-	    NULL) != 0)
-		free(rr);
-}
-
-static void
-feed_push(struct console *c, const struct feed_item *f)
-{
-	int	k = f->kind;
-
-	if (c->feed_n[k] < c->feed_max[k])
-		c->feed[k][(c->feed_head[k] + c->feed_n[k]++) %
-		    c->feed_max[k]] = *f;
-	else {
-		c->feed[k][c->feed_head[k]] = *f;
-		c->feed_head[k] = (c->feed_head[k] + 1) % c->feed_max[k];
-	}
-}
-
-static void
-feed_detail(const struct evmsg *ev, struct feed_item *f)
-{
-	const char	*t = ev->type;
-	char		 d1[64];
-
-	if (strcmp(t, "sla.breach") == 0 || strcmp(t, "sla.warning") == 0)
-		snprintf(f->detail, sizeof f->detail, "%s SLA %s (target %s)",
-		    evmsg_str(ev, "clock"), strcmp(t, "sla.breach") == 0 ?
-		    "breached" : "warning", fmt_duration(evmsg_int(ev,
-		    "target_ms", 0), d1, sizeof d1));
-	else if (strcmp(t, "ticket.escalated") == 0 &&
-	    json_get_bool(ev->data, "manual", 0))
-		snprintf(f->detail, sizeof f->detail, "by %s%s%s", ev->actor,
-		    *evmsg_str(ev, "reason") ? ": " : "",
-		    evmsg_str(ev, "reason"));
-	else if (strcmp(t, "ticket.escalated") == 0)
-		snprintf(f->detail, sizeof f->detail, "%s step %lld: %s%s%s",
-		    evmsg_str(ev, "clock"), (long long)evmsg_int(ev, "step", 0) + 1,
-		    json_text(json_get(ev->data, "actions"), d1, sizeof d1),
-		    *ev->agent ? ", manager " : "", ev->agent);
-	else if (strcmp(t, "ticket.created") == 0)
-		snprintf(f->detail, sizeof f->detail, "%s for %s by %s",
-		    evmsg_str(ev, "tier"), ev->customer, ev->actor);
-	else if (strcmp(t, "ticket.accepted") == 0)
-		snprintf(f->detail, sizeof f->detail, "by %s after %s",
-		    ev->agent, fmt_duration(evmsg_int(ev, "waited", 0), d1,
-		    sizeof d1));
-	else if (strcmp(t, "ticket.abandoned") == 0)
-		snprintf(f->detail, sizeof f->detail, "caller hung up after %s",
-		    fmt_duration(evmsg_int(ev, "waited", 0), d1, sizeof d1));
-	else if (strcmp(t, "ticket.transferred") == 0)
-		snprintf(f->detail, sizeof f->detail, "to %s%s by %s",
-		    *evmsg_str(ev, "to_agent") ? "agent " : "queue ",
-		    *evmsg_str(ev, "to_agent") ? evmsg_str(ev, "to_agent") :
-		    evmsg_str(ev, "queue"), ev->actor);
-	else if (strcmp(t, "ticket.tier_changed") == 0)
-		snprintf(f->detail, sizeof f->detail, "%s -> %s by %s",
-		    evmsg_str(ev, "old"), evmsg_str(ev, "new"), ev->actor);
-	else if (strcmp(t, "ticket.priority_changed") == 0)
-		snprintf(f->detail, sizeof f->detail, "%lld -> %lld by %s",
-		    (long long)evmsg_int(ev, "old", 0),
-		    (long long)evmsg_int(ev, "new", 0), ev->actor);
-	else if (strcmp(t, "ticket.resolved") == 0)
-		snprintf(f->detail, sizeof f->detail, "by %s%s%s", ev->agent,
-		    *evmsg_str(ev, "disposition") ? ": " : "",
-		    evmsg_str(ev, "disposition"));
-	else if (strcmp(t, "ticket.offered") == 0)
-		snprintf(f->detail, sizeof f->detail, "to %s", ev->agent);
-	else if (strcmp(t, "ticket.offer_timeout") == 0)
-		snprintf(f->detail, sizeof f->detail, "%s missed it (%lld in a "
-		    "row)", ev->agent, (long long)evmsg_int(ev, "missed", 0));
-	else if (strcmp(t, "agent.status") == 0)
-		snprintf(f->detail, sizeof f->detail, "%s: %s%s%s%s%s%s",
-		    ev->agent, evmsg_str(ev, "status"),
-		    *evmsg_str(ev, "reason") ? " (" : "",
-		    evmsg_str(ev, "reason"),
-		    *evmsg_str(ev, "reason") ? ")" : "",
-		    strcmp(ev->actor, ev->agent) != 0 ? " by " : "",
-		    strcmp(ev->actor, ev->agent) != 0 ? ev->actor : "");
-	else if (strcmp(t, "agent.detached") == 0)
-		snprintf(f->detail, sizeof f->detail, "%s: desk closed, "
-		    "%lld s grace", ev->agent,
-		    (long long)evmsg_int(ev, "grace_ms", 0) / 1000);
-	else if (strcmp(t, "agent.reattached") == 0)
-		snprintf(f->detail, sizeof f->detail, "%s: back after %lld s",
-		    ev->agent, (long long)evmsg_int(ev, "away_ms", 0) / 1000);
-	else if (strcmp(t, "agent.absent") == 0)
-		snprintf(f->detail, sizeof f->detail, "%s: gone (%s)%s",
-		    ev->agent, evmsg_str(ev, "reason"),
-		    evmsg_int(ev, "active", 0) > 0 ? ", holds tickets" : "");
-	else if (*ev->agent != '\0')
-		snprintf(f->detail, sizeof f->detail, "%s%s%s", ev->agent,
-		    strcmp(ev->actor, ev->agent) != 0 ? " by " : "",
-		    strcmp(ev->actor, ev->agent) != 0 ? ev->actor : "");
-	else
-		snprintf(f->detail, sizeof f->detail, "by %s", ev->actor);
-}
-
-static const struct {
-	const char	*type;
-	const char	*label;
-	enum feed_kind	 kind;
-	enum ccolor	 color;
-} feed_types[] = {
-	{ "sla.breach", "BREACH", FEED_BREACH, CC_BAD },
-	{ "ticket.escalated", "ESCALATE", FEED_ESCALATION, CC_BAD },
-	{ "sla.warning", "WARNING", FEED_WARNING, CC_WARN },
-	{ "ticket.created", "new", FEED_OTHER, CC_NORMAL },
-	{ "ticket.offered", "offer", FEED_OTHER, CC_DIM },
-	{ "ticket.accepted", "accept", FEED_OTHER, CC_GOOD },
-	{ "ticket.rejected", "reject", FEED_OTHER, CC_WARN },
-	{ "ticket.offer_timeout", "missed", FEED_OTHER, CC_WARN },
-	{ "ticket.transferred", "move", FEED_OTHER, CC_ACCENT },
-	{ "ticket.pending", "pending", FEED_OTHER, CC_DIM },
-	{ "ticket.resumed", "resume", FEED_OTHER, CC_DIM },
-	{ "ticket.resolved", "resolve", FEED_OTHER, CC_GOOD },
-	{ "ticket.closed", "close", FEED_OTHER, CC_DIM },
-	{ "ticket.abandoned", "ABANDON", FEED_OTHER, CC_WARN },
-	{ "ticket.tier_changed", "tier", FEED_OTHER, CC_ACCENT },
-	{ "ticket.priority_changed", "priority", FEED_OTHER, CC_ACCENT },
-	{ "agent.status", "agent", FEED_OTHER, CC_NORMAL },
-	{ "agent.detached", "away", FEED_OTHER, CC_WARN },
-	{ "agent.reattached", "back", FEED_OTHER, CC_GOOD },
-	{ "agent.absent", "GONE", FEED_OTHER, CC_WARN },
-	{ NULL, NULL, FEED_OTHER, CC_NORMAL }
-};
-
-static void
-feed_add(struct console *c, const struct evmsg *ev, const struct tment *t)
-{
-	struct feed_item	f;
-	int			i;
-
-	for (i = 0; feed_types[i].type != NULL; i++)
-		if (strcmp(feed_types[i].type, ev->type) == 0)
-			break;
-	if (feed_types[i].type == NULL)
-		return;
-	memset(&f, 0, sizeof f);
-	f.time = ev->time;
-	f.seq = ev->seq;
-	f.ticket = ev->ticket;
-	f.kind = feed_types[i].kind;
-	f.color = feed_types[i].color;
-	snprintf(f.label, sizeof f.label, "%s", feed_types[i].label);
-	if (t != NULL && t->queue >= 0 && t->queue < c->nqueues)
-		snprintf(f.queue, sizeof f.queue, "%s", c->queues[t->queue].name);
-	feed_detail(ev, &f);
-	feed_push(c, &f);
-}
-
-static void
-data_event(struct console *c, const struct evmsg *ev)
+/*
+ * An event from the `events` channel: what it says directly (alarms, who
+ * works which ticket, the feed) is recorded, and the queues and agents it
+ * touched are marked dirty for a re-read. Returns the id of a ticket
+ * whose queue is not known (to be asked for), or 0.
+ */
+uint64_t
+data_apply(struct console *c, const struct evmsg *ev)
 {
 	const char	*qn = evmsg_queue(ev), *t = ev->type;
 	struct tment	*tk = NULL;
 	struct cagent	*a;
+	uint64_t	 learn = 0;
 	int		 qi = *qn != '\0' ? data_queue_index(c, qn) : -1, i;
 
-	if (strcmp(t, "config.reloaded") == 0) {
-		data_snapshot(c);
-		return;
-	}
 	if (ev->ticket != 0 && (tk = tmap_get(&c->tickets, ev->ticket, 1)) != NULL) {
 		if (qi >= 0 && qi != tk->queue)
 			ticket_set(c, tk, qi, -1);
@@ -607,7 +363,7 @@ data_event(struct console *c, const struct evmsg *ev)
 		if (tk->level < level)
 			ticket_set(c, tk, -1, level);
 		if (tk->queue < 0)
-			learn_queue(c, ev->ticket);
+			learn = ev->ticket;
 	} else if (tk != NULL && (strcmp(t, "ticket.accepted") == 0 ||
 	    strcmp(t, "ticket.abandoned") == 0 ||
 	    strcmp(t, "ticket.closed") == 0 ||
@@ -641,181 +397,8 @@ data_event(struct console *c, const struct evmsg *ev)
 		c->queues[qi].dirty = 1;
 	if (strcmp(t, "sla.breach") == 0 && qi >= 0)
 		c->queues[qi].dirty = 1;
-	feed_add(c, ev, tk);
+	data_feed_add(c, ev, tk);
 	tmap_trim(&c->tickets, TMAP_CACHE_MAX);
-	refresh_soon(c);
-	screen_dirty(c);
-}
-
-static void
-data_message(redisAsyncContext *ac, void *reply, void *arg)
-{
-	struct console	*c = arg;
-	struct evmsg	 ev;
-	char		 err[128];
-
-	if (c->quitting)
-		return;
-	switch (evmsg_reply(&ev, reply, err, sizeof err)) {
-	case EVMSG_SUBSCRIBED:
-		c->subscribed = 1;
-		data_snapshot(c);
-		break;
-	case EVMSG_EVENT:
-		/* Until the snapshot is in, it already holds what these say. */
-		if (c->loaded)
-			data_event(c, &ev);
-		evmsg_clear(&ev);
-		break;
-	default:
-		break;
-	}
-}
-
-static void
-data_cmd_up(struct link *l, void *arg)
-{
-	struct console	*c = arg;
-
-	if (c->o.once || c->subscribed)
-		data_snapshot(c);
-}
-
-static void
-data_down(struct link *l, const char *why, int64_t retry_ms, void *arg)
-{
-	struct console	*c = arg;
-
-	if (c->quitting)
-		return;
-	if (l == c->sub)
-		c->subscribed = 0;
-	else
-		c->loading = 0;
-	if (retry_ms < 0) {
-		screen_stop(c);
-		fprintf(stderr, "hotline-console: %s\n", why);
-		console_quit(c, 3);
-		return;
-	}
-	if (c->lost_at == 0)
-		c->lost_at = fmt_mono_ms();
-	c->loaded = 0;
-	screen_message(c, CC_BAD, "%s; reconnecting...", why);
-}
-
-static void
-data_sub_up(struct link *l, void *arg)
-{
-	struct console	*c = arg;
-
-	link_call(l, data_message, c, "SUBSCRIBE", "events", NULL);
-}
-
-int
-data_call(struct console *c, redisCallbackFn *fn, void *arg, ...)
-{
-	const char	*argv[16];
-	va_list		 ap;
-	int		 argc;
-
-	va_start(ap, arg);
-	argc = link_words(argv, 16, ap);
-	va_end(ap);
-	return (link_command(c->cmd, fn, arg, argc, argv));
-}
-
-static int
-feed_visible(const struct console *c, const struct feed_item *f)
-{
-	return (c->filter[0] == '\0' || strcmp(f->queue, c->filter) == 0);
-}
-
-int
-data_feed_count(const struct console *c)
-{
-	int	k, i, n = 0;
-
-	for (k = 0; k < NFEED_KINDS; k++)
-		for (i = 0; i < c->feed_n[k]; i++)
-			n += feed_visible(c, &c->feed[k][(c->feed_head[k] + i) %
-			    c->feed_max[k]]);
-	return (n);
-}
-
-const struct feed_item *
-data_feed_item(const struct console *c, int want)
-{
-	const struct feed_item	*f;
-	int			 k, i;
-
-	for (k = 0; k < NFEED_KINDS; k++)
-		for (i = c->feed_n[k] - 1; i >= 0; i--) {
-			f = &c->feed[k][(c->feed_head[k] + i) % c->feed_max[k]];
-			if (feed_visible(c, f) && want-- == 0)
-				return (f);
-		}
-	return (NULL);
-}
-
-int
-data_feed_live(const struct console *c, const struct feed_item *f)
-{
-	struct tment	*t;
-
-	if (f->kind != FEED_BREACH && f->kind != FEED_WARNING)
-		return (1);
-	t = tmap_get((struct tmap *)&c->tickets, f->ticket, 0);
-	return (t != NULL && t->level != ALARM_NONE);
-}
-
-int
-data_start(struct console *c)
-{
-	static const struct link_cbs cmd_cbs = { data_cmd_up, data_down };
-	static const struct link_cbs sub_cbs = { data_sub_up, data_down };
-	int	k;
-
-	tmap_init(&c->tickets);
-	c->user = c->o.link.user;
-	c->o.link.reconnect = !c->o.once;
-	c->o.link.session = &c->o.session;
-	if (c->o.filter != NULL)
-		snprintf(c->filter, sizeof c->filter, "%s", c->o.filter);
-	for (k = 0; k < NFEED_KINDS; k++) {
-		c->feed_max[k] = k == FEED_OTHER ? CON_FEED_MAX : CON_ALERTS_MAX;
-		c->feed[k] = xcalloc((size_t)c->feed_max[k],
-		    sizeof *c->feed[k]);
-	}
-	if ((c->ev_refresh = evtimer_new(c->base, data_refresh, c)) == NULL)
-		return (-1);
-	if ((c->cmd = link_new(c->base, &c->o.link, "commands", &cmd_cbs,
-	    c)) == NULL)
-		return (-1);
-	link_start(c->cmd);
-	if (c->o.once)
-		return (0);
-	if ((c->sub = link_new(c->base, &c->o.link, "events", &sub_cbs,
-	    c)) == NULL)
-		return (-1);
-	link_start(c->sub);
-	return (0);
-}
-
-void
-data_stop(struct console *c)
-{
-	int	k;
-
-	c->quitting = 1;
-	link_free(c->cmd);
-	link_free(c->sub);
-	c->cmd = c->sub = NULL;
-	if (c->ev_refresh != NULL)
-		event_free(c->ev_refresh);
-	for (k = 0; k < NFEED_KINDS; k++)
-		free(c->feed[k]);
-	free(c->queues);
-	free(c->agents);
-	tmap_free(&c->tickets);
+	data_mark(c, DATA_TABLES);
+	return (learn);
 }

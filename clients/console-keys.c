@@ -116,8 +116,9 @@ action_send(struct console *c, const char *done, const char *a0,
 {
 	struct action	*a;
 
-	a = action_new(c, done);
-	if (data_call(c, action_reply, a, a0, a1, a2, a3, a4, a5, NULL) != 0) {
+	if ((a = action_new(c, done)) == NULL)
+		return;
+	if (sync_call(c, action_reply, a, a0, a1, a2, a3, a4, a5, NULL) != 0) {
 		screen_message(c, CC_BAD, "Not connected: try again in a moment");
 		free(a);
 	}
@@ -468,7 +469,7 @@ key_normal(struct console *c, int ch)
 		break;
 	case KEY_CTRL('l'):
 		clearok(stdscr, TRUE);
-		data_snapshot(c);
+		sync_snapshot(c);
 		screen_dirty_part(c, SCREEN_ALL);
 		break;
 	case KEY_RESIZE:

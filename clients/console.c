@@ -190,6 +190,43 @@ parse_options(struct console *c, int argc, char **argv)
 	return (clientopt_finish(&o->link, "hotline-console"));
 }
 
+void
+console_quit(struct console *c, int code)
+{
+	if (c->quitting)
+		return;
+	c->quitting = 1;
+	c->exit_code = code;
+	event_base_loopexit(c->base, NULL);
+}
+
+/* The model changed (console-data.c): what it means for the user. */
+static void
+console_changed(evutil_socket_t fd, short what, void *arg)
+{
+	struct console	*c = arg;
+	int		 changed = c->changed;
+
+	c->changed = 0;
+	if (c->quitting)
+		return;
+	if (changed & DATA_FATAL) {
+		screen_stop(c);
+		fprintf(stderr, "hotline-console: %s\n", c->why);
+		console_quit(c, 3);
+		return;
+	}
+	if (c->o.once) {
+		if (changed & DATA_LOADED)
+			console_quit(c, console_print_once(c));
+		return;
+	}
+	if (changed & DATA_LOST)
+		screen_message(c, CC_BAD, "%s; reconnecting...", c->why);
+	if (changed & (DATA_TABLES | DATA_LOADED))
+		screen_dirty(c);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -206,7 +243,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "hotline-console: event_base_new failed\n");
 		return (1);
 	}
-	if (data_start(&c) != 0 || (!c.o.once && screen_start(&c) != 0)) {
+	data_init(&c);
+	if ((c.ev_changed = event_new(c.base, -1, 0, console_changed,
+	    &c)) == NULL || sync_start(&c) != 0 ||
+	    (!c.o.once && screen_start(&c) != 0)) {
 		screen_stop(&c);
 		fprintf(stderr, "hotline-console: cannot start\n");
 		return (1);
@@ -214,7 +254,9 @@ main(int argc, char **argv)
 	event_base_dispatch(c.base);
 	rc = c.exit_code;
 	screen_stop(&c);
-	data_stop(&c);
+	sync_stop(&c);
+	data_free(&c);
+	event_free(c.ev_changed);
 	event_base_free(c.base);
 	clientopt_forget_password(&c.o.link);
 	link_session_forget(&c.o.session);

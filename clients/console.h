@@ -1,10 +1,13 @@
 /*
  * console.h: hotline-console, the supervisor's wallboard. Its parts:
- *   console.c         options, --once, main
- *   console-data.c    the model: queues, agents, live alarms, the event
- *                     feed; snapshots at (re)connection, then events
- *                     (SUBSCRIBE events) with coalesced re-reads
+ *   console.c         options, main; what each change of the model does
+ *                     (repaint, a message, --once's print, quitting)
+ *   console-data.c    the model: queues, agents, live alarms; it records
+ *                     and marks what changed, and draws nothing
+ *   console-feed.c    the model's event feed
  *   tmap.c            ticket id -> queue and alarm level
+ *   console-sync.c    the links: snapshots at (re)connection, then events
+ *                     (SUBSCRIBE events) with coalesced re-reads
  *   console-view.c    rows of cells for queues, agents and the feed,
  *                     shared by the screen and the --once text
  *   console-screen.c  ncurses: layout, panes, colours, resize
@@ -157,6 +160,8 @@ struct console {
 	int			 quitting;
 	int			 exit_code;
 	int64_t			 lost_at;
+	int			 changed;	/* DATA_*, since last looked */
+	char			 why[256];	/* the link's error */
 
 	char			 tiers[CON_MAX_TIERS][RMAP_TIER_MAX];
 	int			 ntiers;
@@ -178,6 +183,7 @@ struct console {
 	int			 help;		/* the help overlay is up */
 	struct prompt		 prompt;
 
+	struct event		*ev_changed;	/* the model changed */
 	struct event		*ev_refresh;	/* coalesced re-reads */
 	struct event		*ev_draw;	/* one redraw per loop turn */
 	struct event		*ev_tick;	/* 1 s: waits and clocks */
@@ -190,27 +196,62 @@ struct console {
 	struct screen		*scr;
 };
 
-/* console-data.c */
-int	data_start(struct console *);
-void	data_stop(struct console *);
-/* Re-reads everything (a new connection, Ctrl-L, a reload). */
-void	data_snapshot(struct console *);
+/* console.c */
+void	console_quit(struct console *, int code);
+
+/*
+ * console-data.c, console-feed.c: the model. Each change is marked in
+ * c->changed and activates c->ev_changed (when set): whoever shows the
+ * model reads it then, and clears c->changed.
+ */
+#define DATA_TABLES	0x01	/* queues, agents, alarms or the feed */
+#define DATA_LOADED	0x02	/* a snapshot is complete */
+#define DATA_LOST	0x04	/* a link is down, reconnecting: c->why */
+#define DATA_FATAL	0x08	/* a link is down for good: c->why */
+void	data_init(struct console *);
+void	data_free(struct console *);
+void	data_mark(struct console *, int what);
 int	data_queue_index(const struct console *, const char *);
 struct cagent *data_agent(struct console *, const char *);
-/* Sends a command for an action; the reply goes to fn with arg. */
-int	data_call(struct console *, redisCallbackFn *fn, void *arg, ...)
-	    __attribute__((sentinel));
+/* Queues shown under the filter. */
+int	data_queue_visible(const struct console *, const struct cqueue *);
+/* Agents shown under the queue filter. */
+int	data_agent_visible(const struct console *, const struct cagent *);
+/* The snapshot's replies: QUEUE LIST, AGENT LIST, the waiting (queued
+ * and offered) and the active tickets; then data_loaded(). */
+void	data_set_queues(struct console *, const redisReply *);
+void	data_set_agents(struct console *, const redisReply *);
+void	data_set_waiting(struct console *, const redisReply *);
+void	data_set_active(struct console *, const redisReply *);
+void	data_loaded(struct console *);
+void	data_lost(struct console *, const char *why, int fatal);
+/* A re-read's reply (QUEUE STATS, AGENT STATUS; NULL: the link went
+ * down): 1 if an event touched it again meanwhile (re-read it). */
+int	data_set_queue(struct console *, const char *, const redisReply *);
+int	data_set_agent(struct console *, const char *, const redisReply *);
+void	data_set_ticket_queue(struct console *, uint64_t id, const char *);
+/* An event; the id of a ticket whose queue to ask for, or 0. */
+uint64_t data_apply(struct console *, const struct evmsg *);
+void	data_feed_init(struct console *);
+void	data_feed_free(struct console *);
+void	data_feed_add(struct console *, const struct evmsg *,
+	    const struct tment *);
+void	data_feed_set_queue(struct console *, uint64_t id, const char *);
 /* The feed under the queue filter: its length, and item i (breaches
  * first, then escalations, warnings and the rest, newest first). */
 int	data_feed_count(const struct console *);
 const struct feed_item *data_feed_item(const struct console *, int i);
 /* Whether the alarm of an item's ticket is still live. */
 int	data_feed_live(const struct console *, const struct feed_item *);
-/* Queues shown under the filter. */
-int	data_queue_visible(const struct console *, const struct cqueue *);
-/* Agents shown under the queue filter. */
-int	data_agent_visible(const struct console *, const struct cagent *);
-void	console_quit(struct console *, int code);
+
+/* console-sync.c: the links that feed the model. */
+int	sync_start(struct console *);
+void	sync_stop(struct console *);
+/* Re-reads everything (a new connection, Ctrl-L, a reload). */
+void	sync_snapshot(struct console *);
+/* Sends a command for an action; the reply goes to fn with arg. */
+int	sync_call(struct console *, redisCallbackFn *fn, void *arg, ...)
+	    __attribute__((sentinel));
 
 /* console-view.c: a row is cells of text with a colour each. */
 #define ROW_MAX_CELLS	24

@@ -1,13 +1,19 @@
 /*
- * hotline-bench.h: what the load generator's two halves share. The shift
- * (hotline-bench-shift.c) runs operators and agents on one event loop and
- * fills struct bench; main (hotline-bench.c) parses options and reports.
+ * hotline-bench.h: what the load generator's parts share. The shift
+ * (hotline-bench-shift.c: phases; -ops.c: operators; -agents.c: agents;
+ * -conn.c: connections and failures) runs operators and agents on one
+ * event loop and fills struct bench; main (hotline-bench.c) parses
+ * options and reports.
  */
 #ifndef HOTLINE_BENCH_H
 #define HOTLINE_BENCH_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include <event2/util.h>
+#include <hiredis/hiredis.h>
+#include <hiredis/async.h>
 
 #include "histo.h"
 #include "tickmap.h"
@@ -161,5 +167,34 @@ int64_t	now_us(void);
 int	shift_start(void);
 /* After the loop: frees whatever is still connected, and the events. */
 void	shift_free(void);
+
+/* Within the shift. hotline-bench-conn.c: */
+/* Into histogram h, when measuring. */
+void	record(struct histo *h, int64_t us);
+void	bench_fail(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	bench_error(const struct conn *, const char *cmd,
+	    const redisReply *);
+int	conn_open(struct conn *);
+void	conn_close(struct conn *);
+int	conn_send(struct conn *, redisCallbackFn *, void *arg,
+	    const char *fmt, ...);
+void	conn_free(struct conn *);
+const redisReply *map_field(const redisReply *,
+	    const char *field);
+uint64_t reply_id(const redisReply *);
+/* hotline-bench-ops.c */
+void	ticket_created(uint64_t id, int64_t sent, int tier);
+void	ticket_offered(uint64_t id, int64_t now);
+void	ticket_resolved(uint64_t id, int64_t now);
+void	op_fill(struct op *);
+void	ops_wake(void);
+void	rate_tick(evutil_socket_t, short what, void *arg);
+void	op_auth(redisAsyncContext *, void *reply, void *arg);
+/* hotline-bench-agents.c */
+void	agent_send(struct agent *, enum agent_step, const char *fmt, ...);
+void	agent_next(struct agent *);
+/* hotline-bench-shift.c */
+void	conn_ready(void);
+void	run_end(void);
 
 #endif

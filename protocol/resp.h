@@ -87,6 +87,22 @@ void	resp_add_nil_array(struct buf *);			/* *-1 */
 void	resp_add_array(struct buf *, size_t);		/* header only */
 /* Flat map header: n field/value pairs, i.e. an array of 2n items. */
 void	resp_add_map(struct buf *, size_t);
+/*
+ * Deferred length, for a reply whose count is known only once its elements
+ * are written (rows from a query read once, text formatted piece by piece):
+ * open it, add the elements, then set the count. The mark is an
+ * offset, so it survives the buffer growing; marks opened inside another
+ * deferred reply are set first (innermost first), as their elements end
+ * first. Dropping a mark removes
+ * the header and everything written after it: the reply becomes an error.
+ */
+size_t	resp_add_deferred_len(struct buf *);		/* the mark */
+void	resp_set_deferred_array(struct buf *, size_t mark, size_t n);
+/* n field/value pairs, as resp_add_map(). */
+void	resp_set_deferred_map(struct buf *, size_t mark, size_t n);
+/* Everything written after the mark becomes one bulk string. */
+void	resp_set_deferred_bulk(struct buf *, size_t mark);
+void	resp_drop_deferred(struct buf *, size_t mark);
 /* Convenience for flat maps: a bulk field name followed by a value. */
 void	resp_add_field_str(struct buf *, const char *, const char *);
 void	resp_add_field_int(struct buf *, const char *, long long);

@@ -12,14 +12,16 @@
 #include "resp.h"
 #include "xmalloc.h"
 
+/* The longest header: a type byte, a sign, 20 digits of 2^64 - 1, CRLF. */
+#define RESP_HEADER_MAX	(1 + 1 + 20 + 2)
 /* resp_add_bulkf() formats into the stack first; longer text is rare. */
 #define RESP_FMT_STACK	512
 
-/* "<type>[-]<digits>\r\n" in one append. */
-static void
-resp_add_header(struct buf *b, char type, int neg, unsigned long long v)
+/* "<type>[-]<digits>\r\n" written backwards ending at end; the start. */
+static char *
+resp_fmt_header(char *end, char type, int neg, unsigned long long v)
 {
-	char	 tmp[32], *p, *end = tmp + sizeof tmp;
+	char	*p;
 
 	end[-2] = '\r';
 	end[-1] = '\n';
@@ -27,6 +29,16 @@ resp_add_header(struct buf *b, char type, int neg, unsigned long long v)
 	if (neg)
 		*--p = '-';
 	*--p = type;
+	return (p);
+}
+
+/* A header in one append. */
+static void
+resp_add_header(struct buf *b, char type, int neg, unsigned long long v)
+{
+	char	 tmp[RESP_HEADER_MAX], *p, *end = tmp + sizeof tmp;
+
+	p = resp_fmt_header(end, type, neg, v);
 	buf_add(b, p, (size_t)(end - p));
 }
 
@@ -176,4 +188,67 @@ resp_add_field_int(struct buf *b, const char *field, long long value)
 {
 	resp_add_cstr(b, field);
 	resp_add_int(b, value);
+}
+
+size_t
+resp_add_deferred_len(struct buf *b)
+{
+	size_t	mark = b->len;
+
+	buf_reserve(b, RESP_HEADER_MAX);
+	b->len += RESP_HEADER_MAX;
+	return (mark);
+}
+
+static void
+resp_set_deferred(struct buf *b, size_t mark, char type,
+    unsigned long long n)
+{
+	char	 tmp[RESP_HEADER_MAX], *p, *end = tmp + sizeof tmp;
+	size_t	 hlen, tail;
+
+	p = resp_fmt_header(end, type, 0, n);
+	hlen = (size_t)(end - p);
+	tail = b->len - mark - RESP_HEADER_MAX;
+	memmove(b->data + mark + hlen, b->data + mark + RESP_HEADER_MAX, tail);
+	memcpy(b->data + mark, p, hlen);
+	b->len -= RESP_HEADER_MAX - hlen;
+}
+
+/* A mark of this buffer leaves room for a header after it. */
+static void
+resp_check_mark(const struct buf *b, size_t mark)
+{
+	if (mark > b->len || b->len - mark < RESP_HEADER_MAX)
+		abort();	/* not a mark of this buffer: a caller's bug */
+}
+
+void
+resp_set_deferred_array(struct buf *b, size_t mark, size_t n)
+{
+	resp_check_mark(b, mark);
+	resp_set_deferred(b, mark, '*', n);
+}
+
+void
+resp_set_deferred_map(struct buf *b, size_t mark, size_t n)
+{
+	resp_check_mark(b, mark);
+	resp_set_deferred(b, mark, '*', 2ULL * n);
+}
+
+void
+resp_set_deferred_bulk(struct buf *b, size_t mark)
+{
+	resp_check_mark(b, mark);
+	resp_set_deferred(b, mark, '$', b->len - mark - RESP_HEADER_MAX);
+	buf_add(b, "\r\n", 2);
+}
+
+void
+resp_drop_deferred(struct buf *b, size_t mark)
+{
+	if (mark > b->len)
+		abort();
+	b->len = mark;
 }

@@ -65,10 +65,6 @@ cmd_agent_logout(struct conn *c, const struct cmd_args *a)
 	    &who, agent_target(c, a), err, sizeof err), err);
 }
 
-/*
- * The outstanding offer at once, else block until one is made. An agent
- * who asks for work while offline is made ready first.
- */
 /* Accept the offer and answer with the ticket, now active. */
 static void
 agent_next_take(struct conn *c, uint64_t id)
@@ -86,30 +82,78 @@ agent_next_take(struct conn *c, uint64_t id)
 		    1);
 }
 
-void
-cmd_agent_next_accept(struct conn *c)
+/*
+ * The agent's outstanding offer, shown (remembered, so that a hang-up
+ * passes it to another desk: waiters_closed()) or, with ACCEPT, taken.
+ * 0 if there is none.
+ */
+static int
+agent_next_offer(struct conn *c, const struct agent *ag, int accept)
 {
-	uint64_t	id = c->accept_offer;
-	uint64_t	before = journal_count(server.journal);
-	size_t		start = c->reply.len;
+	const struct ticket	*t;
 
-	c->accept_offer = 0;
-	agent_next_take(c, id);
-	if (journal_count(server.journal) != before)
-		conn_mark_write(c, start);
+	if (ag->offer == 0 ||
+	    (t = engine_ticket_get(server.engine, ag->offer)) == NULL)
+		return (0);
+	if (accept)
+		agent_next_take(c, ag->offer);
+	else {
+		c->offer_shown = t->id;
+		reply_ticket(&c->reply, t, 1);
+	}
+	return (1);
 }
 
 /*
- * AGENT NEXT [timeout-s] [ACCEPT]. With ACCEPT the offer is accepted as it
- * is made, auto-answer as voice desks have it: one round trip instead of
- * NEXT then TICKET ACCEPT.
+ * The continuation of a blocked AGENT NEXT (cmd_unblock()): the offer
+ * that woke it, nil at the timeout, or on waiting when the offer went
+ * meanwhile.
+ */
+static void
+agent_next_resume(struct conn *c, int why, int accept,
+    cmd_resume_fn *again)
+{
+	const struct agent	*ag;
+
+	if ((ag = engine_agent_get(server.engine, c->user)) == NULL) {
+		waiters_remove(c);
+		resp_add_error(&c->reply, "NOTFOUND %s is not an agent",
+		    c->user);
+	} else if (agent_next_offer(c, ag, accept))
+		waiters_remove(c);
+	else if ((why & CMD_WAKE_TIMEOUT) != 0) {
+		waiters_remove(c);
+		resp_add_nil(&c->reply);
+	} else {
+		waiters_requeue(c);
+		cmd_block(c, again);
+	}
+}
+
+static void
+agent_next_show(struct conn *c, int why)
+{
+	agent_next_resume(c, why, 0, agent_next_show);
+}
+
+static void
+agent_next_accept(struct conn *c, int why)
+{
+	agent_next_resume(c, why, 1, agent_next_accept);
+}
+
+/*
+ * AGENT NEXT [timeout-s] [ACCEPT]: the outstanding offer at once, else
+ * block until one is made. With ACCEPT the offer is accepted as it is
+ * made, auto-answer as voice desks have it: one round trip instead of
+ * NEXT then TICKET ACCEPT. An agent who asks for work while offline is
+ * made ready first.
  */
 static void
 cmd_agent_next(struct conn *c, const struct cmd_args *a)
 {
 	struct actor		 who = cmd_actor(c);
 	const struct agent	*ag;
-	const struct ticket	*t;
 	char			 err[ENGINE_ERRMAX];
 	long long		 timeout = cmd_val(a, "timeout-s")->n;
 	int			 rc, accept = cmd_str(a, "ACCEPT") != NULL;
@@ -133,15 +177,10 @@ cmd_agent_next(struct conn *c, const struct cmd_args *a)
 		}
 		ag = engine_agent_get(server.engine, c->user);
 	}
-	if (ag->offer != 0 &&
-	    (t = engine_ticket_get(server.engine, ag->offer)) != NULL) {
-		if (accept)
-			agent_next_take(c, ag->offer);
-		else
-			reply_ticket(&c->reply, t, 1);
+	if (agent_next_offer(c, ag, accept))
 		return;
-	}
-	waiters_add(c, (hl_ms)timeout * 1000, accept);
+	waiters_add(c, (hl_ms)timeout * 1000);
+	cmd_block(c, accept ? agent_next_accept : agent_next_show);
 }
 
 static void
@@ -160,25 +199,22 @@ cmd_agent_status(struct conn *c, const struct cmd_args *a)
 }
 
 static void
-agent_count(const struct agent *ag, void *arg)
-{
-	(*(size_t *)arg)++;
-}
-
-static void
 agent_list_one(const struct agent *ag, void *arg)
 {
-	reply_agent(arg, ag, server_now());
+	struct cmd_rows	*r = arg;
+
+	reply_agent(r->b, ag, server_now());
+	r->n++;
 }
 
 static void
 cmd_agent_list(struct conn *c, const struct cmd_args *a)
 {
-	size_t	n = 0;
+	struct cmd_rows	r;
 
-	engine_agent_foreach(server.engine, agent_count, &n);
-	resp_add_array(&c->reply, n);
-	engine_agent_foreach(server.engine, agent_list_one, &c->reply);
+	cmd_rows_open(c, &r);
+	engine_agent_foreach(server.engine, agent_list_one, &r);
+	cmd_rows_close(c, &r, 0, NULL);
 }
 
 struct agent_opts {

@@ -31,10 +31,8 @@ cmd_customer_set(struct conn *c, const struct cmd_args *a)
 }
 
 struct customer_tickets {
-	struct buf	*b;
-	size_t		 n;
-	int		 open;		/* which kind this pass writes */
-	int		 count_only;
+	struct cmd_rows	 rows;
+	int		 open;		/* which kind this call writes */
 };
 
 static int
@@ -48,6 +46,7 @@ static void
 customer_ticket(const struct ticket *stored, void *arg)
 {
 	struct customer_tickets	*ct = arg;
+	struct buf		*b = ct->rows.b;
 	const struct ticket	*t;
 
 	/* The store has committed rows; the engine has the live state. */
@@ -56,41 +55,33 @@ customer_ticket(const struct ticket *stored, void *arg)
 		t = stored;
 	if (ticket_is_open(t) != ct->open)
 		return;
-	ct->n++;
-	if (ct->count_only)
-		return;
-	resp_add_map(ct->b, 10);
-	resp_add_field_int(ct->b, "id", (long long)t->id);
-	resp_add_field_str(ct->b, "state", ticket_state_name(t->state));
-	resp_add_field_str(ct->b, "queue", t->queue);
-	resp_add_field_str(ct->b, "tier", t->tier);
-	resp_add_field_str(ct->b, "subject", t->subject);
-	resp_add_field_str(ct->b, "agent", t->agent);
-	resp_add_field_str(ct->b, "disposition", t->disposition);
-	resp_add_field_int(ct->b, "created", t->created);
-	resp_add_field_int(ct->b, "repeat_contact", t->repeat_contact);
-	resp_add_field_int(ct->b, "followup_of", (long long)t->followup_of);
+	ct->rows.n++;
+	resp_add_map(b, 10);
+	resp_add_field_int(b, "id", (long long)t->id);
+	resp_add_field_str(b, "state", ticket_state_name(t->state));
+	resp_add_field_str(b, "queue", t->queue);
+	resp_add_field_str(b, "tier", t->tier);
+	resp_add_field_str(b, "subject", t->subject);
+	resp_add_field_str(b, "agent", t->agent);
+	resp_add_field_str(b, "disposition", t->disposition);
+	resp_add_field_int(b, "created", t->created);
+	resp_add_field_int(b, "repeat_contact", t->repeat_contact);
+	resp_add_field_int(b, "followup_of", (long long)t->followup_of);
 }
 
+/* One query; a failure is logged and leaves the rows read before it. */
 static void
 customer_tickets(struct conn *c, const char *id, int open)
 {
 	struct customer_tickets	ct;
 	char			err[STORE_ERRMAX];
 
-	memset(&ct, 0, sizeof ct);
-	ct.b = &c->reply;
 	ct.open = open;
-	ct.count_only = 1;
+	cmd_rows_open(c, &ct.rows);
 	if (store_customer_tickets(server.store, id, CUSTOMER_RECENT,
 	    customer_ticket, &ct, err) != 0)
 		log_warnx("customer %s: %s", id, err);
-	resp_add_array(&c->reply, ct.n);
-	ct.n = 0;
-	ct.count_only = 0;
-	if (store_customer_tickets(server.store, id, CUSTOMER_RECENT,
-	    customer_ticket, &ct, err) != 0)
-		log_warnx("customer %s: %s", id, err);
+	cmd_rows_close(c, &ct.rows, 0, NULL);
 }
 
 static int

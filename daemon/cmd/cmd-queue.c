@@ -112,31 +112,26 @@ queue_reply_stats(struct conn *c, const struct queue_stats *qs)
 }
 
 static void
-queue_count(const char *name, void *arg)
-{
-	(*(size_t *)arg)++;
-}
-
-static void
 queue_list_one(const char *name, void *arg)
 {
-	struct conn		*c = arg;
+	struct cmd_rows		*r = arg;
 	struct queue_stats	 qs;
 
 	if (engine_queue_stats(server.engine, name, server_now(), &qs) == 0)
-		queue_reply_stats(c, &qs);
+		queue_reply_stats(r->c, &qs);
 	else
-		resp_add_nil(&c->reply);
+		resp_add_nil(r->b);
+	r->n++;
 }
 
 static void
 cmd_queue_list(struct conn *c, const struct cmd_args *a)
 {
-	size_t	n = 0;
+	struct cmd_rows	r;
 
-	engine_queue_foreach(server.engine, queue_count, &n);
-	resp_add_array(&c->reply, n);
-	engine_queue_foreach(server.engine, queue_list_one, c);
+	cmd_rows_open(c, &r);
+	engine_queue_foreach(server.engine, queue_list_one, &r);
+	cmd_rows_close(c, &r, 0, NULL);
 }
 
 static int

@@ -1,6 +1,7 @@
 /* Connection and server commands: PING HELLO AUTH QUIT INFO CONFIG SHUTDOWN. */
 #include <fnmatch.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -294,45 +295,315 @@ info_line(struct buf *b, const char *fmt, ...)
 	buf_add(b, "\r\n", 2);
 }
 
-/* Reports and retention, in INFO persistence. */
-static void
-info_retention(struct buf *b)
-{
-	const struct retention_stats	*r = retention_stats();
+/*
+ * INFO's server, clients, stats and persistence sections: one row per
+ * line, in the order written. A value is a field of a stats structure
+ * (read through the function that gives the structure) or the result of
+ * a function; a new counter is one row.
+ */
+enum info_type {
+	INFO_U64,	/* uint64_t field */
+	INFO_SIZE,	/* size_t field */
+	INFO_INT,	/* int field */
+	INFO_I64,	/* int64_t (hl_ms) field */
+	INFO_CHARS,	/* char array field */
+	INFO_FN_U64,	/* uint64_t fn(void) */
+	INFO_FN_SIZE,	/* size_t fn(void) */
+	INFO_FN_INT,	/* int fn(void) */
+	INFO_FN_I64,	/* int64_t fn(void) */
+	INFO_FN_STR	/* const char *fn(void) */
+};
 
-	info_line(b, "reports_pending:%zu", report_pending());
-	info_line(b, "report_data_from:%lld",
-	    (long long)store_data_from(server.store));
-	info_line(b, "retention_keep_ms:%lld",
-	    (long long)server.cfg.retention_keep);
-	info_line(b, "retention_batches:%llu", (unsigned long long)r->batches);
-	info_line(b, "retention_pruned_tickets:%llu",
-	    (unsigned long long)r->tickets);
-	info_line(b, "retention_pruned_events:%llu",
-	    (unsigned long long)r->events);
-	info_line(b, "retention_failures:%llu",
-	    (unsigned long long)r->failures);
-	info_line(b, "retention_max_batch_usec:%llu",
-	    (unsigned long long)r->max_batch_usec);
+struct info_row {
+	const char	*section;
+	const char	*name;
+	enum info_type	 type;
+	const void	*(*base)(void);	/* the structure a field is in */
+	size_t		 off;		/* the field's offset in it */
+	union {
+		uint64_t	 (*u64)(void);
+		size_t		 (*size)(void);
+		int		 (*i)(void);
+		int64_t		 (*i64)(void);
+		const char	*(*str)(void);
+	} fn;
+};
+
+static const void *
+info_server(void)
+{
+	return (&server);
 }
 
-/* Password checking, in INFO stats: what an operator watches in a flood. */
-static void
-info_auth(struct buf *b)
+static const void *
+info_store(void)
 {
-	const struct hasher_stats	*h = hasher_stats();
+	return (store_stats(server.store));
+}
 
-	info_line(b, "auth_locked_refusals:%llu",
-	    (unsigned long long)throttle_refusals());
-	info_line(b, "auth_throttle_entries:%zu", throttle_entries());
-	info_line(b, "hasher_threads:%d", h->threads);
-	info_line(b, "hasher_queued:%zu", h->queued);
-	info_line(b, "hasher_running:%zu", h->running);
-	info_line(b, "hasher_jobs_done:%llu", (unsigned long long)h->done);
-	info_line(b, "hasher_jobs_dropped:%llu",
-	    (unsigned long long)h->dropped);
-	info_line(b, "hasher_busy_refusals:%llu",
-	    (unsigned long long)h->busy);
+static const void *
+info_journal(void)
+{
+	return (journal_stats(server.journal));
+}
+
+static const void *
+info_hasher(void)
+{
+	return (hasher_stats());
+}
+
+static const void *
+info_retention(void)
+{
+	return (retention_stats());
+}
+
+static int
+info_pid(void)
+{
+	return ((int)getpid());
+}
+
+static const char *
+info_version(void)
+{
+	return (PACKAGE_VERSION);
+}
+
+static int64_t
+info_uptime(void)
+{
+	return ((server_now() - server.started) / 1000);
+}
+
+static int64_t
+info_time(void)
+{
+	return (server_now());
+}
+
+static size_t
+info_open_tickets(void)
+{
+	return (engine_ticket_count(server.engine));
+}
+
+static uint64_t
+info_next_ticket_id(void)
+{
+	return (engine_next_id(server.engine));
+}
+
+static const char *
+info_db_path(void)
+{
+	return (store_path(server.store));
+}
+
+static const char *
+info_durability(void)
+{
+	return (server.cfg.durability == DURABILITY_FULL ? "full" : "normal");
+}
+
+static const char *
+info_journal_mode(void)
+{
+	return ("wal");
+}
+
+static int64_t
+info_last_event_seq(void)
+{
+	return (store_last_seq(server.store));
+}
+
+static size_t
+info_commit_backlog(void)
+{
+	return (journal_backlog(server.journal));
+}
+
+static uint64_t
+info_wal_checkpoints(void)
+{
+	return (store_checkpoints(server.store));
+}
+
+static int64_t
+info_data_from(void)
+{
+	return (store_data_from(server.store));
+}
+
+#define INFO_FIELD(sec, name, type, base, st, field)			\
+	{ sec, name, type, base, offsetof(st, field), { NULL } }
+#define INFO_SERVER(sec, name, type, field)				\
+	INFO_FIELD(sec, name, type, info_server, struct server, field)
+#define INFO_STAT(name, field)						\
+	INFO_SERVER("stats", name, INFO_U64, stats.field)
+#define INFO_FN(sec, name, type, member, f)				\
+	{ sec, name, type, NULL, 0, { .member = f } }
+
+static const struct info_row info_rows[] = {
+	INFO_FN("server", "hotline_version", INFO_FN_STR, str, info_version),
+	INFO_FN("server", "process_id", INFO_FN_INT, i, info_pid),
+	INFO_SERVER("server", "tcp_port", INFO_INT, bound_port),
+	INFO_FN("server", "http_port", INFO_FN_INT, i, http_port),
+	INFO_SERVER("server", "unixsocket", INFO_CHARS, cfg.unixsocket),
+	INFO_SERVER("server", "config_file", INFO_CHARS, config_path),
+	INFO_FN("server", "uptime_in_seconds", INFO_FN_I64, i64, info_uptime),
+	INFO_FN("server", "time_ms", INFO_FN_I64, i64, info_time),
+
+	INFO_SERVER("clients", "connected_clients", INFO_SIZE, nconns),
+	INFO_SERVER("clients", "maxclients", INFO_SIZE, cfg.max_clients),
+	INFO_FN("clients", "blocked_clients", INFO_FN_SIZE, size,
+	    waiters_count),
+	INFO_FN("clients", "unauthenticated_clients", INFO_FN_SIZE, size,
+	    guard_unauth_count),
+	INFO_FN("clients", "pubsub_clients", INFO_FN_SIZE, size,
+	    metrics_subscribers),
+	INFO_FN("clients", "pubsub_channels", INFO_FN_SIZE, size,
+	    pubsub_channels),
+	INFO_FN("clients", "pubsub_patterns", INFO_FN_SIZE, size,
+	    pubsub_patterns),
+
+	INFO_STAT("total_connections_received", connections_received),
+	INFO_STAT("rejected_connections", connections_rejected),
+	INFO_STAT("total_commands_processed", commands_processed),
+	INFO_STAT("protocol_errors", protocol_errors),
+	INFO_STAT("output_limit_disconnects", output_limit_disconnects),
+	INFO_STAT("idle_disconnects", idle_disconnects),
+	INFO_STAT("auth_failures", auth_failures),
+	/* Password checking: what an operator watches in a flood. */
+	INFO_FN("stats", "auth_locked_refusals", INFO_FN_U64, u64,
+	    throttle_refusals),
+	INFO_FN("stats", "auth_throttle_entries", INFO_FN_SIZE, size,
+	    throttle_entries),
+	INFO_FIELD("stats", "hasher_threads", INFO_INT, info_hasher,
+	    struct hasher_stats, threads),
+	INFO_FIELD("stats", "hasher_queued", INFO_SIZE, info_hasher,
+	    struct hasher_stats, queued),
+	INFO_FIELD("stats", "hasher_running", INFO_SIZE, info_hasher,
+	    struct hasher_stats, running),
+	INFO_FIELD("stats", "hasher_jobs_done", INFO_U64, info_hasher,
+	    struct hasher_stats, done),
+	INFO_FIELD("stats", "hasher_jobs_dropped", INFO_U64, info_hasher,
+	    struct hasher_stats, dropped),
+	INFO_FIELD("stats", "hasher_busy_refusals", INFO_U64, info_hasher,
+	    struct hasher_stats, busy),
+	INFO_STAT("accept_pauses", accept_pauses),
+	INFO_STAT("rejected_unauth_connections", unauth_rejected),
+	INFO_STAT("auth_timeouts", auth_timeouts),
+	INFO_STAT("request_timeouts", request_timeouts),
+	INFO_STAT("http_on_resp_disconnects", http_rejected),
+	INFO_STAT("subscribe_refused", subscribe_refused),
+	INFO_FN("stats", "open_tickets", INFO_FN_SIZE, size,
+	    info_open_tickets),
+	INFO_FN("stats", "next_ticket_id", INFO_FN_U64, u64,
+	    info_next_ticket_id),
+
+	INFO_FN("persistence", "db_path", INFO_FN_STR, str, info_db_path),
+	INFO_FN("persistence", "durability", INFO_FN_STR, str,
+	    info_durability),
+	INFO_FN("persistence", "journal_mode", INFO_FN_STR, str,
+	    info_journal_mode),
+	INFO_FN("persistence", "last_event_seq", INFO_FN_I64, i64,
+	    info_last_event_seq),
+	INFO_FIELD("persistence", "commits", INFO_U64, info_store,
+	    struct store_stats, commits),
+	INFO_FIELD("persistence", "commit_failures", INFO_U64, info_store,
+	    struct store_stats, commit_failures),
+	INFO_SERVER("persistence", "engine_rebuilds", INFO_U64,
+	    stats.engine_rebuilds),
+	INFO_FN("persistence", "commit_backlog", INFO_FN_SIZE, size,
+	    info_commit_backlog),
+	INFO_FIELD("persistence", "commit_backlog_written", INFO_U64,
+	    info_journal, struct journal_stats, backlog_written),
+	INFO_FIELD("persistence", "commit_backlog_dropped", INFO_U64,
+	    info_journal, struct journal_stats, backlog_dropped),
+	INFO_FIELD("persistence", "events_written", INFO_U64, info_store,
+	    struct store_stats, events_written),
+	INFO_FIELD("persistence", "last_commit_events", INFO_U64, info_store,
+	    struct store_stats, last_commit_events),
+	INFO_FIELD("persistence", "last_commit_usec", INFO_U64, info_store,
+	    struct store_stats, last_commit_usec),
+	INFO_FIELD("persistence", "max_batch_events", INFO_U64, info_journal,
+	    struct journal_stats, max_batch),
+	INFO_FN("persistence", "wal_checkpoints", INFO_FN_U64, u64,
+	    info_wal_checkpoints),
+	/* Reports and retention. */
+	INFO_FN("persistence", "reports_pending", INFO_FN_SIZE, size,
+	    report_pending),
+	INFO_FN("persistence", "report_data_from", INFO_FN_I64, i64,
+	    info_data_from),
+	INFO_SERVER("persistence", "retention_keep_ms", INFO_I64,
+	    cfg.retention_keep),
+	INFO_FIELD("persistence", "retention_batches", INFO_U64,
+	    info_retention, struct retention_stats, batches),
+	INFO_FIELD("persistence", "retention_pruned_tickets", INFO_U64,
+	    info_retention, struct retention_stats, tickets),
+	INFO_FIELD("persistence", "retention_pruned_events", INFO_U64,
+	    info_retention, struct retention_stats, events),
+	INFO_FIELD("persistence", "retention_failures", INFO_U64,
+	    info_retention, struct retention_stats, failures),
+	INFO_FIELD("persistence", "retention_max_batch_usec", INFO_U64,
+	    info_retention, struct retention_stats, max_batch_usec),
+};
+
+/* The sections the table fills, in order, with their headings. */
+static const struct {
+	const char	*name;
+	const char	*title;
+} info_sections[] = {
+	{ "server", "Server" },
+	{ "clients", "Clients" },
+	{ "stats", "Stats" },
+	{ "persistence", "Persistence" }
+};
+
+static void
+info_row_line(struct buf *b, const struct info_row *r)
+{
+	const char	*p = r->base != NULL ? (const char *)r->base() + r->off :
+			    NULL;
+
+	switch (r->type) {
+	case INFO_U64:
+		info_line(b, "%s:%llu", r->name,
+		    (unsigned long long)*(const uint64_t *)(const void *)p);
+		break;
+	case INFO_SIZE:
+		info_line(b, "%s:%zu", r->name, *(const size_t *)(const void *)p);
+		break;
+	case INFO_INT:
+		info_line(b, "%s:%d", r->name, *(const int *)(const void *)p);
+		break;
+	case INFO_I64:
+		info_line(b, "%s:%lld", r->name,
+		    (long long)*(const int64_t *)(const void *)p);
+		break;
+	case INFO_CHARS:
+		info_line(b, "%s:%s", r->name, p);
+		break;
+	case INFO_FN_U64:
+		info_line(b, "%s:%llu", r->name,
+		    (unsigned long long)r->fn.u64());
+		break;
+	case INFO_FN_SIZE:
+		info_line(b, "%s:%zu", r->name, r->fn.size());
+		break;
+	case INFO_FN_INT:
+		info_line(b, "%s:%d", r->name, r->fn.i());
+		break;
+	case INFO_FN_I64:
+		info_line(b, "%s:%lld", r->name, (long long)r->fn.i64());
+		break;
+	case INFO_FN_STR:
+		info_line(b, "%s:%s", r->name, r->fn.str());
+		break;
+	}
 }
 
 static int
@@ -345,15 +616,23 @@ info_want(const char *section, const char *name)
 }
 
 static void
+info_section(struct buf *b, const char *name, const char *title)
+{
+	size_t	i;
+
+	info_line(b, "# %s", title);
+	for (i = 0; i < sizeof info_rows / sizeof info_rows[0]; i++)
+		if (strcmp(info_rows[i].section, name) == 0)
+			info_row_line(b, &info_rows[i]);
+	info_line(b, "%s", "");
+}
+
+static void
 cmd_info(struct conn *c, const struct cmd_args *a)
 {
-	const char			*sec = cmd_str(a, "section");
-	const struct store_stats	*ss = store_stats(server.store);
-	const struct journal_stats	*js = journal_stats(server.journal);
-	struct buf			 b;
-	struct conn			*k;
-	size_t				 pubsub = 0;
-	hl_ms				 now = server_now();
+	const char	*sec = cmd_str(a, "section");
+	struct buf	*b = &c->reply;
+	size_t		 i, mark;
 
 	if (sec != NULL && !info_want(sec, "server") &&
 	    !info_want(sec, "clients") && !info_want(sec, "stats") &&
@@ -364,107 +643,17 @@ cmd_info(struct conn *c, const struct cmd_args *a)
 		    "commandstats)", sec);
 		return;
 	}
-	buf_init(&b);
-	if (info_want(sec, "server")) {
-		info_line(&b, "# Server");
-		info_line(&b, "hotline_version:%s", PACKAGE_VERSION);
-		info_line(&b, "process_id:%d", (int)getpid());
-		info_line(&b, "tcp_port:%d", server.bound_port);
-		info_line(&b, "http_port:%d", http_port());
-		info_line(&b, "unixsocket:%s", server.cfg.unixsocket);
-		info_line(&b, "config_file:%s", server.config_path);
-		info_line(&b, "uptime_in_seconds:%lld",
-		    (long long)(now - server.started) / 1000);
-		info_line(&b, "time_ms:%lld", (long long)now);
-		info_line(&b, "%s", "");
-	}
-	if (info_want(sec, "clients")) {
-		TAILQ_FOREACH(k, &server.conns, entry)
-			pubsub += (k->flags & CONN_PUBSUB) != 0;
-		info_line(&b, "# Clients");
-		info_line(&b, "connected_clients:%zu", server.nconns);
-		info_line(&b, "maxclients:%zu", server.cfg.max_clients);
-		info_line(&b, "blocked_clients:%zu", waiters_count());
-		info_line(&b, "unauthenticated_clients:%zu",
-		    guard_unauth_count());
-		info_line(&b, "pubsub_clients:%zu", pubsub);
-		info_line(&b, "pubsub_channels:%zu", pubsub_channels());
-		info_line(&b, "pubsub_patterns:%zu", pubsub_patterns());
-		info_line(&b, "%s", "");
-	}
-	if (info_want(sec, "stats")) {
-		info_line(&b, "# Stats");
-		info_line(&b, "total_connections_received:%llu",
-		    (unsigned long long)server.stats.connections_received);
-		info_line(&b, "rejected_connections:%llu",
-		    (unsigned long long)server.stats.connections_rejected);
-		info_line(&b, "total_commands_processed:%llu",
-		    (unsigned long long)server.stats.commands_processed);
-		info_line(&b, "protocol_errors:%llu",
-		    (unsigned long long)server.stats.protocol_errors);
-		info_line(&b, "output_limit_disconnects:%llu",
-		    (unsigned long long)server.stats.output_limit_disconnects);
-		info_line(&b, "idle_disconnects:%llu",
-		    (unsigned long long)server.stats.idle_disconnects);
-		info_line(&b, "auth_failures:%llu",
-		    (unsigned long long)server.stats.auth_failures);
-		info_auth(&b);
-		info_line(&b, "accept_pauses:%llu",
-		    (unsigned long long)server.stats.accept_pauses);
-		info_line(&b, "rejected_unauth_connections:%llu",
-		    (unsigned long long)server.stats.unauth_rejected);
-		info_line(&b, "auth_timeouts:%llu",
-		    (unsigned long long)server.stats.auth_timeouts);
-		info_line(&b, "request_timeouts:%llu",
-		    (unsigned long long)server.stats.request_timeouts);
-		info_line(&b, "http_on_resp_disconnects:%llu",
-		    (unsigned long long)server.stats.http_rejected);
-		info_line(&b, "subscribe_refused:%llu",
-		    (unsigned long long)server.stats.subscribe_refused);
-		info_line(&b, "open_tickets:%zu",
-		    engine_ticket_count(server.engine));
-		info_line(&b, "next_ticket_id:%llu",
-		    (unsigned long long)engine_next_id(server.engine));
-		info_line(&b, "%s", "");
-	}
-	if (info_want(sec, "persistence")) {
-		info_line(&b, "# Persistence");
-		info_line(&b, "db_path:%s", store_path(server.store));
-		info_line(&b, "durability:%s", server.cfg.durability ==
-		    DURABILITY_FULL ? "full" : "normal");
-		info_line(&b, "journal_mode:wal");
-		info_line(&b, "last_event_seq:%lld",
-		    (long long)store_last_seq(server.store));
-		info_line(&b, "commits:%llu", (unsigned long long)ss->commits);
-		info_line(&b, "commit_failures:%llu",
-		    (unsigned long long)ss->commit_failures);
-		info_line(&b, "engine_rebuilds:%llu",
-		    (unsigned long long)server.stats.engine_rebuilds);
-		info_line(&b, "commit_backlog:%zu",
-		    journal_backlog(server.journal));
-		info_line(&b, "commit_backlog_written:%llu",
-		    (unsigned long long)js->backlog_written);
-		info_line(&b, "commit_backlog_dropped:%llu",
-		    (unsigned long long)js->backlog_dropped);
-		info_line(&b, "events_written:%llu",
-		    (unsigned long long)ss->events_written);
-		info_line(&b, "last_commit_events:%llu",
-		    (unsigned long long)ss->last_commit_events);
-		info_line(&b, "last_commit_usec:%llu",
-		    (unsigned long long)ss->last_commit_usec);
-		info_line(&b, "max_batch_events:%llu",
-		    (unsigned long long)js->max_batch);
-		info_line(&b, "wal_checkpoints:%llu",
-		    (unsigned long long)store_checkpoints(server.store));
-		info_retention(&b);
-		info_line(&b, "%s", "");
-	}
+	/* One bulk string, written in place. */
+	mark = resp_add_deferred_len(b);
+	for (i = 0; i < sizeof info_sections / sizeof info_sections[0]; i++)
+		if (info_want(sec, info_sections[i].name))
+			info_section(b, info_sections[i].name,
+			    info_sections[i].title);
 	if (info_want(sec, "metrics"))
-		metrics_info_metrics(&b);
+		metrics_info_metrics(b);
 	if (info_want(sec, "commandstats"))
-		metrics_info_commandstats(&b);
-	resp_add_bulk(&c->reply, b.data, b.len);
-	buf_free(&b);
+		metrics_info_commandstats(b);
+	resp_set_deferred_bulk(b, mark);
 }
 
 /* DEBUG CLOCK: the test clock (HOTLINE_TEST_CLOCK) moves forward. */
@@ -563,60 +752,44 @@ cmd_shutdown(struct conn *c, const struct cmd_args *a)
 	resp_add_status(&c->reply, "OK");
 }
 
-struct audit_rows {
-	struct buf	b;
-	size_t		n;
-};
-
 static void
 audit_row(int64_t seq, const struct engine_event *ev, void *arg)
 {
-	struct audit_rows	*r = arg;
+	struct cmd_rows	*r = arg;
 
-	resp_add_map(&r->b, 5);
-	resp_add_field_int(&r->b, "seq", seq);
-	resp_add_field_int(&r->b, "time", ev->time);
-	resp_add_field_str(&r->b, "type", ev->type);
-	resp_add_field_str(&r->b, "actor", ev->actor != NULL ? ev->actor : "");
-	resp_add_field_str(&r->b, "data", ev->data != NULL ? ev->data : "{}");
+	resp_add_map(r->b, 5);
+	resp_add_field_int(r->b, "seq", seq);
+	resp_add_field_int(r->b, "time", ev->time);
+	resp_add_field_str(r->b, "type", ev->type);
+	resp_add_field_str(r->b, "actor", ev->actor != NULL ? ev->actor : "");
+	resp_add_field_str(r->b, "data", ev->data != NULL ? ev->data : "{}");
 	r->n++;
 }
 
 static void
 cmd_audit(struct conn *c, const struct cmd_args *a)
 {
-	struct audit_rows	r;
-	char			err[STORE_ERRMAX];
-	long long		limit = AUDIT_LIMIT_DEFAULT;
+	struct cmd_rows	r;
+	char		err[STORE_ERRMAX];
+	long long	limit = AUDIT_LIMIT_DEFAULT;
 
 	if (cmd_str(a, "LIMIT") != NULL)
 		limit = cmd_val(a, "LIMIT")->n;
-	memset(&r, 0, sizeof r);
-	buf_init(&r.b);
-	if (store_events_by_type(server.store, "audit.", (int)limit,
-	    audit_row, &r, err) != 0)
-		resp_add_error(&c->reply, "ERR %s", err);
-	else {
-		resp_add_array(&c->reply, r.n);
-		buf_add(&c->reply, r.b.data, r.b.len);
-	}
-	buf_free(&r.b);
-}
-
-static void
-command_count(const struct cmd_entry *e, void *arg)
-{
-	(*(size_t *)arg)++;
+	cmd_rows_open(c, &r);
+	cmd_rows_close(c, &r, store_events_by_type(server.store, "audit.",
+	    (int)limit, audit_row, &r, err), err);
 }
 
 static void
 command_row(const struct cmd_entry *e, void *arg)
 {
-	struct conn	*c = arg;
+	struct cmd_rows	*r = arg;
+	struct conn	*c = r->c;
 	char		 usage[CMD_USAGE_MAX];
-	size_t		 n = 0;
+	size_t		 n;
 	int		 bit;
 
+	r->n++;
 	resp_add_array(&c->reply, 5);
 	if (e->sub != NULL)
 		resp_add_bulkf(&c->reply, "%s %s", e->name, e->sub);
@@ -645,11 +818,11 @@ command_row(const struct cmd_entry *e, void *arg)
 static void
 cmd_command(struct conn *c, const struct cmd_args *a)
 {
-	size_t	n = 0;
+	struct cmd_rows	r;
 
-	cmd_foreach(command_count, &n);
-	resp_add_array(&c->reply, n);
-	cmd_foreach(command_row, c);
+	cmd_rows_open(c, &r);
+	cmd_foreach(command_row, &r);
+	cmd_rows_close(c, &r, 0, NULL);
 }
 
 const struct cmd_entry cmd_server_table[] = {

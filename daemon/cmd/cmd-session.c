@@ -89,11 +89,6 @@ session_target(struct conn *c, const struct cmd_args *a, const char **user)
 	return (0);
 }
 
-struct session_rows {
-	struct buf	b;
-	size_t		n;
-};
-
 static void
 session_count_row(const struct store_session *ss, void *arg)
 {
@@ -168,15 +163,15 @@ cmd_session_new(struct conn *c, const struct cmd_args *a)
 static void
 session_list_row(const struct store_session *ss, void *arg)
 {
-	struct session_rows	*r = arg;
+	struct cmd_rows	*r = arg;
 
-	resp_add_map(&r->b, 6);
-	resp_add_field_str(&r->b, "id", ss->id);
-	resp_add_field_str(&r->b, "user", ss->user);
-	resp_add_field_int(&r->b, "created", ss->created);
-	resp_add_field_int(&r->b, "expires", ss->expires);
-	resp_add_field_int(&r->b, "last_used", ss->used);
-	resp_add_field_str(&r->b, "client", ss->client);
+	resp_add_map(r->b, 6);
+	resp_add_field_str(r->b, "id", ss->id);
+	resp_add_field_str(r->b, "user", ss->user);
+	resp_add_field_int(r->b, "created", ss->created);
+	resp_add_field_int(r->b, "expires", ss->expires);
+	resp_add_field_int(r->b, "last_used", ss->used);
+	resp_add_field_str(r->b, "client", ss->client);
 	r->n++;
 }
 
@@ -184,22 +179,15 @@ session_list_row(const struct store_session *ss, void *arg)
 static void
 cmd_session_list(struct conn *c, const struct cmd_args *a)
 {
-	struct session_rows	r;
-	const char		*user;
-	char			err[STORE_ERRMAX];
+	struct cmd_rows	r;
+	const char	*user;
+	char		err[STORE_ERRMAX];
 
 	if (session_target(c, a, &user) != 0)
 		return;
-	memset(&r, 0, sizeof r);
-	buf_init(&r.b);
-	if (store_session_list(server.store, user, server_now(),
-	    session_list_row, &r, err) != 0)
-		resp_add_error(&c->reply, "ERR %s", err);
-	else {
-		resp_add_array(&c->reply, r.n);
-		buf_add(&c->reply, r.b.data, r.b.len);
-	}
-	buf_free(&r.b);
+	cmd_rows_open(c, &r);
+	cmd_rows_close(c, &r, store_session_list(server.store, user,
+	    server_now(), session_list_row, &r, err), err);
 }
 
 /* SESSION REVOKE id|ALL [FOR user]: the count revoked. */

@@ -160,7 +160,8 @@ cmd_ticket_list(struct conn *c, const struct cmd_args *a)
 static void
 ticket_history_one(int64_t seq, const struct engine_event *ev, void *arg)
 {
-	struct buf	*b = arg;
+	struct cmd_rows	*r = arg;
+	struct buf	*b = r->b;
 
 	resp_add_map(b, 7);
 	resp_add_field_int(b, "seq", seq);
@@ -171,36 +172,28 @@ ticket_history_one(int64_t seq, const struct engine_event *ev, void *arg)
 	    ev->customer : "");
 	resp_add_field_str(b, "actor", ev->actor != NULL ? ev->actor : "");
 	resp_add_field_str(b, "data", ev->data != NULL ? ev->data : "{}");
+	r->n++;
 }
 
-static void
-history_count(int64_t seq, const struct engine_event *ev, void *arg)
-{
-	(*(size_t *)arg)++;
-}
-
+/* The query runs once: its rows go behind a count set at the end. */
 static void
 cmd_ticket_history(struct conn *c, const struct cmd_args *a)
 {
+	struct cmd_rows	r;
 	char		err[STORE_ERRMAX];
 	uint64_t	id = ticket_id(a);
-	size_t		n = 0;
+	int		rc;
 
+	cmd_rows_open(c, &r);
 	/* Committed history: what a restart would show. */
-	if (store_ticket_history(server.store, id, history_count, &n,
-	    err) != 0) {
-		resp_add_error(&c->reply, "ERR %s", err);
-		return;
-	}
-	if (n == 0) {
+	rc = store_ticket_history(server.store, id, ticket_history_one, &r,
+	    err);
+	if (rc == 0 && r.n == 0) {
+		resp_drop_deferred(&c->reply, r.mark);
 		resp_add_error(&c->reply, "NOTFOUND no such ticket %llu",
 		    (unsigned long long)id);
-		return;
-	}
-	resp_add_array(&c->reply, n);
-	if (store_ticket_history(server.store, id, ticket_history_one,
-	    &c->reply, err) != 0)
-		log_warnx("history %llu: %s", (unsigned long long)id, err);
+	} else
+		cmd_rows_close(c, &r, rc, err);
 }
 
 static void

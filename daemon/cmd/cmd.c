@@ -584,6 +584,20 @@ cmd_check(struct conn *c, const struct cmd_args *a, const struct cmd_entry *e,
 }
 
 /*
+ * What an answer written from start owes: held for the commit when the
+ * command changed something, counted when it is an error.
+ */
+static void
+cmd_answered(struct conn *c, size_t row, size_t start, uint64_t before)
+{
+	if (journal_count(server.journal) != before)
+		conn_mark_write(c, start);
+	if (row < CMD_MAX_ROWS && c->reply.len > start &&
+	    c->reply.data[start] == '-')
+		cmd_stats[row].errors++;
+}
+
+/*
  * The one check before any handler: lookup, arity, authentication, role,
  * mode and the row's grammar. A reply that depends on a change is held
  * for the commit.
@@ -620,27 +634,84 @@ cmd_dispatch(struct conn *c, const struct cmd_args *a)
 		return;
 	}
 	start = c->reply.len;
+	before = journal_count(server.journal);
 	if (cmd_check(c, a, e, &v) == 0) {
-		before = journal_count(server.journal);
+		c->block_row = row;
 		parsed = *a;
 		parsed.v = &v;
 		e->exec(c, &parsed);
 		/* A command waiting for the hasher (AUTH, AGENT ADD, AGENT
 		 * PASSWD) is audited and held for the commit when answered. */
-		if ((c->flags & CONN_WAIT_AUTH) == 0) {
-			if ((e->flags & (CMD_WRITE | CMD_AUDIT)) != 0 &&
-			    (c->role & (ROLE_SUPERVISOR | ROLE_ADMIN)) != 0)
-				audit_command(c, a, c->reply.len == start ||
-				    c->reply.data[start] != '-');
-			if (journal_count(server.journal) != before)
-				conn_mark_write(c, start);
-		}
+		if ((c->flags & CONN_WAIT_AUTH) != 0)
+			before = journal_count(server.journal);
+		else if ((e->flags & (CMD_WRITE | CMD_AUDIT)) != 0 &&
+		    (c->role & (ROLE_SUPERVISOR | ROLE_ADMIN)) != 0)
+			audit_command(c, a, c->reply.len == start ||
+			    c->reply.data[start] != '-');
 	}
-	if (row < CMD_MAX_ROWS) {
+	/* Counted after the handler: INFO commandstats shows the calls
+	 * before its own. */
+	if (row < CMD_MAX_ROWS)
 		cmd_stats[row].calls++;
-		if (c->reply.len > start && c->reply.data[start] == '-')
-			cmd_stats[row].errors++;
+	cmd_answered(c, row, start, before);
+}
+
+void
+cmd_block(struct conn *c, cmd_resume_fn *resume)
+{
+	c->flags |= CONN_BLOCKED;
+	c->block_resume = resume;
+	c->block_wake = 0;
+	conn_set_idle(c);
+}
+
+void
+cmd_wake(struct conn *c, int why)
+{
+	if ((c->flags & CONN_BLOCKED) == 0)
+		return;
+	c->block_wake |= why;
+	conn_resume(c);
+}
+
+/*
+ * Back through the dispatcher: the blocked command's continuation answers
+ * (or blocks again) and its answer is accounted as the handler's would be.
+ */
+void
+cmd_unblock(struct conn *c)
+{
+	size_t		start = c->reply.len;
+	uint64_t	before = journal_count(server.journal);
+	int		why = c->block_wake;
+
+	if ((c->flags & CONN_BLOCKED) == 0 || why == 0)
+		return;
+	c->flags &= ~CONN_BLOCKED;
+	c->block_wake = 0;
+	c->block_resume(c, why);
+	if ((c->flags & CONN_BLOCKED) == 0)
+		cmd_answered(c, c->block_row, start, before);
+}
+
+void
+cmd_rows_open(struct conn *c, struct cmd_rows *r)
+{
+	r->c = c;
+	r->b = &c->reply;
+	r->n = 0;
+	r->mark = resp_add_deferred_len(&c->reply);
+}
+
+void
+cmd_rows_close(struct conn *c, struct cmd_rows *r, int rc, const char *err)
+{
+	if (rc == 0) {
+		resp_set_deferred_array(&c->reply, r->mark, r->n);
+		return;
 	}
+	resp_drop_deferred(&c->reply, r->mark);
+	resp_add_error(&c->reply, "ERR %s", err);
 }
 
 struct actor

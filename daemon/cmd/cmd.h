@@ -14,6 +14,7 @@
 #include "store.h"
 
 struct conn;
+struct buf;
 
 #define CMD_NOAUTH	0x01	/* allowed before AUTH */
 #define CMD_WRITE	0x02	/* changes state: journaled */
@@ -155,9 +156,10 @@ int	cmd_find_agent(struct conn *, struct cmd_values *, struct cmd_value *);
 
 /*
  * Per row since start: dispatches that matched it, and those answered with
- * an error at once (arity, role and mode refusals included; AUTH, AGENT ADD
- * and AGENT PASSWD wait for the hasher and are answered later, AUTH's
- * failures counted in auth_failures instead).
+ * an error (arity, role and mode refusals included; a blocked AGENT NEXT
+ * when it is answered; AUTH, AGENT ADD and AGENT PASSWD wait for the hasher
+ * and are answered later, uncounted here, AUTH's failures counted in
+ * auth_failures instead).
  */
 struct cmd_stat {
 	uint64_t	calls;
@@ -165,6 +167,22 @@ struct cmd_stat {
 };
 void	cmd_stats_foreach(void (*fn)(const struct cmd_entry *,
 	    const struct cmd_stat *, void *), void *);
+
+/*
+ * Rows read once (a query, a walk of the engine) straight into the reply,
+ * behind a count set when the last is in (resp_add_deferred_len()).
+ * A row callback writes to rows->b and counts itself in rows->n.
+ */
+struct cmd_rows {
+	struct conn	*c;
+	struct buf	*b;		/* &c->reply */
+	size_t		 n;
+	size_t		 mark;
+};
+void	cmd_rows_open(struct conn *, struct cmd_rows *);
+/* rc 0: the array is complete; else the rows give way to "-ERR err". */
+void	cmd_rows_close(struct conn *, struct cmd_rows *, int rc,
+	    const char *err);
 
 /* Helpers shared by the handlers. */
 struct actor	cmd_actor(const struct conn *);
@@ -188,7 +206,28 @@ void	cmd_auth_accepted(struct conn *);
 void	cmd_session_auth(struct conn *, const char *user, size_t userlen,
 	    const char *token, size_t len, const char *host, const char *name);
 
-/* AGENT NEXT ... ACCEPT, resumed with its offer (c->accept_offer). */
-void	cmd_agent_next_accept(struct conn *);
+/*
+ * Blocking, as Redis's blockClient() and unblockClient(). A handler with
+ * no answer yet calls cmd_block() with its continuation and returns: the
+ * connection runs no further command. What it waits for calls cmd_wake()
+ * (daemon/net/waiters.c: an offer to the agent, or the timeout); at the
+ * end of the iteration, after the commit, cmd_unblock() runs the
+ * continuation with why (CMD_WAKE_* bits). The continuation looks again
+ * (what woke it may be gone) and answers, or blocks again.
+ *
+ * Accounting is a dispatch's: the call is counted and audited when
+ * dispatched (what was asked); the answer, from the continuation, counts
+ * as an error if it is one and is held for the commit if it changed
+ * anything, as the handler's own answer would be.
+ */
+#define CMD_WAKE_READY		0x01	/* what it waits for may be there */
+#define CMD_WAKE_TIMEOUT	0x02
+
+typedef void	cmd_resume_fn(struct conn *, int why);
+
+void	cmd_block(struct conn *, cmd_resume_fn *);
+void	cmd_wake(struct conn *, int why);
+/* Run the continuation of a blocked command that was woken, if any. */
+void	cmd_unblock(struct conn *);
 
 #endif

@@ -384,7 +384,9 @@ restore_restart_events(struct engine *e, hl_ms now)
 /*
  * After a rebuild or a restart: an offer whose ticket did not come back
  * offered to that agent (closed, or offered in the failed batch only) is
- * no offer; the shown status follows. Routing then runs as after any
+ * no offer. The shown status follows the offer and the tickets held: a
+ * restart's rows do not say busy or available (store_put_presence), and
+ * after a rebuild this changes nothing. Routing then runs as after any
  * change.
  */
 static void
@@ -395,14 +397,11 @@ restore_presence_done(struct engine *e, hl_ms now)
 	size_t			 i;
 
 	for (i = 0; (a = hmap_next(&e->agents, &i)) != NULL;) {
-		if (a->a.offer == 0)
-			continue;
-		if ((t = eng_ticket(e, a->a.offer)) == NULL ||
-		    t->t.state != TICKET_OFFERED ||
-		    strcmp(t->t.agent, a->a.name) != 0) {
+		if (a->a.offer != 0 && ((t = eng_ticket(e, a->a.offer)) ==
+		    NULL || t->t.state != TICKET_OFFERED ||
+		    strcmp(t->t.agent, a->a.name) != 0))
 			a->a.offer = 0;
-			route_agent_sync(a, now);
-		}
+		route_agent_sync(a, now);
 	}
 	if (e->restarted_at != 0)
 		restore_restart_events(e, now);

@@ -398,9 +398,8 @@ conn_resume_all(void)
 			continue;
 		c->flags &= ~CONN_READ_OFF;
 		event_del(c->hup);
+		cmd_unblock(c);
 		conn_set_idle(c);
-		if (c->accept_offer != 0)
-			cmd_agent_next_accept(c);
 		conn_process(c);
 	}
 }
@@ -426,7 +425,7 @@ conn_kill(struct conn *c, const char *why)
 		TAILQ_REMOVE(&server.resume, c, resume_entry);
 		c->flags &= ~CONN_IN_RESUME;
 	}
-	waiters_remove(c);
+	waiters_closed(c);
 	pubsub_unsubscribe_all(c);
 	TAILQ_INSERT_TAIL(&server.dead, c, dead_entry);
 }

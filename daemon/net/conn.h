@@ -20,13 +20,14 @@ struct report_job;
 #define CONN_CLOSE	0x04	/* close once replies are sent */
 #define CONN_DEAD	0x08	/* freed at the safe point */
 #define CONN_PUBSUB	0x10	/* subscribed: only pub/sub commands */
-#define CONN_BLOCKED	0x20	/* waiting in AGENT NEXT */
+#define CONN_BLOCKED	0x20	/* a command waits (AGENT NEXT), woken or not */
 #define CONN_UNIX	0x40
 #define CONN_READ_OFF	0x80	/* reading paused (blocked, input bounded) */
 #define CONN_WAIT_AUTH	0x100	/* a password being checked or hashed, or
 				   an AUTH answer held */
 #define CONN_WAIT_REPORT 0x200	/* a REPORT on the report thread */
 #define CONN_SESSION	0x400	/* counted in its user's live sessions */
+#define CONN_WAITING	0x800	/* on the waiters' list (waiters.c) */
 
 /* Unsent replies before login: this many times preauth_max_bytes. */
 #define CONN_PREAUTH_OUTPUT_FACTOR	4
@@ -63,10 +64,14 @@ struct conn {
 
 	struct report_job	*report_job;	/* on the report thread */
 
-	/* AGENT NEXT */
-	struct event		*block_timer;
-	int			 wait_accept;	/* ... ACCEPT: take the offer */
-	uint64_t		 accept_offer;	/* to accept once resumed */
+	/* A command blocked until woken (cmd_block(), daemon/cmd/cmd.c) */
+	void			(*block_resume)(struct conn *, int why);
+	size_t			 block_row;	/* its command-table row */
+	int			 block_wake;	/* CMD_WAKE_* bits since */
+
+	/* daemon/net/waiters.c: waiting for an offer to its agent */
+	struct event		*block_timer;	/* its timeout */
+	uint64_t		 offer_shown;	/* the offer AGENT NEXT showed */
 	TAILQ_ENTRY(conn)	 wait_entry;
 
 	/* daemon/net/guard.c: deadlines, and the count of its address */
@@ -93,7 +98,10 @@ void	conn_process(struct conn *);
 /* Queue the reply buffer for sending at the end of the iteration. */
 void	conn_want_flush(struct conn *);
 void	conn_flush_all(void);
-/* Unblocked: run its pipelined commands at the end of the iteration. */
+/*
+ * Go on at the end of the iteration: a blocked command that was woken is
+ * answered (cmd_unblock()), then the pipelined commands run.
+ */
 void	conn_resume(struct conn *);
 void	conn_resume_all(void);
 /* Mark for freeing at the safe point (end of the iteration). */

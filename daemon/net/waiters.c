@@ -2,26 +2,24 @@
 
 #include <event2/event.h>
 
+#include "cmd.h"
 #include "conn.h"
 #include "log.h"
-#include "reply.h"
 #include "server.h"
 #include "waiters.h"
 
-/* Blocked connections in arrival order: the first waiter gets the offer. */
+/* Waiting connections in arrival order: the first of an agent's is woken. */
 static TAILQ_HEAD(, conn)	waiters = TAILQ_HEAD_INITIALIZER(waiters);
 static size_t			nwaiters;
 
 static void
-waiters_unblock(struct conn *c)
+waiters_unlist(struct conn *c)
 {
+	if ((c->flags & CONN_WAITING) == 0)
+		return;
 	TAILQ_REMOVE(&waiters, c, wait_entry);
 	nwaiters--;
-	c->flags &= ~CONN_BLOCKED;
-	if (c->block_timer != NULL)
-		event_del(c->block_timer);
-	conn_set_idle(c);
-	conn_resume(c);
+	c->flags &= ~CONN_WAITING;
 }
 
 static void
@@ -31,21 +29,18 @@ waiters_timeout(evutil_socket_t fd, short what, void *arg)
 
 	if ((c->flags & CONN_BLOCKED) == 0)
 		return;
-	resp_add_nil(&c->reply);
-	waiters_unblock(c);
-	conn_want_flush(c);
+	waiters_unlist(c);
+	cmd_wake(c, CMD_WAKE_TIMEOUT);
 }
 
 void
-waiters_add(struct conn *c, hl_ms timeout_ms, int accept)
+waiters_add(struct conn *c, hl_ms timeout_ms)
 {
 	struct timeval	tv;
 
-	c->flags |= CONN_BLOCKED;
-	c->wait_accept = accept;
 	TAILQ_INSERT_TAIL(&waiters, c, wait_entry);
 	nwaiters++;
-	conn_set_idle(c);
+	c->flags |= CONN_WAITING;
 	if (timeout_ms <= 0)
 		return;
 	if (c->block_timer == NULL)
@@ -56,47 +51,72 @@ waiters_add(struct conn *c, hl_ms timeout_ms, int accept)
 }
 
 void
+waiters_requeue(struct conn *c)
+{
+	if ((c->flags & CONN_WAITING) != 0)
+		return;
+	TAILQ_INSERT_HEAD(&waiters, c, wait_entry);
+	nwaiters++;
+	c->flags |= CONN_WAITING;
+}
+
+void
 waiters_remove(struct conn *c)
 {
-	if ((c->flags & CONN_BLOCKED) == 0)
-		return;
-	TAILQ_REMOVE(&waiters, c, wait_entry);
-	nwaiters--;
-	c->flags &= ~CONN_BLOCKED;
+	waiters_unlist(c);
 	if (c->block_timer != NULL)
 		event_del(c->block_timer);
 }
 
-/*
- * An offer was made: the agent's first blocked AGENT NEXT gets the ticket.
- * Its reply waits for the commit like any other that depends on a change.
- * AGENT NEXT ... ACCEPT cannot accept here, in the middle of the engine's
- * routing: the connection accepts when it resumes, after this iteration.
- */
-void
-waiters_on_event(const struct engine_event *ev, void *arg)
+/* The agent's first waiting connection goes on at the end of the iteration. */
+static void
+waiters_wake_agent(const char *agent)
 {
-	struct conn		*c;
-	size_t			 start;
+	struct conn	*c;
 
-	if (ev->kind != EV_TICKET_OFFERED || ev->agent == NULL ||
-	    ev->row == NULL)
-		return;
 	TAILQ_FOREACH(c, &waiters, wait_entry) {
-		if (strcmp(c->user, ev->agent) == 0)
+		if (strcmp(c->user, agent) == 0)
 			break;
 	}
 	if (c == NULL)
 		return;
-	if (c->wait_accept) {
-		c->accept_offer = ev->ticket;
-		waiters_unblock(c);
+	waiters_unlist(c);
+	cmd_wake(c, CMD_WAKE_READY);
+}
+
+/*
+ * A desk shown an offer, or woken for it, hangs up without answering it:
+ * the agent may be waiting at another desk, which would otherwise learn of
+ * the offer only when it timed out. (At shutdown connections are logged
+ * out first.)
+ */
+void
+waiters_closed(struct conn *c)
+{
+	const struct agent	*ag;
+	int			 woken;
+
+	woken = (c->flags & CONN_BLOCKED) != 0 &&
+	    (c->block_wake & CMD_WAKE_READY) != 0;
+	waiters_remove(c);
+	if (!c->authed ||
+	    (ag = engine_agent_get(server.engine, c->user)) == NULL ||
+	    ag->offer == 0 || (!woken && ag->offer != c->offer_shown))
 		return;
-	}
-	start = c->reply.len;
-	reply_ticket(&c->reply, ev->row, 1);
-	conn_mark_write(c, start);
-	waiters_unblock(c);
+	waiters_wake_agent(c->user);
+}
+
+/*
+ * An offer was made: the agent's first waiting AGENT NEXT is woken. It
+ * answers when it resumes, after this iteration's commit, from the engine
+ * as it is then: not in the middle of the engine's routing, which ACCEPT
+ * would re-enter.
+ */
+void
+waiters_on_event(const struct engine_event *ev, void *arg)
+{
+	if (ev->kind == EV_TICKET_OFFERED && ev->agent != NULL)
+		waiters_wake_agent(ev->agent);
 }
 
 size_t

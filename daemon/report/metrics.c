@@ -109,8 +109,8 @@ magents(size_t by[NSTATUS + NCONN])
 	engine_agent_foreach(server.engine, magent, by);
 }
 
-static size_t
-msubscribers(void)
+size_t
+metrics_subscribers(void)
 {
 	struct conn	*c;
 	size_t		 n = 0;
@@ -330,7 +330,7 @@ metrics_prometheus(struct buf *b)
 	mscalar(b, "hotline_connected_clients", "gauge",
 	    "Client connections (TCP and unix socket).", server.nconns);
 	mscalar(b, "hotline_subscribers", "gauge",
-	    "Connections in publish/subscribe mode.", msubscribers());
+	    "Connections in publish/subscribe mode.", metrics_subscribers());
 	mscalar(b, "hotline_blocked_clients", "gauge",
 	    "Connections blocked in AGENT NEXT.", waiters_count());
 	mscalar(b, "hotline_open_tickets", "gauge",

@@ -17,5 +17,7 @@ void	metrics_info_metrics(struct buf *);
  * linear interpolation inside its bucket (as histogram_quantile does);
  * 0 before any commit. */
 double	metrics_commit_quantile(double q);
+/* Connections in publish/subscribe mode (INFO and /metrics). */
+size_t	metrics_subscribers(void);
 
 #endif

@@ -343,23 +343,24 @@ report_agg_add(struct report_agg *g, const struct report_fact *f)
 	return (0);
 }
 
-/* A flat map whose size is known once written: fields, then the header. */
+/* A flat map whose size is known once written, behind a deferred count. */
 struct fields {
-	struct buf	b;
-	size_t		n;
+	struct buf	*b;
+	size_t		 n;
+	size_t		 mark;
 };
 
 static void
 fields_int(struct fields *m, const char *name, long long v)
 {
-	resp_add_field_int(&m->b, name, v);
+	resp_add_field_int(m->b, name, v);
 	m->n++;
 }
 
 static void
 fields_str(struct fields *m, const char *name, const char *v)
 {
-	resp_add_field_str(&m->b, name, v);
+	resp_add_field_str(m->b, name, v);
 	m->n++;
 }
 
@@ -368,11 +369,11 @@ static void
 fields_ratio(struct fields *m, const char *name, double num, uint64_t den,
     double scale, int decimals)
 {
-	resp_add_cstr(&m->b, name);
+	resp_add_cstr(m->b, name);
 	if (den == 0)
-		resp_add_cstr(&m->b, "-");
+		resp_add_cstr(m->b, "-");
 	else
-		resp_add_bulkf(&m->b, "%.*f", decimals, scale * num /
+		resp_add_bulkf(m->b, "%.*f", decimals, scale * num /
 		    (double)den);
 	m->n++;
 }
@@ -460,8 +461,9 @@ agg_write_row(const struct report_agg *g, struct rrow *r, int keys,
 {
 	struct fields	m;
 
-	buf_init(&m.b);
+	m.b = out;
 	m.n = 0;
+	m.mark = resp_add_deferred_len(out);
 	if (keys & DIM_QUEUE)
 		fields_str(&m, "queue", r->queue);
 	if (keys & DIM_TIER)
@@ -474,9 +476,7 @@ agg_write_row(const struct report_agg *g, struct rrow *r, int keys,
 		agg_agent_fields(&m, r);
 	else
 		agg_service_fields(&m, r);
-	resp_add_map(out, m.n);
-	buf_add(out, m.b.data, m.b.len);
-	buf_free(&m.b);
+	resp_set_deferred_map(out, m.mark, m.n);
 }
 
 static int

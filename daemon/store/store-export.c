@@ -84,6 +84,8 @@ store_open_readonly(const char *dir, const char *keyfile, char *err)
 		    st->path, (long long)version, STORE_SCHEMA_VERSION);
 		goto fail;
 	}
+	if (store_row_check(st, err) != 0)
+		goto fail;
 	if (keyfile == NULL) {
 		snprintf(dflt, sizeof dflt, "%s/%s", dir, CRYPTO_KEY_FILE);
 		keyfile = dflt;
@@ -172,11 +174,16 @@ store_export_tickets(struct store *st, hl_ms from, hl_ms to,
     int (*fn)(const struct ticket *, void *), void *arg, uint64_t *skipped,
     char *err)
 {
-	struct export_cb	cb = { fn, NULL, arg };
+	struct export_cb	 cb = { fn, NULL, arg };
+	char			*sql;
+	int			 rc;
 
-	return (store_export(st, "SELECT " TICKET_COLUMNS " FROM tickets "
-	    "WHERE created_ms >= ? AND created_ms < ? ORDER BY id", from, to,
-	    store_export_ticket, &cb, skipped, err));
+	sql = store_ticket_select("WHERE created_ms >= ? AND created_ms < ? "
+	    "ORDER BY id");
+	rc = store_export(st, sql, from, to, store_export_ticket, &cb,
+	    skipped, err);
+	free(sql);
+	return (rc);
 }
 
 /* Events of [from, to) in journal order, their data opened. */

@@ -17,7 +17,7 @@
 #include "store_internal.h"
 #include "xmalloc.h"
 
-static void
+void
 store_copy(char *dst, size_t len, sqlite3_stmt *s, int col)
 {
 	const char	*v = (const char *)sqlite3_column_text(s, col);
@@ -25,7 +25,7 @@ store_copy(char *dst, size_t len, sqlite3_stmt *s, int col)
 	snprintf(dst, len, "%s", v != NULL ? v : "");
 }
 
-static char *
+char *
 store_dup(sqlite3_stmt *s, int col)
 {
 	const char	*v = (const char *)sqlite3_column_text(s, col);
@@ -60,7 +60,7 @@ store_attrs(struct store *st, const char *text, struct attr **out, int *n)
 }
 
 /* Sealed attributes of a row: 0, -1, or STORE_TAMPERED. */
-static int
+int
 store_sealed_attrs(struct store *st, sqlite3_stmt *s, int col, const char *ad,
     struct attr **out, int *n)
 {
@@ -76,7 +76,7 @@ store_sealed_attrs(struct store *st, sqlite3_stmt *s, int col, const char *ad,
 	return (rc);
 }
 
-static void
+void
 store_free_attrs(struct attr *a, int n)
 {
 	int	i;
@@ -86,93 +86,6 @@ store_free_attrs(struct attr *a, int n)
 		free(a[i].value);
 	}
 	free(a);
-}
-
-/*
- * Column order as in TICKET_COLUMNS. 0; -1 for a bad row; STORE_TAMPERED
- * when a sealed field does not authenticate (logged, naming the row and
- * the field). On error t holds nothing to free.
- */
-int
-store_row_ticket(struct store *st, sqlite3_stmt *s, struct ticket *t)
-{
-	const char	*field = "subject";
-	char		 ad[64];
-	int		 rc;
-
-	memset(t, 0, sizeof *t);
-	t->id = (uint64_t)sqlite3_column_int64(s, 0);
-	if (ticket_state_parse((const char *)sqlite3_column_text(s, 1),
-	    &t->state) != 0) {
-		log_warnx("store: ticket %llu: unknown state '%.32s' (a corrupt "
-		    "row in table tickets of %s)", (unsigned long long)t->id,
-		    sqlite3_column_text(s, 1) != NULL ?
-		    (const char *)sqlite3_column_text(s, 1) : "", st->path);
-		return (-1);
-	}
-	store_copy(t->queue, sizeof t->queue, s, 2);
-	store_copy(t->customer, sizeof t->customer, s, 3);
-	store_copy(t->tier, sizeof t->tier, s, 4);
-	store_copy(t->channel, sizeof t->channel, s, 5);
-	snprintf(ad, sizeof ad, "ticket:%llu:subject",
-	    (unsigned long long)t->id);
-	if ((t->subject = store_unseal(st, s, 6, ad)) == NULL)
-		goto tampered;
-	t->disposition = store_dup(s, 7);
-	store_copy(t->creator, sizeof t->creator, s, 8);
-	store_copy(t->agent, sizeof t->agent, s, 9);
-	store_copy(t->target, sizeof t->target, s, 10);
-	t->priority = sqlite3_column_int(s, 11);
-	t->boost = sqlite3_column_int(s, 12);
-	t->step = sqlite3_column_int(s, 13);
-	t->created = sqlite3_column_int64(s, 14);
-	t->enqueued = sqlite3_column_int64(s, 15);
-	t->updated = sqlite3_column_int64(s, 16);
-	t->step_started = sqlite3_column_int64(s, 17);
-	t->offered_at = sqlite3_column_int64(s, 18);
-	t->accepted_at = sqlite3_column_int64(s, 19);
-	t->resolved_at = sqlite3_column_int64(s, 20);
-	t->pending_until = sqlite3_column_int64(s, 21);
-	t->answer_due = sqlite3_column_int64(s, 23);
-	t->resolve_due = sqlite3_column_int64(s, 24);
-	t->resolve_used = sqlite3_column_int64(s, 25);
-	t->clock_mark = sqlite3_column_int64(s, 26);
-	t->paused = sqlite3_column_int64(s, 27);
-	t->sla_fired = (uint32_t)sqlite3_column_int64(s, 28);
-	t->escalations = sqlite3_column_int(s, 29);
-	t->followup_of = (uint64_t)sqlite3_column_int64(s, 30);
-	t->followup = (uint64_t)sqlite3_column_int64(s, 31);
-	t->repeat_contact = sqlite3_column_int(s, 32) != 0;
-	t->complaint = sqlite3_column_int(s, 33) != 0;
-	t->complaints = sqlite3_column_int(s, 34);
-	t->csat = sqlite3_column_int(s, 35);
-	t->work = sqlite3_column_int64(s, 36);
-	field = "attrs";
-	snprintf(ad, sizeof ad, "ticket:%llu:attrs", (unsigned long long)t->id);
-	if ((rc = store_sealed_attrs(st, s, 22, ad, &t->attrs,
-	    &t->nattrs)) == 0)
-		return (0);
-	if (rc != STORE_TAMPERED) {
-		store_ticket_free(t);
-		return (rc);
-	}
-tampered:
-	log_warnx("store: ticket %llu: %s failed authentication (a tampered "
-	    "or corrupt row in table tickets of %s)",
-	    (unsigned long long)t->id, field, st->path);
-	store_ticket_free(t);
-	return (STORE_TAMPERED);
-}
-
-void
-store_ticket_free(struct ticket *t)
-{
-	free(t->subject);
-	free(t->disposition);
-	store_free_attrs(t->attrs, t->nattrs);
-	t->subject = t->disposition = NULL;
-	t->attrs = NULL;
-	t->nattrs = 0;
 }
 
 static void
@@ -371,12 +284,15 @@ store_load_tickets(struct store *st, struct engine *e, char *err)
 {
 	sqlite3_stmt	*s;
 	struct ticket	 t;
+	char		*sql;
 	int		 rc;
 	size_t		 n = 0;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT " TICKET_COLUMNS " FROM tickets "
-	    "WHERE state NOT IN ('closed', 'abandoned') ORDER BY id", -1, &s,
-	    NULL) != SQLITE_OK)
+	sql = store_ticket_select("WHERE state NOT IN ('closed', "
+	    "'abandoned') ORDER BY id");
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	free(sql);
+	if (rc != SQLITE_OK)
 		return (store_fail(st, err, "load tickets"));
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if ((rc = store_row_ticket(st, s, &t)) == STORE_TAMPERED) {
@@ -407,45 +323,24 @@ store_load_customers(struct store *st, struct engine *e, char *err)
 {
 	sqlite3_stmt	*s;
 	struct customer	 c;
-	const char	*field;
-	char		 ad[ENGINE_NAME_MAX + 32];
+	char		*sql;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT id, name, phone, tier, segment, "
-	    "manager, attrs, created_ms, updated_ms FROM customers", -1, &s,
-	    NULL) != SQLITE_OK)
+	sql = store_customer_select("");
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	free(sql);
+	if (rc != SQLITE_OK)
 		return (store_fail(st, err, "load customers"));
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		memset(&c, 0, sizeof c);
-		store_copy(c.id, sizeof c.id, s, 0);
-		snprintf(ad, sizeof ad, "customer:%s:name", c.id);
-		c.name = store_unseal(st, s, 1, ad);
-		snprintf(ad, sizeof ad, "customer:%s:phone", c.id);
-		c.phone = store_unseal(st, s, 2, ad);
-		store_copy(c.tier, sizeof c.tier, s, 3);
-		if (segment_parse((const char *)sqlite3_column_text(s, 4),
-		    &c.segment) != 0)
-			c.segment = SEGMENT_INDIVIDUAL;
-		store_copy(c.manager, sizeof c.manager, s, 5);
-		snprintf(ad, sizeof ad, "customer:%s:attrs", c.id);
-		field = c.name == NULL ? "name" : c.phone == NULL ? "phone" :
-		    store_sealed_attrs(st, s, 6, ad, &c.attrs, &c.nattrs) ==
-		    STORE_TAMPERED ? "attrs" : NULL;
-		c.created = sqlite3_column_int64(s, 7);
-		c.updated = sqlite3_column_int64(s, 8);
-		rc = field == NULL ? engine_restore_customer(e, &c) : -1;
-		free(c.name);
-		free(c.phone);
-		store_free_attrs(c.attrs, c.nattrs);
-		if (field != NULL) {
-			log_warnx("store: customer %s: %s failed "
-			    "authentication (a tampered or corrupt row in "
-			    "table customers of %s)", c.id, field, st->path);
+		if ((rc = store_row_customer(st, s, &c)) != 0) {
 			snprintf(err, STORE_ERRMAX, "customer %s: %s", c.id,
-			    STORE_TAMPERED_HINT);
+			    rc == STORE_TAMPERED ? STORE_TAMPERED_HINT :
+			    "a corrupt row");
 			sqlite3_finalize(s);
 			return (-1);
 		}
+		rc = engine_restore_customer(e, &c);
+		store_customer_free(&c);
 		if (rc != 0) {
 			snprintf(err, STORE_ERRMAX, "customer %s: cannot "
 			    "restore", c.id);
@@ -584,11 +479,19 @@ store_load_presence(struct store *st, struct engine *e, hl_ms now,
 	long			 n = 0;
 	int			 rc;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT name, status, status_base, "
-	    "status_reason, status_since_ms, idle_since_ms, wrapup_until_ms, "
-	    "offer, missed, spell, spell_reason, spell_since_ms FROM users "
-	    "WHERE role IN ('agent', 'supervisor') AND "
-	    "(status_base != 'offline' OR offer != 0)", -1, &s,
+	/* The offer each agent holds is the ticket offered to it: that row is
+	 * written by every commit that offers or takes back (the presence row
+	 * is not, store_put_presence). The condition on state repeated lets
+	 * the partial index of open tickets serve. */
+	if (sqlite3_prepare_v2(st->db, "SELECT u.name, u.status, "
+	    "u.status_base, u.status_reason, u.status_since_ms, "
+	    "u.idle_since_ms, u.wrapup_until_ms, coalesce(o.id, 0), u.missed, "
+	    "u.spell, u.spell_reason, u.spell_since_ms FROM users u "
+	    "LEFT JOIN (SELECT agent, max(id) AS id FROM tickets WHERE "
+	    "state NOT IN ('closed', 'abandoned') AND state = 'offered' "
+	    "GROUP BY agent) o ON o.agent = u.name "
+	    "WHERE u.role IN ('agent', 'supervisor') AND "
+	    "(u.status_base != 'offline' OR o.id IS NOT NULL)", -1, &s,
 	    NULL) != SQLITE_OK)
 		return (store_fail(st, err, "load presence"));
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {

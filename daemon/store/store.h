@@ -53,8 +53,9 @@ int	store_put_ticket(struct store *, const struct ticket *, int whole,
 	    char *err);
 int	store_put_customer(struct store *, const struct customer *, char *err);
 int	store_put_agent(struct store *, const struct agent *, char *err);
-/* An agent's presence (status, reason, wrap-up end, offer, spell) as the
- * batch being committed left it, in its user row. */
+/* An agent's presence (status, reason, wrap-up end, spell) as the batch
+ * being committed left it, in its user row: written only when what a
+ * restart cannot rebuild changed (not its offer, nor busy/available). */
 int	store_put_presence(struct store *, const char *name,
 	    const struct agent_presence *, char *err);
 /* demo: the password is name-demo (1), is not (0), not known (-1). */
@@ -121,9 +122,11 @@ int	store_session_list(struct store *, const char *user, hl_ms now,
 int	store_load(struct store *, struct engine *, char *err);
 /*
  * After a restart, before engine_restore_done: every agent whose row says
- * it was not offline comes back in that status, detached, its grace
- * counted from now (engine_restore_presence_restart). Skipped by callers
- * when reconnect_grace is 0. The number of agents put back, or -1.
+ * it was not offline, or to whom a ticket row is offered, comes back in
+ * that status with that offer, detached, its grace counted from now
+ * (engine_restore_presence_restart); busy or available then follows its
+ * tickets (engine_restore_done). Skipped by callers when reconnect_grace
+ * is 0. The number of agents put back, or -1.
  */
 long	store_load_presence(struct store *, struct engine *, hl_ms now,
 	    hl_ms grace, char *err);

@@ -840,29 +840,6 @@ fz_check_engine(void)
 		FZ_FAIL("%s", err);
 }
 
-/* Users seen with two sessions at once during this input. */
-static char	fz_multi[FZ_SLOTS][ENGINE_NAME_MAX];
-static int	fz_nmulti;
-
-static int
-fz_is_multi(const char *user)
-{
-	int	i;
-
-	for (i = 0; i < fz_nmulti; i++) {
-		if (strcmp(fz_multi[i], user) == 0)
-			return (1);
-	}
-	return (0);
-}
-
-static void
-fz_note_multi(const char *user)
-{
-	if (!fz_is_multi(user) && fz_nmulti < FZ_SLOTS)
-		snprintf(fz_multi[fz_nmulti++], ENGINE_NAME_MAX, "%s", user);
-}
-
 static void
 fz_check(void)
 {
@@ -887,20 +864,13 @@ fz_check(void)
 	FZ_CHECK(waiters_count() == blocked);
 	/* An offer wakes the agent's first AGENT NEXT: an agent blocked with
 	 * an offer out missed it, unless another of its sessions took it.
-	 * That other session may have left since (the offer then waits for
-	 * its timeout: not handed to the desk still waiting), so users that
-	 * had two sessions at once are not checked. */
-	TAILQ_FOREACH(c, &server.conns, entry) {
-		if ((c->flags & CONN_DEAD) == 0 && c->authed &&
-		    conn_user_count(c->user) > 1)
-			fz_note_multi(c->user);
-	}
+	 * When the session shown the offer hangs up, the offer goes to a
+	 * desk still waiting (waiters_closed()). */
 	TAILQ_FOREACH(c, &server.conns, entry) {
 		const struct agent	*a;
 		struct conn		*o;
 
 		if ((c->flags & (CONN_DEAD | CONN_BLOCKED)) != CONN_BLOCKED ||
-		    fz_is_multi(c->user) ||
 		    (a = engine_agent_get(server.engine, c->user)) == NULL ||
 		    a->offer == 0)
 			continue;
@@ -1144,7 +1114,6 @@ fz_start(void)
 	fz_empty_data();
 	if (fz_tmpl[0] != '\0')
 		fz_copy_dir(fz_tmpl, fz_data);
-	fz_nmulti = 0;
 	fz_boot(strtoll(FZ_T0, NULL, 10));
 }
 

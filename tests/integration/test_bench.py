@@ -15,7 +15,7 @@ from conftest import ADMIN_PASSWORD, SRCDIR, as_map
 BUILD = os.environ.get("HOTLINE_BUILDDIR") or SRCDIR
 HBENCH = os.path.join(BUILD, "clients", "hotline-bench")
 SECTIONS = ["ping", "lifecycle", "sqlite", "route", "sla", "recovery", "conns",
-            "login", "reconnect"]
+            "login", "reconnect", "shift", "sim"]
 LATENCIES = ["create", "offer", "accept", "resolve", "ready", "lifecycle"]
 
 
@@ -100,12 +100,14 @@ def test_smoke_compares_what_the_issue_lists(smoke):
                  "hotlined full vs redis always",
                  "raw SQLite NORMAL rows/s, 1 a", "raw SQLite FULL rows/s, 1000",
                  "journal normal", "journal full", "routing decision",
-                 "SLA timer", "restart", "connections held"]:
+                 "SLA timer", "restart", "connections held",
+                 "a simulated day of"]:
         assert want in measures, want
     # Every section's tables and raw samples are in the one report.
     for table in ["| test | pipeline |", "| server | per second (median) |",
                   "| sync | rows per transaction |", "| tickets | decision us |",
-                  "| operation | SLA timer |", "| measure | value | notes |"]:
+                  "| operation | SLA timer |", "| measure | value | notes |",
+                  "| agents | calls | CPU s | wall s |"]:
         assert table in report, table
     assert "samples" in report
 

@@ -20,6 +20,7 @@ PROGRAMS = {
     "hotline-agent.1": os.path.join(BUILDDIR, "clients", "hotline-agent"),
     "hotline-console.1": os.path.join(BUILDDIR, "clients", "hotline-console"),
     "hotline-bench.1": os.path.join(BUILDDIR, "clients", "hotline-bench"),
+    "hotline-sim.1": os.path.join(BUILDDIR, "sim", "hotline-sim"),
 }
 PAGES = sorted(list(PROGRAMS) + ["hotline.conf.5"])
 

@@ -186,6 +186,34 @@ def test_two_desks_one_closing(make_daemon):
         "AGENT", "LIST")) - 2           # alice, and sam who subscribes
 
 
+def test_two_desks_waiting_the_shown_one_hangs_up(make_daemon):
+    """Two desks of alice wait in AGENT NEXT; the first is shown the offer
+    and hangs up without answering it: the other desk is woken with the
+    offer at once, not left waiting until the offer times out."""
+    daemon = make_daemon(offer_timeout="120s").start()
+    admin = daemon.client("admin")
+    first = session(daemon, "alice")
+    second = session(daemon, "alice", ready=False)
+    first.sendall(b"AGENT NEXT 0\r\n")
+    until(lambda: admin.info("clients")["blocked_clients"] == 1)
+    second.sendall(b"AGENT NEXT 0\r\n")
+    until(lambda: admin.info("clients")["blocked_clients"] == 2)
+    tid = daemon.client("ivan").execute_command("TICKET", "CREATE",
+                                                "general", "c-1")
+    shown = b"$2\r\nid\r\n:%d\r\n$5\r\nstate\r\n$7\r\noffered\r\n" % tid
+    assert shown in recv_until(first, b"$5\r\nqueue\r\n")
+    assert admin.info("clients")["blocked_clients"] == 1
+    first.close()
+    # Well inside the offer's 120 s: the other desk is told, not timed out.
+    second.settimeout(60)
+    assert shown in recv_until(second, b"$5\r\nqueue\r\n")
+    assert agent(admin, "alice")["offer"] == tid
+    second.sendall(b"TICKET ACCEPT %d\r\n" % tid)
+    assert recv_until(second, b"+OK\r\n").endswith(b"+OK\r\n")
+    assert ticket(admin, tid)["state"] == "active"
+    second.close()
+
+
 def test_kill9_keeps_presence_for_the_grace(make_daemon):
     """Presence survives a kill -9 as it survives a dropped connection:
     each agent comes back in its status, detached, with the grace counted

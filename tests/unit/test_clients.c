@@ -18,6 +18,7 @@
 #include "fmt.h"
 #include "json.h"
 #include "rmap.h"
+#include "test_reply.h"
 #include "tmap.h"
 #include "words.h"
 
@@ -182,57 +183,6 @@ test_evmsg(void **state)
 	assert_string_equal(err, "not an event object");
 	assert_int_equal(evparse(&ev, "[]", err), -1);
 	assert_int_equal(evparse(&ev, "{", err), -1);
-}
-
-static redisReply *
-reply_str(int type, const char *s)
-{
-	redisReply	*r = calloc(1, sizeof *r);
-
-	r->type = type;
-	r->str = strdup(s);
-	r->len = strlen(s);
-	return (r);
-}
-
-static redisReply *
-reply_int_new(long long v)
-{
-	redisReply	*r = calloc(1, sizeof *r);
-
-	r->type = REDIS_REPLY_INTEGER;
-	r->integer = v;
-	return (r);
-}
-
-static void
-reply_free(redisReply *r)
-{
-	size_t	i;
-
-	for (i = 0; i < r->elements; i++)
-		reply_free(r->element[i]);
-	free(r->element);
-	free(r->str);
-	free(r);
-}
-
-/* A map reply: alternating keys (strings) and values. */
-static redisReply *
-reply_map(int n, ...)
-{
-	redisReply	*r = calloc(1, sizeof *r);
-	va_list		 ap;
-	int		 i;
-
-	r->type = REDIS_REPLY_ARRAY;
-	r->elements = (size_t)n;
-	r->element = calloc((size_t)n, sizeof *r->element);
-	va_start(ap, n);
-	for (i = 0; i < n; i++)
-		r->element[i] = va_arg(ap, redisReply *);
-	va_end(ap);
-	return (r);
 }
 
 static void

@@ -837,6 +837,91 @@ test_write_aggregates(void **state)
 	buf_free(&b);
 }
 
+/* A deferred count gives the bytes a count known in advance gives. */
+static void
+test_write_deferred(void **state)
+{
+	static const size_t	 counts[] = { 0, 1, 9, 10, 99, 12345,
+				    (size_t)UINT32_MAX + 1, SIZE_MAX };
+	struct buf		 b, want;
+	size_t			 mark, inner, i, k;
+
+	buf_init(&b);
+	buf_init(&want);
+	/* Empty, then with elements, for every count width. */
+	mark = resp_add_deferred_len(&b);
+	resp_set_deferred_array(&b, mark, 0);
+	CHECK_OUT(&b, "*0\r\n");
+	for (i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+		buf_add(&b, "+before\r\n", 9);
+		mark = resp_add_deferred_len(&b);
+		resp_add_cstr(&b, "a");
+		resp_add_int(&b, -1);
+		resp_set_deferred_array(&b, mark, counts[i]);
+		buf_add(&want, "+before\r\n", 9);
+		resp_add_array(&want, counts[i]);
+		resp_add_cstr(&want, "a");
+		resp_add_int(&want, -1);
+		assert_int_equal(b.len, want.len);
+		assert_memory_equal(b.data, want.data, want.len);
+		buf_reset(&b);
+		buf_reset(&want);
+	}
+	/* The largest count there is, spelled out. */
+	mark = resp_add_deferred_len(&b);
+	resp_set_deferred_array(&b, mark, SIZE_MAX);
+	if (SIZE_MAX == UINT64_MAX)
+		CHECK_OUT(&b, "*18446744073709551615\r\n");
+	buf_reset(&b);
+	/* A map counts pairs. */
+	mark = resp_add_deferred_len(&b);
+	resp_add_field_int(&b, "n", 1);
+	resp_set_deferred_map(&b, mark, 1);
+	CHECK_OUT(&b, "*2\r\n$1\r\nn\r\n:1\r\n");
+	/* Nested: rows of deferred maps in a deferred array, the buffer
+	 * growing under the marks many times over. */
+	resp_add_array(&want, 1000);
+	mark = resp_add_deferred_len(&b);
+	for (i = 0; i < 1000; i++) {
+		resp_add_map(&want, i % 3);
+		inner = resp_add_deferred_len(&b);
+		for (k = 0; k < i % 3; k++) {
+			resp_add_field_int(&want, "k", (long long)(i * k));
+			resp_add_field_int(&b, "k", (long long)(i * k));
+		}
+		resp_set_deferred_map(&b, inner, i % 3);
+	}
+	resp_set_deferred_array(&b, mark, 1000);
+	assert_int_equal(b.len, want.len);
+	assert_memory_equal(b.data, want.data, want.len);
+	buf_reset(&b);
+	/* A bulk string of what was written after the mark. */
+	mark = resp_add_deferred_len(&b);
+	buf_reset(&want);
+	for (i = 0; i < 5000; i++) {
+		buf_add(&b, "line\r\n", 6);
+		buf_add(&want, "line\r\n", 6);
+	}
+	resp_set_deferred_bulk(&b, mark);
+	assert_int_equal(b.len, 8 + want.len + 2);
+	assert_memory_equal(b.data, "$30000\r\nline\r\n", 14);
+	assert_memory_equal(b.data + 8, want.data, want.len);
+	assert_memory_equal(b.data + b.len - 2, "\r\n", 2);
+	buf_reset(&b);
+	mark = resp_add_deferred_len(&b);
+	resp_set_deferred_bulk(&b, mark);
+	CHECK_OUT(&b, "$0\r\n\r\n");
+	/* Dropped: what came before stays, the rest goes. */
+	resp_add_status(&b, "OK");
+	mark = resp_add_deferred_len(&b);
+	resp_add_cstr(&b, "row");
+	resp_drop_deferred(&b, mark);
+	resp_add_error(&b, "NOTFOUND none");
+	CHECK_OUT(&b, "+OK\r\n-NOTFOUND none\r\n");
+	buf_free(&b);
+	buf_free(&want);
+}
+
 static void
 test_write_buf_ops(void **state)
 {
@@ -931,6 +1016,7 @@ main(void)
 		cmocka_unit_test(test_write_int),
 		cmocka_unit_test(test_write_bulk),
 		cmocka_unit_test(test_write_aggregates),
+		cmocka_unit_test(test_write_deferred),
 		cmocka_unit_test(test_write_buf_ops),
 		cmocka_unit_test(test_roundtrip),
 	};

@@ -521,6 +521,232 @@ test_ticket_rows_after_the_first(void **state)
 }
 
 /*
+ * Every member of struct ticket a value of its own, none zero, from k:
+ * what a round trip must give back. A new member gets a line here too.
+ */
+static void
+fill_ticket(struct ticket *t, uint64_t id, int k)
+{
+	static struct attr	attrs[2][3] = {
+		{ { "a1", "x" }, { "b1", "y" }, { "c1", "z" } },
+		{ { "a2", "x" }, { "b2", "y" }, { "c2", "z" } } };
+	static char		subject[2][32], disposition[2][32];
+	hl_ms			ms = 1700000000000LL + k * 100;
+
+	memset(t, 0, sizeof *t);
+	snprintf(subject[k % 2], sizeof subject[0], "subject %d", k);
+	snprintf(disposition[k % 2], sizeof disposition[0], "done %d", k);
+	t->id = id;
+	t->state = k % 2 ? TICKET_PENDING : TICKET_ACTIVE;
+	snprintf(t->queue, sizeof t->queue, "queue-%d", k);
+	snprintf(t->customer, sizeof t->customer, "customer-%d", k);
+	snprintf(t->tier, sizeof t->tier, "tier-%d", k);
+	snprintf(t->channel, sizeof t->channel, "chan-%d", k);
+	t->subject = subject[k % 2];
+	t->disposition = disposition[k % 2];
+	snprintf(t->creator, sizeof t->creator, "creator-%d", k);
+	snprintf(t->agent, sizeof t->agent, "agent-%d", k);
+	snprintf(t->target, sizeof t->target, "target-%d", k);
+	t->priority = k + 1;
+	t->boost = k + 2;
+	t->step = k + 3;
+	t->created = ms + 1;
+	t->enqueued = ms + 2;
+	t->updated = ms + 3;
+	t->step_started = ms + 4;
+	t->offered_at = ms + 5;
+	t->accepted_at = ms + 6;
+	t->resolved_at = ms + 7;
+	t->pending_until = ms + 8;
+	t->answer_due = ms + 9;
+	t->resolve_due = ms + 10;
+	t->resolve_used = ms + 11;
+	t->clock_mark = ms + 12;
+	t->paused = ms + 13;
+	t->sla_fired = 0x80000000u | (uint32_t)k;	/* the top bit too */
+	t->escalations = k + 4;
+	t->followup_of = id + 100 + (uint64_t)k;
+	t->followup = id + 200 + (uint64_t)k;
+	t->complaints = k + 5;
+	t->repeat_contact = 1;
+	t->complaint = 1;
+	t->work = ms + 14;
+	t->attrs = attrs[k % 2];
+	t->nattrs = k % 2 ? 3 : 2;
+	t->csat = 1 + k % 5;
+	t->priv = NULL;			/* the engine's, never stored */
+}
+
+static void
+assert_ticket_equal(const struct ticket *a, const struct ticket *b)
+{
+	int	i;
+
+	assert_int_equal(a->id, b->id);
+	assert_int_equal(a->state, b->state);
+	assert_string_equal(a->queue, b->queue);
+	assert_string_equal(a->customer, b->customer);
+	assert_string_equal(a->tier, b->tier);
+	assert_string_equal(a->channel, b->channel);
+	assert_string_equal(a->subject, b->subject);
+	assert_string_equal(a->disposition, b->disposition);
+	assert_string_equal(a->creator, b->creator);
+	assert_string_equal(a->agent, b->agent);
+	assert_string_equal(a->target, b->target);
+	assert_int_equal(a->priority, b->priority);
+	assert_int_equal(a->boost, b->boost);
+	assert_int_equal(a->step, b->step);
+	assert_int_equal(a->created, b->created);
+	assert_int_equal(a->enqueued, b->enqueued);
+	assert_int_equal(a->updated, b->updated);
+	assert_int_equal(a->step_started, b->step_started);
+	assert_int_equal(a->offered_at, b->offered_at);
+	assert_int_equal(a->accepted_at, b->accepted_at);
+	assert_int_equal(a->resolved_at, b->resolved_at);
+	assert_int_equal(a->pending_until, b->pending_until);
+	assert_int_equal(a->answer_due, b->answer_due);
+	assert_int_equal(a->resolve_due, b->resolve_due);
+	assert_int_equal(a->resolve_used, b->resolve_used);
+	assert_int_equal(a->clock_mark, b->clock_mark);
+	assert_int_equal(a->paused, b->paused);
+	assert_int_equal(a->sla_fired, b->sla_fired);
+	assert_int_equal(a->escalations, b->escalations);
+	assert_int_equal(a->followup_of, b->followup_of);
+	assert_int_equal(a->followup, b->followup);
+	assert_int_equal(a->complaints, b->complaints);
+	assert_int_equal(a->repeat_contact, b->repeat_contact);
+	assert_int_equal(a->complaint, b->complaint);
+	assert_int_equal(a->work, b->work);
+	assert_int_equal(a->nattrs, b->nattrs);
+	for (i = 0; i < a->nattrs; i++) {
+		assert_string_equal(a->attrs[i].key, b->attrs[i].key);
+		assert_string_equal(a->attrs[i].value, b->attrs[i].value);
+	}
+	assert_int_equal(a->csat, b->csat);
+	assert_null(b->priv);
+}
+
+/*
+ * Every field of a ticket through its row and back, written whole, then
+ * by a transition (every member that can change, changed; the sealed
+ * subject and attributes kept as written): a member that TICKET_FIELDS
+ * forgets, or reads or writes as another, comes back different.
+ */
+static void
+test_ticket_round_trip(void **state)
+{
+	struct store	*st = open_store();
+	struct ticket	 t, first, got;
+	char		 err[STORE_ERRMAX];
+	const uint64_t	 id = 0x123456789ULL;
+
+	fill_ticket(&t, id, 1);
+	assert_int_equal(store_begin(st, err), 0);
+	assert_int_equal(store_put_ticket(st, &t, 1, err), 0);
+	assert_int_equal(store_commit(st, err), 0);
+	store_close(st);
+	st = open_store();
+	assert_int_equal(store_get_ticket(st, id, &got, err), 1);
+	assert_ticket_equal(&t, &got);
+	store_ticket_free(&got);
+
+	first = t;
+	fill_ticket(&t, id, 2);
+	assert_int_equal(store_begin(st, err), 0);
+	assert_int_equal(store_put_ticket(st, &t, 0, err), 0);
+	assert_int_equal(store_commit(st, err), 0);
+	t.subject = first.subject;
+	t.attrs = first.attrs;
+	t.nattrs = first.nattrs;
+	assert_int_equal(store_get_ticket(st, id, &got, err), 1);
+	assert_ticket_equal(&t, &got);
+	store_ticket_free(&got);
+	store_close(st);
+}
+
+/*
+ * Every member a customer row keeps, through the row and back, as
+ * test_ticket_round_trip (the insight members are rebuilt, not stored).
+ */
+static void
+test_customer_round_trip(void **state)
+{
+	static struct attr	 attrs[] = { { "plan", "family" },
+				    { "note", "line\nbreak" } };
+	struct store		*st = open_store();
+	struct engine		*e;
+	struct customer		 c;
+	const struct customer	*got;
+	char			 err[STORE_ERRMAX];
+
+	memset(&c, 0, sizeof c);
+	strcpy(c.id, "c-round");
+	c.name = "Ada Lovelace";
+	c.phone = "+44 20 7946 0000";
+	strcpy(c.tier, "gold");
+	c.segment = SEGMENT_ENTERPRISE;
+	strcpy(c.manager, "mgr-7");
+	c.attrs = attrs;
+	c.nattrs = 2;
+	c.created = 1700000000001LL;
+	c.updated = 1700000000002LL;
+	assert_int_equal(store_begin(st, err), 0);
+	assert_int_equal(store_put_customer(st, &c, err), 0);
+	assert_int_equal(store_commit(st, err), 0);
+	store_close(st);
+
+	st = open_store();
+	e = new_engine();
+	assert_int_equal(store_load(st, e, err), 0);
+	assert_non_null(got = engine_customer_get(e, "c-round"));
+	assert_string_equal(got->id, c.id);
+	assert_string_equal(got->name, c.name);
+	assert_string_equal(got->phone, c.phone);
+	assert_string_equal(got->tier, c.tier);
+	assert_int_equal(got->segment, c.segment);
+	assert_string_equal(got->manager, c.manager);
+	assert_int_equal(got->nattrs, 2);
+	assert_string_equal(got->attrs[0].key, "plan");
+	assert_string_equal(got->attrs[1].value, "line\nbreak");
+	assert_int_equal(got->created, c.created);
+	assert_int_equal(got->updated, c.updated);
+	assert_int_equal(store_find_phone(st, e, "+44 20 7946 0000", c.id,
+	    err), 1);
+	assert_string_equal(c.id, "c-round");
+	engine_free(e);
+	store_close(st);
+}
+
+/* The tables and the lists of their columns must agree, or no open. */
+static void
+test_ticket_columns_checked(void **state)
+{
+	struct store	*st = open_store();
+	char		 err[STORE_ERRMAX];
+
+	store_close(st);
+	raw_exec("ALTER TABLE tickets ADD COLUMN forgotten INTEGER NOT NULL "
+	    "DEFAULT 0");
+	assert_null(store_open(dir, 0, err));
+	assert_non_null(strstr(err, "column forgotten, which TICKET_FIELDS "
+	    "does not list"));
+	raw_exec("ALTER TABLE tickets DROP COLUMN forgotten");
+	raw_exec("ALTER TABLE tickets DROP COLUMN csat");
+	assert_null(store_open(dir, 0, err));
+	assert_non_null(strstr(err, "lists column csat, which table tickets "
+	    "lacks"));
+	raw_exec("ALTER TABLE tickets ADD COLUMN csat INTEGER NOT NULL "
+	    "DEFAULT 0");
+	raw_exec("ALTER TABLE customers ADD COLUMN forgotten TEXT");
+	assert_null(store_open(dir, 0, err));
+	assert_non_null(strstr(err, "table customers has column forgotten, "
+	    "which CUSTOMER_FIELDS does not list"));
+	raw_exec("ALTER TABLE customers DROP COLUMN forgotten");
+	st = open_store();
+	store_close(st);
+}
+
+/*
  * A steady stream of commits, as under load: the checkpoint thread alone
  * never finds every frame copied back at the moment a commit starts, which
  * is when SQLite starts the WAL over, so the WAL grew without end (280 MB
@@ -840,6 +1066,73 @@ test_presence_rows(void **state)
 	assert_int_equal(a->status, AGENT_OFFLINE);
 	assert_int_equal(a->conn, AGENT_ABSENT);
 	engine_free(e);
+	store_close(st);
+}
+
+/*
+ * A presence row is rewritten only when what a restart cannot rebuild
+ * changed: busy/available and the offer come back from the ticket rows.
+ */
+static void
+test_presence_rows_on_change(void **state)
+{
+	struct store		*st = open_store();
+	struct engine		*e;
+	struct agent_presence	 p;
+	struct ticket		 t;
+	const struct agent	*a;
+	char			 err[STORE_ERRMAX];
+	hl_ms			 now = 1700000000000LL;
+
+	assert_int_equal(store_begin(st, err), 0);
+	assert_int_equal(store_put_user(st, "bob", "$argon2id$fake",
+	    ROLE_AGENT, -1, 5, err), 0);
+	memset(&p, 0, sizeof p);
+	p.base = p.status = p.spell = AGENT_AVAILABLE;
+	p.status_since = p.idle_since = p.spell_since = now - 60000;
+	assert_int_equal(store_put_presence(st, "bob", &p, err), 0);
+	assert_int_equal(store_commit(st, err), 0);
+	assert_raw("SELECT status || ' ' || status_since_ms FROM users "
+	    "WHERE name = 'bob'", "available 1699999940000");
+
+	/* Offered ticket 7, so busy: the ticket row says it, not bob's. */
+	make_ticket(&t, 7, "c7");
+	t.state = TICKET_OFFERED;
+	strcpy(t.agent, "bob");
+	t.offered_at = now - 1000;
+	p.status = AGENT_BUSY;
+	p.status_since = now - 1000;
+	p.offer = 7;
+	assert_int_equal(store_begin(st, err), 0);
+	assert_int_equal(store_put_ticket(st, &t, 1, err), 0);
+	assert_int_equal(store_put_presence(st, "bob", &p, err), 0);
+	assert_int_equal(store_commit(st, err), 0);
+	assert_raw("SELECT status || ' ' || status_since_ms FROM users "
+	    "WHERE name = 'bob'", "available 1699999940000");
+	store_close(st);
+
+	st = open_store();
+	e = new_engine();
+	assert_int_equal(store_load(st, e, err), 0);
+	assert_int_equal(store_load_presence(st, e, now, 30000, err), 1);
+	engine_restore_done(e, now);
+	a = engine_agent_get(e, "bob");
+	assert_int_equal(a->offer, 7);
+	assert_int_equal(a->status, AGENT_BUSY);
+	assert_int_equal(a->conn, AGENT_DETACHED);
+	assert_int_equal(engine_ticket_get(e, 7)->state, TICKET_OFFERED);
+	engine_free(e);
+
+	/* A break is a change a restart needs: written. */
+	p.base = p.status = p.spell = AGENT_BREAK;
+	strcpy(p.reason, "lunch");
+	strcpy(p.spell_reason, "lunch");
+	p.status_since = p.spell_since = now;
+	assert_int_equal(store_begin(st, err), 0);
+	assert_int_equal(store_put_presence(st, "bob", &p, err), 0);
+	assert_int_equal(store_commit(st, err), 0);
+	assert_raw("SELECT status || ' ' || status_reason FROM users "
+	    "WHERE name = 'bob'", "break lunch");
 	store_close(st);
 }
 
@@ -1163,6 +1456,14 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_locked_database, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_ticket_round_trip, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_customer_round_trip,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ticket_columns_checked,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_presence_rows_on_change,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_presence_rows, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_insight_rebuild, setup,
