@@ -219,12 +219,16 @@ auth_start(struct conn *c, const char *user, size_t userlen,
 	if (known) {
 		snprintf(job->hash, sizeof job->hash, "%.127s", u.hash);
 		job->role = u.role;
+		job->priority = (u.role & ROLE_MANAGE) != 0;
 	}
 	memcpy(job->user, name, sizeof job->user);
 	snprintf(job->host, sizeof job->host, "%s", host);
 	/* Before login the address is the source that waits its turn;
-	 * after, the user. */
-	if (c->authed)
+	 * after, the user. A supervisor's or admin's login waits in a lane
+	 * of its own, by name, served first (hasher.h). */
+	if (job->priority)
+		snprintf(job->source, sizeof job->source, "!%s", name);
+	else if (c->authed)
 		snprintf(job->source, sizeof job->source, "@%s", c->user);
 	else
 		snprintf(job->source, sizeof job->source, "%.64s", host);
