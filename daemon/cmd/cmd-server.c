@@ -567,12 +567,42 @@ static const struct {
 	{ "persistence", "Persistence" }
 };
 
+/* A row whose value is a function's result. */
+static void
+info_fn_line(struct buf *b, const struct info_row *r)
+{
+	switch (r->type) {
+	case INFO_FN_U64:
+		info_line(b, "%s:%llu", r->name,
+		    (unsigned long long)r->fn.u64());
+		break;
+	case INFO_FN_SIZE:
+		info_line(b, "%s:%zu", r->name, r->fn.size());
+		break;
+	case INFO_FN_INT:
+		info_line(b, "%s:%d", r->name, r->fn.i());
+		break;
+	case INFO_FN_I64:
+		info_line(b, "%s:%lld", r->name, (long long)r->fn.i64());
+		break;
+	case INFO_FN_STR:
+		info_line(b, "%s:%s", r->name, r->fn.str());
+		break;
+	default:
+		break;
+	}
+}
+
 static void
 info_row_line(struct buf *b, const struct info_row *r)
 {
-	const char	*p = r->base != NULL ? (const char *)r->base() + r->off :
-			    NULL;
+	const char	*p;
 
+	if (r->base == NULL) {
+		info_fn_line(b, r);
+		return;
+	}
+	p = (const char *)r->base() + r->off;
 	switch (r->type) {
 	case INFO_U64:
 		info_line(b, "%s:%llu", r->name,
@@ -591,21 +621,7 @@ info_row_line(struct buf *b, const struct info_row *r)
 	case INFO_CHARS:
 		info_line(b, "%s:%s", r->name, p);
 		break;
-	case INFO_FN_U64:
-		info_line(b, "%s:%llu", r->name,
-		    (unsigned long long)r->fn.u64());
-		break;
-	case INFO_FN_SIZE:
-		info_line(b, "%s:%zu", r->name, r->fn.size());
-		break;
-	case INFO_FN_INT:
-		info_line(b, "%s:%d", r->name, r->fn.i());
-		break;
-	case INFO_FN_I64:
-		info_line(b, "%s:%lld", r->name, (long long)r->fn.i64());
-		break;
-	case INFO_FN_STR:
-		info_line(b, "%s:%s", r->name, r->fn.str());
+	default:
 		break;
 	}
 }
