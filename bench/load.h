@@ -89,7 +89,7 @@ int	load_stopped(void);
  * K of N <what>").
  */
 typedef void	load_open_fn(int i, void *arg);
-int	load_ramp(int n, int window, const int *done, load_open_fn *,
+int	load_ramp(int n, int window, const int *done, load_open_fn *open_fn,
 	    void *arg, int stall_s, const char *what);
 
 /* The length of one complete RESP2 reply at buf, 0 if partial, -1 if bad. */

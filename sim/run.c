@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hmap.h"
 #include "sim.h"
 #include "xmalloc.h"
 
@@ -73,13 +74,6 @@ struct pend {
 	int		tier;
 };
 
-/* Agent names to roster index: open addressing, sized at twice the
- * roster, never resized. */
-struct name_map {
-	int		*slot;
-	size_t		 size;
-};
-
 struct run {
 	const struct sim_model	*m;
 	struct engine		*e;
@@ -92,7 +86,7 @@ struct run {
 	struct sim_ticket	*tickets;
 	size_t			 ntickets;	/* by id */
 	struct live_agent	*agents;
-	struct name_map		 names;
+	struct hmap		 names;	/* name -> struct sim_agent */
 	struct pend		*pend;
 	size_t			 npend, pendcap;
 	int			*dirty;
@@ -104,48 +98,32 @@ struct run {
 	int			 failed;
 };
 
-static uint64_t
-name_hash(const char *s)
+static const char *
+names_key(const void *p)
 {
-	uint64_t	h = 1469598103934665603ULL;	/* FNV-1a */
-
-	while (*s != '\0')
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return (h);
+	return (((const struct sim_agent *)p)->name);
 }
 
+/* Agent names to roster index, in the one hash table (lib/hmap.h). */
 static void
 names_init(struct run *r)
 {
 	int	i;
-	size_t	j;
 
-	r->names.size = (size_t)r->m->nagents * 2 + 1;
-	r->names.slot = xmalloc(r->names.size * sizeof *r->names.slot);
-	for (j = 0; j < r->names.size; j++)
-		r->names.slot[j] = AGENT_NONE;
-	for (i = 0; i < r->m->nagents; i++) {
-		j = name_hash(r->m->agents[i].name) % r->names.size;
-		while (r->names.slot[j] != AGENT_NONE)
-			j = (j + 1) % r->names.size;
-		r->names.slot[j] = i;
-	}
+	hmap_str_init(&r->names, names_key);
+	for (i = 0; i < r->m->nagents; i++)
+		hmap_str_put(&r->names, &r->m->agents[i]);
 }
 
 static int
 names_find(const struct run *r, const char *name)
 {
-	size_t	j;
+	const struct sim_agent	*a;
 
-	if (name == NULL || *name == '\0')
+	if (name == NULL || *name == '\0' ||
+	    (a = hmap_str_get(&r->names, name)) == NULL)
 		return (AGENT_NONE);
-	j = name_hash(name) % r->names.size;
-	while (r->names.slot[j] != AGENT_NONE) {
-		if (strcmp(r->m->agents[r->names.slot[j]].name, name) == 0)
-			return (r->names.slot[j]);
-		j = (j + 1) % r->names.size;
-	}
-	return (AGENT_NONE);
+	return ((int)(a - r->m->agents));
 }
 
 static int
@@ -428,7 +406,7 @@ pend_one(struct run *r, const struct pend *p)
 		d = sim_dist_draw(&r->m->handle, &r->rng);
 		schedule(r, r->now + (d > 0 ? d : 0), H_DONE, p->ticket,
 		    p->agent, 0);
-		if (p->has_fact && p->fact == FACT_ANSWERED &&
+		if (st != NULL && p->has_fact && p->fact == FACT_ANSWERED &&
 		    st->interval >= 0)
 			count_answer(r, st, p->value);
 		break;
@@ -442,7 +420,7 @@ pend_one(struct run *r, const struct pend *p)
 		}
 		break;
 	case EV_TICKET_ABANDONED:
-		if (p->has_fact && st->interval >= 0 &&
+		if (st != NULL && p->has_fact && st->interval >= 0 &&
 		    (p->fact == FACT_ABANDONED ||
 		    p->fact == FACT_SHORT_ABANDONED))
 			count_abandon(r, st, p->fact == FACT_SHORT_ABANDONED);
@@ -538,31 +516,19 @@ agent_actor(const struct run *r, int a, struct actor *ac)
 	ac->role = ROLE_AGENT;
 }
 
+/* What happens to one agent (h->agent is one of the roster). */
 static void
-happen(struct run *r, const struct hap *h)
+happen_agent(struct run *r, const struct hap *h)
 {
 	const struct ticket	*t;
-	struct live_agent	*la = h->agent >= 0 ? &r->agents[h->agent] :
-				    NULL;
-	const char		*name = la ? r->m->agents[h->agent].name : "";
+	struct live_agent	*la = &r->agents[h->agent];
+	const char		*name = r->m->agents[h->agent].name;
 	struct actor		 ac;
 	hl_ms			 w;
 	int			 rc = ENGINE_OK;
 
-	if (la != NULL)
-		agent_actor(r, h->agent, &ac);
+	agent_actor(r, h->agent, &ac);
 	switch (h->what) {
-	case H_ARRIVE:
-		arrive(r, h);
-		break;
-	case H_PATIENCE:
-		t = engine_ticket_get(r->e, h->ticket);
-		if (t != NULL && (t->state == TICKET_QUEUED ||
-		    t->state == TICKET_OFFERED))
-			rc = engine_ticket_abandon(r->e, r->now, &r->ivr,
-			    h->ticket, r->err, sizeof r->err);
-		engine_failed(r, "TICKET ABANDON", rc);
-		break;
 	case H_ACCEPT:
 		/* the offer may have timed out or the caller hung up */
 		t = engine_ticket_get(r->e, h->ticket);
@@ -625,6 +591,33 @@ happen(struct run *r, const struct hap *h)
 			rc = engine_agent_ready(r->e, r->now, &ac, name,
 			    r->err, sizeof r->err);
 		engine_failed(r, "AGENT READY", rc);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+happen(struct run *r, const struct hap *h)
+{
+	const struct ticket	*t;
+	int			 rc = ENGINE_OK;
+
+	switch (h->what) {
+	case H_ARRIVE:
+		arrive(r, h);
+		break;
+	case H_PATIENCE:
+		t = engine_ticket_get(r->e, h->ticket);
+		if (t != NULL && (t->state == TICKET_QUEUED ||
+		    t->state == TICKET_OFFERED))
+			rc = engine_ticket_abandon(r->e, r->now, &r->ivr,
+			    h->ticket, r->err, sizeof r->err);
+		engine_failed(r, "TICKET ABANDON", rc);
+		break;
+	default:
+		if (h->agent >= 0)
+			happen_agent(r, h);
 		break;
 	}
 	agent_mark(r, h->agent);
@@ -705,7 +698,7 @@ run_free(struct run *r)
 	free(r->heap);
 	free(r->tickets);
 	free(r->agents);
-	free(r->names.slot);
+	hmap_free(&r->names, NULL);
 	free(r->pend);
 	free(r->dirty);
 }

@@ -219,12 +219,16 @@ auth_start(struct conn *c, const char *user, size_t userlen,
 	if (known) {
 		snprintf(job->hash, sizeof job->hash, "%.127s", u.hash);
 		job->role = u.role;
+		job->priority = (u.role & ROLE_MANAGE) != 0;
 	}
 	memcpy(job->user, name, sizeof job->user);
 	snprintf(job->host, sizeof job->host, "%s", host);
 	/* Before login the address is the source that waits its turn;
-	 * after, the user. */
-	if (c->authed)
+	 * after, the user. A supervisor's or admin's login waits in a lane
+	 * of its own, by name, served first (hasher.h). */
+	if (job->priority)
+		snprintf(job->source, sizeof job->source, "!%s", name);
+	else if (c->authed)
 		snprintf(job->source, sizeof job->source, "@%s", c->user);
 	else
 		snprintf(job->source, sizeof job->source, "%.64s", host);
@@ -563,12 +567,42 @@ static const struct {
 	{ "persistence", "Persistence" }
 };
 
+/* A row whose value is a function's result. */
+static void
+info_fn_line(struct buf *b, const struct info_row *r)
+{
+	switch (r->type) {
+	case INFO_FN_U64:
+		info_line(b, "%s:%llu", r->name,
+		    (unsigned long long)r->fn.u64());
+		break;
+	case INFO_FN_SIZE:
+		info_line(b, "%s:%zu", r->name, r->fn.size());
+		break;
+	case INFO_FN_INT:
+		info_line(b, "%s:%d", r->name, r->fn.i());
+		break;
+	case INFO_FN_I64:
+		info_line(b, "%s:%lld", r->name, (long long)r->fn.i64());
+		break;
+	case INFO_FN_STR:
+		info_line(b, "%s:%s", r->name, r->fn.str());
+		break;
+	default:
+		break;
+	}
+}
+
 static void
 info_row_line(struct buf *b, const struct info_row *r)
 {
-	const char	*p = r->base != NULL ? (const char *)r->base() + r->off :
-			    NULL;
+	const char	*p;
 
+	if (r->base == NULL) {
+		info_fn_line(b, r);
+		return;
+	}
+	p = (const char *)r->base() + r->off;
 	switch (r->type) {
 	case INFO_U64:
 		info_line(b, "%s:%llu", r->name,
@@ -587,21 +621,7 @@ info_row_line(struct buf *b, const struct info_row *r)
 	case INFO_CHARS:
 		info_line(b, "%s:%s", r->name, p);
 		break;
-	case INFO_FN_U64:
-		info_line(b, "%s:%llu", r->name,
-		    (unsigned long long)r->fn.u64());
-		break;
-	case INFO_FN_SIZE:
-		info_line(b, "%s:%zu", r->name, r->fn.size());
-		break;
-	case INFO_FN_INT:
-		info_line(b, "%s:%d", r->name, r->fn.i());
-		break;
-	case INFO_FN_I64:
-		info_line(b, "%s:%lld", r->name, (long long)r->fn.i64());
-		break;
-	case INFO_FN_STR:
-		info_line(b, "%s:%s", r->name, r->fn.str());
+	default:
 		break;
 	}
 }

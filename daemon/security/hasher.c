@@ -11,17 +11,20 @@
 
 TAILQ_HEAD(hash_job_list, hash_job);
 
-/* One source's waiting jobs; on the ring while it has any. */
+/* One source's waiting jobs; on its ring while it has any. */
 struct hasher_source {
 	char				 key[ENGINE_NAME_MAX + 8];
 	struct hash_job_list		 jobs;
 	size_t				 n;
+	int				 priority;	/* on the first ring */
 	TAILQ_ENTRY(hasher_source)	 ring;
 };
 TAILQ_HEAD(hasher_ring, hasher_source);
 
 static struct worker		*hasher;
 static struct hasher_ring	 hasher_ring = TAILQ_HEAD_INITIALIZER(hasher_ring);
+/* Sources of priority jobs (hash_job.priority), served first. */
+static struct hasher_ring	 hasher_prio = TAILQ_HEAD_INITIALIZER(hasher_prio);
 static struct hash_job_list	 hasher_running = TAILQ_HEAD_INITIALIZER(hasher_running);
 static struct hasher_stats	 stats;
 static size_t			 queue_max = 1024, source_max = 256;
@@ -81,12 +84,39 @@ static int
 hasher_may_run(const struct hasher_source *src)
 {
 	struct hash_job	*job;
-	int		 n = 0, cap = stats.threads > 1 ? stats.threads - 1 : 1;
+	int		 n = 0, prio = 0;
+	int		 cap = stats.threads > 1 ? stats.threads - 1 : 1;
 
-	TAILQ_FOREACH(job, &hasher_running, entry)
+	TAILQ_FOREACH(job, &hasher_running, entry) {
 		if (strcmp(job->source, src->key) == 0 && ++n >= cap)
 			return (0);
+		prio += job->priority;
+	}
+	/* Priority jobs all together leave a thread to the others. */
+	if (src->priority && prio >= cap && !TAILQ_EMPTY(&hasher_ring))
+		return (0);
 	return (1);
+}
+
+static struct hasher_ring *
+hasher_ring_of(const struct hasher_source *src)
+{
+	return (src->priority ? &hasher_prio : &hasher_ring);
+}
+
+/* The next source whose turn it is: priority ones first. */
+static struct hasher_source *
+hasher_next(void)
+{
+	struct hasher_source	*src;
+
+	TAILQ_FOREACH(src, &hasher_prio, ring)
+		if (hasher_may_run(src))
+			return (src);
+	TAILQ_FOREACH(src, &hasher_ring, ring)
+		if (hasher_may_run(src))
+			return (src);
+	return (NULL);
 }
 
 /* Hand waiting jobs to free threads, one source after the other. */
@@ -97,16 +127,13 @@ hasher_pump(void)
 	struct hash_job		*job;
 
 	while (stats.running < (size_t)stats.threads) {
-		TAILQ_FOREACH(src, &hasher_ring, ring)
-			if (hasher_may_run(src))
-				break;
-		if (src == NULL)
+		if ((src = hasher_next()) == NULL)
 			return;
 		job = TAILQ_FIRST(&src->jobs);
 		TAILQ_REMOVE(&src->jobs, job, entry);
-		TAILQ_REMOVE(&hasher_ring, src, ring);
+		TAILQ_REMOVE(hasher_ring_of(src), src, ring);
 		if (--src->n > 0)
-			TAILQ_INSERT_TAIL(&hasher_ring, src, ring);
+			TAILQ_INSERT_TAIL(hasher_ring_of(src), src, ring);
 		else
 			free(src);
 		job->src = NULL;
@@ -171,8 +198,10 @@ int
 hasher_submit(struct hash_job *job)
 {
 	struct hasher_source	*src;
+	struct hasher_ring	*ring = job->priority ? &hasher_prio :
+				    &hasher_ring;
 
-	TAILQ_FOREACH(src, &hasher_ring, ring)
+	TAILQ_FOREACH(src, ring, ring)
 		if (strcmp(src->key, job->source) == 0)
 			break;
 	if ((queue_max > 0 && stats.queued >= queue_max) ||
@@ -183,8 +212,9 @@ hasher_submit(struct hash_job *job)
 	if (src == NULL) {
 		src = xcalloc(1, sizeof *src);
 		memcpy(src->key, job->source, sizeof src->key);
+		src->priority = job->priority;
 		TAILQ_INIT(&src->jobs);
-		TAILQ_INSERT_TAIL(&hasher_ring, src, ring);
+		TAILQ_INSERT_TAIL(ring, src, ring);
 	}
 	TAILQ_INSERT_TAIL(&src->jobs, job, entry);
 	src->n++;
@@ -204,7 +234,7 @@ hasher_cancel(struct hash_job *job)
 		return;		/* hasher_done calls done for nobody */
 	TAILQ_REMOVE(&src->jobs, job, entry);
 	if (--src->n == 0) {
-		TAILQ_REMOVE(&hasher_ring, src, ring);
+		TAILQ_REMOVE(hasher_ring_of(src), src, ring);
 		free(src);
 	}
 	stats.queued--;
@@ -230,16 +260,20 @@ hasher_drop(void *arg)
 void
 hasher_stop(void)
 {
+	struct hasher_ring	*rings[] = { &hasher_prio, &hasher_ring };
 	struct hasher_source	*src;
 	struct hash_job		*job;
+	size_t			 i;
 
-	while ((src = TAILQ_FIRST(&hasher_ring)) != NULL) {
-		while ((job = TAILQ_FIRST(&src->jobs)) != NULL) {
-			TAILQ_REMOVE(&src->jobs, job, entry);
-			hasher_job_free(job);
+	for (i = 0; i < sizeof rings / sizeof rings[0]; i++) {
+		while ((src = TAILQ_FIRST(rings[i])) != NULL) {
+			while ((job = TAILQ_FIRST(&src->jobs)) != NULL) {
+				TAILQ_REMOVE(&src->jobs, job, entry);
+				hasher_job_free(job);
+			}
+			TAILQ_REMOVE(rings[i], src, ring);
+			free(src);
 		}
-		TAILQ_REMOVE(&hasher_ring, src, ring);
-		free(src);
 	}
 	worker_stop(hasher, hasher_drop);
 	TAILQ_INIT(&hasher_running);

@@ -10,7 +10,10 @@
  * caller answers -BUSY), and they are served round-robin by source (the
  * client's address, or its user once logged in), one source holding at
  * most all threads but one: a flood from one address waits behind
- * itself, not in front of everybody else.
+ * itself, not in front of everybody else. A supervisor's or an
+ * administrator's login goes first (hash_job.priority): a floor of desks
+ * logging in at the start of a shift queues thousands of checks, and the
+ * people who run the floor must not wait behind all of them.
  */
 #ifndef HOTLINE_HASHER_H
 #define HOTLINE_HASHER_H
@@ -54,6 +57,13 @@ struct hash_job {
 	char		 host[128];
 	int		 role;
 	int		 demo;		/* the new password is the demo one */
+	/*
+	 * Served before every other job (a known supervisor's or admin's
+	 * AUTH); such jobs still hold at most all threads but one while
+	 * others wait, so guesses at an admin's password cannot starve the
+	 * floor either.
+	 */
+	int		 priority;
 	void		*ctx;		/* the requester's; free()d with the job */
 
 	/* The hasher's. */

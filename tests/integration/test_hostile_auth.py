@@ -430,3 +430,45 @@ def test_ping_checks_its_arity(daemon):
     call(s, "SUBSCRIBE", "events")
     assert call(s, "PING", "a", "b").startswith(
         b"-ERR wrong number of arguments")
+
+
+def raw_info(s):
+    """INFO stats on a raw logged-in socket, as a dict."""
+    s.sendall(resp("INFO", "stats"))
+    data = recv_until(s, b"\r\n")
+    size = int(data[1:data.index(b"\r\n")])
+    while len(data) < data.index(b"\r\n") + 2 + size + 2:
+        data += s.recv(65536)
+    text = data[data.index(b"\r\n") + 2:].decode()
+    return dict(line.split(":", 1) for line in text.splitlines()
+                if ":" in line)
+
+
+def test_the_floors_managers_log_in_ahead_of_a_shift(make_daemon):
+    # A shift starting: forty desks' password checks wait for the one
+    # hashing thread, each desk from its own address. The supervisor or
+    # admin who runs the floor must not wait behind all of them: a known
+    # supervisor's or admin's AUTH is served next (on the daemon before
+    # this rule it was served after every desk).
+    d = make_daemon(extra="[auth]\nhash_threads = 1\nhash_queue = 1000\n"
+                          "hash_queue_per_address = 1000\n"
+                          "[limits]\nmax_unauth_per_addr = 0\n"
+                          "auth_timeout = 0\n").start()
+    desks = []
+    for i in range(40):
+        s = connect(d, source="127.0.3.%d" % (i + 1))
+        s.sendall(resp("AUTH", "ivan", PASSWORD))
+        desks.append(s)
+    # info() itself logs in as admin over the unix socket: it answers
+    # while the desks' checks still wait.
+    deadline = time.time() + 60
+    while info(d)["hasher_queued"] < 20:
+        assert time.time() < deadline, "the desks' checks never queued"
+        time.sleep(0.05)
+    s, r = login(d, "admin", ADMIN_PASSWORD, source="127.0.4.1")
+    assert r == b"+OK\r\n"
+    st = raw_info(s)
+    assert int(st["hasher_queued"]) > 0, st
+    # Nobody starves: every desk is in, in the end.
+    answers = [recv_until(k, b"\r\n") for k in desks]
+    assert answers == [b"+OK\r\n"] * 40, answers
