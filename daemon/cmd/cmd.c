@@ -16,6 +16,7 @@
 
 static const struct cmd_entry *cmd_tables[] = {
 	cmd_server_table,
+	cmd_info_table,
 	cmd_ticket_table,
 	cmd_agent_table,
 	cmd_queue_table,

@@ -125,6 +125,7 @@ struct cmd_entry {
 };
 
 extern const struct cmd_entry cmd_server_table[];
+extern const struct cmd_entry cmd_info_table[];
 extern const struct cmd_entry cmd_ticket_table[];
 extern const struct cmd_entry cmd_agent_table[];
 extern const struct cmd_entry cmd_queue_table[];
