@@ -226,7 +226,8 @@ void	data_set_active(struct console *, const redisReply *);
 void	data_loaded(struct console *);
 void	data_lost(struct console *, const char *why, int fatal);
 /* A re-read's reply (QUEUE STATS, AGENT STATUS; NULL: the link went
- * down): 1 if an event touched it again meanwhile (re-read it). */
+ * down): 1 if more is to be re-read (an event touched it meanwhile; an
+ * agent's new status changes its queues' agent counts). */
 int	data_set_queue(struct console *, const char *, const redisReply *);
 int	data_set_agent(struct console *, const char *, const redisReply *);
 void	data_set_ticket_queue(struct console *, uint64_t id, const char *);

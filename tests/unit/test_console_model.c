@@ -135,11 +135,29 @@ test_model_rereads(void **state)
 	assert_int_equal(c.queues[1].inflight, 0);
 	assert_int_equal(c.changed, DATA_TABLES);
 	assert_int_equal(data_set_queue(&c, "nosuch", NULL), 0);
-	/* An agent deleted meanwhile is gone, and hidden. */
-	r = reply_str(REDIS_REPLY_ERROR, "NOTFOUND no such agent");
+	c.queues[1].dirty = 0;
+	/* The same status: nothing more to read. */
+	r = reply_map(6, S("name"), S("alice"), S("status"), S("available"),
+	    S("skills"), S("billing:3"));
 	assert_int_equal(data_set_agent(&c, "alice", r), 0);
 	reply_free(r);
+	assert_false(c.queues[0].dirty);
+	/* A new status changes the agent counts of the agent's queues:
+	 * billing is re-read, sales (no skill) is not. */
+	r = reply_map(6, S("name"), S("alice"), S("status"), S("break"),
+	    S("skills"), S("billing:3"));
+	assert_int_equal(data_set_agent(&c, "alice", r), 1);
+	reply_free(r);
+	assert_true(c.queues[0].dirty);
+	assert_false(c.queues[1].dirty);
+	c.queues[0].dirty = 0;
+	/* An agent deleted meanwhile is gone, and hidden; its queues lost
+	 * an agent. */
+	r = reply_str(REDIS_REPLY_ERROR, "NOTFOUND no such agent");
+	assert_int_equal(data_set_agent(&c, "alice", r), 1);
+	reply_free(r);
 	assert_true(c.agents[0].gone);
+	assert_true(c.queues[0].dirty);
 	assert_false(data_agent_visible(&c, &c.agents[0]));
 	/* A link lost: recorded, with why; fatal says so. */
 	c.changed = 0;
