@@ -179,6 +179,7 @@ ticket_set(struct console *c, struct tment *t, int queue, int level)
 		q->warnings += t->level == ALARM_WARNING;
 		q->breaches += t->level == ALARM_BREACH;
 	}
+	data_feed_follow(c, t);
 }
 
 /* The snapshot: QUEUE LIST. */
@@ -202,6 +203,7 @@ data_set_queues(struct console *c, const redisReply *r)
 	/* Queue indexes changed: alarms are counted again from the lists. */
 	tmap_free(&c->tickets);
 	tmap_init(&c->tickets);
+	data_feed_live_clear(c);
 }
 
 /* The snapshot: AGENT LIST. */
@@ -242,6 +244,9 @@ data_set_waiting(struct console *c, const redisReply *r)
 		    1)) == NULL)
 			continue;
 		sla = rmap_str(m, "answer_sla");
+		/* Breached before we looked: no event will tell. */
+		if (strcmp(sla, "breached") == 0)
+			data_feed_breached(c, m);
 		ticket_set(c, t, data_queue_index(c, rmap_str(m, "queue")),
 		    strcmp(sla, "breached") == 0 ? ALARM_BREACH :
 		    strcmp(sla, "warning") == 0 ? ALARM_WARNING : ALARM_NONE);
