@@ -97,6 +97,7 @@ tview_read(struct tview *tv, const redisReply *r)
 	tv->escalations = rmap_int(r, "escalations", 0);
 	tv->wait_ms = rmap_int(r, "wait_ms", 0);
 	tv->created = rmap_int(r, "created", 0);
+	tv->accepted_at = rmap_int(r, "accepted_at", 0);
 	tv->answer_target_ms = rmap_int(r, "answer_target_ms", 0);
 	tv->answer_left_ms = rmap_int(r, "answer_left_ms", 0);
 	tv->resolve_due = rmap_int(r, "resolve_due", 0);
@@ -286,7 +287,14 @@ show_offer(struct desk *d, const struct tview *tv, const redisReply *cust)
 	    (unsigned long long)tv->id, tv->queue, d->c.reset);
 	put_tier(fp, d, tv->tier);
 	fprintf(fp, " %s  ", tv->channel);
-	if (tv->answer_target_ms > 0 && tv->answer_left_ms >= 0)
+	if (tv->answer_target_ms > 0 && tv->accepted_at > 0)
+		/* Answered already (then transferred): its clock stopped. */
+		fprintf(fp, "%sanswered in %s%s of %s, clock stopped",
+		    tv->answer_left_ms < 0 ? d->c.yellow : d->c.green,
+		    fmt_duration(tv->accepted_at - tv->created, dur,
+		    sizeof dur), d->c.reset,
+		    fmt_duration(tv->answer_target_ms, tgt, sizeof tgt));
+	else if (tv->answer_target_ms > 0 && tv->answer_left_ms >= 0)
 		fprintf(fp, "%sanswer within %s%s of %s",
 		    strcmp(tv->answer_sla, "warning") == 0 ? d->c.yellow :
 		    d->c.green, fmt_duration(tv->answer_left_ms, dur, sizeof dur),
@@ -336,7 +344,8 @@ show_ticket(struct desk *d, const struct tview *tv, const redisReply *cust)
 	fprintf(fp, "    Answer    ");
 	put_sla(fp, d, tv->answer_sla);
 	if (tv->answer_target_ms > 0)
-		fprintf(fp, " (%s %s, target %s)", fmt_duration(tv->answer_left_ms < 0 ?
+		fprintf(fp, " (%s%s %s, target %s)", tv->accepted_at > 0 ?
+		    "answered, " : "", fmt_duration(tv->answer_left_ms < 0 ?
 		    -tv->answer_left_ms : tv->answer_left_ms, dur, sizeof dur),
 		    tv->answer_left_ms < 0 ? "over" : "to spare",
 		    fmt_duration(tv->answer_target_ms, when, sizeof when));

@@ -71,6 +71,7 @@ struct tview {
 	int64_t		escalations;
 	int64_t		wait_ms;
 	int64_t		created;
+	int64_t		accepted_at;	/* answered before: the clock stopped */
 	int64_t		answer_target_ms;
 	int64_t		answer_left_ms;
 	int64_t		resolve_due;

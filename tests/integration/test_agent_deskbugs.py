@@ -5,8 +5,9 @@ after login; an answered ticket's stopped clock after a transfer; the
 ticket's attributes on the offer card and in `show`.
 """
 import re
+import time
 
-from conftest import PASSWORD
+from conftest import PASSWORD, as_map
 from tmuxterm import AGENT, term  # noqa: F401 (fixture)
 
 
@@ -42,5 +43,48 @@ def test_prompt_busy_on_offer_after_supervisor_ready(daemon, term, tmp_path):
     t.wait_for(r"\[alice busy\] offer #%d standard" % tid)
     st = sam.execute_command("AGENT", "STATUS", "alice")
     assert dict(zip(st[::2], st[1::2]))["status"] == "busy"
+    t.send("C-d")
+    t.assert_clean_exit()
+
+
+def wait_breached(daemon, tid):
+    sam = daemon.client("sam")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if as_map(sam.execute_command("TICKET", "GET", tid))[
+                "answer_sla"] == "breached":
+            return
+        time.sleep(0.1)
+    raise AssertionError("#%d never breached" % tid)
+
+
+def test_answered_ticket_transferred_shows_a_stopped_clock(make_daemon, term,
+                                                          tmp_path):
+    daemon = make_daemon(extra="[sla gold]\nanswer = 1s\n").start()
+    t = desk(term, daemon, "vera", tmp_path)
+    t.wait_for(r"\[vera available\] >")
+    sam = daemon.client("sam")
+    assert sam.execute_command("AGENT", "BREAK", "meeting", "FOR",
+                               "vera") == "OK"
+    t.wait_for(r"\[vera break\(meeting\)\] >")
+    alice = daemon.client("alice")
+    assert alice.execute_command("AGENT", "READY") == "OK"
+    tid = daemon.client("ivan").execute_command(
+        "TICKET", "CREATE", "general", "C-1", "TIER", "gold")
+    # alice answers late (the answer SLA is breached), then hands over.
+    wait_breached(daemon, tid)
+    assert alice.execute_command("TICKET", "ACCEPT", tid) == "OK"
+    assert alice.execute_command("TICKET", "TRANSFER", tid, "AGENT",
+                                 "vera") == "OK"
+    t.type("ready")
+    t.wait_for(r"=== OFFER #%d general" % tid)
+    # The clock stopped at alice's answer: the card says so, the prompt
+    # counts nothing down.
+    t.wait_for(r"answered in \S+ of 0:01, clock stopped")
+    screen = t.screen()
+    assert "answer SLA BREACHED" not in screen, screen
+    t.wait_for(r"\[vera busy\] offer #%d gold answered >" % tid)
+    t.type("show")
+    t.wait_for(r"Answer\s+breached \(answered, \S+ over, target 0:01\)")
     t.send("C-d")
     t.assert_clean_exit()
