@@ -67,6 +67,7 @@ struct tview {
 	char		answer_sla[16];
 	char		resolve_sla[16];
 	char		insight[DESK_TEXT_MAX];	/* repeat / complaints, if any */
+	char		attrs[DESK_TEXT_MAX];	/* "order=A-5521, ...", if any */
 	int64_t		priority;
 	int64_t		escalations;
 	int64_t		wait_ms;

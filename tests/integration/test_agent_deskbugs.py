@@ -4,7 +4,9 @@ The prompt's status after an offer made on a supervisor's ready or just
 after login; an answered ticket's stopped clock after a transfer; the
 ticket's attributes on the offer card and in `show`.
 """
+import os
 import re
+import subprocess
 import time
 
 from conftest import PASSWORD, as_map
@@ -88,3 +90,27 @@ def test_answered_ticket_transferred_shows_a_stopped_clock(make_daemon, term,
     t.wait_for(r"Answer\s+breached \(answered, \S+ over, target 0:01\)")
     t.send("C-d")
     t.assert_clean_exit()
+
+
+def run_agent(daemon, user, *args):
+    env = dict(os.environ, HOTLINE_PASSWORD=PASSWORD, NO_COLOR="1")
+    env.pop("HOTLINE_USER", None)
+    return subprocess.run([AGENT, "-p", str(daemon.port), "-u", user] +
+                          list(args), capture_output=True, text=True,
+                          env=env, timeout=60)
+
+
+def test_ticket_attributes_on_the_offer_and_in_show(daemon):
+    tid = daemon.client("ivan").execute_command(
+        "TICKET", "CREATE", "billing", "C-1", "SUBJECT", "parcel lost",
+        "ATTR", "order", "A-5521", "ATTR", "carrier", "DHL")
+    out = run_agent(daemon, "alice", "-e", "ready; wait 30; show; accept; "
+                    "show #%d" % tid)
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    # The offer's card, then show on the offer and on the active ticket.
+    card, _, shown = text.partition("=== OFFER #%d" % tid)[2].partition(
+        "Ticket #%d" % tid)
+    attrs = r"\n    Attrs\s+order=A-5521, carrier=DHL\n"
+    assert re.search(attrs, card), text
+    assert len(re.findall(attrs, shown)) == 2, text
