@@ -55,11 +55,20 @@ desk_set_names(char ***list, int *n, const redisReply *r, const char *field)
 	*n = k;
 }
 
-/* The offer (and card) is on screen: the prompt counts down its SLA. */
+static void	status_reply(redisAsyncContext *, void *, void *);
+
+/*
+ * The offer (and card) is on screen: the prompt counts down its SLA. An
+ * offer makes us busy, which no event says (agent.status said available
+ * just before, on a ready by a supervisor or at login): the prompt shows
+ * what AGENT STATUS says.
+ */
 static void
 desk_offer_on_screen(struct desk *d, const struct tview *tv,
     const redisReply *cust)
 {
+	if (d->is_agent)
+		link_call(d->cmd, status_reply, d, "AGENT", "STATUS", NULL);
 	if (d->offer_shown != tv->id) {
 		show_offer(d, tv, cust);
 		if (d->o.bell && d->o.interactive)

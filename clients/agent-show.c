@@ -77,6 +77,28 @@ insight_text(const redisReply *map, char *out, size_t len)
 	}
 }
 
+/* The ticket's attributes (attr.<key>, value): "order=A-5521, vip=1". */
+static void
+attrs_text(const redisReply *map, char *out, size_t len)
+{
+	size_t	i, used = 0;
+	char	num[32];
+
+	out[0] = '\0';
+	if (map == NULL || map->type != REDIS_REPLY_ARRAY)
+		return;
+	for (i = 0; i + 1 < map->elements && used < len; i += 2) {
+		const redisReply *k = map->element[i];
+
+		if (k->type != REDIS_REPLY_STRING ||
+		    strncmp(k->str, "attr.", 5) != 0)
+			continue;
+		used += (size_t)snprintf(out + used, len - used, "%s%s=%s",
+		    used > 0 ? ", " : "", k->str + 5,
+		    reply_text(map->element[i + 1], num, sizeof num));
+	}
+}
+
 void
 tview_read(struct tview *tv, const redisReply *r)
 {
@@ -93,10 +115,12 @@ tview_read(struct tview *tv, const redisReply *r)
 	copy_field(tv->answer_sla, sizeof tv->answer_sla, r, "answer_sla");
 	copy_field(tv->resolve_sla, sizeof tv->resolve_sla, r, "resolve_sla");
 	insight_text(r, tv->insight, sizeof tv->insight);
+	attrs_text(r, tv->attrs, sizeof tv->attrs);
 	tv->priority = rmap_int(r, "priority", 0);
 	tv->escalations = rmap_int(r, "escalations", 0);
 	tv->wait_ms = rmap_int(r, "wait_ms", 0);
 	tv->created = rmap_int(r, "created", 0);
+	tv->accepted_at = rmap_int(r, "accepted_at", 0);
 	tv->answer_target_ms = rmap_int(r, "answer_target_ms", 0);
 	tv->answer_left_ms = rmap_int(r, "answer_left_ms", 0);
 	tv->resolve_due = rmap_int(r, "resolve_due", 0);
@@ -286,7 +310,14 @@ show_offer(struct desk *d, const struct tview *tv, const redisReply *cust)
 	    (unsigned long long)tv->id, tv->queue, d->c.reset);
 	put_tier(fp, d, tv->tier);
 	fprintf(fp, " %s  ", tv->channel);
-	if (tv->answer_target_ms > 0 && tv->answer_left_ms >= 0)
+	if (tv->answer_target_ms > 0 && tv->accepted_at > 0)
+		/* Answered already (then transferred): its clock stopped. */
+		fprintf(fp, "%sanswered in %s%s of %s, clock stopped",
+		    tv->answer_left_ms < 0 ? d->c.yellow : d->c.green,
+		    fmt_duration(tv->accepted_at - tv->created, dur,
+		    sizeof dur), d->c.reset,
+		    fmt_duration(tv->answer_target_ms, tgt, sizeof tgt));
+	else if (tv->answer_target_ms > 0 && tv->answer_left_ms >= 0)
 		fprintf(fp, "%sanswer within %s%s of %s",
 		    strcmp(tv->answer_sla, "warning") == 0 ? d->c.yellow :
 		    d->c.green, fmt_duration(tv->answer_left_ms, dur, sizeof dur),
@@ -298,6 +329,8 @@ show_offer(struct desk *d, const struct tview *tv, const redisReply *cust)
 		    fmt_duration(-tv->answer_left_ms, dur, sizeof dur));
 	fprintf(fp, "\n    Subject   %s%s%s\n", d->c.bold,
 	    *tv->subject ? tv->subject : "(none)", d->c.reset);
+	if (*tv->attrs != '\0')
+		fprintf(fp, "    Attrs     %s\n", tv->attrs);
 	fprintf(fp, "    Waited    %s   priority %lld",
 	    fmt_duration(tv->wait_ms, dur, sizeof dur), (long long)tv->priority);
 	if (tv->escalations > 0)
@@ -333,10 +366,13 @@ show_ticket(struct desk *d, const struct tview *tv, const redisReply *cust)
 		fprintf(fp, "  agent %s", tv->agent);
 	fprintf(fp, "\n    Subject   %s\n", *tv->subject ? tv->subject :
 	    "(none)");
+	if (*tv->attrs != '\0')
+		fprintf(fp, "    Attrs     %s\n", tv->attrs);
 	fprintf(fp, "    Answer    ");
 	put_sla(fp, d, tv->answer_sla);
 	if (tv->answer_target_ms > 0)
-		fprintf(fp, " (%s %s, target %s)", fmt_duration(tv->answer_left_ms < 0 ?
+		fprintf(fp, " (%s%s %s, target %s)", tv->accepted_at > 0 ?
+		    "answered, " : "", fmt_duration(tv->answer_left_ms < 0 ?
 		    -tv->answer_left_ms : tv->answer_left_ms, dur, sizeof dur),
 		    tv->answer_left_ms < 0 ? "over" : "to spare",
 		    fmt_duration(tv->answer_target_ms, when, sizeof when));

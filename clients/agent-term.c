@@ -225,7 +225,10 @@ prompt_build(struct desk *d, char *p, size_t len)
 		at += prompt_add(p, len, at, tier_color(d, d->offer.tier),
 		    d->offer.tier);
 		at += prompt_add(p, len, at, d->c.reset, "");
-		if (d->offer.answer_target_ms > 0) {
+		if (d->offer.answer_target_ms > 0 && d->offer.accepted_at > 0)
+			/* Answered before a transfer: nothing counts down. */
+			at += prompt_add(p, len, at, "", " answered");
+		else if (d->offer.answer_target_ms > 0) {
 			snprintf(part, sizeof part, " answer %s",
 			    fmt_duration(left, dur, sizeof dur));
 			at += prompt_add(p, len, at, left < 0 ? d->c.red :

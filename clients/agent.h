@@ -67,10 +67,12 @@ struct tview {
 	char		answer_sla[16];
 	char		resolve_sla[16];
 	char		insight[DESK_TEXT_MAX];	/* repeat / complaints, if any */
+	char		attrs[DESK_TEXT_MAX];	/* "order=A-5521, ...", if any */
 	int64_t		priority;
 	int64_t		escalations;
 	int64_t		wait_ms;
 	int64_t		created;
+	int64_t		accepted_at;	/* answered before: the clock stopped */
 	int64_t		answer_target_ms;
 	int64_t		answer_left_ms;
 	int64_t		resolve_due;

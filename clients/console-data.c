@@ -179,6 +179,7 @@ ticket_set(struct console *c, struct tment *t, int queue, int level)
 		q->warnings += t->level == ALARM_WARNING;
 		q->breaches += t->level == ALARM_BREACH;
 	}
+	data_feed_follow(c, t);
 }
 
 /* The snapshot: QUEUE LIST. */
@@ -202,6 +203,7 @@ data_set_queues(struct console *c, const redisReply *r)
 	/* Queue indexes changed: alarms are counted again from the lists. */
 	tmap_free(&c->tickets);
 	tmap_init(&c->tickets);
+	data_feed_live_clear(c);
 }
 
 /* The snapshot: AGENT LIST. */
@@ -242,6 +244,9 @@ data_set_waiting(struct console *c, const redisReply *r)
 		    1)) == NULL)
 			continue;
 		sla = rmap_str(m, "answer_sla");
+		/* Breached before we looked: no event will tell. */
+		if (strcmp(sla, "breached") == 0)
+			data_feed_breached(c, m);
 		ticket_set(c, t, data_queue_index(c, rmap_str(m, "queue")),
 		    strcmp(sla, "breached") == 0 ? ALARM_BREACH :
 		    strcmp(sla, "warning") == 0 ? ALARM_WARNING : ALARM_NONE);
@@ -305,22 +310,66 @@ data_set_queue(struct console *c, const char *name, const redisReply *r)
 	return (c->queues[i].dirty);	/* more happened meanwhile */
 }
 
-/* AGENT STATUS a came back. */
+/*
+ * Marks dirty the queues named in skills ("general:3,billing:5"): their
+ * agent counts (available/logged in) include this agent.
+ */
+static int
+data_skills_dirty(struct console *c, const char *skills)
+{
+	char		 name[CON_NAME_MAX];
+	const char	*p, *colon;
+	size_t		 n;
+	int		 i, marked = 0;
+
+	for (p = skills; *p != '\0'; p += *p == ',') {
+		if ((colon = strchr(p, ':')) == NULL)
+			break;
+		n = (size_t)(colon - p);
+		if (n < sizeof name) {
+			memcpy(name, p, n);
+			name[n] = '\0';
+			if ((i = data_queue_index(c, name)) >= 0) {
+				c->queues[i].dirty = 1;
+				marked = 1;
+			}
+		}
+		p = colon + strcspn(colon, ",");
+	}
+	return (marked);
+}
+
+/*
+ * AGENT STATUS a came back. Returns 1 when more is to be re-read: the
+ * agent changed meanwhile, or its status or skills did, which changes
+ * the agent counts of its queues (QUEUE STATS agents.*), whether or not
+ * a ticket moved in them.
+ */
 int
 data_set_agent(struct console *c, const char *name, const redisReply *r)
 {
 	struct cagent	*a = data_agent(c, name);
+	char		 status[sizeof a->status], skills[sizeof a->skills];
+	int		 more;
 
 	if (a == NULL)
 		return (0);
 	a->inflight = 0;
+	memcpy(status, a->status, sizeof status);
+	memcpy(skills, a->skills, sizeof skills);
 	if (r != NULL && r->type == REDIS_REPLY_ARRAY)
 		agent_read(a, r);
 	else if (r != NULL && r->type == REDIS_REPLY_ERROR &&
 	    strncmp(r->str, "NOTFOUND", 8) == 0)
 		a->gone = 1;
+	more = a->dirty;
+	if (a->gone || strcmp(status, a->status) != 0 ||
+	    strcmp(skills, a->skills) != 0) {
+		more |= data_skills_dirty(c, skills);
+		more |= data_skills_dirty(c, a->skills);
+	}
 	data_mark(c, DATA_TABLES);
-	return (a->dirty);
+	return (more);
 }
 
 /* TICKET GET said which queue ticket id is in. */

@@ -3,7 +3,10 @@
  * of a kind worth showing becomes an item, with a label, a colour class
  * and a line of detail, in one of four rings (breaches, escalations,
  * warnings, the rest), each keeping its newest items; the screen and
- * --once read them newest first under the queue filter.
+ * --once read them newest first under the queue filter. The breaches of
+ * tickets still waiting are not in a ring, which a burst in one queue
+ * would empty of the others': they are kept one per ticket (c->live),
+ * ahead of everything, until the ticket is answered or gone.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +14,7 @@
 
 #include "console.h"
 #include "fmt.h"
+#include "rmap.h"
 #include "xmalloc.h"
 
 void
@@ -34,6 +38,9 @@ data_feed_free(struct console *c)
 		free(c->feed[k]);
 		c->feed[k] = NULL;
 	}
+	free(c->live);
+	c->live = NULL;
+	c->nlive = c->live_max = 0;
 }
 
 static void
@@ -48,6 +55,91 @@ feed_push(struct console *c, const struct feed_item *f)
 		c->feed[k][c->feed_head[k]] = *f;
 		c->feed_head[k] = (c->feed_head[k] + 1) % c->feed_max[k];
 	}
+}
+
+static int
+live_find(const struct console *c, uint64_t id)
+{
+	int	i;
+
+	for (i = 0; i < c->nlive; i++)
+		if (c->live[i].ticket == id)
+			return (i);
+	return (-1);
+}
+
+/* Ticket f->ticket's live breach: replaced, or added in time order. */
+static void
+live_add(struct console *c, const struct feed_item *f)
+{
+	int	i;
+
+	if ((i = live_find(c, f->ticket)) >= 0) {
+		memmove(&c->live[i], &c->live[i + 1],
+		    (size_t)(c->nlive - i - 1) * sizeof *c->live);
+		c->nlive--;
+	}
+	if (c->nlive == c->live_max) {
+		c->live_max = c->live_max == 0 ? CON_ALERTS_MAX :
+		    c->live_max * 2;
+		c->live = xreallocarray(c->live, (size_t)c->live_max,
+		    sizeof *c->live);
+	}
+	for (i = c->nlive; i > 0 && c->live[i - 1].time > f->time; i--)
+		;
+	memmove(&c->live[i + 1], &c->live[i],
+	    (size_t)(c->nlive - i) * sizeof *c->live);
+	c->live[i] = *f;
+	c->nlive++;
+}
+
+void
+data_feed_live_clear(struct console *c)
+{
+	c->nlive = 0;
+}
+
+void
+data_feed_follow(struct console *c, const struct tment *t)
+{
+	struct feed_item	*f;
+	int			 i;
+
+	if ((i = live_find(c, t->id)) < 0)
+		return;
+	f = &c->live[i];
+	if (t->level == ALARM_BREACH) {
+		/* The alarm line follows its ticket to another queue. */
+		if (t->queue >= 0 && t->queue < c->nqueues)
+			snprintf(f->queue, sizeof f->queue, "%s",
+			    c->queues[t->queue].name);
+		return;
+	}
+	/* Answered or gone: the breach is history. */
+	feed_push(c, f);
+	memmove(&c->live[i], &c->live[i + 1],
+	    (size_t)(c->nlive - i - 1) * sizeof *c->live);
+	c->nlive--;
+}
+
+void
+data_feed_breached(struct console *c, const redisReply *m)
+{
+	struct feed_item	f;
+	char			d[64];
+
+	memset(&f, 0, sizeof f);
+	f.ticket = (uint64_t)rmap_int(m, "id", 0);
+	if (f.ticket == 0 || live_find(c, f.ticket) >= 0)
+		return;
+	f.time = rmap_int(m, "answer_due", 0);
+	f.kind = FEED_BREACH;
+	f.color = CC_BAD;
+	snprintf(f.label, sizeof f.label, "BREACH");
+	snprintf(f.queue, sizeof f.queue, "%s", rmap_str(m, "queue"));
+	snprintf(f.detail, sizeof f.detail, "answer SLA breached (target %s)",
+	    fmt_duration(rmap_int(m, "answer_target_ms", 0), d, sizeof d));
+	live_add(c, &f);
 }
 
 static void
@@ -179,7 +271,11 @@ data_feed_add(struct console *c, const struct evmsg *ev, const struct tment *t)
 	if (t != NULL && t->queue >= 0 && t->queue < c->nqueues)
 		snprintf(f.queue, sizeof f.queue, "%s", c->queues[t->queue].name);
 	feed_detail(ev, &f);
-	feed_push(c, &f);
+	if (f.kind == FEED_BREACH && t != NULL && t->level == ALARM_BREACH &&
+	    strcmp(evmsg_str(ev, "clock"), "answer") == 0)
+		live_add(c, &f);
+	else
+		feed_push(c, &f);
 }
 
 /* A ticket's queue learnt late: its items without one get it. */
@@ -196,6 +292,9 @@ data_feed_set_queue(struct console *c, uint64_t id, const char *queue)
 			if (f->ticket == id && f->queue[0] == '\0')
 				snprintf(f->queue, sizeof f->queue, "%s", queue);
 		}
+	if ((i = live_find(c, id)) >= 0)
+		snprintf(c->live[i].queue, sizeof c->live[i].queue, "%s",
+		    queue);
 }
 
 static int
@@ -209,6 +308,8 @@ data_feed_count(const struct console *c)
 {
 	int	k, i, n = 0;
 
+	for (i = 0; i < c->nlive; i++)
+		n += feed_visible(c, &c->live[i]);
 	for (k = 0; k < NFEED_KINDS; k++)
 		for (i = 0; i < c->feed_n[k]; i++)
 			n += feed_visible(c, &c->feed[k][(c->feed_head[k] + i) %
@@ -222,6 +323,9 @@ data_feed_item(const struct console *c, int want)
 	const struct feed_item	*f;
 	int			 k, i;
 
+	for (i = c->nlive - 1; i >= 0; i--)
+		if (feed_visible(c, &c->live[i]) && want-- == 0)
+			return (&c->live[i]);
 	for (k = 0; k < NFEED_KINDS; k++)
 		for (i = c->feed_n[k] - 1; i >= 0; i--) {
 			f = &c->feed[k][(c->feed_head[k] + i) % c->feed_max[k]];

@@ -176,6 +176,15 @@ struct console {
 	int			 feed_max[NFEED_KINDS];
 	int			 feed_n[NFEED_KINDS];
 	int			 feed_head[NFEED_KINDS];
+	/*
+	 * The answer-SLA breaches of tickets still waiting, oldest first:
+	 * one item per ticket, however many, kept until the ticket is
+	 * answered or gone (then its item joins the breach ring, as
+	 * history). Rebuilt from the waiting tickets at each snapshot.
+	 */
+	struct feed_item	*live;
+	int			 nlive;
+	int			 live_max;
 
 	char			 filter[CON_NAME_MAX];	/* a queue, "": all */
 	enum pane		 focus;
@@ -226,7 +235,8 @@ void	data_set_active(struct console *, const redisReply *);
 void	data_loaded(struct console *);
 void	data_lost(struct console *, const char *why, int fatal);
 /* A re-read's reply (QUEUE STATS, AGENT STATUS; NULL: the link went
- * down): 1 if an event touched it again meanwhile (re-read it). */
+ * down): 1 if more is to be re-read (an event touched it meanwhile; an
+ * agent's new status changes its queues' agent counts). */
 int	data_set_queue(struct console *, const char *, const redisReply *);
 int	data_set_agent(struct console *, const char *, const redisReply *);
 void	data_set_ticket_queue(struct console *, uint64_t id, const char *);
@@ -237,6 +247,12 @@ void	data_feed_free(struct console *);
 void	data_feed_add(struct console *, const struct evmsg *,
 	    const struct tment *);
 void	data_feed_set_queue(struct console *, uint64_t id, const char *);
+/* A waiting ticket seen breached (a snapshot): its live breach item. */
+void	data_feed_breached(struct console *, const redisReply *ticket);
+/* Ticket t's alarm or queue changed: its live breach follows. */
+void	data_feed_follow(struct console *, const struct tment *t);
+/* A new snapshot: the live breaches are read again. */
+void	data_feed_live_clear(struct console *);
 /* The feed under the queue filter: its length, and item i (breaches
  * first, then escalations, warnings and the rest, newest first). */
 int	data_feed_count(const struct console *);

@@ -135,11 +135,29 @@ test_model_rereads(void **state)
 	assert_int_equal(c.queues[1].inflight, 0);
 	assert_int_equal(c.changed, DATA_TABLES);
 	assert_int_equal(data_set_queue(&c, "nosuch", NULL), 0);
-	/* An agent deleted meanwhile is gone, and hidden. */
-	r = reply_str(REDIS_REPLY_ERROR, "NOTFOUND no such agent");
+	c.queues[1].dirty = 0;
+	/* The same status: nothing more to read. */
+	r = reply_map(6, S("name"), S("alice"), S("status"), S("available"),
+	    S("skills"), S("billing:3"));
 	assert_int_equal(data_set_agent(&c, "alice", r), 0);
 	reply_free(r);
+	assert_false(c.queues[0].dirty);
+	/* A new status changes the agent counts of the agent's queues:
+	 * billing is re-read, sales (no skill) is not. */
+	r = reply_map(6, S("name"), S("alice"), S("status"), S("break"),
+	    S("skills"), S("billing:3"));
+	assert_int_equal(data_set_agent(&c, "alice", r), 1);
+	reply_free(r);
+	assert_true(c.queues[0].dirty);
+	assert_false(c.queues[1].dirty);
+	c.queues[0].dirty = 0;
+	/* An agent deleted meanwhile is gone, and hidden; its queues lost
+	 * an agent. */
+	r = reply_str(REDIS_REPLY_ERROR, "NOTFOUND no such agent");
+	assert_int_equal(data_set_agent(&c, "alice", r), 1);
+	reply_free(r);
 	assert_true(c.agents[0].gone);
+	assert_true(c.queues[0].dirty);
 	assert_false(data_agent_visible(&c, &c.agents[0]));
 	/* A link lost: recorded, with why; fatal says so. */
 	c.changed = 0;
@@ -150,6 +168,52 @@ test_model_rereads(void **state)
 	assert_string_equal(c.why, "connection refused");
 	data_lost(&c, "wrong password", 1);
 	assert_int_equal(c.changed, DATA_LOST | DATA_FATAL);
+	data_free(&c);
+}
+
+/* More breaches in one queue than the alarm ring holds. */
+#define BURST	(CON_ALERTS_MAX + 10)
+
+static void
+test_model_live_breaches(void **state)
+{
+	struct console	 c;
+	redisReply	*r;
+	char		 json[256];
+	int		 i;
+
+	(void)state;
+	model_setup(&c);
+	/* A snapshot: ticket 3 waited past its SLA before we looked. */
+	r = reply_map(1, reply_map(10, S("id"), reply_int_new(3), S("queue"),
+	    S("billing"), S("answer_sla"), S("breached"), S("answer_due"),
+	    reply_int_new(1000), S("answer_target_ms"), reply_int_new(30000)));
+	data_set_waiting(&c, r);
+	reply_free(r);
+	assert_int_equal(c.queues[0].breaches, 1);
+	assert_int_equal(data_feed_count(&c), 1);
+	assert_string_equal(data_feed_item(&c, 0)->label, "BREACH");
+	assert_string_equal(data_feed_item(&c, 0)->queue, "billing");
+	/* A burst in sales does not push billing's waiting breach out. */
+	for (i = 0; i < BURST; i++) {
+		snprintf(json, sizeof json, "{\"seq\":%d,\"type\":"
+		    "\"sla.breach\",\"ticket\":%d,\"actor\":\"system\","
+		    "\"data\":{\"queue\":\"sales\",\"clock\":\"answer\","
+		    "\"target_ms\":30000}}", i + 1, 100 + i);
+		apply(&c, json);
+	}
+	snprintf(c.filter, sizeof c.filter, "billing");
+	assert_int_equal(data_feed_count(&c), 1);
+	assert_true(data_feed_live(&c, data_feed_item(&c, 0)));
+	/* Answered: history, dimmed, still in the feed. */
+	apply(&c, "{\"seq\":9999,\"type\":\"ticket.accepted\",\"ticket\":3,"
+	    "\"agent\":\"alice\",\"actor\":\"alice\",\"data\":"
+	    "{\"queue\":\"billing\",\"waited\":45000}}");
+	assert_int_equal(c.queues[0].breaches, 0);
+	assert_string_equal(data_feed_item(&c, 0)->label, "BREACH");
+	assert_false(data_feed_live(&c, data_feed_item(&c, 0)));
+	c.filter[0] = '\0';
+	assert_int_equal(c.nlive, BURST);
 	data_free(&c);
 }
 
@@ -187,6 +251,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_model_events),
 		cmocka_unit_test(test_model_rereads),
+		cmocka_unit_test(test_model_live_breaches),
 		cmocka_unit_test(test_model_marks),
 	};
 
