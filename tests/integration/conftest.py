@@ -14,6 +14,8 @@ import time
 import pytest
 import redis
 
+from ports import free_ports
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRCDIR = os.environ.get("HOTLINE_SRCDIR") or os.path.dirname(os.path.dirname(HERE))
 HOTLINED = os.environ.get("HOTLINED") or os.path.join(SRCDIR, "daemon", "hotlined")
@@ -106,11 +108,7 @@ DEFAULTS = dict(durability="normal", max_clients=1000, max_inline="64kb",
 
 
 def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    return free_ports(1)[0]
 
 
 @pytest.fixture(scope="session")

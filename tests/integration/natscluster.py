@@ -14,11 +14,12 @@ import queue
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import threading
 import time
 import urllib.request
+
+from ports import free_ports
 
 # Generous bounds for a loaded 2-core machine, not measurements: a
 # healthy start takes about half a second, a takeover about a lease.
@@ -56,19 +57,6 @@ def nats_server_binary():
             "nats-server not found: the cluster tests need it "
             "(apt-get install nats-server, or scripts/setup)")
     return path
-
-
-def free_ports(n):
-    """n distinct free loopback ports (held open together while chosen)."""
-    socks, ports = [], []
-    for _ in range(n):
-        s = socket.socket()
-        s.bind(("127.0.0.1", 0))
-        socks.append(s)
-        ports.append(s.getsockname()[1])
-    for s in socks:
-        s.close()
-    return ports
 
 
 class NatsCluster:
